@@ -1,1 +1,15 @@
+//! # tourney-engine
+//!
+//! A deterministic, block-resolution simulation of Bittensor's dynamic TAO economy, and the
+//! match runner that plays strategies in it. See `ARCHITECTURE.md` for the map.
+//!
+//! Numbers: balances are integer rao (`u64`, products in `u128`); prices, EMAs and shares are
+//! `f64`. The chain keeps prices in U96F32 fixed point; `f64` has 53 bits of mantissa against
+//! fixed point's 32 fractional bits, is as deterministic on one platform when the order of
+//! operations is fixed (ours is: no parallel reductions inside a match), and is much faster.
+//! Every amount that moves between accounts is an integer, so conservation is exact.
 
+pub mod emission;
+pub mod pool;
+pub mod units;
+pub mod yuma;

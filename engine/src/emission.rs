@@ -1,0 +1,115 @@
+//! TAO block emission with halvings (`get_block_emission_for_issuance`), also used for each
+//! subnet's alpha emission from that subnet's alpha issuance.
+
+use crate::units::{Rao, RAO_PER_TAO, TOTAL_SUPPLY_RAO};
+
+/// Block emission at issuance `issued_rao`:
+/// `k = floor(log2(1 / (1 − I / 21e15)))`, `E = 1e9 / 2^k` rao, and 0 once I ≥ 21e15.
+///
+/// Computed exactly in integers: `1/(1 − I/S) ≥ 2^k` ⇔ `S ≥ 2^k (S − I)`, so k is the
+/// largest integer with `2^k · (S − I) ≤ S`. The chain computes the same with fixed point
+/// logarithms; at the halving boundaries (10.5M, 15.75M, 18.375M TAO) the exact form is the
+/// intended one.
+pub fn block_emission_for_issuance(issued_rao: Rao) -> Rao {
+    if issued_rao >= TOTAL_SUPPLY_RAO {
+        return 0;
+    }
+    let remaining = (TOTAL_SUPPLY_RAO - issued_rao) as u128;
+    let supply = TOTAL_SUPPLY_RAO as u128;
+    let mut k = 0u32;
+    while k < 63 && (remaining << (k + 1)) <= supply {
+        k += 1;
+    }
+    RAO_PER_TAO >> k
+}
+
+/// The issuance at which the emission next changes (the next halving), or `None` past the
+/// last one that leaves a non-zero emission. Used to cache the emission between halvings.
+pub fn next_halving_issuance(issued_rao: Rao) -> Option<Rao> {
+    if issued_rao >= TOTAL_SUPPLY_RAO {
+        return None;
+    }
+    let remaining = TOTAL_SUPPLY_RAO - issued_rao;
+    // The next threshold is where remaining drops to S / 2^(k+1).
+    let current = block_emission_for_issuance(issued_rao);
+    if current == 0 {
+        return None;
+    }
+    let k = (RAO_PER_TAO / current).trailing_zeros();
+    let next_remaining = TOTAL_SUPPLY_RAO >> (k + 1);
+    debug_assert!(next_remaining < remaining);
+    Some(TOTAL_SUPPLY_RAO - next_remaining)
+}
+
+/// Cached emission for an issuance that only grows: recomputes only at halvings.
+#[derive(Clone, Copy, Debug)]
+pub struct EmissionCache {
+    emission_rao: Rao,
+    valid_below: Rao,
+}
+
+impl EmissionCache {
+    pub fn new(issued_rao: Rao) -> Self {
+        Self {
+            emission_rao: block_emission_for_issuance(issued_rao),
+            valid_below: next_halving_issuance(issued_rao).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Emission at `issued_rao`, which must not be below the issuance this cache last saw
+    /// recomputed at (issuance is monotone for TAO; for alpha, burns may lower it — callers
+    /// then rebuild the cache with [`EmissionCache::new`]).
+    #[inline]
+    pub fn at(&mut self, issued_rao: Rao) -> Rao {
+        if issued_rao >= self.valid_below {
+            *self = Self::new(issued_rao);
+        }
+        self.emission_rao
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const TAO: u64 = RAO_PER_TAO;
+
+    #[test]
+    fn emission_at_zero_is_one_tao() {
+        assert_eq!(block_emission_for_issuance(0), TAO);
+    }
+
+    #[test]
+    fn first_halving_at_10_5m_tao() {
+        // 1/(1 − I/21M) = 2 exactly at I = 10.5M: k = 1, E = 0.5 TAO.
+        let h1 = 10_500_000 * TAO;
+        assert_eq!(block_emission_for_issuance(h1 - 1), TAO);
+        assert_eq!(block_emission_for_issuance(h1), TAO / 2);
+        assert_eq!(block_emission_for_issuance(h1 + 1), TAO / 2);
+    }
+
+    #[test]
+    fn second_halving_at_15_75m_tao() {
+        // 1/(1 − 15.75/21) = 4: k = 2, E = 0.25 TAO.
+        let h2 = 15_750_000 * TAO;
+        assert_eq!(block_emission_for_issuance(h2 - 1), TAO / 2);
+        assert_eq!(block_emission_for_issuance(h2), TAO / 4);
+        assert_eq!(block_emission_for_issuance(h2 + 1), TAO / 4);
+        // Third: 18.375M → 1/8 TAO.
+        assert_eq!(block_emission_for_issuance(18_375_000 * TAO), TAO / 8);
+        assert_eq!(block_emission_for_issuance(TOTAL_SUPPLY_RAO), 0);
+    }
+
+    #[test]
+    fn halving_thresholds_and_cache() {
+        assert_eq!(next_halving_issuance(0), Some(10_500_000 * TAO));
+        assert_eq!(
+            next_halving_issuance(10_500_000 * TAO),
+            Some(15_750_000 * TAO)
+        );
+        let mut cache = EmissionCache::new(10_499_999 * TAO);
+        assert_eq!(cache.at(10_499_999 * TAO), TAO);
+        assert_eq!(cache.at(10_500_000 * TAO), TAO / 2);
+        assert_eq!(cache.at(15_749_999 * TAO), TAO / 2);
+        assert_eq!(cache.at(15_750_000 * TAO), TAO / 4);
+    }
+}

@@ -1,0 +1,223 @@
+//! The subnet pool: a constant-product TAO–alpha AMM (the E1 pool of the spec, §4).
+//!
+//! Swaps are computed exactly in integer arithmetic (u128 products, rounding in the pool's
+//! favour), so a swap never lowers `k = T·A` and conservation holds to the rao. The chain uses
+//! U96F32 fixed point and floors the output: the same results up to that rounding.
+//!
+//! Simplifications (documented in `docs/mechanisms.md`): the Uniswap-v3 era pool with
+//! protocol liquidity only is the same curve (x·y = L²) with a proportional 33/65535 fee; we
+//! keep the E1 flat fee for every era. The E5 Balancer pool is not modelled.
+
+use crate::units::{Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
+
+/// Why a swap was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SwapError {
+    #[error("amount is zero or does not cover the {STAKE_FEE_RAO} rao fee")]
+    BelowFee,
+    #[error("swap would leave a pool reserve below the minimum of {MIN_RESERVE_RAO} rao")]
+    ReserveTooLow,
+}
+
+/// Pool reserves of one subnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reserves {
+    pub tao_rao: Rao,
+    pub alpha_rao: Rao,
+}
+
+/// The result of a swap: what the trader pays in and receives, and the fee kept by the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Swap {
+    pub paid: Rao,
+    pub received: Rao,
+    pub fee_rao: Rao,
+}
+
+impl Reserves {
+    /// Spot price, TAO per alpha.
+    #[inline]
+    pub fn price(&self) -> f64 {
+        if self.alpha_rao == 0 {
+            0.0
+        } else {
+            self.tao_rao as f64 / self.alpha_rao as f64
+        }
+    }
+
+    /// Alpha out for `tao_net` TAO in, no fee: `Δα = A − ⌈k/(T+Δτ)⌉`.
+    fn alpha_out_for(&self, tao_net: Rao) -> Rao {
+        let k = self.tao_rao as u128 * self.alpha_rao as u128;
+        let new_tao = self.tao_rao as u128 + tao_net as u128;
+        let new_alpha = k.div_ceil(new_tao);
+        self.alpha_rao - new_alpha as Rao
+    }
+
+    /// TAO out for `alpha_in` alpha in, no fee: `Δτ = T − ⌈k/(A+Δα)⌉`.
+    fn tao_out_for(&self, alpha_in: Rao) -> Rao {
+        let k = self.tao_rao as u128 * self.alpha_rao as u128;
+        let new_alpha = self.alpha_rao as u128 + alpha_in as u128;
+        let new_tao = k.div_ceil(new_alpha);
+        self.tao_rao - new_tao as Rao
+    }
+
+    /// Quote a stake (buy alpha with `tao_rao`, the flat fee included) without applying it.
+    pub fn quote_buy(&self, tao_rao: Rao) -> Result<Swap, SwapError> {
+        if tao_rao <= STAKE_FEE_RAO {
+            return Err(SwapError::BelowFee);
+        }
+        let received = self.alpha_out_for(tao_rao - STAKE_FEE_RAO);
+        if self.alpha_rao - received < MIN_RESERVE_RAO || received == 0 {
+            return Err(SwapError::ReserveTooLow);
+        }
+        Ok(Swap {
+            paid: tao_rao,
+            received,
+            fee_rao: STAKE_FEE_RAO,
+        })
+    }
+
+    /// Quote an unstake (sell `alpha_rao` for TAO, the flat fee deducted) without applying it.
+    pub fn quote_sell(&self, alpha_rao: Rao) -> Result<Swap, SwapError> {
+        if alpha_rao == 0 {
+            return Err(SwapError::BelowFee);
+        }
+        let gross = self.tao_out_for(alpha_rao);
+        if gross <= STAKE_FEE_RAO {
+            return Err(SwapError::BelowFee);
+        }
+        if self.tao_rao - gross < MIN_RESERVE_RAO {
+            return Err(SwapError::ReserveTooLow);
+        }
+        Ok(Swap {
+            paid: alpha_rao,
+            received: gross - STAKE_FEE_RAO,
+            fee_rao: STAKE_FEE_RAO,
+        })
+    }
+
+    /// Stake: pay `tao_rao` (fee included), receive alpha. The fee stays in the pool's TAO.
+    pub fn buy(&mut self, tao_rao: Rao) -> Result<Swap, SwapError> {
+        let swap = self.quote_buy(tao_rao)?;
+        self.tao_rao += swap.paid;
+        self.alpha_rao -= swap.received;
+        Ok(swap)
+    }
+
+    /// Unstake: pay `alpha_rao`, receive TAO net of the fee (which stays in the pool).
+    pub fn sell(&mut self, alpha_rao: Rao) -> Result<Swap, SwapError> {
+        let swap = self.quote_sell(alpha_rao)?;
+        self.alpha_rao += swap.paid;
+        self.tao_rao -= swap.received;
+        Ok(swap)
+    }
+
+    /// A protocol swap without fee (root alpha sold for TAO, chain buys): returns the amount
+    /// received, or 0 (and no change) when the pool cannot take it.
+    pub fn protocol_sell(&mut self, alpha_rao: Rao) -> Rao {
+        if alpha_rao == 0 {
+            return 0;
+        }
+        let out = self.tao_out_for(alpha_rao);
+        if self.tao_rao - out < MIN_RESERVE_RAO {
+            return 0;
+        }
+        self.alpha_rao += alpha_rao;
+        self.tao_rao -= out;
+        out
+    }
+
+    /// A protocol buy without fee: returns alpha received, 0 (and no change) if refused.
+    pub fn protocol_buy(&mut self, tao_rao: Rao) -> Rao {
+        if tao_rao == 0 {
+            return 0;
+        }
+        let out = self.alpha_out_for(tao_rao);
+        if self.alpha_rao - out < MIN_RESERVE_RAO {
+            return 0;
+        }
+        self.tao_rao += tao_rao;
+        self.alpha_rao -= out;
+        out
+    }
+
+    /// What selling `alpha_rao` would return now (liquidation value); 0 if the pool refuses.
+    /// Large positions are valued by the marginal curve, capped at what the pool can pay.
+    pub fn liquidation_value(&self, alpha_rao: Rao) -> Rao {
+        if alpha_rao == 0 {
+            return 0;
+        }
+        let gross = self.tao_out_for(alpha_rao);
+        let gross = gross.min(self.tao_rao.saturating_sub(MIN_RESERVE_RAO));
+        gross.saturating_sub(STAKE_FEE_RAO)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::RAO_PER_TAO as TAO;
+
+    #[test]
+    fn buy_against_a_pool_by_hand() {
+        // T = 1,000 TAO, A = 10,000 alpha, k = 1e7 TAO·alpha. Stake 100 TAO + fee:
+        // Δτ_net = 100 TAO; A' = k/(T+Δτ) = 1e7/1100 = 9,090.909090909090909... alpha
+        // ⌈A'⌉ in rao = 9_090_909_090_910; Δα = 10_000e9 − 9_090_909_090_910 = 909_090_909_090.
+        let mut p = Reserves {
+            tao_rao: 1_000 * TAO,
+            alpha_rao: 10_000 * TAO,
+        };
+        let s = p.buy(100 * TAO + STAKE_FEE_RAO).unwrap();
+        assert_eq!(s.received, 909_090_909_090);
+        assert_eq!(p.tao_rao, 1_100 * TAO + STAKE_FEE_RAO);
+        assert_eq!(p.alpha_rao, 9_090_909_090_910);
+        // The price rose from 0.1 to ≈ 0.121 TAO/alpha.
+        assert!((p.price() - 0.121).abs() < 1e-6);
+    }
+
+    #[test]
+    fn sell_against_a_pool_by_hand() {
+        // T = 1,000 TAO, A = 10,000 alpha. Sell 1,000 alpha: T' = 1e7/11,000 = 909.0909... TAO
+        // ⌈T'⌉ = 909_090_909_091 rao; gross = 90_909_090_909; net of fee = 90_909_040_909.
+        let mut p = Reserves {
+            tao_rao: 1_000 * TAO,
+            alpha_rao: 10_000 * TAO,
+        };
+        let s = p.sell(1_000 * TAO).unwrap();
+        assert_eq!(s.received, 90_909_040_909);
+        assert_eq!(p.alpha_rao, 11_000 * TAO);
+        assert_eq!(p.tao_rao, 909_090_909_091 + STAKE_FEE_RAO);
+    }
+
+    #[test]
+    fn refusals() {
+        let mut p = Reserves {
+            tao_rao: 20_000_000,
+            alpha_rao: 20_000_000,
+        };
+        assert_eq!(p.buy(STAKE_FEE_RAO), Err(SwapError::BelowFee));
+        assert_eq!(p.sell(0), Err(SwapError::BelowFee));
+        // Buying half the alpha would leave 1e7 − a little < min reserve.
+        assert_eq!(p.buy(30_000_000), Err(SwapError::ReserveTooLow));
+        assert_eq!(p.protocol_sell(u64::MAX / 4), 0);
+        assert_eq!(p.tao_rao, 20_000_000);
+    }
+
+    #[test]
+    fn k_never_decreases() {
+        let mut p = Reserves {
+            tao_rao: 777 * TAO + 3,
+            alpha_rao: 12_345 * TAO + 11,
+        };
+        let k0 = p.tao_rao as u128 * p.alpha_rao as u128;
+        p.buy(13 * TAO + 7).unwrap();
+        let k1 = p.tao_rao as u128 * p.alpha_rao as u128;
+        assert!(k1 >= k0);
+        p.sell(999 * TAO + 5).unwrap();
+        let k2 = p.tao_rao as u128 * p.alpha_rao as u128;
+        assert!(k2 >= k1);
+        p.protocol_sell(3 * TAO);
+        p.protocol_buy(3 * TAO);
+        assert!(p.tao_rao as u128 * p.alpha_rao as u128 >= k2);
+    }
+}

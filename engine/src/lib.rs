@@ -9,7 +9,26 @@
 //! operations is fixed (ours is: no parallel reductions inside a match), and is much faster.
 //! Every amount that moves between accounts is an integer, so conservation is exact.
 
+pub mod config;
 pub mod emission;
+pub mod injection;
+pub mod market;
+pub mod mechanism;
+pub mod network;
+pub mod observe;
 pub mod pool;
+pub mod rng;
+pub mod runner;
+pub mod schedule;
+pub mod series;
+pub mod state;
 pub mod units;
 pub mod yuma;
+
+pub use config::{ConfigError, MatchConfig};
+pub use network::{EntrantSpec, Network};
+pub use runner::{
+    entrant_seed, run_match, Entrant, EntrantStatus, MatchError, MatchOutcome, NetworkSummary,
+    Payoff, Rejection,
+};
+pub use series::Series;

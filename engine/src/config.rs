@@ -1,0 +1,638 @@
+//! Match configuration: plain data with serde derives. The engine never reads files; the CLI
+//! parses YAML into these types (serde_yaml reports line, column and field path) and then
+//! [`MatchConfig::validate`] checks what types cannot (ranges, references, horizons), naming the
+//! field.
+
+use crate::injection::InjectionRule;
+use crate::mechanism::{FlowParams, MechanismSpec};
+use crate::schedule::RootSchedule;
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use tourney_sdk::{Mechanism, SubnetId};
+
+/// A semantic error in a configuration, naming the field path (`network.root_stake_tao`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ConfigError {
+    pub field: String,
+    pub message: String,
+}
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn non_negative(field: &str, x: f64) -> Result<(), ConfigError> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(())
+    } else {
+        Err(err(field, format!("expected a finite amount ≥ 0, got {x}")))
+    }
+}
+
+fn fraction(field: &str, x: f64) -> Result<(), ConfigError> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(())
+    } else {
+        Err(err(field, format!("expected a fraction in [0, 1], got {x}")))
+    }
+}
+
+/// Deserialize a mechanism by its YAML name, listing the known ones on error.
+pub fn de_mechanism<'de, D: Deserializer<'de>>(d: D) -> Result<Mechanism, D::Error> {
+    let name = String::deserialize(d)?;
+    Mechanism::from_name(&name).ok_or_else(|| {
+        let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+        serde::de::Error::custom(format!(
+            "unknown mechanism `{name}`, expected one of: {}",
+            known.join(", ")
+        ))
+    })
+}
+
+fn default_mechanism() -> Mechanism {
+    Mechanism::DtaoPrice
+}
+
+/// One match: the network, the market, the rules, and what is scripted.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchConfig {
+    pub seed: u64,
+    #[serde(deserialize_with = "de_mechanism")]
+    pub mechanism: Mechanism,
+    /// Override the mechanism's injection rule.
+    pub injection: Option<InjectionRule>,
+    /// TaoFlow's cutoff (TAO per day) and exponent.
+    pub flow_cutoff_tao_per_day: f64,
+    pub flow_exponent: f64,
+    /// Whether the EMA price rate ramps in with b/(b + 201,600) (from 2025-03-11); without it,
+    /// the launch-day constant 3e-6.
+    pub ema_ramp: bool,
+    pub schedule: RootSchedule,
+    /// Day of the transition at which the match starts (the network is aged to it).
+    pub start_day: f64,
+    /// Day of the transition at which the match ends (the horizon); after `start_day`.
+    pub horizon_day: f64,
+    pub decision_interval_blocks: u64,
+    /// Sample the time series every N blocks (0: no series).
+    pub series_interval_blocks: u64,
+    /// Check conservation of TAO and alpha after every block (slow; tests turn it on).
+    pub check_conservation: bool,
+    pub network: NetworkConfig,
+    pub market: MarketConfig,
+    pub entrants: EntrantConfig,
+    /// Explicitly configured subnets, created after the background ones.
+    pub subnets: Vec<SubnetConfig>,
+    /// Scripted agents (driven by `events`).
+    pub agents: Vec<AgentConfig>,
+    pub events: Vec<EventConfig>,
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            mechanism: default_mechanism(),
+            injection: None,
+            flow_cutoff_tao_per_day: 0.0,
+            flow_exponent: 1.0,
+            ema_ramp: true,
+            schedule: RootSchedule::Native,
+            start_day: 0.0,
+            horizon_day: 30.0,
+            decision_interval_blocks: 360,
+            series_interval_blocks: 0,
+            check_conservation: false,
+            network: NetworkConfig::default(),
+            market: MarketConfig::default(),
+            entrants: EntrantConfig::default(),
+            subnets: Vec::new(),
+            agents: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// A log-normal draw: `median · exp(sigma · N(0,1))`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogNormal {
+    pub median: f64,
+    #[serde(default)]
+    pub sigma: f64,
+}
+
+/// How passive root stake's validators weight subnet miners.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PassiveRootWeights {
+    /// They follow each subnet's published rule (as weight-copying root validators did).
+    FollowRule,
+    /// They set no weights on subnets (their stake still counts in root_prop).
+    Abstain,
+}
+
+/// The network around the entrants.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    pub tempo_blocks: u64,
+    /// TAO issued when the transition started (day 0); the match adds 7,200/day to its start.
+    pub tao_issuance_tao: f64,
+    /// Passive root stake R (entrants and agents add their own).
+    pub root_stake_tao: f64,
+    pub tao_weight: f64,
+    pub passive_root_weights: PassiveRootWeights,
+    pub background_subnets: u32,
+    pub pool_tao: LogNormal,
+    pub price: LogNormal,
+    /// Value created per TAO paid to workers, per background subnet.
+    pub productivity: LogNormal,
+    /// Fraction of background subnets that create no value at all.
+    pub zero_value_fraction: f64,
+    /// Attention level dispersion and its daily volatility.
+    pub hype_sigma: f64,
+    pub hype_volatility_per_day: f64,
+    /// Alpha issuance growth per block used to age subnets to the start day (≤ 2).
+    pub alpha_growth_per_block: f64,
+    /// Net staking inflow per subnet at the start (TaoFlow's initial EMA), TAO/day, scaled by
+    /// the subnet's pool size relative to the mean.
+    pub initial_flow_tao_per_day: f64,
+    pub owner_sell_fraction: f64,
+    pub miner_sell_fraction: f64,
+    /// Share of value created that reaches a subnet's owner as revenue (TAO).
+    pub ai_revenue_share: f64,
+    pub ai_revenue_volatility_per_day: f64,
+    /// BTC price in TAO at the start and its daily volatility (a seeded log random walk).
+    pub btc_tao_price: f64,
+    pub btc_volatility_per_day: f64,
+    /// BTC revenue per TAO of off-topic work at the starting BTC price.
+    pub btc_revenue_per_tao: f64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            tempo_blocks: crate::units::DEFAULT_TEMPO_BLOCKS,
+            tao_issuance_tao: 8_400_000.0,
+            root_stake_tao: 5_500_000.0,
+            tao_weight: crate::units::TAO_WEIGHT,
+            passive_root_weights: PassiveRootWeights::FollowRule,
+            background_subnets: 30,
+            pool_tao: LogNormal {
+                median: 3_000.0,
+                sigma: 0.8,
+            },
+            price: LogNormal {
+                median: 0.03,
+                sigma: 0.6,
+            },
+            productivity: LogNormal {
+                median: 1.0,
+                sigma: 0.6,
+            },
+            zero_value_fraction: 0.2,
+            hype_sigma: 0.5,
+            hype_volatility_per_day: 0.1,
+            alpha_growth_per_block: 2.0,
+            initial_flow_tao_per_day: 50.0,
+            owner_sell_fraction: 0.5,
+            miner_sell_fraction: 1.0,
+            ai_revenue_share: 0.3,
+            ai_revenue_volatility_per_day: 0.02,
+            btc_tao_price: 250.0,
+            btc_volatility_per_day: 0.03,
+            btc_revenue_per_tao: 0.9,
+        }
+    }
+}
+
+/// One market segment of background speculators.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SegmentConfig {
+    pub capital_tao: f64,
+    /// Fraction of the gap to the target allocation closed per market interval.
+    pub speed: f64,
+    /// Fraction of capital invested at most (the rest stays in TAO).
+    pub invest_fraction: f64,
+    /// Segment-specific sensitivity (momentum lookback weight, yield hurdle, value threshold,
+    /// noise scale, panic drop): see `market.rs`.
+    pub sensitivity: f64,
+}
+
+impl SegmentConfig {
+    const fn with(capital_tao: f64, speed: f64, sensitivity: f64) -> Self {
+        Self {
+            capital_tao,
+            speed,
+            invest_fraction: 0.8,
+            sensitivity,
+        }
+    }
+}
+
+impl Default for SegmentConfig {
+    fn default() -> Self {
+        Self::with(0.0, 0.1, 1.0)
+    }
+}
+
+/// The background market.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarketConfig {
+    pub interval_blocks: u64,
+    /// A trade never exceeds this fraction of the pool's TAO (slippage discipline).
+    pub max_pool_fraction: f64,
+    /// Trades below this are skipped (fees would dominate), TAO.
+    pub min_trade_tao: f64,
+    pub momentum: SegmentConfig,
+    #[serde(rename = "yield")]
+    pub yield_seeking: SegmentConfig,
+    pub value: SegmentConfig,
+    pub noise: SegmentConfig,
+    pub panic: SegmentConfig,
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        Self {
+            interval_blocks: 100,
+            max_pool_fraction: 0.02,
+            min_trade_tao: 1.0,
+            momentum: SegmentConfig::with(60_000.0, 0.05, 1.0),
+            yield_seeking: SegmentConfig::with(60_000.0, 0.05, 0.5),
+            value: SegmentConfig::with(40_000.0, 0.03, 1.0),
+            noise: SegmentConfig::with(20_000.0, 0.05, 1.0),
+            panic: SegmentConfig::with(20_000.0, 0.05, 0.3),
+        }
+    }
+}
+
+/// Defaults for entrants (the strategies of a match).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EntrantConfig {
+    pub capital_tao: f64,
+    /// The subnet an owner entrant takes over at the start.
+    pub owned_subnet: OwnedSubnetConfig,
+}
+
+impl Default for EntrantConfig {
+    fn default() -> Self {
+        Self {
+            capital_tao: 10_000.0,
+            owned_subnet: OwnedSubnetConfig::default(),
+        }
+    }
+}
+
+/// Shape of the subnet an owner entrant gets.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OwnedSubnetConfig {
+    pub pool_tao: f64,
+    pub price: f64,
+    pub productivity: f64,
+    pub hype: f64,
+}
+
+impl Default for OwnedSubnetConfig {
+    fn default() -> Self {
+        Self {
+            pool_tao: 3_000.0,
+            price: 0.03,
+            productivity: 1.5,
+            hype: 1.0,
+        }
+    }
+}
+
+/// Work done by a subnet's miners.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkConfig {
+    Ai,
+    Offtopic,
+}
+
+/// An explicitly configured subnet.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetConfig {
+    pub name: String,
+    /// A scripted agent that owns it (gets the owner cut); background owners otherwise.
+    #[serde(default)]
+    pub owner: Option<String>,
+    pub pool_tao: f64,
+    pub price: f64,
+    #[serde(default)]
+    pub holdings_weight: f64,
+    #[serde(default = "one")]
+    pub productivity: f64,
+    #[serde(default = "ai")]
+    pub work: WorkConfig,
+    #[serde(default = "one")]
+    pub hype: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn ai() -> WorkConfig {
+    WorkConfig::Ai
+}
+
+/// A scripted agent.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    pub name: String,
+    #[serde(default)]
+    pub capital_tao: f64,
+    #[serde(default)]
+    pub root_stake_tao: f64,
+}
+
+/// A subnet named by id or by configured name.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum SubnetRef {
+    Id(SubnetId),
+    Name(String),
+}
+
+/// A validator policy as written in YAML.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum PolicyConfig {
+    FollowRule,
+    ZeroHolders,
+    Classes { work: f64, holdings: f64, burn: f64 },
+}
+
+/// A scripted action.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ActionConfig {
+    Stake { subnet: SubnetRef, tao: f64 },
+    Unstake { subnet: SubnetRef, alpha: f64 },
+    /// Unstake everything held on the subnet.
+    UnstakeAll { subnet: SubnetRef },
+    StakeRoot { tao: f64 },
+    UnstakeRoot { tao: f64 },
+    SetIncentive { subnet: Option<SubnetRef>, holdings_weight: f64 },
+    SetWeights { subnet: SubnetRef, policy: PolicyConfig },
+    Spend { tao: f64, #[serde(default = "ai")] kind: WorkConfig },
+    Buyback { tao: f64, #[serde(default)] burn: bool },
+}
+
+/// At `block` (or `day`) since the match start, `agent` does `action`. (Unknown fields are
+/// rejected by the action's own variant: serde cannot deny them on a flattening struct.)
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct EventConfig {
+    #[serde(default)]
+    pub block: Option<u64>,
+    #[serde(default)]
+    pub day: Option<f64>,
+    pub agent: String,
+    #[serde(flatten)]
+    pub action: ActionConfig,
+}
+
+impl EventConfig {
+    /// The match block at which the event fires.
+    pub fn at_block(&self) -> u64 {
+        match (self.block, self.day) {
+            (Some(b), _) => b,
+            (None, Some(d)) => (d * crate::units::BLOCKS_PER_DAY as f64).round() as u64,
+            (None, None) => 0,
+        }
+    }
+}
+
+impl MatchConfig {
+    /// The mechanism with its overrides.
+    pub fn mechanism_spec(&self) -> MechanismSpec {
+        MechanismSpec {
+            mechanism: self.mechanism,
+            injection: self.injection,
+            flow: FlowParams {
+                cutoff: self.flow_cutoff_tao_per_day * crate::units::RAO_PER_TAO as f64
+                    / crate::units::BLOCKS_PER_DAY as f64,
+                exponent: self.flow_exponent,
+            },
+        }
+    }
+
+    /// Length of the match in blocks (`horizon_day − start_day` days).
+    pub fn horizon_blocks(&self) -> u64 {
+        ((self.horizon_day - self.start_day) * crate::units::BLOCKS_PER_DAY as f64).round() as u64
+    }
+
+    /// Everything types cannot check. Events are in match blocks (or days) from the start day
+    /// and must fall before the horizon.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        non_negative("start_day", self.start_day)?;
+        if !self.horizon_day.is_finite() {
+            return Err(err("horizon_day", "expected a finite day"));
+        }
+        if self.start_day >= self.horizon_day {
+            return Err(err(
+                "start_day",
+                format!(
+                    "start day {} is not before the horizon (horizon_day {})",
+                    self.start_day, self.horizon_day
+                ),
+            ));
+        }
+        if self.horizon_day - self.start_day > 3650.0 {
+            return Err(err("horizon_day", "a match lasts at most 3650 days"));
+        }
+        self.schedule.validate().map_err(|m| err("schedule", m))?;
+        if self.decision_interval_blocks == 0 {
+            return Err(err("decision_interval_blocks", "expected ≥ 1"));
+        }
+        if !(self.flow_exponent.is_finite() && self.flow_exponent > 0.0) {
+            return Err(err("flow_exponent", "expected > 0"));
+        }
+        non_negative("flow_cutoff_tao_per_day", self.flow_cutoff_tao_per_day)?;
+        let n = &self.network;
+        if n.tempo_blocks == 0 {
+            return Err(err("network.tempo_blocks", "expected ≥ 1"));
+        }
+        non_negative("network.tao_issuance_tao", n.tao_issuance_tao)?;
+        if n.tao_issuance_tao >= 21_000_000.0 {
+            return Err(err("network.tao_issuance_tao", "must be below the 21M TAO cap"));
+        }
+        non_negative("network.root_stake_tao", n.root_stake_tao)?;
+        non_negative("network.tao_weight", n.tao_weight)?;
+        if n.background_subnets > 1000 {
+            return Err(err("network.background_subnets", "at most 1000"));
+        }
+        for (field, d) in [
+            ("network.pool_tao", n.pool_tao),
+            ("network.price", n.price),
+            ("network.productivity", n.productivity),
+        ] {
+            if !(d.median.is_finite() && d.median > 0.0) {
+                return Err(err(format!("{field}.median"), "expected > 0"));
+            }
+            non_negative(&format!("{field}.sigma"), d.sigma)?;
+        }
+        if n.pool_tao.median < 1.0 {
+            return Err(err("network.pool_tao.median", "pools need at least 1 TAO"));
+        }
+        fraction("network.zero_value_fraction", n.zero_value_fraction)?;
+        fraction("network.owner_sell_fraction", n.owner_sell_fraction)?;
+        fraction("network.miner_sell_fraction", n.miner_sell_fraction)?;
+        fraction("network.ai_revenue_share", n.ai_revenue_share)?;
+        non_negative("network.hype_sigma", n.hype_sigma)?;
+        non_negative("network.hype_volatility_per_day", n.hype_volatility_per_day)?;
+        non_negative("network.initial_flow_tao_per_day", n.initial_flow_tao_per_day)?;
+        non_negative("network.btc_tao_price", n.btc_tao_price)?;
+        non_negative("network.btc_volatility_per_day", n.btc_volatility_per_day)?;
+        non_negative("network.btc_revenue_per_tao", n.btc_revenue_per_tao)?;
+        non_negative("network.ai_revenue_volatility_per_day", n.ai_revenue_volatility_per_day)?;
+        if !(0.0..=2.0).contains(&n.alpha_growth_per_block) {
+            return Err(err("network.alpha_growth_per_block", "expected a number in [0, 2]"));
+        }
+        let m = &self.market;
+        if m.interval_blocks == 0 {
+            return Err(err("market.interval_blocks", "expected ≥ 1"));
+        }
+        fraction("market.max_pool_fraction", m.max_pool_fraction)?;
+        non_negative("market.min_trade_tao", m.min_trade_tao)?;
+        for (name, s) in [
+            ("momentum", m.momentum),
+            ("yield", m.yield_seeking),
+            ("value", m.value),
+            ("noise", m.noise),
+            ("panic", m.panic),
+        ] {
+            non_negative(&format!("market.{name}.capital_tao"), s.capital_tao)?;
+            fraction(&format!("market.{name}.speed"), s.speed)?;
+            fraction(&format!("market.{name}.invest_fraction"), s.invest_fraction)?;
+            non_negative(&format!("market.{name}.sensitivity"), s.sensitivity)?;
+        }
+        non_negative("entrants.capital_tao", self.entrants.capital_tao)?;
+        let o = &self.entrants.owned_subnet;
+        if !(o.pool_tao >= 1.0 && o.pool_tao.is_finite()) {
+            return Err(err("entrants.owned_subnet.pool_tao", "expected ≥ 1 TAO"));
+        }
+        if !(o.price > 0.0 && o.price.is_finite()) {
+            return Err(err("entrants.owned_subnet.price", "expected > 0"));
+        }
+        non_negative("entrants.owned_subnet.productivity", o.productivity)?;
+        non_negative("entrants.owned_subnet.hype", o.hype)?;
+
+        let mut agent_names: BTreeMap<&str, ()> = BTreeMap::new();
+        for (k, a) in self.agents.iter().enumerate() {
+            let f = format!("agents[{k}]");
+            if agent_names.insert(a.name.as_str(), ()).is_some() {
+                return Err(err(format!("{f}.name"), format!("duplicate agent `{}`", a.name)));
+            }
+            non_negative(&format!("{f}.capital_tao"), a.capital_tao)?;
+            non_negative(&format!("{f}.root_stake_tao"), a.root_stake_tao)?;
+        }
+        let mut subnet_names: BTreeMap<&str, ()> = BTreeMap::new();
+        for (k, s) in self.subnets.iter().enumerate() {
+            let f = format!("subnets[{k}]");
+            if subnet_names.insert(s.name.as_str(), ()).is_some() {
+                return Err(err(format!("{f}.name"), format!("duplicate subnet `{}`", s.name)));
+            }
+            if !(s.pool_tao >= 1.0 && s.pool_tao.is_finite()) {
+                return Err(err(format!("{f}.pool_tao"), "expected ≥ 1 TAO"));
+            }
+            if !(s.price > 0.0 && s.price.is_finite()) {
+                return Err(err(format!("{f}.price"), "expected > 0"));
+            }
+            fraction(&format!("{f}.holdings_weight"), s.holdings_weight)?;
+            non_negative(&format!("{f}.productivity"), s.productivity)?;
+            non_negative(&format!("{f}.hype"), s.hype)?;
+            if let Some(owner) = &s.owner {
+                if !agent_names.contains_key(owner.as_str()) {
+                    return Err(err(format!("{f}.owner"), format!("no agent named `{owner}`")));
+                }
+            }
+        }
+        let horizon = self.horizon_blocks();
+        for (k, e) in self.events.iter().enumerate() {
+            let f = format!("events[{k}]");
+            if e.block.is_some() && e.day.is_some() {
+                return Err(err(&f, "give `block` or `day`, not both"));
+            }
+            if let Some(d) = e.day {
+                non_negative(&format!("{f}.day"), d)?;
+            }
+            if e.at_block() >= horizon {
+                return Err(err(
+                    &f,
+                    format!("fires at block {} but the match ends at block {horizon}", e.at_block()),
+                ));
+            }
+            if !agent_names.contains_key(e.agent.as_str()) {
+                return Err(err(format!("{f}.agent"), format!("no agent named `{}`", e.agent)));
+            }
+            let amount = |name: &str, x: f64| non_negative(&format!("{f}.{name}"), x);
+            let subnet_ok = |r: &SubnetRef| -> Result<(), ConfigError> {
+                match r {
+                    SubnetRef::Name(n) if !subnet_names.contains_key(n.as_str()) => Err(err(
+                        format!("{f}.subnet"),
+                        format!("no subnet named `{n}`"),
+                    )),
+                    SubnetRef::Id(0) => Err(err(
+                        format!("{f}.subnet"),
+                        "subnet 0 is root: use stake-root / unstake-root",
+                    )),
+                    _ => Ok(()),
+                }
+            };
+            match &e.action {
+                ActionConfig::Stake { subnet, tao } => {
+                    subnet_ok(subnet)?;
+                    amount("tao", *tao)?
+                }
+                ActionConfig::Unstake { subnet, alpha } => {
+                    subnet_ok(subnet)?;
+                    amount("alpha", *alpha)?
+                }
+                ActionConfig::UnstakeAll { subnet } => subnet_ok(subnet)?,
+                ActionConfig::StakeRoot { tao } | ActionConfig::UnstakeRoot { tao } => {
+                    amount("tao", *tao)?
+                }
+                ActionConfig::SetIncentive {
+                    subnet,
+                    holdings_weight,
+                } => {
+                    if let Some(s) = subnet {
+                        subnet_ok(s)?;
+                    }
+                    fraction(&format!("{f}.holdings_weight"), *holdings_weight)?
+                }
+                ActionConfig::SetWeights { subnet, policy } => {
+                    subnet_ok(subnet)?;
+                    if let PolicyConfig::Classes {
+                        work,
+                        holdings,
+                        burn,
+                    } = policy
+                    {
+                        amount("policy.work", *work)?;
+                        amount("policy.holdings", *holdings)?;
+                        amount("policy.burn", *burn)?;
+                    }
+                }
+                ActionConfig::Spend { tao, .. } | ActionConfig::Buyback { tao, .. } => {
+                    amount("tao", *tao)?
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,169 @@
+//! Per-block injection of TAO and alpha into a subnet's pool (spec §3), by era.
+
+use crate::units::Rao;
+
+/// How a subnet's TAO emission enters its pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InjectionRule {
+    /// E1: `tao_in = E_i`, `alpha_in = min(E_i/p, α_e)`; tao_in is not reduced when alpha_in
+    /// is capped, so the price rises (the loop SN28 rode).
+    E1,
+    /// E2: when `p < E_i/E` the subnet is subsidised: `tao_in = p·α_e`, `alpha_in = α_e`, and
+    /// the excess TAO buys alpha from the pool, which is removed. Otherwise as E1.
+    E2,
+    /// E3: `alpha_in = E_i/p` up to the cap α_e; above it `tao_in = cap·p` and the excess TAO
+    /// does a chain buy (no fee) whose alpha is removed.
+    E3,
+    /// E3 with the cap of 2025-12-12: `min(α_e, TAO block emission)`.
+    E3CapBlockEmission,
+}
+
+/// What one block puts into one pool.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Injection {
+    pub tao_in: Rao,
+    pub alpha_in: Rao,
+    /// TAO that buys alpha from the pool (the alpha bought is removed from circulation).
+    pub chain_buy_tao: Rao,
+}
+
+/// `E_i / p` in alpha rao, `u64::MAX` when the price is zero.
+#[inline]
+fn alpha_for_tao(tao_rao: Rao, price: f64) -> Rao {
+    if price > 0.0 {
+        (tao_rao as f64 / price).min(u64::MAX as f64) as Rao
+    } else {
+        u64::MAX
+    }
+}
+
+/// The injection for a subnet receiving `emission_rao` (E_i) this block, with alpha emission
+/// `alpha_emission_rao` (α_e), spot price `price` and TAO block emission `block_emission_rao`.
+#[inline]
+pub fn inject(
+    rule: InjectionRule,
+    emission_rao: Rao,
+    alpha_emission_rao: Rao,
+    price: f64,
+    block_emission_rao: Rao,
+) -> Injection {
+    match rule {
+        InjectionRule::E1 => Injection {
+            tao_in: emission_rao,
+            alpha_in: alpha_for_tao(emission_rao, price).min(alpha_emission_rao),
+            chain_buy_tao: 0,
+        },
+        InjectionRule::E2 => {
+            let share = emission_rao as f64 / block_emission_rao.max(1) as f64;
+            if price < share {
+                let tao_in = ((price * alpha_emission_rao as f64) as Rao).min(emission_rao);
+                Injection {
+                    tao_in,
+                    alpha_in: alpha_emission_rao,
+                    chain_buy_tao: emission_rao - tao_in,
+                }
+            } else {
+                inject(
+                    InjectionRule::E1,
+                    emission_rao,
+                    alpha_emission_rao,
+                    price,
+                    block_emission_rao,
+                )
+            }
+        }
+        InjectionRule::E3 | InjectionRule::E3CapBlockEmission => {
+            let cap = if rule == InjectionRule::E3 {
+                alpha_emission_rao
+            } else {
+                alpha_emission_rao.min(block_emission_rao)
+            };
+            let wanted = alpha_for_tao(emission_rao, price);
+            if wanted <= cap {
+                Injection {
+                    tao_in: emission_rao,
+                    alpha_in: wanted,
+                    chain_buy_tao: 0,
+                }
+            } else {
+                let tao_in = ((cap as f64 * price) as Rao).min(emission_rao);
+                Injection {
+                    tao_in,
+                    alpha_in: cap,
+                    chain_buy_tao: emission_rao - tao_in,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pool::Reserves;
+    use crate::units::RAO_PER_TAO as TAO;
+
+    const POOL: Reserves = Reserves {
+        tao_rao: 1_000 * TAO,
+        alpha_rao: 10_000 * TAO,
+    };
+
+    #[test]
+    fn e1_uncapped_keeps_the_price() {
+        // E_i = 0.05 TAO at p = 0.1 → alpha_in = 0.5 alpha < α_e = 1: price unchanged.
+        let inj = inject(InjectionRule::E1, TAO / 20, TAO, 0.1, TAO);
+        assert_eq!(inj.tao_in, TAO / 20);
+        assert_eq!(inj.alpha_in, TAO / 2);
+    }
+
+    #[test]
+    fn e1_capped_injection_raises_the_price() {
+        // E_i = 0.5 TAO at p = 0.1 wants 5 alpha; cap α_e = 1 alpha; tao_in stays 0.5 TAO.
+        // New price = 1000.5 / 10001 = 0.100039996..., up by 0.0399960 % instead of 0.
+        let inj = inject(InjectionRule::E1, TAO / 2, TAO, POOL.price(), TAO);
+        assert_eq!(inj, Injection { tao_in: TAO / 2, alpha_in: TAO, chain_buy_tao: 0 });
+        let after = Reserves {
+            tao_rao: POOL.tao_rao + inj.tao_in,
+            alpha_rao: POOL.alpha_rao + inj.alpha_in,
+        };
+        assert!((after.price() - 1000.5 / 10001.0).abs() < 1e-15);
+        assert!(after.price() > POOL.price());
+    }
+
+    #[test]
+    fn e3_chain_buy() {
+        // Same block under E3: alpha_in = cap = 1 alpha, tao_in = 1 × 0.1 = 0.1 TAO, and the
+        // excess 0.4 TAO buys alpha. After injection T = 1000.1, A = 10001 (k = 10,002,000.1);
+        // buying 0.4 TAO: A' = k/1000.5 = 9997.0015992... → Δα = 3.9984007996... alpha.
+        let inj = inject(InjectionRule::E3, TAO / 2, TAO, POOL.price(), TAO);
+        assert_eq!(inj, Injection { tao_in: TAO / 10, alpha_in: TAO, chain_buy_tao: 4 * TAO / 10 });
+        let mut pool = Reserves {
+            tao_rao: POOL.tao_rao + inj.tao_in,
+            alpha_rao: POOL.alpha_rao + inj.alpha_in,
+        };
+        let bought = pool.protocol_buy(inj.chain_buy_tao);
+        let exact = 10_001.0 - 1000.1 * 10_001.0 / 1000.5;
+        assert!((bought as f64 / TAO as f64 - exact).abs() < 1e-8, "{bought}");
+        assert_eq!(pool.tao_rao, 1_000_500_000_000);
+        // Under E3 with the block-emission cap and α_e = 1 TAO the cap is unchanged.
+        assert_eq!(inject(InjectionRule::E3CapBlockEmission, TAO / 2, TAO, 0.1, TAO), inj);
+        // Below the cap E3 injects at the price, like E1.
+        assert_eq!(
+            inject(InjectionRule::E3, TAO / 20, TAO, 0.1, TAO),
+            Injection { tao_in: TAO / 20, alpha_in: TAO / 2, chain_buy_tao: 0 }
+        );
+    }
+
+    #[test]
+    fn e2_subsidy_when_price_below_share() {
+        // Share 0.5 > price 0.1: tao_in = 0.1 × 1 alpha = 0.1 TAO; the other 0.4 TAO buys alpha.
+        let inj = inject(InjectionRule::E2, TAO / 2, TAO, 0.1, TAO);
+        assert_eq!(inj, Injection { tao_in: TAO / 10, alpha_in: TAO, chain_buy_tao: 4 * TAO / 10 });
+        // Share 0.05 < price 0.1: as E1.
+        assert_eq!(
+            inject(InjectionRule::E2, TAO / 20, TAO, 0.1, TAO),
+            inject(InjectionRule::E1, TAO / 20, TAO, 0.1, TAO)
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! Emission mechanisms: how TAO block emission is split between subnets, and how each share
+//! enters its pool. One small module per mechanism behind [`EmissionRule`]; adding one is a new
+//! file plus one line in [`build`].
+//!
+//! A rule is a pure function of the network state: the EMAs it reads (price, flow, value score,
+//! root votes) are kept by the block loop whatever the mechanism, so that every observation
+//! shows them and mechanisms can be compared on identical state.
+
+mod dtao_price;
+mod dtao_subsidy;
+mod legacy_root;
+mod market_cap;
+mod objective;
+mod taoflow;
+
+use crate::injection::InjectionRule;
+use crate::state::Subnets;
+use tourney_sdk::Mechanism;
+
+pub use taoflow::FlowParams;
+
+/// One mechanism's rules.
+pub trait EmissionRule: Send + Sync + std::fmt::Debug {
+    fn mechanism(&self) -> Mechanism;
+    /// Write each subnet's share of TAO block emission into `out` (`out.len()` = subnets).
+    /// Shares are ≥ 0 and sum to 1, or are all 0 (no TAO emitted to subnets this block).
+    fn shares(&self, subnets: &Subnets, out: &mut [f64]);
+    /// How a subnet's emission enters its pool.
+    fn injection(&self) -> InjectionRule;
+    /// Whether root's alpha is sold for TAO this block (given Σ p̄); otherwise it is recycled.
+    fn sells_root_alpha(&self, _sum_ema_price: f64) -> bool {
+        true
+    }
+}
+
+/// A mechanism as a tournament names it: the era or counterfactual, with optional overrides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MechanismSpec {
+    pub mechanism: Mechanism,
+    /// Replace the era's injection rule (counterfactuals default to E1, so that they differ
+    /// from `dtao-price` in the share rule only).
+    pub injection: Option<InjectionRule>,
+    /// TaoFlow's cutoff and exponent.
+    pub flow: FlowParams,
+}
+
+impl MechanismSpec {
+    pub fn new(mechanism: Mechanism) -> Self {
+        Self {
+            mechanism,
+            injection: None,
+            flow: FlowParams::default(),
+        }
+    }
+}
+
+/// Normalise `out` to sum 1, or leave all zeros.
+fn normalize_shares(out: &mut [f64]) {
+    let sum: f64 = out.iter().sum();
+    if sum > 0.0 && sum.is_finite() {
+        let inv = 1.0 / sum;
+        out.iter_mut().for_each(|x| *x *= inv);
+    } else {
+        out.iter_mut().for_each(|x| *x = 0.0);
+    }
+}
+
+/// Build the rule for a spec.
+pub fn build(spec: &MechanismSpec) -> Box<dyn EmissionRule> {
+    let inj = spec.injection;
+    match spec.mechanism {
+        Mechanism::LegacyRoot => Box::new(legacy_root::LegacyRoot::new(inj)),
+        Mechanism::DtaoPrice => Box::new(dtao_price::DtaoPrice::new(inj)),
+        Mechanism::DtaoSubsidy => Box::new(dtao_subsidy::DtaoSubsidy::new(inj)),
+        Mechanism::Taoflow => Box::new(taoflow::Taoflow::new(inj, spec.flow)),
+        Mechanism::MarketCap => Box::new(market_cap::MarketCap::new(inj)),
+        Mechanism::Objective => Box::new(objective::Objective::new(inj)),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::state::Subnets;
+
+    /// Subnets with the given EMA prices, flows, value scores and outstanding alpha.
+    pub fn subnets(ema: &[f64], flow: &[f64], value: &[f64], outstanding: &[u64]) -> Subnets {
+        let n = ema.len();
+        Subnets {
+            id: (1..=n as u16).collect(),
+            ema_price: ema.to_vec(),
+            flow_ema: flow.to_vec(),
+            value_score: value.to_vec(),
+            alpha_outstanding: outstanding.to_vec(),
+            root_vote: value.to_vec(),
+            ..Subnets::default()
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `taoflow` (E3, 2025-11-04): shares ∝ the EMA of net TAO staking flow above a cutoff,
+//! `z_i = max(S_i − L, 0)`, `share_i = z_i^p / Σ z_j^p`; E3 injection with chain buys; root
+//! alpha is sold only while Σ p̄ > 1, and recycled otherwise.
+
+use super::{normalize_shares, EmissionRule};
+use crate::injection::InjectionRule;
+use crate::state::Subnets;
+use tourney_sdk::Mechanism;
+
+/// TaoFlow's cutoff L (rao per block) and exponent p.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FlowParams {
+    pub cutoff: f64,
+    pub exponent: f64,
+}
+
+impl Default for FlowParams {
+    fn default() -> Self {
+        Self {
+            cutoff: 0.0,
+            exponent: 1.0,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Taoflow {
+    injection: InjectionRule,
+    flow: FlowParams,
+}
+
+impl Taoflow {
+    pub fn new(injection: Option<InjectionRule>, flow: FlowParams) -> Self {
+        Self {
+            injection: injection.unwrap_or(InjectionRule::E3),
+            flow,
+        }
+    }
+}
+
+impl EmissionRule for Taoflow {
+    fn mechanism(&self) -> Mechanism {
+        Mechanism::Taoflow
+    }
+    fn shares(&self, subnets: &Subnets, out: &mut [f64]) {
+        let FlowParams { cutoff, exponent } = self.flow;
+        for (o, &s) in out.iter_mut().zip(&subnets.flow_ema) {
+            let z = (s - cutoff).max(0.0);
+            *o = if exponent == 1.0 { z } else { z.powf(exponent) };
+        }
+        normalize_shares(out);
+    }
+    fn injection(&self) -> InjectionRule {
+        self.injection
+    }
+    fn sells_root_alpha(&self, sum_ema_price: f64) -> bool {
+        sum_ema_price > 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanism::test_support::subnets;
+
+    #[test]
+    fn negative_flow_gets_nothing() {
+        // S = [300, −50, 100] → z = [300, 0, 100] → shares [0.75, 0, 0.25].
+        let s = subnets(&[0.; 3], &[300.0, -50.0, 100.0], &[0.; 3], &[0; 3]);
+        let mut out = [0.0; 3];
+        Taoflow::new(None, FlowParams::default()).shares(&s, &mut out);
+        assert_eq!(out, [0.75, 0.0, 0.25]);
+        // Cutoff L = 100, p = 2: z = [200, 0, 0] → [1, 0, 0].
+        let rule = Taoflow::new(None, FlowParams { cutoff: 100.0, exponent: 2.0 });
+        rule.shares(&s, &mut out);
+        assert_eq!(out, [1.0, 0.0, 0.0]);
+        assert!(!rule.sells_root_alpha(0.9) && rule.sells_root_alpha(1.1));
+    }
+}

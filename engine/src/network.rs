@@ -1,0 +1,1072 @@
+//! The simulated network: genesis at a start day, the per-block step (emission split,
+//! injection, alpha_out split, EMAs), the per-subnet epoch (Yuma consensus and payouts), the
+//! validated application of actions, and the conservation check.
+
+use crate::config::{MatchConfig, PassiveRootWeights, WorkConfig};
+use crate::emission::EmissionCache;
+use crate::injection;
+use crate::mechanism::{self, EmissionRule};
+use crate::pool::{Reserves, SwapError};
+use crate::rng::{normal, stream};
+use crate::schedule::{effective_tao_weight, native_root_proportion, RootSchedule};
+use crate::state::*;
+use crate::units::*;
+use crate::yuma::{self, YumaParams};
+use rand_chacha::ChaCha8Rng;
+use tourney_sdk::{Action, Role, SpendKind, SubnetId, WeightPolicy};
+
+/// Price snapshots: one every this many blocks (20 a day), kept for 8 days.
+pub const SNAPSHOT_INTERVAL_BLOCKS: u64 = 360;
+const SNAPSHOTS_PER_DAY: usize = (BLOCKS_PER_DAY / SNAPSHOT_INTERVAL_BLOCKS) as usize;
+const SNAPSHOT_RING: usize = 8 * SNAPSHOTS_PER_DAY;
+/// Value score EMA horizon, days.
+const VALUE_SCORE_DAYS: f64 = 7.0;
+
+/// Why an action was refused. Nothing of a refused action is applied.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ActionError {
+    #[error("unknown subnet {0}")]
+    UnknownSubnet(SubnetId),
+    #[error("amount must be positive")]
+    ZeroAmount,
+    #[error("needs {needed} rao but holds {held}")]
+    Insufficient { needed: Rao, held: Rao },
+    #[error("only a subnet owner may {0}")]
+    NotOwner(&'static str),
+    #[error("weights must be finite, non-negative and not all zero")]
+    BadWeights,
+    #[error("holdings weight must be in [0, 1], got {0}")]
+    BadIncentive(f64),
+    #[error("pool refused the swap: {0}")]
+    Pool(#[from] SwapError),
+}
+
+/// Who enters a match and with what.
+#[derive(Clone, Debug)]
+pub struct EntrantSpec {
+    pub name: String,
+    pub role: Role,
+    pub capital_tao: f64,
+}
+
+/// Running statistics of the network (for the network table).
+#[derive(Clone, Debug, Default)]
+pub struct NetworkStats {
+    /// TAO emitted into subnets by the class of the subnet at the time, rao.
+    pub emission_by_class: [u128; 4],
+    pub peak_meme_share: f64,
+}
+
+/// Exogenous paths: BTC price in TAO and the AI revenue signal (daily log random walks).
+#[derive(Clone, Debug)]
+pub struct Exogenous {
+    pub btc_tao_price: f64,
+    pub btc_tao_price_start: f64,
+    pub ai_revenue_signal: f64,
+    rng: ChaCha8Rng,
+}
+
+/// Economic parameters the block loop needs (copied out of the config once).
+#[derive(Clone, Debug)]
+struct Params {
+    tempo: u64,
+    tao_weight: f64,
+    schedule: RootSchedule,
+    passive_root_weights: PassiveRootWeights,
+    ema_ramp: bool,
+    owner_sell_fraction: f64,
+    miner_sell_fraction: f64,
+    ai_revenue_share: f64,
+    ai_revenue_volatility: f64,
+    btc_volatility: f64,
+    btc_revenue_per_tao: f64,
+    hype_volatility: f64,
+}
+
+/// The whole simulated network.
+pub struct Network {
+    /// Blocks since the match started.
+    pub block: u64,
+    /// Absolute block of the match start on the transition timeline (start_day × 7,200).
+    pub start_block_abs: u64,
+    pub start_day: f64,
+    pub subnets: Subnets,
+    pub accounts: Vec<Account>,
+    pub ledger: TaoLedger,
+    /// TAO issued so far (drives the block emission and its halvings).
+    pub tao_issuance: Rao,
+    tao_emission: EmissionCache,
+    pub root_stake_total: Rao,
+    rule: Box<dyn EmissionRule>,
+    params: Params,
+    pub stats: NetworkStats,
+    pub exo: Exogenous,
+    hype_rng: ChaCha8Rng,
+    vote_rng: ChaCha8Rng,
+    /// Special accounts.
+    pub bg_owners: AccountId,
+    pub bg_miners: AccountId,
+    pub bg_holders: AccountId,
+    pub passive_root: AccountId,
+    /// Account of each entrant, and the subnet each owner entrant owns.
+    pub entrant_accounts: Vec<AccountId>,
+    pub entrant_subnets: Vec<Option<SubnetId>>,
+    /// Market segment accounts.
+    pub market_accounts: Vec<(crate::market::Segment, AccountId)>,
+    /// Scripted agents by name.
+    pub agent_accounts: Vec<(String, AccountId)>,
+    shares_scratch: Vec<f64>,
+    /// TAO emitted per block at the current issuance (last block).
+    pub block_emission: Rao,
+}
+
+impl Network {
+    /// Build the network as it stands at `config.start_day`, with the given entrants.
+    pub fn genesis(config: &MatchConfig, entrants: &[EntrantSpec]) -> Network {
+        let n_cfg = &config.network;
+        let mut rng = stream(config.seed, "genesis");
+        let n_bg = n_cfg.background_subnets as usize;
+        let n_owner_entrants = entrants.iter().filter(|e| e.role == Role::SubnetOwner).count();
+        let n = n_bg + config.subnets.len() + n_owner_entrants;
+
+        // Accounts, in a fixed order.
+        let mut accounts = vec![
+            Account::new("background-owners", AccountKind::BackgroundOwners, n),
+            Account::new("background-miners", AccountKind::BackgroundMiners, n),
+            Account::new("background-holders", AccountKind::BackgroundHolders, n),
+            Account::new("passive-root", AccountKind::PassiveRoot, n),
+        ];
+        let (bg_owners, bg_miners, bg_holders, passive_root) = (0, 1, 2, 3);
+        accounts[passive_root].root_stake = tao_to_rao(n_cfg.root_stake_tao);
+        let mut market_accounts = Vec::new();
+        for seg in crate::market::Segment::ALL {
+            market_accounts.push((seg, accounts.len()));
+            let mut a = Account::new(seg.name(), AccountKind::Market(seg), n);
+            a.free_tao = tao_to_rao(seg.config(&config.market).capital_tao);
+            accounts.push(a);
+        }
+        let mut agent_accounts = Vec::new();
+        for a in &config.agents {
+            agent_accounts.push((a.name.clone(), accounts.len()));
+            let mut acc = Account::new(a.name.clone(), AccountKind::Scripted, n);
+            acc.free_tao = tao_to_rao(a.capital_tao);
+            acc.root_stake = tao_to_rao(a.root_stake_tao);
+            accounts.push(acc);
+        }
+        let mut entrant_accounts = Vec::new();
+        for (k, e) in entrants.iter().enumerate() {
+            entrant_accounts.push(accounts.len());
+            let mut acc = Account::new(e.name.clone(), AccountKind::Entrant(k), n);
+            acc.free_tao = tao_to_rao(e.capital_tao);
+            accounts.push(acc);
+        }
+
+        // Subnets: background, configured, then one per owner entrant.
+        let mut s = Subnets::default();
+        let lognormal = |rng: &mut ChaCha8Rng, d: crate::config::LogNormal| {
+            d.median * (d.sigma * normal(rng)).exp()
+        };
+        struct Draft {
+            name: String,
+            owner: AccountId,
+            pool_tao: f64,
+            price: f64,
+            holdings: f64,
+            productivity: f64,
+            work: WorkKind,
+            hype: f64,
+        }
+        let mut drafts = Vec::with_capacity(n);
+        for k in 0..n_bg {
+            let pool_tao = lognormal(&mut rng, n_cfg.pool_tao).max(1.0);
+            let price = lognormal(&mut rng, n_cfg.price).min(1.0);
+            let zero = rand::Rng::random::<f64>(&mut rng) < n_cfg.zero_value_fraction;
+            let productivity = if zero {
+                0.0
+            } else {
+                lognormal(&mut rng, n_cfg.productivity)
+            };
+            let hype = (n_cfg.hype_sigma * normal(&mut rng)).exp();
+            drafts.push(Draft {
+                name: format!("bg-{}", k + 1),
+                owner: bg_owners,
+                pool_tao,
+                price,
+                holdings: 0.0,
+                productivity,
+                work: WorkKind::Ai,
+                hype,
+            });
+        }
+        for c in &config.subnets {
+            let owner = c
+                .owner
+                .as_ref()
+                .and_then(|o| agent_accounts.iter().find(|(n, _)| n == o).map(|x| x.1))
+                .unwrap_or(bg_owners);
+            drafts.push(Draft {
+                name: c.name.clone(),
+                owner,
+                pool_tao: c.pool_tao,
+                price: c.price,
+                holdings: c.holdings_weight,
+                productivity: c.productivity,
+                work: match c.work {
+                    WorkConfig::Ai => WorkKind::Ai,
+                    WorkConfig::Offtopic => WorkKind::OffTopic,
+                },
+                hype: c.hype,
+            });
+        }
+        let mut entrant_subnets = vec![None; entrants.len()];
+        for (k, e) in entrants.iter().enumerate() {
+            if e.role == Role::SubnetOwner {
+                let o = &config.entrants.owned_subnet;
+                entrant_subnets[k] = Some((drafts.len() + 1) as SubnetId);
+                drafts.push(Draft {
+                    name: e.name.clone(),
+                    owner: entrant_accounts[k],
+                    pool_tao: o.pool_tao,
+                    price: o.price,
+                    holdings: 0.0,
+                    productivity: o.productivity,
+                    work: WorkKind::Ai,
+                    hype: o.hype,
+                });
+            }
+        }
+
+        let start_blocks = (config.start_day * BLOCKS_PER_DAY as f64).round() as u64;
+        let mean_pool = drafts.iter().map(|d| d.pool_tao).sum::<f64>() / n.max(1) as f64;
+        for (i, d) in drafts.iter().enumerate() {
+            let pool = Reserves {
+                tao_rao: tao_to_rao(d.pool_tao).max(MIN_RESERVE_RAO),
+                alpha_rao: tao_to_rao(d.pool_tao / d.price).max(MIN_RESERVE_RAO),
+            };
+            // Alpha outstanding at the start day: a quarter of the pool from registration, plus
+            // half the issuance growth since the transition (alpha_out; alpha_in went to the
+            // pool, whose state at the start day the config gives). Held by long-term holders.
+            let aged = pool.alpha_rao as f64 * 0.25
+                + n_cfg.alpha_growth_per_block / 2.0 * start_blocks as f64 * RAO_PER_TAO as f64;
+            let outstanding = aged as Rao;
+            accounts[bg_holders].alpha[i] = outstanding;
+            s.id.push((i + 1) as SubnetId);
+            s.name.push(d.name.clone());
+            s.owner.push(d.owner);
+            s.reserves.push(pool);
+            s.alpha_outstanding.push(outstanding);
+            s.alpha_minted.push(pool.alpha_rao as u128 + outstanding as u128);
+            s.alpha_burned.push(0);
+            s.alpha_emission
+                .push(EmissionCache::new(pool.alpha_rao + outstanding));
+            s.ema_price.push(pool.price().min(1.0));
+            let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64
+                / BLOCKS_PER_DAY as f64
+                * (d.pool_tao / mean_pool);
+            s.flow_ema.push(flow);
+            s.flow_block.push(0.0);
+            s.start_block.push(-(start_blocks as i64));
+            s.share.push(0.0);
+            s.root_proportion.push(0.0);
+            s.pending_owner.push(0);
+            s.pending_miner.push(0);
+            s.pending_validator.push(0);
+            s.pending_root_tao.push(0);
+            s.holdings_weight.push(d.holdings);
+            s.work_kind.push(d.work);
+            s.productivity.push(d.productivity);
+            s.value_score.push(0.0);
+            s.hype.push(d.hype);
+            s.root_vote.push(0.0);
+            s.agent_validators.push(Vec::new());
+            s.bonds.push(Vec::new());
+            s.price_ring.push(vec![pool.price(); SNAPSHOT_RING]);
+            s.emission_tao.push(0);
+            s.value_created.push(0.0);
+            s.value_since_epoch.push(0.0);
+            s.work_paid_tao.push(0.0);
+            s.peak_price.push(pool.price());
+            s.largest_crash.push(0.0);
+        }
+        // Initial value score: productivity × the workers' expected pay per day (41 % of the
+        // subnet's expected TAO emission, by EMA price share).
+        let sum_ema: f64 = s.ema_price.iter().sum();
+        for i in 0..n {
+            let share = if sum_ema > 0.0 { s.ema_price[i] / sum_ema } else { 0.0 };
+            let work_pay = share * BLOCKS_PER_DAY as f64 * 0.41;
+            s.value_score[i] = if s.work_kind[i] == WorkKind::Ai && s.holdings_weight[i] < 0.5 {
+                s.productivity[i] * work_pay
+            } else {
+                0.0
+            };
+        }
+
+        // Market segments start invested (their invest fraction, by pool size), bought from
+        // the long-term holders' aged alpha at the start price where there is enough of it.
+        for &(seg, acct) in &market_accounts {
+            let cfg = seg.config(&config.market);
+            let invest = tao_to_rao(cfg.capital_tao * cfg.invest_fraction * 0.5);
+            let total_pool: u128 = s.reserves.iter().map(|r| r.tao_rao as u128).sum();
+            if total_pool == 0 {
+                continue;
+            }
+            let mut spent = 0;
+            for i in 0..n {
+                let tao = (invest as u128 * s.reserves[i].tao_rao as u128 / total_pool) as Rao;
+                let price = s.reserves[i].price();
+                let alpha = ((tao as f64 / price) as Rao).min(accounts[bg_holders].alpha[i]);
+                let paid = (alpha as f64 * price) as Rao;
+                accounts[bg_holders].alpha[i] -= alpha;
+                accounts[acct].alpha[i] += alpha;
+                accounts[bg_holders].free_tao += paid;
+                spent += paid;
+            }
+            accounts[acct].free_tao -= spent.min(accounts[acct].free_tao);
+        }
+
+        let tao_issuance = tao_to_rao(n_cfg.tao_issuance_tao) + start_blocks * RAO_PER_TAO;
+        let root_stake_total = accounts.iter().map(|a| a.root_stake).sum();
+        let mut net = Network {
+            block: 0,
+            start_block_abs: start_blocks,
+            start_day: config.start_day,
+            subnets: s,
+            accounts,
+            ledger: TaoLedger::default(),
+            tao_issuance,
+            tao_emission: EmissionCache::new(tao_issuance),
+            root_stake_total,
+            rule: mechanism::build(&config.mechanism_spec()),
+            params: Params {
+                tempo: n_cfg.tempo_blocks,
+                tao_weight: n_cfg.tao_weight,
+                schedule: config.schedule.clone(),
+                passive_root_weights: n_cfg.passive_root_weights,
+                ema_ramp: config.ema_ramp,
+                owner_sell_fraction: n_cfg.owner_sell_fraction,
+                miner_sell_fraction: n_cfg.miner_sell_fraction,
+                ai_revenue_share: n_cfg.ai_revenue_share,
+                ai_revenue_volatility: n_cfg.ai_revenue_volatility_per_day,
+                btc_volatility: n_cfg.btc_volatility_per_day,
+                btc_revenue_per_tao: n_cfg.btc_revenue_per_tao,
+                hype_volatility: n_cfg.hype_volatility_per_day,
+            },
+            stats: NetworkStats::default(),
+            exo: Exogenous {
+                btc_tao_price: n_cfg.btc_tao_price,
+                btc_tao_price_start: n_cfg.btc_tao_price,
+                ai_revenue_signal: 1.0,
+                rng: stream(config.seed, "exogenous"),
+            },
+            hype_rng: stream(config.seed, "hype"),
+            vote_rng: stream(config.seed, "root-votes"),
+            bg_owners,
+            bg_miners,
+            bg_holders,
+            passive_root,
+            entrant_accounts,
+            entrant_subnets,
+            market_accounts,
+            agent_accounts,
+            shares_scratch: vec![0.0; n],
+            block_emission: 0,
+        };
+        net.update_root_votes();
+        net.ledger.genesis = net.tao_held_total();
+        net
+    }
+
+    pub fn mechanism(&self) -> tourney_sdk::Mechanism {
+        self.rule.mechanism()
+    }
+
+    /// Day of the transition now.
+    pub fn day(&self) -> f64 {
+        self.start_day + self.block as f64 / BLOCKS_PER_DAY as f64
+    }
+
+    /// Every TAO the network holds: balances, root stake, pools and pending root TAO.
+    pub fn tao_held_total(&self) -> u128 {
+        let accounts: u128 = self
+            .accounts
+            .iter()
+            .map(|a| a.free_tao as u128 + a.root_stake as u128)
+            .sum();
+        let pools: u128 = self.subnets.reserves.iter().map(|r| r.tao_rao as u128).sum();
+        let pending: u128 = self.subnets.pending_root_tao.iter().map(|&x| x as u128).sum();
+        accounts + pools + pending
+    }
+
+    /// Check `held == genesis + minted − burned + in − out` for TAO, and per subnet
+    /// `pool + Σ account alpha + pending == minted − burned` and `outstanding` consistency.
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let l = &self.ledger;
+        let held = self.tao_held_total();
+        let expected = l.genesis + l.minted + l.external_in - l.burned - l.external_out;
+        if held != expected {
+            return Err(format!(
+                "block {}: TAO held {held} != genesis + minted − burned + in − out = {expected}",
+                self.block
+            ));
+        }
+        let s = &self.subnets;
+        for i in 0..s.len() {
+            let held: u128 = self.accounts.iter().map(|a| a.alpha[i] as u128).sum();
+            let pending = s.pending_owner[i] as u128
+                + s.pending_miner[i] as u128
+                + s.pending_validator[i] as u128;
+            if held + pending != s.alpha_outstanding[i] as u128 {
+                return Err(format!(
+                    "block {}: subnet {} outstanding {} != held {held} + pending {pending}",
+                    self.block, s.id[i], s.alpha_outstanding[i]
+                ));
+            }
+            let total = s.reserves[i].alpha_rao as u128 + held + pending;
+            if total + s.alpha_burned[i] != s.alpha_minted[i] {
+                return Err(format!(
+                    "block {}: subnet {} alpha pool+held+pending {total} + burned {} != minted {}",
+                    self.block, s.id[i], s.alpha_burned[i], s.alpha_minted[i]
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Root's share of validator weight on subnet `i` now (native or scheduled).
+    #[inline]
+    fn root_proportion_and_weight(&self, i: usize) -> (f64, f64) {
+        let a = self.subnets.alpha_issuance(i) as f64;
+        let r = self.root_stake_total as f64;
+        match self.params.schedule.override_at(self.day()) {
+            None => (native_root_proportion(self.params.tao_weight, r, a), self.params.tao_weight),
+            Some(x) => (x, effective_tao_weight(x, r, a)),
+        }
+    }
+
+    /// One block: emission split, injection, alpha_out, EMAs; then epochs that fall due.
+    pub fn step_block(&mut self) {
+        let e_block = self.tao_emission.at(self.tao_issuance);
+        self.block_emission = e_block;
+        let n = self.subnets.len();
+        let mut shares = std::mem::take(&mut self.shares_scratch);
+        self.rule.shares(&self.subnets, &mut shares);
+        let sum_ema: f64 = self.subnets.ema_price.iter().sum();
+        let sells_root = self.rule.sells_root_alpha(sum_ema);
+        let injection_rule = self.rule.injection();
+        let scheduled = self.params.schedule.override_at(self.day());
+        let root_weighted = self.params.tao_weight * self.root_stake_total as f64;
+        let block_abs = self.start_block_abs + self.block;
+        let mut minted_tao: u128 = 0;
+        let s = &mut self.subnets;
+        for i in 0..n {
+            let share = shares[i];
+            s.share[i] = share;
+            let emission = (e_block as f64 * share) as Rao;
+            let issuance = s.reserves[i].alpha_rao + s.alpha_outstanding[i];
+            let alpha_e = s.alpha_emission[i].at(issuance);
+            let price = s.reserves[i].price();
+            let inj = injection::inject(injection_rule, emission, alpha_e, price, e_block);
+            s.reserves[i].tao_rao += inj.tao_in;
+            s.reserves[i].alpha_rao += inj.alpha_in;
+            let mut minted_alpha = inj.alpha_in as u128;
+            if inj.chain_buy_tao > 0 {
+                let bought = s.reserves[i].protocol_buy(inj.chain_buy_tao);
+                if bought > 0 {
+                    s.alpha_burned[i] += bought as u128;
+                    minted_tao += inj.chain_buy_tao as u128;
+                    s.emission_tao[i] += inj.chain_buy_tao as u128;
+                }
+            }
+            minted_tao += inj.tao_in as u128;
+            s.emission_tao[i] += inj.tao_in as u128;
+            let class = s.class(i) as usize;
+            self.stats.emission_by_class[class] += (inj.tao_in + inj.chain_buy_tao) as u128;
+
+            // alpha_out split (spec §5).
+            let owner_cut = alpha_e * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
+            let rest = alpha_e - owner_cut;
+            let miners = rest / 2;
+            let validators_and_root = rest - miners;
+            let rp = match scheduled {
+                None => {
+                    let a = issuance as f64;
+                    if root_weighted + a > 0.0 {
+                        root_weighted / (root_weighted + a)
+                    } else {
+                        0.0
+                    }
+                }
+                Some(x) => x,
+            };
+            s.root_proportion[i] = rp;
+            let root_alpha = (validators_and_root as f64 * rp) as Rao;
+            let validators = validators_and_root - root_alpha;
+            s.pending_owner[i] += owner_cut;
+            s.pending_miner[i] += miners;
+            s.pending_validator[i] += validators;
+            let paid_out = owner_cut + miners + validators;
+            s.alpha_outstanding[i] += paid_out;
+            minted_alpha += paid_out as u128;
+            if sells_root && root_alpha > 0 {
+                let tao = s.reserves[i].protocol_sell(root_alpha);
+                if tao > 0 {
+                    s.pending_root_tao[i] += tao;
+                    minted_alpha += root_alpha as u128;
+                }
+            }
+            s.alpha_minted[i] += minted_alpha;
+
+            // EMAs.
+            let age = (self.block as i64 - s.start_block[i]).max(0) as f64;
+            let a = if self.params.ema_ramp {
+                EMA_PRICE_BASE_ALPHA * age / (age + EMA_PRICE_RAMP_BLOCKS)
+            } else {
+                EMA_PRICE_BASE_ALPHA
+            };
+            let p = s.reserves[i].price();
+            s.ema_price[i] = a * p.min(1.0) + (1.0 - a) * s.ema_price[i];
+            s.flow_ema[i] += FLOW_EMA_ALPHA * (s.flow_block[i] - s.flow_ema[i]);
+            s.flow_block[i] = 0.0;
+        }
+        self.shares_scratch = shares;
+        self.tao_issuance += minted_tao as Rao;
+        self.ledger.minted += minted_tao;
+
+        let tempo_period = self.params.tempo + 1;
+        for i in 0..n {
+            if (block_abs + self.subnets.id[i] as u64 + 1) % tempo_period == 0 {
+                self.run_epoch(i);
+            }
+        }
+        self.block += 1;
+        if self.block % SNAPSHOT_INTERVAL_BLOCKS == 0 {
+            self.snapshot();
+        }
+        if self.block % BLOCKS_PER_DAY == 0 {
+            self.daily();
+        }
+    }
+
+    /// Price snapshot: momentum ring, peaks, crashes, peak meme share.
+    fn snapshot(&mut self) {
+        let slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize % SNAPSHOT_RING;
+        let s = &mut self.subnets;
+        let mut meme = 0.0;
+        for i in 0..s.len() {
+            let p = s.reserves[i].price();
+            s.price_ring[i][slot] = p;
+            if p > s.peak_price[i] {
+                s.peak_price[i] = p;
+            }
+            if s.peak_price[i] > 0.0 {
+                s.largest_crash[i] = s.largest_crash[i].max(1.0 - p / s.peak_price[i]);
+            }
+            if s.class(i) == SubnetClass::Meme {
+                meme += s.share[i];
+            }
+        }
+        self.stats.peak_meme_share = self.stats.peak_meme_share.max(meme);
+    }
+
+    /// Relative price change over the last `days` (≤ 7), from snapshots.
+    pub fn price_change(&self, i: usize, days: f64) -> f64 {
+        let back = ((days * SNAPSHOTS_PER_DAY as f64).round() as usize).clamp(1, SNAPSHOT_RING - 1);
+        let now_slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize;
+        let then = self.subnets.price_ring[i][(now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING];
+        let now = self.subnets.reserves[i].price();
+        if then > 0.0 {
+            now / then - 1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// Annualised alpha yield to stakers/holders of subnet `i` (validators' share, plus the
+    /// miners' share weighted by the holdings rule), per alpha outstanding.
+    pub fn staker_apy(&self, i: usize) -> f64 {
+        let s = &self.subnets;
+        let out = s.alpha_outstanding[i] as f64;
+        if out <= 0.0 {
+            return 0.0;
+        }
+        let alpha_per_day = BLOCKS_PER_DAY as f64 * RAO_PER_TAO as f64;
+        let to_stakers = 0.41 * (1.0 - s.root_proportion[i]) + 0.41 * s.holdings_weight[i];
+        365.0 * alpha_per_day * to_stakers / out
+    }
+
+    /// Market cap in TAO: spot price × alpha outstanding.
+    pub fn market_cap_tao(&self, i: usize) -> f64 {
+        self.subnets.reserves[i].price() * tao(self.subnets.alpha_outstanding[i])
+    }
+
+    /// Daily: exogenous paths, hype, legacy root votes.
+    fn daily(&mut self) {
+        let p = &self.params;
+        let z = normal(&mut self.exo.rng);
+        self.exo.btc_tao_price *= (p.btc_volatility * z - 0.5 * p.btc_volatility.powi(2)).exp();
+        let z = normal(&mut self.exo.rng);
+        self.exo.ai_revenue_signal *=
+            (p.ai_revenue_volatility * z - 0.5 * p.ai_revenue_volatility.powi(2)).exp();
+        for h in &mut self.subnets.hype {
+            let z = normal(&mut self.hype_rng);
+            // Mean-reverting log random walk (reversion 5 %/day).
+            *h = (0.95 * h.ln() + p.hype_volatility * z).exp();
+        }
+        self.update_root_votes();
+    }
+
+    /// Legacy-root votes: root validators vote by value score with per-validator noise;
+    /// stake-weighted across the passive root and every root-holding agent.
+    fn update_root_votes(&mut self) {
+        let s = &mut self.subnets;
+        for i in 0..s.len() {
+            let noise = (0.3 * normal(&mut self.vote_rng)).exp();
+            s.root_vote[i] = s.value_score[i] * noise * self.root_stake_total as f64;
+        }
+    }
+
+    // ----- epochs -------------------------------------------------------------------------
+
+    /// Yuma consensus on subnet `i` and payment of everything pending there.
+    fn run_epoch(&mut self, i: usize) {
+        let (_, tw) = self.root_proportion_and_weight(i);
+        // Validators.
+        let own: Vec<(AccountId, WeightPolicy)> = self.subnets.agent_validators[i].clone();
+        let runs_own = |a: AccountId| own.iter().any(|(x, _)| *x == a);
+        let mut v_keys = vec![ValidatorKey::Community];
+        let mut v_stake = vec![0.0];
+        let mut v_policy = vec![WeightPolicy::FollowRule];
+        let mut community_stake: u128 = 0;
+        let mut passive_root: u128 = 0;
+        for (a, acc) in self.accounts.iter().enumerate() {
+            if !runs_own(a) {
+                community_stake += acc.alpha[i] as u128;
+                passive_root += acc.root_stake as u128;
+            }
+        }
+        v_stake[0] = community_stake as f64;
+        if self.params.passive_root_weights == PassiveRootWeights::FollowRule && passive_root > 0 {
+            v_keys.push(ValidatorKey::PassiveRoot);
+            v_stake.push(tw * passive_root as f64);
+            v_policy.push(WeightPolicy::FollowRule);
+        }
+        for &(a, policy) in &own {
+            v_keys.push(ValidatorKey::Agent(a));
+            let acc = &self.accounts[a];
+            v_stake.push(acc.alpha[i] as f64 + tw * acc.root_stake as f64);
+            v_policy.push(policy);
+        }
+        // Miners: burn, work, then holders in account order.
+        let s = &self.subnets;
+        let has_work = s.productivity[i] > 0.0 || s.work_kind[i] == WorkKind::OffTopic;
+        let mut m_keys = vec![MinerKey::Burn, MinerKey::Work];
+        let mut holdings: Vec<f64> = vec![0.0, 0.0];
+        let mut total_held = 0.0;
+        for (a, acc) in self.accounts.iter().enumerate() {
+            if acc.alpha[i] > 0 {
+                m_keys.push(MinerKey::Holder(a));
+                holdings.push(acc.alpha[i] as f64);
+                total_held += acc.alpha[i] as f64;
+            }
+        }
+        let n_m = m_keys.len();
+        let n_v = v_keys.len();
+        let mut weights = vec![0.0; n_v * n_m];
+        for (v, policy) in v_policy.iter().enumerate() {
+            let (mut work, holding, mut burn) = match *policy {
+                WeightPolicy::FollowRule => (1.0 - s.holdings_weight[i], s.holdings_weight[i], 0.0),
+                WeightPolicy::ZeroHolders => (1.0, 0.0, 0.0),
+                WeightPolicy::Classes {
+                    work,
+                    holdings,
+                    burn,
+                } => (work, holdings, burn),
+            };
+            if !has_work {
+                burn += work;
+                work = 0.0;
+            }
+            let row = &mut weights[v * n_m..(v + 1) * n_m];
+            row[1] = work;
+            if total_held > 0.0 {
+                for j in 2..n_m {
+                    row[j] = holding * holdings[j] / total_held;
+                }
+            } else {
+                burn += holding;
+            }
+            row[0] = burn;
+        }
+        // Bonds from last epoch, by key.
+        let mut bonds_old = vec![0.0; n_v * n_m];
+        for b in &s.bonds[i] {
+            if let (Some(v), Some(m)) = (
+                v_keys.iter().position(|k| *k == b.validator),
+                m_keys.iter().position(|k| *k == b.miner),
+            ) {
+                bonds_old[v * n_m + m] = b.value;
+            }
+        }
+        let out = yuma::epoch(&v_stake, &weights, &bonds_old, n_m, YumaParams::default());
+        let mut bonds = Vec::new();
+        for v in 0..n_v {
+            for m in 0..n_m {
+                let value = out.bonds[v * n_m + m];
+                if value > 0.0 {
+                    bonds.push(Bond {
+                        validator: v_keys[v],
+                        miner: m_keys[m],
+                        value,
+                    });
+                }
+            }
+        }
+        self.subnets.bonds[i] = bonds;
+
+        // Pay miners by incentive.
+        let price = self.subnets.reserves[i].price();
+        let miner_total = std::mem::take(&mut self.subnets.pending_miner[i]);
+        let mut paid = 0;
+        let mut work_paid = 0;
+        for (m, key) in m_keys.iter().enumerate() {
+            let amount = (miner_total as f64 * out.incentive[m]) as Rao;
+            let amount = amount.min(miner_total - paid);
+            if amount == 0 {
+                continue;
+            }
+            paid += amount;
+            match *key {
+                MinerKey::Burn => self.burn_pending(i, amount),
+                MinerKey::Work => {
+                    work_paid += amount;
+                    self.credit_alpha(i, self.bg_miners, amount, price);
+                }
+                MinerKey::Holder(a) => self.credit_alpha(i, a, amount, price),
+            }
+        }
+        self.burn_pending(i, miner_total - paid);
+
+        // Pay validators by dividends; each validator's dividends go to its stakers.
+        let validator_total = std::mem::take(&mut self.subnets.pending_validator[i]);
+        let mut paid = 0;
+        for (v, key) in v_keys.iter().enumerate() {
+            let amount = ((validator_total as f64 * out.dividends[v]) as Rao)
+                .min(validator_total - paid);
+            if amount == 0 {
+                continue;
+            }
+            paid += amount;
+            match *key {
+                ValidatorKey::Community => self.pay_community(i, amount, &own, price),
+                ValidatorKey::PassiveRoot => self.pay_passive_root(i, amount, &own),
+                ValidatorKey::Agent(a) => self.credit_alpha(i, a, amount, price),
+            }
+        }
+        self.burn_pending(i, validator_total - paid);
+
+        // Owner cut.
+        let owner_total = std::mem::take(&mut self.subnets.pending_owner[i]);
+        let owner = self.subnets.owner[i];
+        self.credit_alpha(i, owner, owner_total, price);
+
+        // Root dividends (TAO from root alpha sales) to all root stakers pro rata.
+        let root_tao = std::mem::take(&mut self.subnets.pending_root_tao[i]);
+        self.pay_root_tao(root_tao, |_| true);
+
+        // Work: value created, revenue to the owner, and the workers sell to cover costs.
+        let work_tao = tao(work_paid) * price;
+        self.account_work(i, work_tao);
+        // Value score: EMA over VALUE_SCORE_DAYS of value created per day (this epoch's work
+        // plus whatever the owner spent since the last epoch).
+        let tempo_days = (self.params.tempo + 1) as f64 / BLOCKS_PER_DAY as f64;
+        let s = &mut self.subnets;
+        let per_day = std::mem::take(&mut s.value_since_epoch[i]) / tempo_days;
+        let k = (tempo_days / VALUE_SCORE_DAYS).min(1.0);
+        s.value_score[i] += k * (per_day - s.value_score[i]);
+        let miners_sell =
+            (self.accounts[self.bg_miners].alpha[i] as f64 * self.params.miner_sell_fraction) as Rao;
+        self.protocol_agent_sell(self.bg_miners, i, miners_sell);
+        if owner == self.bg_owners {
+            let sell = (owner_total as f64 * self.params.owner_sell_fraction) as Rao;
+            self.protocol_agent_sell(self.bg_owners, i, sell.min(self.accounts[owner].alpha[i]));
+        }
+    }
+
+    /// Value, revenue and value score after `work_tao` of TAO value was paid to workers (or
+    /// spent by the owner on work).
+    fn account_work(&mut self, i: usize, work_tao: f64) {
+        let s = &mut self.subnets;
+        let owner = s.owner[i];
+        let background = owner == self.bg_owners;
+        let (value, revenue) = match s.work_kind[i] {
+            WorkKind::Ai => {
+                let v = work_tao * s.productivity[i];
+                (v, v * self.params.ai_revenue_share * self.exo.ai_revenue_signal)
+            }
+            WorkKind::OffTopic => {
+                let btc = self.exo.btc_tao_price / self.exo.btc_tao_price_start.max(1e-12);
+                (0.0, work_tao * self.params.btc_revenue_per_tao * btc)
+            }
+        };
+        s.value_created[i] += value;
+        s.value_since_epoch[i] += value;
+        s.work_paid_tao[i] += work_tao;
+        if !background {
+            let r = tao_to_rao(revenue);
+            let acc = &mut self.accounts[owner];
+            acc.free_tao += r;
+            acc.revenue_since += r;
+            acc.revenue_total += r as u128;
+            self.ledger.external_in += r as u128;
+        }
+    }
+
+    /// Move `amount` pending alpha of subnet `i` to `account`, valuing it at `price`.
+    fn credit_alpha(&mut self, i: usize, account: AccountId, amount: Rao, price: f64) {
+        if amount == 0 {
+            return;
+        }
+        let acc = &mut self.accounts[account];
+        acc.alpha[i] += amount;
+        let value = (amount as f64 * price) as Rao;
+        acc.emission_since += value;
+        acc.emission_total += value as u128;
+    }
+
+    /// Pending alpha that nobody receives is recycled.
+    fn burn_pending(&mut self, i: usize, amount: Rao) {
+        self.subnets.alpha_outstanding[i] -= amount;
+        self.subnets.alpha_burned[i] += amount as u128;
+    }
+
+    /// Community validator dividends, pro rata the alpha each delegator holds (accounts that
+    /// run their own validator here are not delegators); to the owner when nobody holds any.
+    fn pay_community(&mut self, i: usize, amount: Rao, own: &[(AccountId, WeightPolicy)], price: f64) {
+        let runs_own = |a: AccountId| own.iter().any(|(x, _)| *x == a);
+        let total: u128 = (0..self.accounts.len())
+            .filter(|&a| !runs_own(a))
+            .map(|a| self.accounts[a].alpha[i] as u128)
+            .sum();
+        if total == 0 {
+            let owner = self.subnets.owner[i];
+            self.credit_alpha(i, owner, amount, price);
+            return;
+        }
+        let mut paid = 0;
+        for a in 0..self.accounts.len() {
+            if runs_own(a) {
+                continue;
+            }
+            let share = (amount as u128 * self.accounts[a].alpha[i] as u128 / total) as Rao;
+            paid += share;
+            self.credit_alpha(i, a, share, price);
+        }
+        self.burn_pending(i, amount - paid);
+    }
+
+    /// Passive root validators' alpha dividends: sold for TAO (no fee) and paid to the passive
+    /// root stakers pro rata their root stake.
+    fn pay_passive_root(&mut self, i: usize, amount: Rao, own: &[(AccountId, WeightPolicy)]) {
+        self.subnets.alpha_outstanding[i] -= amount;
+        let tao = self.subnets.reserves[i].protocol_sell(amount);
+        if tao == 0 {
+            self.subnets.alpha_burned[i] += amount as u128;
+            return;
+        }
+        // The alpha went into the pool: it stays minted.
+        self.subnets.pending_root_tao[i] += tao;
+        let pending = std::mem::take(&mut self.subnets.pending_root_tao[i]);
+        let own: Vec<AccountId> = own.iter().map(|x| x.0).collect();
+        self.pay_root_tao(pending, |a| !own.contains(&a));
+    }
+
+    /// Pay `amount` TAO to root stakers selected by `eligible`, pro rata root stake; any
+    /// remainder (or everything, when nobody is eligible) is burned.
+    fn pay_root_tao(&mut self, amount: Rao, eligible: impl Fn(AccountId) -> bool) {
+        if amount == 0 {
+            return;
+        }
+        let total: u128 = (0..self.accounts.len())
+            .filter(|&a| eligible(a))
+            .map(|a| self.accounts[a].root_stake as u128)
+            .sum();
+        let mut paid = 0;
+        if total > 0 {
+            for a in 0..self.accounts.len() {
+                if !eligible(a) || self.accounts[a].root_stake == 0 {
+                    continue;
+                }
+                let share = (amount as u128 * self.accounts[a].root_stake as u128 / total) as Rao;
+                let acc = &mut self.accounts[a];
+                acc.free_tao += share;
+                acc.emission_since += share;
+                acc.emission_total += share as u128;
+                paid += share;
+            }
+        }
+        self.ledger.burned += (amount - paid) as u128;
+    }
+
+    /// A background agent's sale (workers, background owners): an ordinary unstake, counted
+    /// in the flow like any user's, skipped if the pool refuses it.
+    fn protocol_agent_sell(&mut self, account: AccountId, i: usize, alpha: Rao) {
+        if alpha > 0 {
+            let id = self.subnets.id[i];
+            let _ = self.apply(account, Action::Unstake { subnet: id, alpha_rao: alpha });
+        }
+    }
+
+    // ----- actions -------------------------------------------------------------------------
+
+    fn subnet_index(&self, id: SubnetId) -> Result<usize, ActionError> {
+        self.subnets.index_of(id).ok_or(ActionError::UnknownSubnet(id))
+    }
+
+    fn owned_subnet(&self, account: AccountId, what: &'static str) -> Result<usize, ActionError> {
+        (0..self.subnets.len())
+            .find(|&i| self.subnets.owner[i] == account && account != self.bg_owners)
+            .ok_or(ActionError::NotOwner(what))
+    }
+
+    fn need(held: Rao, needed: Rao) -> Result<(), ActionError> {
+        if needed == 0 {
+            Err(ActionError::ZeroAmount)
+        } else if needed > held {
+            Err(ActionError::Insufficient { needed, held })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Apply one action for `account`, whole or not at all.
+    pub fn apply(&mut self, account: AccountId, action: Action) -> Result<(), ActionError> {
+        match action {
+            Action::Stake { subnet, tao_rao } => {
+                let i = self.subnet_index(subnet)?;
+                Self::need(self.accounts[account].free_tao, tao_rao)?;
+                self.stake(account, i, tao_rao).map(|_| ())
+            }
+            Action::Unstake { subnet, alpha_rao } => {
+                let i = self.subnet_index(subnet)?;
+                Self::need(self.accounts[account].alpha[i], alpha_rao)?;
+                let swap = self.subnets.reserves[i].sell(alpha_rao)?;
+                let acc = &mut self.accounts[account];
+                acc.alpha[i] -= alpha_rao;
+                acc.free_tao += swap.received;
+                self.subnets.alpha_outstanding[i] -= alpha_rao;
+                self.subnets.flow_block[i] -= swap.received as f64;
+                Ok(())
+            }
+            Action::StakeRoot { tao_rao } => {
+                Self::need(self.accounts[account].free_tao, tao_rao)?;
+                let acc = &mut self.accounts[account];
+                acc.free_tao -= tao_rao;
+                acc.root_stake += tao_rao;
+                self.root_stake_total += tao_rao;
+                Ok(())
+            }
+            Action::UnstakeRoot { tao_rao } => {
+                Self::need(self.accounts[account].root_stake, tao_rao)?;
+                let acc = &mut self.accounts[account];
+                acc.root_stake -= tao_rao;
+                acc.free_tao += tao_rao;
+                self.root_stake_total -= tao_rao;
+                Ok(())
+            }
+            Action::SetIncentive { holdings_weight } => {
+                let i = self.owned_subnet(account, "set the incentive rule")?;
+                if !(0.0..=1.0).contains(&holdings_weight) {
+                    return Err(ActionError::BadIncentive(holdings_weight));
+                }
+                self.subnets.holdings_weight[i] = holdings_weight;
+                Ok(())
+            }
+            Action::SetWeights { subnet, policy } => {
+                let i = self.subnet_index(subnet)?;
+                if let WeightPolicy::Classes {
+                    work,
+                    holdings,
+                    burn,
+                } = policy
+                {
+                    let ws = [work, holdings, burn];
+                    if ws.iter().any(|w| !w.is_finite() || *w < 0.0) || ws.iter().sum::<f64>() <= 0.0 {
+                        return Err(ActionError::BadWeights);
+                    }
+                }
+                let list = &mut self.subnets.agent_validators[i];
+                match list.iter_mut().find(|(a, _)| *a == account) {
+                    Some(entry) => entry.1 = policy,
+                    None => list.push((account, policy)),
+                }
+                Ok(())
+            }
+            Action::Spend { tao_rao, kind } => {
+                let i = self.owned_subnet(account, "spend on operations")?;
+                Self::need(self.accounts[account].free_tao, tao_rao)?;
+                let acc = &mut self.accounts[account];
+                acc.free_tao -= tao_rao;
+                acc.costs_since += tao_rao;
+                acc.costs_total += tao_rao as u128;
+                self.ledger.external_out += tao_rao as u128;
+                self.subnets.work_kind[i] = match kind {
+                    SpendKind::Work => WorkKind::Ai,
+                    SpendKind::OffTopic => WorkKind::OffTopic,
+                };
+                self.account_work(i, tao(tao_rao));
+                Ok(())
+            }
+            Action::Buyback { tao_rao, burn } => {
+                let i = self.owned_subnet(account, "buy back")?;
+                Self::need(self.accounts[account].free_tao, tao_rao)?;
+                let bought = self.stake(account, i, tao_rao)?;
+                if burn {
+                    self.accounts[account].alpha[i] -= bought;
+                    self.subnets.alpha_outstanding[i] -= bought;
+                    self.subnets.alpha_burned[i] += bought as u128;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn stake(&mut self, account: AccountId, i: usize, tao_rao: Rao) -> Result<Rao, ActionError> {
+        let swap = self.subnets.reserves[i].buy(tao_rao)?;
+        let acc = &mut self.accounts[account];
+        acc.free_tao -= tao_rao;
+        acc.alpha[i] += swap.received;
+        self.subnets.alpha_outstanding[i] += swap.received;
+        self.subnets.flow_block[i] += tao_rao as f64;
+        Ok(swap.received)
+    }
+
+    // ----- valuation -----------------------------------------------------------------------
+
+    /// Net worth if everything were sold now, each position alone against its pool.
+    pub fn liquidation_worth(&self, account: AccountId) -> Rao {
+        let acc = &self.accounts[account];
+        let alpha: Rao = (0..self.subnets.len())
+            .map(|i| self.subnets.reserves[i].liquidation_value(acc.alpha[i]))
+            .sum();
+        acc.free_tao + acc.root_stake + alpha
+    }
+
+    /// Net worth at spot prices, TAO.
+    pub fn mark_to_market_tao(&self, account: AccountId) -> f64 {
+        let acc = &self.accounts[account];
+        let alpha: f64 = (0..self.subnets.len())
+            .map(|i| tao(acc.alpha[i]) * self.subnets.reserves[i].price())
+            .sum();
+        tao(acc.free_tao) + tao(acc.root_stake) + alpha
+    }
+
+    /// The root proportion of subnet `i` (for observations).
+    pub fn root_proportion(&self, i: usize) -> f64 {
+        self.root_proportion_and_weight(i).0
+    }
+}
+
+/// TAO (possibly fractional) to rao.
+pub fn tao_to_rao(x: f64) -> Rao {
+    tourney_sdk::tao_to_rao(x)
+}

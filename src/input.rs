@@ -1,0 +1,137 @@
+//! Reading YAML input with errors that point at the file, line and column, and name the field.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Bad input: where, and what was expected. Exit code 2.
+#[derive(Debug)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Read and deserialize a YAML file.
+pub fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    let value = parse_yaml(path, &text)?;
+    Ok((value, text))
+}
+
+/// Deserialize YAML text; serde_yaml's error carries the field path and the location.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, InputError> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let loc = e.location();
+        // serde_yaml appends " at line L column C"; we print the location up front instead.
+        let mut message = e.to_string();
+        if let Some(idx) = message.find(" at line ") {
+            message.truncate(idx);
+        }
+        InputError {
+            file: path.to_path_buf(),
+            line: loc.as_ref().map(|l| l.line()),
+            column: loc.as_ref().map(|l| l.column()),
+            message,
+        }
+    })
+}
+
+/// Locate a field path like `network.root_stake_tao` or `events[2].tao` in YAML text, for
+/// errors found after parsing. Best effort: follows keys by indentation and list items by
+/// count; returns the line and column (1-based) of the deepest segment found.
+pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0usize;
+    let mut min_indent = 0usize;
+    let mut found = None;
+    for segment in field.split('.') {
+        let (key, index) = match segment.find('[') {
+            Some(b) => (
+                &segment[..b],
+                segment[b + 1..].trim_end_matches(']').parse::<usize>().ok(),
+            ),
+            None => (segment, None),
+        };
+        let mut hit = None;
+        for (n, line) in lines.iter().enumerate().skip(start) {
+            let indent = line.len() - line.trim_start().len();
+            let body = line.trim_start().trim_start_matches("- ");
+            if !line.trim().is_empty() && indent < min_indent && n > start {
+                break;
+            }
+            if indent >= min_indent && body.starts_with(&format!("{key}:")) {
+                hit = Some((n, indent + (line.trim_start().len() - body.len())));
+                break;
+            }
+        }
+        let (n, col) = hit?;
+        found = Some((n + 1, col + 1));
+        start = n + 1;
+        min_indent = col + 1;
+        if let Some(k) = index {
+            let mut seen = 0;
+            let mut item = None;
+            for (m, line) in lines.iter().enumerate().skip(start) {
+                let t = line.trim_start();
+                if t.starts_with("- ") || t == "-" {
+                    if seen == k {
+                        item = Some((m, line.len() - t.len()));
+                        break;
+                    }
+                    seen += 1;
+                }
+            }
+            let (m, c) = item?;
+            found = Some((m + 1, c + 1));
+            start = m;
+            min_indent = c;
+        }
+    }
+    found
+}
+
+/// A semantic error (`field: message`) turned into an input error with a location.
+pub fn semantic(path: &Path, text: &str, field: &str, message: &str) -> InputError {
+    let loc = locate(text, field);
+    InputError {
+        file: path.to_path_buf(),
+        line: loc.map(|l| l.0),
+        column: loc.map(|l| l.1),
+        message: format!("{field}: {message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_nested_fields_and_list_items() {
+        let text = "seed: 1\nnetwork:\n  root_stake_tao: -5\nevents:\n  - block: 1\n    tao: 3\n  - block: 2\n    tao: -1\n";
+        assert_eq!(locate(text, "network.root_stake_tao"), Some((3, 3)));
+        assert_eq!(locate(text, "events[1].tao"), Some((8, 5)));
+        assert_eq!(locate(text, "seed"), Some((1, 1)));
+        assert_eq!(locate(text, "nothing"), None);
+    }
+}

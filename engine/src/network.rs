@@ -517,15 +517,10 @@ impl Network {
             s.alpha_minted[i] += minted_alpha;
 
             // EMAs.
-            let age = (self.block as i64 - s.start_block[i]).max(0) as f64;
-            let a = if self.params.ema_ramp {
-                EMA_PRICE_BASE_ALPHA * age / (age + EMA_PRICE_RAMP_BLOCKS)
-            } else {
-                EMA_PRICE_BASE_ALPHA
-            };
-            let p = s.reserves[i].price();
-            s.ema_price[i] = a * p.min(1.0) + (1.0 - a) * s.ema_price[i];
-            s.flow_ema[i] += FLOW_EMA_ALPHA * (s.flow_block[i] - s.flow_ema[i]);
+            let age = (self.block as i64 - s.start_block[i]).max(0) as u64;
+            s.ema_price[i] =
+                ema_price_step(s.ema_price[i], s.reserves[i].price(), age, self.params.ema_ramp);
+            s.flow_ema[i] = flow_ema_step(s.flow_ema[i], s.flow_block[i]);
             s.flow_block[i] = 0.0;
         }
         self.shares_scratch = shares;
@@ -1066,7 +1061,50 @@ impl Network {
     }
 }
 
+/// One block of the moving price (spec §2): `p̄ ← a·min(p, 1) + (1 − a)·p̄` with
+/// `a = 3e-6 · b/(b + 201,600)` (the ramp, from 2025-03-11) or the constant 3e-6 without it.
+#[inline]
+pub fn ema_price_step(ema: f64, price: f64, age_blocks: u64, ramp: bool) -> f64 {
+    let a = if ramp {
+        let b = age_blocks as f64;
+        EMA_PRICE_BASE_ALPHA * b / (b + EMA_PRICE_RAMP_BLOCKS)
+    } else {
+        EMA_PRICE_BASE_ALPHA
+    };
+    a * price.min(1.0) + (1.0 - a) * ema
+}
+
+/// One block of TaoFlow's EMA: `S ← (1 − f)·S + f·F`.
+#[inline]
+pub fn flow_ema_step(ema: f64, flow: f64) -> f64 {
+    ema + FLOW_EMA_ALPHA * (flow - ema)
+}
+
 /// TAO (possibly fractional) to rao.
 pub fn tao_to_rao(x: f64) -> Rao {
     tourney_sdk::tao_to_rao(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_ema_step_with_ramp_and_clamp() {
+        // b = 201,600 → a = 3e-6 · ½ = 1.5e-6. Price 2.0 is clamped to 1.0:
+        // p̄ = 1.5e-6 · 1.0 + (1 − 1.5e-6) · 0.1 = 0.1 + 1.5e-6 · 0.9 = 0.10000135.
+        let e = ema_price_step(0.1, 2.0, 201_600, true);
+        assert!((e - 0.100_001_35).abs() < 1e-15, "{e}");
+        // At b = 0 the ramp gives a = 0: nothing moves.
+        assert_eq!(ema_price_step(0.1, 0.5, 0, true), 0.1);
+        // Without the ramp a = 3e-6: 3e-6 · 0.5 + (1 − 3e-6) · 0.1 = 0.1 + 3e-6 · 0.4.
+        let e = ema_price_step(0.1, 0.5, 0, false);
+        assert!((e - (0.1 + 1.2e-6)).abs() < 1e-15, "{e}");
+    }
+
+    #[test]
+    fn one_flow_ema_step() {
+        // S = 100, F = 1,100: S' = 100 + 3.209e-6 · 1,000 = 100.003209.
+        assert!((flow_ema_step(100.0, 1_100.0) - 100.003_209).abs() < 1e-12);
+    }
 }

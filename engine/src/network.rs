@@ -274,6 +274,7 @@ impl Network {
             s.pending_root_tao.push(0);
             s.holdings_weight.push(d.holdings);
             s.work_kind.push(d.work);
+            s.class.push(SubnetClass::Idle);
             s.productivity.push(d.productivity);
             s.value_score.push(0.0);
             s.hype.push(d.hype);
@@ -287,6 +288,9 @@ impl Network {
             s.work_paid_tao.push(0.0);
             s.peak_price.push(pool.price());
             s.largest_crash.push(0.0);
+        }
+        for i in 0..n {
+            s.refresh_class(i);
         }
         // Initial value score: productivity × the workers' expected pay per day (41 % of the
         // subnet's expected TAO emission, by EMA price share).
@@ -527,11 +531,15 @@ impl Network {
         self.tao_issuance += minted_tao as Rao;
         self.ledger.minted += minted_tao;
 
-        let tempo_period = self.params.tempo + 1;
-        for i in 0..n {
-            if (block_abs + self.subnets.id[i] as u64 + 1) % tempo_period == 0 {
-                self.run_epoch(i);
+        // Subnet `id` runs its epoch when (block + id + 1) is a multiple of tempo + 1 (the
+        // chain's staggering): those are the ids ≡ −(block + 1) mod (tempo + 1).
+        let period = self.params.tempo + 1;
+        let mut id = (period - (block_abs + 1) % period) % period;
+        while id as usize <= n {
+            if id > 0 {
+                self.run_epoch(id as usize - 1);
             }
+            id += period;
         }
         self.block += 1;
         if self.block % SNAPSHOT_INTERVAL_BLOCKS == 0 {
@@ -974,6 +982,7 @@ impl Network {
                     return Err(ActionError::BadIncentive(holdings_weight));
                 }
                 self.subnets.holdings_weight[i] = holdings_weight;
+                self.subnets.refresh_class(i);
                 Ok(())
             }
             Action::SetWeights { subnet, policy } => {
@@ -1008,6 +1017,7 @@ impl Network {
                     SpendKind::Work => WorkKind::Ai,
                     SpendKind::OffTopic => WorkKind::OffTopic,
                 };
+                self.subnets.refresh_class(i);
                 self.account_work(i, tao(tao_rao));
                 Ok(())
             }

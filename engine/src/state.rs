@@ -115,6 +115,9 @@ pub struct Subnets {
     /// The published incentive rule: 0 = pay work, 1 = pay holdings.
     pub holdings_weight: Vec<f64>,
     pub work_kind: Vec<WorkKind>,
+    /// The class derived from the rule, work kind and productivity ([`Subnets::classify`]),
+    /// cached because the block loop reads it every block.
+    pub class: Vec<SubnetClass>,
     /// Value created per TAO paid to workers (AI), or BTC revenue per TAO (off-topic).
     pub productivity: Vec<f64>,
     /// Value score: EMA of value created per day, TAO/day.
@@ -157,7 +160,19 @@ impl Subnets {
     pub fn alpha_issuance(&self, i: usize) -> Rao {
         self.reserves[i].alpha_rao + self.alpha_outstanding[i]
     }
+    /// The cached class of subnet `i`.
+    #[inline]
     pub fn class(&self, i: usize) -> SubnetClass {
+        self.class[i]
+    }
+
+    /// Recompute the cached class after the rule, work kind or productivity changed.
+    pub fn refresh_class(&mut self, i: usize) {
+        self.class[i] = self.classify(i);
+    }
+
+    /// Classify subnet `i` from its rule, work kind and productivity.
+    pub fn classify(&self, i: usize) -> SubnetClass {
         if self.holdings_weight[i] >= 0.5 {
             SubnetClass::Meme
         } else if self.work_kind[i] == WorkKind::OffTopic {

@@ -1,0 +1,444 @@
+//! The `tourney report | compare | plot` commands as library functions taking plain arguments;
+//! the binary only parses arguments, calls these, prints the returned text and maps errors to
+//! exit codes with [`exit_code`].
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use polars::prelude::*;
+
+use crate::compare::{self, CompareBy};
+use crate::{build_reports, plot, write_frame, write_reports, ReportError, ReportOptions};
+
+/// Exit code for an error: 2 for bad input or usage, 1 when the work itself failed.
+pub fn exit_code(error: &ReportError) -> i32 {
+    match error {
+        ReportError::NoRawTable(_)
+        | ReportError::MissingColumn { .. }
+        | ReportError::Invalid(_)
+        | ReportError::PngUnsupported => 2,
+        ReportError::Polars(_) | ReportError::Io { .. } => 1,
+    }
+}
+
+/// Where reports go by default: `<result_dir>/reports`.
+pub fn default_out_dir(result_dir: &Path) -> PathBuf {
+    result_dir.join("reports")
+}
+
+/// `tourney report DIR [--out OUT] [--no-plots] [--png]`: rebuilds every report of a result
+/// directory, writes them to `out` (default `DIR/reports`) and returns the terminal rendering
+/// followed by the list of files written.
+pub fn report_command(
+    dir: &Path,
+    out: Option<&Path>,
+    options: &ReportOptions,
+) -> Result<String, ReportError> {
+    let set = build_reports(dir, options)?;
+    let out_dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_out_dir(dir));
+    let written = write_reports(&set, &out_dir, options)?;
+    let mut text = crate::render::terminal(&set);
+    text.push_str(&format!(
+        "\nwrote {} files to {}\n",
+        written.len(),
+        out_dir.display()
+    ));
+    Ok(text)
+}
+
+/// `tourney compare DIR --by mechanism|schedule [--baseline NAME]` (one directory) or
+/// `tourney compare A B` (two directories, key by key; Δ = B − A). Writes `compare.md`,
+/// `compare_pairings.{parquet,csv}` and `compare_strategies.{parquet,csv}` to `out` (default
+/// `reports/` of the last directory) and returns the terminal rendering.
+pub fn compare_command(
+    dirs: &[PathBuf],
+    by: Option<CompareBy>,
+    baseline: Option<&str>,
+    out: Option<&Path>,
+    options: &ReportOptions,
+) -> Result<String, ReportError> {
+    let comparisons =
+        match dirs {
+            [dir] => {
+                let set = build_reports(dir, options)?;
+                compare::compare_within(&set, by.unwrap_or(CompareBy::Mechanism), baseline)?
+            }
+            [a, b] => {
+                let label = |p: &Path| {
+                    p.file_name()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_else(|| p.display().to_string())
+                };
+                let sa = build_reports(a, options)?;
+                let sb = build_reports(b, options)?;
+                compare::compare_sets(&sa, &label(a), &sb, &label(b))
+            }
+            _ => return Err(ReportError::Invalid(
+                "compare takes one result directory (with --by) or two (hint: tourney compare A B)"
+                    .into(),
+            )),
+        };
+    let last = dirs.last().map(PathBuf::as_path).unwrap_or(Path::new("."));
+    let out_dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_out_dir(last));
+    fs::create_dir_all(&out_dir).map_err(|e| ReportError::io(&out_dir, e))?;
+    let md = out_dir.join("compare.md");
+    fs::write(&md, compare::render_markdown(&comparisons)).map_err(|e| ReportError::io(&md, e))?;
+    write_frame(
+        &out_dir,
+        "compare_pairings",
+        &mut compare_pairings_frame(&comparisons)?,
+    )?;
+    write_frame(
+        &out_dir,
+        "compare_strategies",
+        &mut compare_strategies_frame(&comparisons)?,
+    )?;
+    let mut text = compare::render_terminal(&comparisons);
+    text.push_str(&format!(
+        "wrote compare.md and tables to {}\n",
+        out_dir.display()
+    ));
+    Ok(text)
+}
+
+fn variant_name(v: &compare::Variant) -> String {
+    if v.label.is_empty() {
+        format!("{}/{}", v.mechanism, v.schedule)
+    } else {
+        format!("{}:{}/{}", v.label, v.mechanism, v.schedule)
+    }
+}
+
+fn compare_pairings_frame(cs: &[compare::Comparison]) -> Result<DataFrame, ReportError> {
+    let rows: Vec<(String, String, &compare::PairingDelta)> = cs
+        .iter()
+        .flat_map(|c| {
+            c.pairings
+                .iter()
+                .map(move |p| (variant_name(&c.baseline), variant_name(&c.variant), p))
+        })
+        .collect();
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            "baseline".into(),
+            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "variant".into(),
+            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "entrant".into(),
+            rows.iter().map(|r| r.2.entrant.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "opponent".into(),
+            rows.iter()
+                .map(|r| r.2.opponent.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "baseline_mean_tao".into(),
+            rows.iter()
+                .map(|r| r.2.baseline_mean_tao)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "variant_mean_tao".into(),
+            rows.iter()
+                .map(|r| r.2.variant_mean_tao)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "delta_tao".into(),
+            rows.iter().map(|r| r.2.delta_tao).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "std_error_tao".into(),
+            rows.iter().map(|r| r.2.std_error_tao).collect::<Vec<_>>(),
+        ),
+        Column::new("df".into(), rows.iter().map(|r| r.2.df).collect::<Vec<_>>()),
+        Column::new(
+            "ci_low_tao".into(),
+            rows.iter().map(|r| r.2.ci_low_tao).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "ci_high_tao".into(),
+            rows.iter().map(|r| r.2.ci_high_tao).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "significant".into(),
+            rows.iter().map(|r| r.2.significant).collect::<Vec<_>>(),
+        ),
+    ])?)
+}
+
+fn compare_strategies_frame(cs: &[compare::Comparison]) -> Result<DataFrame, ReportError> {
+    let rows: Vec<(String, String, &compare::StrategyDelta)> = cs
+        .iter()
+        .flat_map(|c| {
+            c.strategies
+                .iter()
+                .map(move |p| (variant_name(&c.baseline), variant_name(&c.variant), p))
+        })
+        .collect();
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            "baseline".into(),
+            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "variant".into(),
+            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "format".into(),
+            rows.iter().map(|r| r.2.format.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "entrant".into(),
+            rows.iter().map(|r| r.2.entrant.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "baseline_mean_tao".into(),
+            rows.iter()
+                .map(|r| r.2.baseline_mean_tao)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "variant_mean_tao".into(),
+            rows.iter()
+                .map(|r| r.2.variant_mean_tao)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "delta_tao".into(),
+            rows.iter().map(|r| r.2.delta_tao).collect::<Vec<_>>(),
+        ),
+        Column::new("df".into(), rows.iter().map(|r| r.2.df).collect::<Vec<_>>()),
+        Column::new(
+            "ci_low_tao".into(),
+            rows.iter().map(|r| r.2.ci_low_tao).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "ci_high_tao".into(),
+            rows.iter().map(|r| r.2.ci_high_tao).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "significant".into(),
+            rows.iter().map(|r| r.2.significant).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "baseline_rank".into(),
+            rows.iter()
+                .map(|r| r.2.baseline_rank as u64)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "variant_rank".into(),
+            rows.iter()
+                .map(|r| r.2.variant_rank as u64)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "rank_change".into(),
+            rows.iter().map(|r| r.2.rank_change).collect::<Vec<_>>(),
+        ),
+    ])?)
+}
+
+/// `tourney plot DIR [--match ID] [--out OUT] [--png]`: the report plots (payoff heatmaps,
+/// emission bars) and, with `match_id`, the time-series plot of that match. Returns the files
+/// written (default directory `DIR/reports/plots`).
+pub fn plot_command(
+    dir: &Path,
+    match_id: Option<&str>,
+    out: Option<&Path>,
+    png: bool,
+) -> Result<Vec<PathBuf>, ReportError> {
+    if png {
+        return Err(ReportError::PngUnsupported);
+    }
+    let out_dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_out_dir(dir).join("plots"));
+    match match_id {
+        Some(id) => Ok(vec![plot::write_match_plot(dir, id, &out_dir)?]),
+        None => {
+            let set = build_reports(dir, &ReportOptions::default())?;
+            plot::write_report_plots(&set, &out_dir)
+        }
+    }
+}
+
+/// A synthetic raw table of `rows` rows (rounded down to whole matches) following the
+/// contract: 8 entrants in round-robin (self-play included), 3 mechanisms × 2 schedules,
+/// deterministic pseudo-random payoffs, 0.5 % error rows.
+pub fn synthetic_raw(rows: usize, seed: u64) -> Result<DataFrame, ReportError> {
+    let entrants: Vec<String> = (0..8).map(|i| format!("strategy-{i}")).collect();
+    let mechanisms = ["dtao-price", "taoflow", "legacy-root"];
+    let schedules = ["native", "constant-0.95"];
+    let mut pairings = Vec::new();
+    for i in 0..entrants.len() {
+        for j in i..entrants.len() {
+            pairings.push((i, j));
+        }
+    }
+    let combos = mechanisms.len() * schedules.len() * pairings.len();
+    let matches = rows / 2;
+    let n = matches * 2;
+    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut c_match = Vec::with_capacity(n);
+    let mut c_format = Vec::with_capacity(n);
+    let mut c_mech = Vec::with_capacity(n);
+    let mut c_sched = Vec::with_capacity(n);
+    let mut c_rep = Vec::with_capacity(n);
+    let mut c_seed = Vec::with_capacity(n);
+    let mut c_ent = Vec::with_capacity(n);
+    let mut c_opp = Vec::with_capacity(n);
+    let mut c_slot = Vec::with_capacity(n);
+    let mut c_status = Vec::with_capacity(n);
+    let mut c_reason = Vec::with_capacity(n);
+    let mut f: Vec<Vec<f64>> = (0..14).map(|_| Vec::with_capacity(n)).collect();
+    for m in 0..matches {
+        let combo = m % combos;
+        let rep = (m / combos) as u32;
+        let p = combo % pairings.len();
+        let s = (combo / pairings.len()) % schedules.len();
+        let k = combo / (pairings.len() * schedules.len());
+        let (i, j) = pairings[p];
+        let match_id = format!(
+            "{}-{}-{}-{}-{rep}",
+            mechanisms[k], schedules[s], entrants[i], entrants[j]
+        );
+        let value_share = 0.3 + 0.1 * k as f64 + 0.05 * next();
+        let meme = 0.2 * next();
+        let offtopic = 0.1 * next();
+        let network = [
+            1000.0,
+            value_share,
+            meme,
+            offtopic,
+            500.0 * next(),
+            0.5 * next(),
+            meme + 0.1 * next(),
+            0.6 * next(),
+        ];
+        for (slot, (me, other)) in [(i, j), (j, i)].into_iter().enumerate() {
+            let base =
+                10.0 * (me as f64 - other as f64) + 3.0 * k as f64 - (me * other) as f64 * 0.5;
+            let profit = base + 20.0 * (next() - 0.5);
+            let errored = next() < 0.005;
+            c_match.push(match_id.clone());
+            c_format.push("round-robin");
+            c_mech.push(mechanisms[k]);
+            c_sched.push(schedules[s]);
+            c_rep.push(rep);
+            c_seed.push(seed.wrapping_add(m as u64));
+            c_ent.push(entrants[me].clone());
+            c_opp.push(entrants[other].clone());
+            c_slot.push(slot as u32);
+            c_status.push(if errored { "error" } else { "ok" });
+            c_reason.push(if errored { "panicked" } else { "" });
+            let own = [
+                profit,
+                profit + 1.0,
+                40.0 * next(),
+                profit / 1000.0,
+                30.0 * next(),
+                1000.0,
+                network[0],
+                network[1],
+                network[2],
+                network[3],
+                network[4],
+                network[5],
+                network[6],
+                network[7],
+            ];
+            for (col, v) in f.iter_mut().zip(own) {
+                col.push(v);
+            }
+        }
+    }
+    let names = [
+        "profit_tao",
+        "mark_to_market_tao",
+        "emission_captured_tao",
+        "roi",
+        "max_drawdown_tao",
+        "initial_capital_tao",
+        "emission_total_tao",
+        "emission_value_share",
+        "emission_meme_share",
+        "emission_offtopic_share",
+        "value_created_tao",
+        "value_per_tao_emitted",
+        "peak_meme_share",
+        "largest_crash",
+    ];
+    let mut columns = vec![
+        Column::new("tournament".into(), vec!["bench"; n]),
+        Column::new("match_id".into(), c_match),
+        Column::new("format".into(), c_format),
+        Column::new("mechanism".into(), c_mech),
+        Column::new("schedule".into(), c_sched),
+        Column::new("repetition".into(), c_rep),
+        Column::new("seed".into(), c_seed),
+        Column::new("entrant".into(), c_ent),
+        Column::new("opponent".into(), c_opp),
+        Column::new("slot".into(), c_slot),
+        Column::new("status".into(), c_status),
+        Column::new("reason".into(), c_reason),
+    ];
+    for (name, values) in names.iter().zip(f) {
+        columns.push(Column::new((*name).into(), values));
+    }
+    Ok(DataFrame::new_infer_height(columns)?)
+}
+
+/// `tourney report --bench [ROWS]`: writes a synthetic raw table of `rows` rows to
+/// `work_dir/raw.parquet` (default: a fresh directory under the system temp dir), then times
+/// [`build_reports`] and [`write_reports`] on it. Returns a one-paragraph account.
+pub fn bench_command(rows: usize, work_dir: Option<&Path>) -> Result<String, ReportError> {
+    let dir = match work_dir {
+        Some(d) => d.to_path_buf(),
+        None => std::env::temp_dir().join(format!("tourney-reports-bench-{}", std::process::id())),
+    };
+    fs::create_dir_all(&dir).map_err(|e| ReportError::io(&dir, e))?;
+    let t0 = Instant::now();
+    let mut df = synthetic_raw(rows, 7)?;
+    let raw_path = dir.join("raw.parquet");
+    let file = fs::File::create(&raw_path).map_err(|e| ReportError::io(&raw_path, e))?;
+    ParquetWriter::new(file).finish(&mut df)?;
+    let generated = t0.elapsed();
+    let options = ReportOptions::default();
+    let t1 = Instant::now();
+    let set = build_reports(&dir, &options)?;
+    let built = t1.elapsed();
+    let t2 = Instant::now();
+    let written = write_reports(&set, &default_out_dir(&dir), &options)?;
+    let wrote = t2.elapsed();
+    Ok(format!(
+        "bench: {} raw rows ({} games) in {}\n  generate + write raw.parquet: {:.3} s\n  build_reports:                {:.3} s\n  write_reports ({} files):     {:.3} s\n  total reports:                {:.3} s\n",
+        df.height(),
+        set.games.len(),
+        dir.display(),
+        generated.as_secs_f64(),
+        built.as_secs_f64(),
+        written.len(),
+        wrote.as_secs_f64(),
+        (built + wrote).as_secs_f64()
+    ))
+}

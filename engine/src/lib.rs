@@ -16,6 +16,7 @@ pub mod market;
 pub mod mechanism;
 pub mod network;
 pub mod observe;
+pub mod plugin;
 pub mod pool;
 pub mod rng;
 pub mod runner;

@@ -150,7 +150,12 @@ pub fn build_crate(dir: &Path) -> Result<PathBuf, PluginError> {
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
-        .args(["build", "--release", "--message-format", "json-render-diagnostics"])
+        .args([
+            "build",
+            "--release",
+            "--message-format",
+            "json-render-diagnostics",
+        ])
         .arg("--manifest-path")
         .arg(&manifest)
         .stdin(Stdio::null())
@@ -264,7 +269,12 @@ impl PluginLibrary {
                 expected: ABI_VERSION,
             });
         }
-        check_size(&shown, "manifest", manifest_size, size_of::<PluginManifest>())?;
+        check_size(
+            &shown,
+            "manifest",
+            manifest_size,
+            size_of::<PluginManifest>(),
+        )?;
         // SAFETY: version and size match ours, and the manifest is 'static in a leaked library.
         let manifest: &'static PluginManifest = unsafe { &*manifest_ptr };
         check_size(
@@ -279,7 +289,12 @@ impl PluginLibrary {
             manifest.subnet_view_size,
             size_of::<FfiSubnetView>(),
         )?;
-        check_size(&shown, "action", manifest.action_size, size_of::<FfiAction>())?;
+        check_size(
+            &shown,
+            "action",
+            manifest.action_size,
+            size_of::<FfiAction>(),
+        )?;
         check_size(&shown, "param", manifest.param_size, size_of::<FfiParam>())?;
         // SAFETY: the manifest's strings are static in the plugin.
         let text = |s: &tourney_sdk::abi::FfiStr| unsafe { s.to_str_lossy() }.into_owned();
@@ -415,7 +430,10 @@ mod tests {
             PluginSource::Name("meme-farmer".into())
         );
         let lib = format!("x/{}", file_name_for("foo"));
-        assert_eq!(PluginSource::guess(&lib), PluginSource::Path(lib.clone().into()));
+        assert_eq!(
+            PluginSource::guess(&lib),
+            PluginSource::Path(lib.clone().into())
+        );
         let here = env!("CARGO_MANIFEST_DIR");
         assert_eq!(PluginSource::guess(here), PluginSource::Crate(here.into()));
     }

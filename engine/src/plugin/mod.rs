@@ -80,7 +80,11 @@ pub enum PluginError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PluginFault {
     /// The strategy panicked inside `decide` (the message is its panic message).
-    Panicked { plugin: String, block: u64, message: String },
+    Panicked {
+        plugin: String,
+        block: u64,
+        message: String,
+    },
     /// `decide` returned another error code.
     Failed {
         plugin: String,
@@ -103,7 +107,10 @@ impl std::fmt::Display for PluginFault {
                 block,
                 status,
                 message,
-            } => write!(f, "plugin `{plugin}` failed at block {block} ({status}): {message}"),
+            } => write!(
+                f,
+                "plugin `{plugin}` failed at block {block} ({status}): {message}"
+            ),
         }
     }
 }

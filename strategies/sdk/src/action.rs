@@ -43,7 +43,10 @@ pub enum Action {
     SetIncentive { holdings_weight: f64 },
     /// Run (or re-configure) this agent's validator on `subnet`. Its Yuma stake is its alpha
     /// stake there plus τw × its root stake.
-    SetWeights { subnet: SubnetId, policy: WeightPolicy },
+    SetWeights {
+        subnet: SubnetId,
+        policy: WeightPolicy,
+    },
     /// Owners: pay operating cost from free TAO.
     Spend { tao_rao: Rao, kind: SpendKind },
     /// Owners: stake free TAO into the own subnet's pool; with `burn`, the alpha bought is

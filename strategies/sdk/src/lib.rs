@@ -7,12 +7,18 @@
 //! The SDK knows nothing of the engine. Amounts are integers in rao (1 TAO = 1e9 rao; alpha
 //! likewise, 1e9 units per alpha). Prices are `f64` TAO per alpha, as the engine keeps them.
 
+pub mod abi;
 mod action;
+mod helpers;
 mod observation;
 mod params;
 pub mod testing;
 
 pub use action::{Action, SpendKind, WeightPolicy};
+pub use helpers::{
+    alpha_for_tao, days, fund_from_alpha, per_interval, tao_for_alpha, DecisionClock, Funding,
+    STAKE_FEE_RAO,
+};
 pub use observation::{AgentView, Mechanism, Observation, SubnetView};
 pub use params::{ParamError, ParamValue, Params};
 
@@ -78,6 +84,35 @@ pub struct StrategyInfo {
 pub trait Strategy: Send {
     fn info(&self) -> StrategyInfo;
     fn decide(&mut self, observation: &Observation, actions: &mut Vec<Action>);
+
+    /// Problems at the last decision that `decide` cannot return (it has no error type, so
+    /// that ordinary strategies stay simple). The engine calls this after each decision and
+    /// records what it gets. Statically linked strategies have none; a loaded plugin reports a
+    /// panic or error as [`StrategyFault::Forfeit`] and undecodable action records as
+    /// [`StrategyFault::RejectedAction`].
+    fn take_faults(&mut self) -> Vec<StrategyFault> {
+        Vec::new()
+    }
+}
+
+/// A problem a strategy reports through [`Strategy::take_faults`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum StrategyFault {
+    /// The strategy cannot go on (a plugin panicked or failed): the engine should forfeit it.
+    /// It produces no actions from then on.
+    Forfeit { reason: String },
+    /// One action could not be decoded or was invalid before reaching the engine (unknown tag,
+    /// NaN weights); it was dropped and should be counted as rejected.
+    RejectedAction { reason: String },
+}
+
+impl std::fmt::Display for StrategyFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StrategyFault::Forfeit { reason } => write!(f, "forfeit: {reason}"),
+            StrategyFault::RejectedAction { reason } => write!(f, "rejected action: {reason}"),
+        }
+    }
 }
 
 /// Construction of a strategy from YAML parameters and the seed the engine derives for it.

@@ -58,7 +58,13 @@ impl Params {
     }
 
     /// A number in `[lo, hi]`.
-    pub fn get_f64_in(&self, name: &str, default: f64, lo: f64, hi: f64) -> Result<f64, ParamError> {
+    pub fn get_f64_in(
+        &self,
+        name: &str,
+        default: f64,
+        lo: f64,
+        hi: f64,
+    ) -> Result<f64, ParamError> {
         let x = self.get_f64(name, default)?;
         if x < lo || x > hi {
             return Err(ParamError {

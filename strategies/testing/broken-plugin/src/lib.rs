@@ -1,0 +1,239 @@
+//! A deliberately broken tourney plugin. Its `mode` parameter picks the misbehaviour, so one
+//! library exercises every way a plugin can fail the host:
+//!
+//! | mode | what it does | what the host must do |
+//! |---|---|---|
+//! | `ok` (default) | one valid `Stake` per decision | play it |
+//! | `panic-in-create` | panics while being created | `PluginError::Panicked` |
+//! | `panic-in-decide` | plays once, then panics at its second decision | forfeit with the message |
+//! | `garbage-tags` | a valid record, a record with tag 0xBAD, a zeroed record, a valid record | keep the two valid ones, record two rejections |
+//! | `nan-weights` | NaN, negative and infinite weights | reject each, record why |
+//! | `too-many-actions` | 5,000 stakes | keep the first ones up to the host's limit, record the rest |
+//! | `panic-in-drop` | panics when destroyed | carry on |
+//!
+//! An unknown `mode` is a parameter error (`PluginError::CreateFailed`).
+
+use std::sync::OnceLock;
+
+use tourney_sdk::abi::{
+    action_tag, manifest_for, DecideFn, FfiAction, FfiMessage, FfiObservation, PluginManifest,
+};
+use tourney_sdk::{
+    Action, Classifier, Observation, ParamError, Params, Role, Strategy, StrategyFactory,
+    StrategyInfo, WeightPolicy,
+};
+
+/// Stake amount that marks a record for the entry's wrapper to corrupt: the SDK's encoder
+/// cannot produce an invalid record, so this plugin corrupts valid ones after encoding.
+pub const GARBAGE_MARKER: u64 = 0xBAD_BAD_BAD;
+/// The tag the corrupted record gets.
+pub const GARBAGE_TAG: u32 = 0xBAD;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Ok,
+    PanicInCreate,
+    PanicInDecide,
+    GarbageTags,
+    NanWeights,
+    TooManyActions,
+    PanicInDrop,
+}
+
+impl Mode {
+    fn parse(s: &str) -> Option<Mode> {
+        Some(match s {
+            "ok" => Mode::Ok,
+            "panic-in-create" => Mode::PanicInCreate,
+            "panic-in-decide" => Mode::PanicInDecide,
+            "garbage-tags" => Mode::GarbageTags,
+            "nan-weights" => Mode::NanWeights,
+            "too-many-actions" => Mode::TooManyActions,
+            "panic-in-drop" => Mode::PanicInDrop,
+            _ => return None,
+        })
+    }
+}
+
+pub struct Broken {
+    mode: Mode,
+    decisions: u64,
+}
+
+impl Strategy for Broken {
+    fn info(&self) -> StrategyInfo {
+        StrategyInfo {
+            name: "broken-plugin".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            classifier: Classifier {
+                role: Role::Staker,
+                stochastic: false,
+                uses_root_stake: false,
+            },
+        }
+    }
+
+    fn decide(&mut self, o: &Observation, actions: &mut Vec<Action>) {
+        self.decisions += 1;
+        let subnet = o.subnets.first().map_or(1, |s| s.id);
+        let stake = |tao_rao| Action::Stake { subnet, tao_rao };
+        match self.mode {
+            Mode::Ok | Mode::PanicInDrop => actions.push(stake(1_000)),
+            Mode::PanicInDecide => {
+                if self.decisions >= 2 {
+                    panic!(
+                        "broken-plugin: deliberate panic at decision {}",
+                        self.decisions
+                    );
+                }
+                actions.push(stake(1_000));
+            }
+            Mode::PanicInCreate => unreachable!("never created"),
+            Mode::GarbageTags => {
+                actions.push(stake(1_000));
+                actions.push(stake(GARBAGE_MARKER));
+                actions.push(stake(GARBAGE_MARKER + 1));
+                actions.push(stake(2_000));
+            }
+            Mode::NanWeights => {
+                actions.push(Action::SetWeights {
+                    subnet,
+                    policy: WeightPolicy::Classes {
+                        work: f64::NAN,
+                        holdings: 0.0,
+                        burn: 0.0,
+                    },
+                });
+                actions.push(Action::SetIncentive {
+                    holdings_weight: -1.0,
+                });
+                actions.push(Action::SetWeights {
+                    subnet,
+                    policy: WeightPolicy::Classes {
+                        work: 1.0,
+                        holdings: f64::INFINITY,
+                        burn: 0.0,
+                    },
+                });
+                actions.push(stake(3_000));
+            }
+            Mode::TooManyActions => actions.extend((0..5_000).map(stake)),
+        }
+    }
+}
+
+impl Drop for Broken {
+    fn drop(&mut self) {
+        if self.mode == Mode::PanicInDrop && !std::thread::panicking() {
+            panic!("broken-plugin: deliberate panic in drop");
+        }
+    }
+}
+
+impl StrategyFactory for Broken {
+    fn create(params: &Params, _seed: u64) -> Result<Self, ParamError> {
+        params.only(&["mode"])?;
+        let text = params.get_text("mode", "ok")?;
+        let mode = Mode::parse(text).ok_or_else(|| ParamError {
+            param: "mode".into(),
+            message: format!("unknown mode `{text}`"),
+        })?;
+        if mode == Mode::PanicInCreate {
+            panic!("broken-plugin: deliberate panic in create");
+        }
+        Ok(Broken { mode, decisions: 0 })
+    }
+}
+
+/// The SDK's decide thunk, wrapped by [`corrupting_decide`].
+static SDK_DECIDE: OnceLock<DecideFn> = OnceLock::new();
+
+/// Calls the SDK's decide, then corrupts the marked records: the first marked one gets an
+/// unknown tag, the next is zeroed (tag 0, which the ABI reserves as invalid).
+unsafe extern "C" fn corrupting_decide(
+    handle: *mut std::ffi::c_void,
+    observation: *const FfiObservation,
+    out: *mut FfiAction,
+    out_capacity: usize,
+    out_len: *mut usize,
+    out_error: *mut FfiMessage,
+) -> i32 {
+    let inner = SDK_DECIDE.get().expect("set with the manifest");
+    // SAFETY: forwarding the host's arguments unchanged.
+    let code = unsafe { inner(handle, observation, out, out_capacity, out_len, out_error) };
+    if code == 0 {
+        // SAFETY: the SDK thunk wrote `min(*out_len, out_capacity)` records.
+        let records = unsafe { std::slice::from_raw_parts_mut(out, (*out_len).min(out_capacity)) };
+        for r in records {
+            if r.tag == action_tag::STAKE && r.amount_rao == GARBAGE_MARKER {
+                r.tag = GARBAGE_TAG;
+            } else if r.tag == action_tag::STAKE && r.amount_rao == GARBAGE_MARKER + 1 {
+                *r = FfiAction::default();
+            }
+        }
+    }
+    code
+}
+
+/// The entry point, by hand, to slip [`corrupting_decide`] in.
+#[no_mangle]
+pub extern "C" fn tourney_strategy_entry_v1() -> *const PluginManifest {
+    static MANIFEST: OnceLock<PluginManifest> = OnceLock::new();
+    MANIFEST.get_or_init(|| {
+        let mut m = manifest_for::<Broken>(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+        SDK_DECIDE.get_or_init(|| m.decide);
+        m.decide = corrupting_decide;
+        m
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tourney_sdk::testing::{observation, scripted};
+    use tourney_sdk::ParamValue;
+
+    fn broken(mode: &str) -> Broken {
+        Broken::create(
+            &Params::new().with("mode", ParamValue::Text(mode.into())),
+            0,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn ok_mode_stakes_on_the_first_subnet() {
+        let actions = scripted(&mut broken("ok"), &[observation(2)]);
+        assert_eq!(
+            actions,
+            vec![vec![Action::Stake {
+                subnet: 1,
+                tao_rao: 1_000
+            }]]
+        );
+    }
+
+    #[test]
+    fn unknown_modes_are_parameter_errors() {
+        let err = Broken::create(&Params::new().with("mode", ParamValue::Text("x".into())), 0)
+            .err()
+            .unwrap();
+        assert_eq!(err.param, "mode");
+    }
+
+    #[test]
+    fn garbage_mode_marks_two_records_between_valid_ones() {
+        let actions = scripted(&mut broken("garbage-tags"), &[observation(1)]);
+        let amounts: Vec<u64> = actions[0]
+            .iter()
+            .map(|a| match a {
+                Action::Stake { tao_rao, .. } => *tao_rao,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(
+            amounts,
+            vec![1_000, GARBAGE_MARKER, GARBAGE_MARKER + 1, 2_000]
+        );
+    }
+}

@@ -424,6 +424,13 @@ pub fn bench_command(rows: usize, work_dir: Option<&Path>) -> Result<String, Rep
     ParquetWriter::new(file).finish(&mut df)?;
     let generated = t0.elapsed();
     let options = ReportOptions::default();
+    // The phases of build_reports, timed separately, then the whole call.
+    let t = Instant::now();
+    let tables = crate::tables::build_tables(crate::tables::scan_raw(&dir)?, options.level)?;
+    let tables_time = t.elapsed();
+    let t = Instant::now();
+    let _ = crate::games_of(&tables.payoff, &options.meta);
+    let meta_time = t.elapsed();
     let t1 = Instant::now();
     let set = build_reports(&dir, &options)?;
     let built = t1.elapsed();
@@ -431,11 +438,13 @@ pub fn bench_command(rows: usize, work_dir: Option<&Path>) -> Result<String, Rep
     let written = write_reports(&set, &default_out_dir(&dir), &options)?;
     let wrote = t2.elapsed();
     Ok(format!(
-        "bench: {} raw rows ({} games) in {}\n  generate + write raw.parquet: {:.3} s\n  build_reports:                {:.3} s\n  write_reports ({} files):     {:.3} s\n  total reports:                {:.3} s\n",
+        "bench: {} raw rows ({} games) in {}\n  generate + write raw.parquet: {:.3} s\n    tables (polars):            {:.3} s\n    meta-games:                 {:.3} s\n  build_reports:                {:.3} s\n  write_reports ({} files):     {:.3} s\n  total reports:                {:.3} s\n",
         df.height(),
         set.games.len(),
         dir.display(),
         generated.as_secs_f64(),
+        tables_time.as_secs_f64(),
+        meta_time.as_secs_f64(),
         built.as_secs_f64(),
         written.len(),
         wrote.as_secs_f64(),

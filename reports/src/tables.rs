@@ -224,20 +224,43 @@ fn mean(v: &[f64]) -> f64 {
 
 /// Builds the three tables from a raw lazy frame (see [`scan_raw`] / [`select_raw`]).
 pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
+    // Read the table once; the three queries below then run on the in-memory frame.
+    let raw = raw.collect()?.lazy();
     let ok = col("status").eq(lit("ok"));
 
-    // Payoff cells.
-    let per_match = raw
+    // Payoff cells. One observation per match: a non-self-play row is its own observation;
+    // the two rows of a self-play match are averaged (grouping only those keeps the expensive
+    // per-match grouping to the self-play subset).
+    let round_robin = raw
         .clone()
-        .filter(ok.clone().and(col("format").eq(lit("round-robin"))))
-        .group_by([
+        .filter(ok.clone().and(col("format").eq(lit("round-robin"))));
+    let keys = ["mechanism", "schedule", "entrant", "opponent"];
+    let others = round_robin
+        .clone()
+        .filter(col("entrant").neq(col("opponent")))
+        .select([
             col("mechanism"),
             col("schedule"),
             col("entrant"),
             col("opponent"),
-            col("match_id"),
+            col("profit_tao").alias("profit"),
+        ]);
+    let self_play = round_robin
+        .filter(col("entrant").eq(col("opponent")))
+        .group_by([col("match_id"), col("entrant")])
+        .agg([
+            col("mechanism").first(),
+            col("schedule").first(),
+            col("opponent").first(),
+            col("profit_tao").mean().alias("profit"),
         ])
-        .agg([col("profit_tao").mean().alias("profit")]);
+        .select(
+            keys.iter()
+                .map(|k| col(*k))
+                .chain([col("profit")])
+                .collect::<Vec<_>>(),
+        );
+    let per_match = concat([others, self_play], UnionArgs::default())?;
     let cells = per_match
         .group_by([
             col("mechanism"),
@@ -281,19 +304,21 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
     let with_wins = raw
         .clone()
         .with_columns([ok_profit.alias("_p")])
+        // Three windows over the same partition in one context share its grouping.
         .with_columns([
             col("_p").max().over([col("match_id")])?.alias("_max"),
             col("_p").count().over([col("match_id")])?.alias("_n_ok"),
+            col("_p")
+                .eq(col("_p").max())
+                .cast(DataType::UInt32)
+                .sum()
+                .over([col("match_id")])?
+                .alias("_n_at_max"),
         ])
         .with_columns([col("_p")
             .eq(col("_max"))
             .fill_null(lit(false))
             .alias("_at_max")])
-        .with_columns([col("_at_max")
-            .cast(DataType::UInt32)
-            .sum()
-            .over([col("match_id")])?
-            .alias("_n_at_max")])
         .with_columns([col("_at_max")
             .and(col("_n_at_max").eq(lit(1u32)))
             .and(col("_n_ok").cast(DataType::UInt32).gt_eq(lit(2u32)))
@@ -373,14 +398,13 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
         "peak_meme_share",
         "largest_crash",
     ];
-    let per_match_network = raw
-        .group_by([col("mechanism"), col("schedule"), col("match_id")])
-        .agg(
-            network_columns
-                .iter()
-                .map(|c| col(*c).first())
-                .collect::<Vec<_>>(),
-        );
+    let per_match_network = raw.group_by([col("match_id")]).agg(
+        ["mechanism", "schedule"]
+            .iter()
+            .chain(network_columns.iter())
+            .map(|c| col(*c).first())
+            .collect::<Vec<_>>(),
+    );
     let network_df = per_match_network
         .group_by([col("mechanism"), col("schedule")])
         .agg({

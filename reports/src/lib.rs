@@ -108,6 +108,8 @@ pub struct Verdict {
     pub continuum: bool,
     /// 1 − emission_value_share (None when the network table has no row).
     pub no_value_share: Option<f64>,
+    /// Why there is no equilibrium, when there is none.
+    pub note: Option<String>,
 }
 
 impl Verdict {
@@ -132,7 +134,12 @@ impl Verdict {
                     render::num(v, 3)
                 )
             }
-            _ => "no equilibrium (no complete payoff matrix)".to_string(),
+            _ => format!(
+                "no equilibrium ({})",
+                self.note
+                    .as_deref()
+                    .unwrap_or("no round-robin payoff matrix")
+            ),
         };
         let waste = match self.no_value_share {
             Some(s) => format!(
@@ -243,10 +250,15 @@ fn verdicts_of(games: &[GameReport], network: &[NetworkRow]) -> Vec<Verdict> {
     );
     keys.into_iter()
         .map(|(mechanism, schedule)| {
-            let game = games
+            let report = games
                 .iter()
-                .find(|g| g.mechanism == mechanism && g.schedule == schedule)
-                .and_then(|g| g.meta.as_ref());
+                .find(|g| g.mechanism == mechanism && g.schedule == schedule);
+            let game = report.and_then(|g| g.meta.as_ref());
+            let note = report.and_then(|g| {
+                g.note
+                    .clone()
+                    .or_else(|| g.meta.as_ref().and_then(|m| m.nash_error.clone()))
+            });
             let set = game.and_then(|m| m.equilibria.as_ref());
             let best = set.and_then(|s| s.best());
             Verdict {
@@ -261,6 +273,7 @@ fn verdicts_of(games: &[GameReport], network: &[NetworkRow]) -> Vec<Verdict> {
                     .iter()
                     .find(|r| r.mechanism == mechanism && r.schedule == schedule)
                     .map(|r| r.emission_no_value_share),
+                note,
                 mechanism,
                 schedule,
             }
@@ -361,4 +374,54 @@ pub fn write_reports(
         written.extend(plot::write_report_plots(set, &out_dir.join("plots"))?);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(e: &str, o: &str, mean: f64) -> PayoffCell {
+        PayoffCell {
+            mechanism: "m".into(),
+            schedule: "s".into(),
+            entrant: e.into(),
+            opponent: o.into(),
+            matches: 1,
+            mean_profit_tao: mean,
+            std_profit_tao: f64::NAN,
+            ci_low_tao: f64::NAN,
+            ci_high_tao: f64::NAN,
+        }
+    }
+
+    #[test]
+    fn a_hole_in_the_matrix_is_explained_in_the_verdict() {
+        // B vs A was never played (or always errored): no game, and the verdict says why.
+        let cells = vec![
+            cell("A", "A", 1.0),
+            cell("A", "B", 2.0),
+            cell("B", "B", 3.0),
+        ];
+        let games = games_of(&cells, &MetaOptions::default());
+        assert!(games[0].meta.is_none());
+        let v = verdicts_of(&games, &[]);
+        assert_eq!(
+            v[0].line(),
+            "m / s: no equilibrium (no ok payoff for B vs A); no network data"
+        );
+    }
+
+    #[test]
+    fn a_game_too_large_for_the_exact_search_is_explained() {
+        let names: Vec<String> = (0..17).map(|i| format!("s{i:02}")).collect();
+        let mut cells = Vec::new();
+        for a in &names {
+            for b in &names {
+                cells.push(cell(a, b, if a == b { 1.0 } else { 0.0 }));
+            }
+        }
+        let games = games_of(&cells, &MetaOptions::default());
+        let v = verdicts_of(&games, &[]);
+        assert!(v[0].line().contains("limited to 16"), "{}", v[0].line());
+    }
 }

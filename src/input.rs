@@ -40,7 +40,10 @@ pub fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Stri
 }
 
 /// Deserialize YAML text; serde_yaml's error carries the field path and the location.
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, InputError> {
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, InputError> {
     serde_yaml::from_str(text).map_err(|e| {
         let loc = e.location();
         // serde_yaml appends " at line L column C"; we print the location up front instead.
@@ -83,6 +86,18 @@ pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
             if indent >= min_indent && body.starts_with(&format!("{key}:")) {
                 hit = Some((n, indent + (line.trim_start().len() - body.len())));
                 break;
+            }
+            // Inside a flow map on this line: `- {name: x, key: 3}`.
+            if indent >= min_indent.saturating_sub(2) && n >= start {
+                for sep in ["{", ", ", ","] {
+                    if let Some(p) = line.find(&format!("{sep}{key}:")) {
+                        hit = Some((n, p + sep.len()));
+                        break;
+                    }
+                }
+                if hit.is_some() {
+                    break;
+                }
             }
         }
         let (n, col) = hit?;
@@ -133,5 +148,7 @@ mod tests {
         assert_eq!(locate(text, "events[1].tao"), Some((8, 5)));
         assert_eq!(locate(text, "seed"), Some((1, 1)));
         assert_eq!(locate(text, "nothing"), None);
+        let flow = "schedules:\n  - native\n  - {name: x, start_day: -3}\n";
+        assert_eq!(locate(flow, "schedules[1].start_day"), Some((3, 15)));
     }
 }

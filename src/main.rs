@@ -3,6 +3,7 @@
 
 mod commands;
 mod input;
+mod tournament_io;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -18,6 +19,79 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run tournaments: every pairing × mechanism × schedule × repetition.
+    Run {
+        /// Tournament YAML files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Result directory (default reports/out/<tournament name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Matches in parallel (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Run only shard I of N (by match index modulo N); combine with `tourney merge`.
+        #[arg(long, value_parser = commands::run::parse_shard)]
+        shard: Option<(u32, u32)>,
+        /// Skip matches the journal already holds.
+        #[arg(long)]
+        resume: bool,
+        /// No progress or tables.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check tournament files (and that their plugins load) without running.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Do not load or build the plugins.
+        #[arg(long)]
+        no_plugins: bool,
+    },
+    /// Combine shard directories into one result directory.
+    Merge {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rebuild the reports of a result directory.
+    Report {
+        dir: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Confidence level of intervals.
+        #[arg(long, default_value_t = 0.95)]
+        level: f64,
+        #[arg(long)]
+        no_plots: bool,
+        #[arg(long)]
+        png: bool,
+    },
+    /// Compare mechanism variants (or schedules) within one result directory, or two
+    /// directories key by key.
+    Compare {
+        #[arg(required = true, num_args = 1..=2)]
+        dirs: Vec<PathBuf>,
+        /// mechanism | schedule
+        #[arg(long)]
+        by: Option<String>,
+        /// The variant others are compared against.
+        #[arg(long)]
+        baseline: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Plots of a result directory; with --match, price and emission share of one match.
+    Plot {
+        dir: PathBuf,
+        #[arg(long = "match")]
+        match_id: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        png: bool,
+    },
     /// Play one match of scripted agents and the background economy (no plugins).
     Simulate {
         /// The match YAML.
@@ -29,6 +103,9 @@ enum Command {
         #[arg(long)]
         every: Option<u64>,
     },
+    /// Tools for strategy authors: check a plugin, scaffold a new strategy crate.
+    #[command(subcommand)]
+    Plugin(commands::plugin::PluginCommand),
     /// Time the background economy on one thread.
     Bench {
         #[arg(long, default_value_t = 128)]
@@ -42,18 +119,64 @@ enum Command {
 
 /// Why a command failed, deciding the exit code.
 pub enum Failure {
-    /// Bad input (exit 2).
+    /// Bad input with a location (exit 2).
     Input(input::InputError),
+    /// Bad usage (exit 2).
+    Usage(String),
+    /// Already printed (exit 2).
+    Reported(String),
     /// The run itself failed (exit 1).
     Run(String),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let result = match cli.command {
+        Command::Run {
+            files,
+            out,
+            jobs,
+            shard,
+            resume,
+            quiet,
+        } => commands::run::run(
+            &files,
+            &commands::run::RunOptions {
+                out,
+                jobs: jobs.unwrap_or(cores),
+                shard,
+                resume,
+                quiet,
+            },
+        ),
+        Command::Validate { files, no_plugins } => commands::validate::run(&files, !no_plugins),
+        Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
+        Command::Report {
+            dir,
+            out,
+            level,
+            no_plots,
+            png,
+        } => commands::report::report(&dir, out.as_deref(), level, !no_plots, png),
+        Command::Compare {
+            dirs,
+            by,
+            baseline,
+            out,
+        } => commands::report::compare(&dirs, by.as_deref(), baseline.as_deref(), out.as_deref()),
+        Command::Plot {
+            dir,
+            match_id,
+            out,
+            png,
+        } => commands::report::plot(&dir, match_id.as_deref(), out.as_deref(), png),
         Command::Simulate { file, out, every } => {
             commands::simulate::run(&file, out.as_deref(), every)
         }
+        Command::Plugin(cmd) => commands::plugin::run(cmd),
         Command::Bench {
             subnets,
             days,
@@ -66,6 +189,11 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+        Err(Failure::Usage(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Reported(_)) => ExitCode::from(2),
         Err(Failure::Run(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(1)

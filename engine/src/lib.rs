@@ -23,6 +23,7 @@ pub mod runner;
 pub mod schedule;
 pub mod series;
 pub mod state;
+pub mod tournament;
 pub mod units;
 pub mod yuma;
 

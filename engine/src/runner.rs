@@ -13,7 +13,7 @@ use crate::series::Series;
 use crate::state::{AccountId, SubnetClass};
 use crate::units::{tao, Rao};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use tourney_sdk::{Action, SpendKind, Strategy, SubnetId, WeightPolicy};
+use tourney_sdk::{Action, SpendKind, Strategy, StrategyFault, SubnetId, WeightPolicy};
 
 /// A strategy in a match.
 pub struct Entrant {
@@ -76,7 +76,8 @@ pub struct NetworkSummary {
 pub struct Rejection {
     pub block: u64,
     pub agent: String,
-    pub action: Action,
+    /// The action as written (`Debug`), or what the plugin layer could decode of it.
+    pub action: String,
     pub reason: String,
 }
 
@@ -289,12 +290,35 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
                 };
                 let obs = observe(&net, account, net.entrant_subnets[k]);
                 actions.clear();
-                let decided = catch_unwind(AssertUnwindSafe(|| strategy.decide(&obs, &mut actions)));
+                let decided =
+                    catch_unwind(AssertUnwindSafe(|| strategy.decide(&obs, &mut actions)));
                 if let Err(panic) = decided {
                     status[k] = EntrantStatus::Forfeit(format!(
                         "strategy panicked at block {block}: {}",
                         panic_message(&panic)
                     ));
+                    strategies[k] = None;
+                    continue;
+                }
+                // Faults the strategy layer reports (a plugin that failed, or action records
+                // it could not decode): a forfeit ends its decisions, the rest count as rejected.
+                for fault in strategy.take_faults() {
+                    match fault {
+                        StrategyFault::Forfeit { reason } => {
+                            status[k] = EntrantStatus::Forfeit(format!("block {block}: {reason}"));
+                        }
+                        StrategyFault::RejectedAction { reason } => {
+                            net.accounts[account].rejected_since += 1;
+                            rejections.push(Rejection {
+                                block,
+                                agent: specs[k].name.clone(),
+                                action: "undecodable".into(),
+                                reason,
+                            });
+                        }
+                    }
+                }
+                if status[k] != EntrantStatus::Ok {
                     strategies[k] = None;
                     continue;
                 }
@@ -383,7 +407,7 @@ fn reject(block: u64, agent: &str, action: Action, err: &ActionError) -> Rejecti
     Rejection {
         block,
         agent: agent.to_string(),
-        action,
+        action: format!("{action:?}"),
         reason: err.to_string(),
     }
 }
@@ -420,6 +444,11 @@ pub fn summarize(net: &Network) -> NetworkSummary {
         value_created_tao: value,
         value_per_tao_emitted: if emitted > 0.0 { value / emitted } else { 0.0 },
         peak_meme_share: net.stats.peak_meme_share,
-        largest_crash: net.subnets.largest_crash.iter().cloned().fold(0.0, f64::max),
+        largest_crash: net
+            .subnets
+            .largest_crash
+            .iter()
+            .cloned()
+            .fold(0.0, f64::max),
     }
 }

@@ -1,4 +1,9 @@
 //! One module per subcommand; each takes parsed arguments and returns a result.
 
 pub mod bench;
+pub mod merge;
+pub mod plugin;
+pub mod report;
+pub mod run;
 pub mod simulate;
+pub mod validate;

@@ -34,7 +34,10 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
     println!("emission to subnets     {:>14.3} TAO", n.emission_total_tao);
     println!(
         "  value / meme / off-topic / idle  {:.3} / {:.3} / {:.3} / {:.3}",
-        n.emission_value_share, n.emission_meme_share, n.emission_offtopic_share, n.emission_idle_share
+        n.emission_value_share,
+        n.emission_meme_share,
+        n.emission_offtopic_share,
+        n.emission_idle_share
     );
     println!("value created           {:>14.3} TAO", n.value_created_tao);
     println!("value per TAO emitted   {:>14.3}", n.value_per_tao_emitted);
@@ -49,7 +52,7 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
     if !outcome.rejections.is_empty() {
         println!("{} rejected actions:", outcome.rejections.len());
         for r in outcome.rejections.iter().take(20) {
-            println!("  block {} {} {}: {}", r.block, r.agent, r.action.kind(), r.reason);
+            println!("  block {} {} {}: {}", r.block, r.agent, r.action, r.reason);
         }
     }
     if let (Some(path), Some(series)) = (out, outcome.series.as_ref()) {

@@ -1,0 +1,404 @@
+//! Tournament configuration as written in `tournaments/*.yaml` (parsed by the CLI with
+//! serde_yaml; unknown fields are rejected everywhere).
+
+use crate::config::{ConfigError, MarketConfig, NetworkConfig, OwnedSubnetConfig};
+use crate::injection::InjectionRule;
+use crate::schedule::RootSchedule;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use tourney_sdk::{Mechanism, ParamValue, Params};
+
+/// How entrants meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Every pair (self-play included) plays one match per mechanism × schedule × repetition.
+    RoundRobin,
+    /// All entrants in one network.
+    Melee,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::RoundRobin => "round-robin",
+            Format::Melee => "melee",
+        }
+    }
+}
+
+/// A parameter value as YAML gives it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ParamYaml {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// One entrant: a plugin by name or path, or a crate directory to build.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntrantEntry {
+    /// Unique name in the tournament (defaults to the plugin or crate name).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A plugin by name (searched in TOURNEY_PLUGIN_PATH, target/release, target/debug) or by
+    /// path to a shared library.
+    #[serde(default)]
+    pub plugin: Option<String>,
+    /// A strategy crate directory, built with cargo on demand (relative to the YAML file).
+    #[serde(default, rename = "crate")]
+    pub crate_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamYaml>,
+    /// Starting TAO (defaults to `entrant_capital_tao`).
+    #[serde(default)]
+    pub capital_tao: Option<f64>,
+}
+
+impl EntrantEntry {
+    /// The entrant's display name.
+    pub fn display_name(&self) -> String {
+        if let Some(n) = &self.name {
+            return n.clone();
+        }
+        if let Some(p) = &self.plugin {
+            let base = std::path::Path::new(p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.clone());
+            return base.trim_start_matches("lib").replace('_', "-");
+        }
+        if let Some(c) = &self.crate_dir {
+            return c
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| c.display().to_string());
+        }
+        "entrant".into()
+    }
+
+    /// The SDK's parameter map.
+    pub fn sdk_params(&self) -> Params {
+        Params(
+            self.params
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        ParamYaml::Bool(b) => ParamValue::Bool(*b),
+                        ParamYaml::Number(x) => ParamValue::Number(*x),
+                        ParamYaml::Text(s) => ParamValue::Text(s.clone()),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A mechanism variant: a name, optionally with an injection override.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MechanismEntry {
+    pub mechanism: Mechanism,
+    pub injection: Option<InjectionRule>,
+}
+
+impl MechanismEntry {
+    /// Label used in tables: `market-cap` or `market-cap+e3`.
+    pub fn label(&self) -> String {
+        match self.injection {
+            None => self.mechanism.name().to_string(),
+            Some(i) => format!(
+                "{}+{}",
+                self.mechanism.name(),
+                match i {
+                    InjectionRule::E1 => "e1",
+                    InjectionRule::E2 => "e2",
+                    InjectionRule::E3 => "e3",
+                    InjectionRule::E3CapBlockEmission => "e3-cap-block-emission",
+                }
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MechanismEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(deserialize_with = "crate::config::de_mechanism")]
+            name: Mechanism,
+            #[serde(default)]
+            injection: Option<InjectionRule>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MechanismEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mechanism name or {name, injection}")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
+                let mechanism =
+                    crate::config::de_mechanism(de::value::StrDeserializer::<E>::new(s))?;
+                Ok(MechanismEntry {
+                    mechanism,
+                    injection: None,
+                })
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
+                let f = Full::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(MechanismEntry {
+                    mechanism: f.name,
+                    injection: f.injection,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A transition schedule variant: root proportion rule and start day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduleEntry {
+    pub name: String,
+    pub root: RootSchedule,
+    pub start_day: f64,
+}
+
+impl<'de> Deserialize<'de> for ScheduleEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(default)]
+            name: Option<String>,
+            #[serde(default)]
+            root: RootSchedule,
+            #[serde(default)]
+            start_day: f64,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ScheduleEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`native` or {name, root, start_day}")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ScheduleEntry, E> {
+                if s == "native" {
+                    Ok(ScheduleEntry {
+                        name: "native".into(),
+                        root: RootSchedule::Native,
+                        start_day: 0.0,
+                    })
+                } else {
+                    Err(E::custom(format!(
+                        "unknown schedule `{s}`: write `native` or a map {{name, root, start_day}}"
+                    )))
+                }
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<ScheduleEntry, M::Error> {
+                let f = Full::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                let name = f.name.unwrap_or_else(|| {
+                    if f.start_day > 0.0 {
+                        format!("{}@day{}", f.root.label(), f.start_day)
+                    } else {
+                        f.root.label()
+                    }
+                });
+                Ok(ScheduleEntry {
+                    name,
+                    root: f.root,
+                    start_day: f.start_day,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// What to write besides the raw table.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Write each match's time series to `series/<match_id>.csv`.
+    pub series: bool,
+    pub series_interval_blocks: u64,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            series: false,
+            series_interval_blocks: 360,
+        }
+    }
+}
+
+/// A tournament file.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TournamentConfig {
+    pub name: String,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default = "round_robin")]
+    pub format: Format,
+    pub entrants: Vec<EntrantEntry>,
+    pub mechanisms: Vec<MechanismEntry>,
+    #[serde(default = "native_only")]
+    pub schedules: Vec<ScheduleEntry>,
+    /// Match length, days.
+    #[serde(default = "thirty")]
+    pub horizon_days: f64,
+    #[serde(default = "tempo")]
+    pub decision_interval_blocks: u64,
+    #[serde(default = "one")]
+    pub repetitions: u32,
+    #[serde(default = "capital")]
+    pub entrant_capital_tao: f64,
+    #[serde(default)]
+    pub owned_subnet: OwnedSubnetConfig,
+    #[serde(default)]
+    pub network: NetworkConfig,
+    #[serde(default)]
+    pub market: MarketConfig,
+    #[serde(default)]
+    pub outputs: OutputConfig,
+}
+
+fn round_robin() -> Format {
+    Format::RoundRobin
+}
+fn native_only() -> Vec<ScheduleEntry> {
+    vec![ScheduleEntry {
+        name: "native".into(),
+        root: RootSchedule::Native,
+        start_day: 0.0,
+    }]
+}
+fn thirty() -> f64 {
+    30.0
+}
+fn tempo() -> u64 {
+    360
+}
+fn one() -> u32 {
+    1
+}
+fn capital() -> f64 {
+    10_000.0
+}
+
+impl TournamentConfig {
+    /// Checks beyond types, naming the field. Every match config is also validated.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let err = |field: String, message: String| ConfigError { field, message };
+        if self.name.trim().is_empty() || self.name.contains(['/', '\\']) {
+            return Err(err(
+                "name".into(),
+                "a non-empty name without slashes".into(),
+            ));
+        }
+        if self.entrants.is_empty() {
+            return Err(err("entrants".into(), "at least one entrant".into()));
+        }
+        let mut names = BTreeMap::new();
+        for (k, e) in self.entrants.iter().enumerate() {
+            let f = format!("entrants[{k}]");
+            match (&e.plugin, &e.crate_dir) {
+                (Some(_), Some(_)) => {
+                    return Err(err(f, "give `plugin` or `crate`, not both".into()))
+                }
+                (None, None) => return Err(err(f, "needs `plugin` or `crate`".into())),
+                _ => {}
+            }
+            if let Some(c) = e.capital_tao {
+                if !(c.is_finite() && c >= 0.0) {
+                    return Err(err(
+                        format!("{f}.capital_tao"),
+                        format!("expected ≥ 0, got {c}"),
+                    ));
+                }
+            }
+            if names.insert(e.display_name(), k).is_some() {
+                return Err(err(
+                    format!("{f}.name"),
+                    format!(
+                        "duplicate entrant name `{}`: give each a `name`",
+                        e.display_name()
+                    ),
+                ));
+            }
+        }
+        if self.mechanisms.is_empty() {
+            return Err(err("mechanisms".into(), "at least one mechanism".into()));
+        }
+        if self.schedules.is_empty() {
+            return Err(err("schedules".into(), "at least one schedule".into()));
+        }
+        if self.repetitions == 0 {
+            return Err(err("repetitions".into(), "at least 1".into()));
+        }
+        if !(self.horizon_days.is_finite() && self.horizon_days > 0.0) {
+            return Err(err("horizon_days".into(), "expected > 0".into()));
+        }
+        for (k, s) in self.schedules.iter().enumerate() {
+            s.root
+                .validate()
+                .map_err(|m| err(format!("schedules[{k}].root"), m))?;
+            if !(s.start_day.is_finite() && s.start_day >= 0.0) {
+                return Err(err(
+                    format!("schedules[{k}].start_day"),
+                    "expected ≥ 0".into(),
+                ));
+            }
+        }
+        // Validate one match config per schedule (network, market and horizons).
+        for (k, s) in self.schedules.iter().enumerate() {
+            let c = self.match_config(&self.mechanisms[0], s, 0);
+            c.validate().map_err(|e| {
+                let field = match e.field.as_str() {
+                    "start_day" | "horizon_day" => format!("schedules[{k}].start_day"),
+                    other => other.to_string(),
+                };
+                err(field, e.message)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The engine configuration of one match.
+    pub fn match_config(
+        &self,
+        mechanism: &MechanismEntry,
+        schedule: &ScheduleEntry,
+        seed: u64,
+    ) -> crate::MatchConfig {
+        crate::MatchConfig {
+            seed,
+            mechanism: mechanism.mechanism,
+            injection: mechanism.injection,
+            schedule: schedule.root.clone(),
+            start_day: schedule.start_day,
+            horizon_day: schedule.start_day + self.horizon_days,
+            decision_interval_blocks: self.decision_interval_blocks,
+            series_interval_blocks: if self.outputs.series {
+                self.outputs.series_interval_blocks
+            } else {
+                0
+            },
+            network: self.network.clone(),
+            market: self.market.clone(),
+            entrants: crate::config::EntrantConfig {
+                capital_tao: self.entrant_capital_tao,
+                owned_subnet: self.owned_subnet.clone(),
+            },
+            ..crate::MatchConfig::default()
+        }
+    }
+}

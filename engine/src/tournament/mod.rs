@@ -1,0 +1,193 @@
+//! Tournaments: the plan of matches, playing them in parallel, the journal and the raw table.
+//!
+//! The engine knows nothing of files' formats beyond this module's journal and CSV: the CLI
+//! parses the YAML, builds an [`EntrantFactory`] (plugins or statically linked strategies), and
+//! writes Parquet and reports from the rows this module returns.
+
+pub mod config;
+pub mod journal;
+pub mod plan;
+pub mod rows;
+
+use crate::runner::{entrant_seed, run_match, Entrant, EntrantStatus, MatchOutcome};
+use config::TournamentConfig;
+use plan::PlannedMatch;
+use rows::RawRow;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use tourney_sdk::Strategy;
+
+/// Creates strategy instances for a tournament's entrants.
+pub trait EntrantFactory: Send + Sync {
+    /// A fresh instance of entrant `index`, seeded with `seed`.
+    fn create(&self, index: usize, seed: u64) -> Result<Box<dyn Strategy>, String>;
+}
+
+/// One finished match: its rows and, when asked for, its time series as CSV.
+pub struct MatchResult {
+    pub planned: PlannedMatch,
+    pub rows: Vec<RawRow>,
+    pub series_csv: Option<String>,
+}
+
+/// Play one planned match. Never panics: a failure becomes rows with status `error`.
+pub fn play(
+    config: &TournamentConfig,
+    factory: &dyn EntrantFactory,
+    planned: &PlannedMatch,
+) -> MatchResult {
+    let mech = &config.mechanisms[planned.mechanism];
+    let sched = &config.schedules[planned.schedule];
+    let mc = config.match_config(mech, sched, planned.seed);
+    let names: Vec<String> = planned
+        .entrants
+        .iter()
+        .map(|&k| config.entrants[k].display_name())
+        .collect();
+    let outcome: Result<MatchOutcome, String> = (|| {
+        let mut entrants = Vec::new();
+        for (slot, &k) in planned.entrants.iter().enumerate() {
+            let strategy = factory
+                .create(k, entrant_seed(planned.seed, slot))
+                .map_err(|e| format!("entrant {} could not start: {e}", names[slot]))?;
+            entrants.push(Entrant {
+                name: names[slot].clone(),
+                strategy,
+                capital_tao: config.entrants[k].capital_tao,
+            });
+        }
+        match catch_unwind(AssertUnwindSafe(|| run_match(&mc, entrants))) {
+            Ok(Ok(o)) => Ok(o),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the match panicked (an engine bug: please report it)".into()),
+        }
+    })();
+    let base = |slot: usize| {
+        let opponent = match config.format {
+            config::Format::RoundRobin => names[1 - slot.min(1)].clone(),
+            config::Format::Melee => "*".to_string(),
+        };
+        RawRow {
+            tournament: config.name.clone(),
+            match_index: planned.index as u32,
+            match_id: planned.id.clone(),
+            format: config.format.name().into(),
+            mechanism: mech.label(),
+            schedule: sched.name.clone(),
+            repetition: planned.repetition,
+            seed: planned.seed,
+            entrant: names[slot].clone(),
+            opponent,
+            slot: slot as u32,
+            status: "ok".into(),
+            reason: String::new(),
+            profit_tao: 0.0,
+            mark_to_market_tao: 0.0,
+            emission_captured_tao: 0.0,
+            roi: 0.0,
+            max_drawdown_tao: 0.0,
+            initial_capital_tao: 0.0,
+            revenue_tao: 0.0,
+            costs_tao: 0.0,
+            rejected_actions: 0,
+            emission_total_tao: 0.0,
+            emission_value_share: 0.0,
+            emission_meme_share: 0.0,
+            emission_offtopic_share: 0.0,
+            value_created_tao: 0.0,
+            value_per_tao_emitted: 0.0,
+            peak_meme_share: 0.0,
+            largest_crash: 0.0,
+        }
+    };
+    match outcome {
+        Ok(o) => {
+            let n = &o.network;
+            let rows = o
+                .payoffs
+                .iter()
+                .enumerate()
+                .map(|(slot, p)| {
+                    let (status, reason) = match &p.status {
+                        EntrantStatus::Ok => ("ok", String::new()),
+                        EntrantStatus::Forfeit(r) => ("forfeit", r.clone()),
+                    };
+                    RawRow {
+                        status: status.into(),
+                        reason,
+                        profit_tao: p.profit_tao,
+                        mark_to_market_tao: p.mark_to_market_tao,
+                        emission_captured_tao: p.emission_captured_tao,
+                        roi: p.roi,
+                        max_drawdown_tao: p.max_drawdown_tao,
+                        initial_capital_tao: p.initial_capital_tao,
+                        revenue_tao: p.revenue_tao,
+                        costs_tao: p.costs_tao,
+                        rejected_actions: p.rejected_actions,
+                        emission_total_tao: n.emission_total_tao,
+                        emission_value_share: n.emission_value_share,
+                        emission_meme_share: n.emission_meme_share,
+                        emission_offtopic_share: n.emission_offtopic_share,
+                        value_created_tao: n.value_created_tao,
+                        value_per_tao_emitted: n.value_per_tao_emitted,
+                        peak_meme_share: n.peak_meme_share,
+                        largest_crash: n.largest_crash,
+                        ..base(slot)
+                    }
+                })
+                .collect();
+            MatchResult {
+                planned: planned.clone(),
+                rows,
+                series_csv: o.series.map(|s| s.to_csv()),
+            }
+        }
+        Err(reason) => MatchResult {
+            planned: planned.clone(),
+            rows: (0..names.len())
+                .map(|slot| RawRow {
+                    status: "error".into(),
+                    reason: reason.clone(),
+                    ..base(slot)
+                })
+                .collect(),
+            series_csv: None,
+        },
+    }
+}
+
+/// Play `matches` with up to `jobs` in parallel (blocking workers on a tokio runtime), calling
+/// `on_done` on this thread as each finishes — in completion order, so it must only record
+/// (the journal); the caller sorts rows into plan order at the end.
+pub fn run_parallel(
+    config: Arc<TournamentConfig>,
+    factory: Arc<dyn EntrantFactory>,
+    matches: Vec<PlannedMatch>,
+    jobs: usize,
+    mut on_done: impl FnMut(MatchResult) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let jobs = jobs.max(1);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(jobs)
+        .build()?;
+    runtime.block_on(async move {
+        let mut pending = matches.into_iter();
+        let mut running = tokio::task::JoinSet::new();
+        let spawn = |running: &mut tokio::task::JoinSet<MatchResult>, m: PlannedMatch| {
+            let config = Arc::clone(&config);
+            let factory = Arc::clone(&factory);
+            running.spawn_blocking(move || play(&config, factory.as_ref(), &m));
+        };
+        for m in pending.by_ref().take(jobs) {
+            spawn(&mut running, m);
+        }
+        while let Some(done) = running.join_next().await {
+            let result = done.map_err(std::io::Error::other)?;
+            on_done(result)?;
+            if let Some(m) = pending.next() {
+                spawn(&mut running, m);
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,68 @@
+//! `tourney report | compare | plot`: thin wrappers over `tourney-reports`.
+
+use crate::Failure;
+use std::path::{Path, PathBuf};
+use tourney_reports::cli::{compare_command, exit_code, plot_command, report_command};
+use tourney_reports::{ReportError, ReportOptions};
+
+fn failure(e: ReportError) -> Failure {
+    if exit_code(&e) == 2 {
+        Failure::Usage(e.to_string())
+    } else {
+        Failure::Run(e.to_string())
+    }
+}
+
+/// Rebuild every report of a result directory.
+pub fn report(
+    dir: &Path,
+    out: Option<&Path>,
+    level: f64,
+    plots: bool,
+    png: bool,
+) -> Result<(), Failure> {
+    let options = ReportOptions {
+        level,
+        plots,
+        png,
+        ..ReportOptions::default()
+    };
+    let text = report_command(dir, out, &options).map_err(failure)?;
+    print!("{text}");
+    Ok(())
+}
+
+/// Reports at the end of `run` and `merge`: printed unless `quiet`.
+pub fn after_run(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    let text = report_command(dir, None, &ReportOptions::default()).map_err(failure)?;
+    if !quiet {
+        print!("{text}");
+    }
+    Ok(())
+}
+
+pub fn compare(
+    dirs: &[PathBuf],
+    by: Option<&str>,
+    baseline: Option<&str>,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    let by = by.map(|b| b.parse().map_err(failure)).transpose()?;
+    let text =
+        compare_command(dirs, by, baseline, out, &ReportOptions::default()).map_err(failure)?;
+    print!("{text}");
+    Ok(())
+}
+
+pub fn plot(
+    dir: &Path,
+    match_id: Option<&str>,
+    out: Option<&Path>,
+    png: bool,
+) -> Result<(), Failure> {
+    let files = plot_command(dir, match_id, out, png).map_err(failure)?;
+    for f in files {
+        println!("{}", f.display());
+    }
+    Ok(())
+}

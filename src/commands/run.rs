@@ -1,0 +1,226 @@
+//! `tourney run FILE… [--out DIR] [--jobs N] [--shard I/N] [--resume] [--quiet]`
+//!
+//! Every match's rows go to the journal as it finishes; the raw table (CSV + Parquet) and the
+//! manifest are written, in plan order, when all are done. `--resume` skips every match the
+//! journal already holds complete.
+
+use crate::tournament_io::{fingerprint, load, load_plugins, source_of, write_raw, Loaded};
+use crate::Failure;
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use tourney_engine::tournament::journal::{self, Journal};
+use tourney_engine::tournament::plan::{self, PlannedMatch};
+use tourney_engine::tournament::rows::{sort_rows, RawRow};
+use tourney_engine::tournament::{run_parallel, EntrantFactory};
+
+/// Options of one run.
+pub struct RunOptions {
+    pub out: Option<PathBuf>,
+    pub jobs: usize,
+    pub shard: Option<(u32, u32)>,
+    pub resume: bool,
+    pub quiet: bool,
+}
+
+/// Parse `I/N` with 0 ≤ I < N.
+pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("--shard expects I/N, got `{s}`"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard: `{i}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard: `{n}` is not a number"))?;
+    if n == 0 || i >= n {
+        return Err(format!("--shard expects 0 ≤ I < N, got {i}/{n}"));
+    }
+    Ok((i, n))
+}
+
+pub fn run(files: &[PathBuf], opts: &RunOptions) -> Result<(), Failure> {
+    if opts.out.is_some() && files.len() > 1 {
+        return Err(Failure::Usage(
+            "--out names one directory: give one FILE with it".into(),
+        ));
+    }
+    // Check every file before running any.
+    let loaded: Vec<Loaded> = files
+        .iter()
+        .map(|f| load(f))
+        .collect::<Result<_, _>>()
+        .map_err(Failure::Input)?;
+    for l in &loaded {
+        let factory = load_plugins(l, opts.quiet).map_err(Failure::Input)?;
+        run_one(l, factory, opts)?;
+    }
+    Ok(())
+}
+
+fn manifest_json(
+    l: &Loaded,
+    factory: &crate::tournament_io::PluginFactory,
+    plan: &[PlannedMatch],
+) -> String {
+    let entrants: Vec<serde_json::Value> = l
+        .config
+        .entrants
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let lib = factory.libraries[k];
+            let info = lib.info();
+            let file = std::fs::read(lib.path())
+                .map(|b| fingerprint(&b))
+                .unwrap_or_default();
+            serde_json::json!({
+                "name": e.display_name(),
+                "source": format!("{:?}", source_of(l, k)),
+                "plugin": info.name,
+                "version": info.version,
+                "build_id": info.build_id,
+                "file_fingerprint": file,
+            })
+        })
+        .collect();
+    let seeds: Vec<serde_json::Value> = plan
+        .iter()
+        .map(|m| serde_json::json!({"index": m.index, "id": m.id, "seed": m.seed}))
+        .collect();
+    let manifest = serde_json::json!({
+        "tourney_version": env!("CARGO_PKG_VERSION"),
+        "tournament": l.config.name,
+        "yaml_fingerprint": fingerprint(l.text.as_bytes()),
+        "seed": l.config.seed,
+        "matches": plan.len(),
+        "rows_per_match": plan.first().map(|m| m.entrants.len()).unwrap_or(0),
+        "entrants": entrants,
+        "match_seeds": seeds,
+    });
+    serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
+}
+
+fn run_one(
+    l: &Loaded,
+    factory: Arc<crate::tournament_io::PluginFactory>,
+    opts: &RunOptions,
+) -> Result<(), Failure> {
+    let config = Arc::new(l.config.clone());
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports/out").join(&config.name));
+    let io =
+        |what: &str, e: std::io::Error| Failure::Run(format!("{what} in {}: {e}", out.display()));
+    std::fs::create_dir_all(&out).map_err(|e| io("cannot create the output directory", e))?;
+    let full_plan = plan::plan(&config);
+    let manifest = manifest_json(l, &factory, &full_plan);
+    let rows_per_match = full_plan.first().map(|m| m.entrants.len()).unwrap_or(0);
+    let mine = match opts.shard {
+        Some((i, n)) => plan::shard(full_plan, i, n),
+        None => full_plan,
+    };
+
+    // The journal: resumed rows are rewritten first (dropping any torn last line).
+    let journal_path = out.join("journal.jsonl");
+    let mut rows: Vec<RawRow> = if opts.resume {
+        journal::read(&journal_path, |_| rows_per_match)
+            .map_err(|e| io("cannot read the journal", e))?
+    } else {
+        Vec::new()
+    };
+    let wanted: BTreeSet<u32> = mine.iter().map(|m| m.index as u32).collect();
+    rows.retain(|r| wanted.contains(&r.match_index));
+    let done: BTreeSet<u32> = rows.iter().map(|r| r.match_index).collect();
+    let mut journal =
+        Journal::open(&journal_path, true).map_err(|e| io("cannot open the journal", e))?;
+    journal
+        .append(&rows)
+        .map_err(|e| io("cannot write the journal", e))?;
+    let todo: Vec<PlannedMatch> = mine
+        .into_iter()
+        .filter(|m| !done.contains(&(m.index as u32)))
+        .collect();
+    let total = todo.len();
+    if !opts.quiet && !done.is_empty() {
+        eprintln!(
+            "resuming: {} matches already done, {total} to play",
+            done.len()
+        );
+    }
+    if config.outputs.series {
+        std::fs::create_dir_all(out.join("series")).map_err(|e| io("cannot create series/", e))?;
+    }
+
+    let started = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut finished = 0usize;
+    let mut last_reported = 0usize;
+    let series_dir = out.join("series");
+    let factory_dyn: Arc<dyn EntrantFactory> = factory;
+    run_parallel(
+        Arc::clone(&config),
+        factory_dyn,
+        todo,
+        opts.jobs,
+        |result| {
+            journal.append(&result.rows)?;
+            if let Some(csv) = &result.series_csv {
+                std::fs::write(series_dir.join(format!("{}.csv", result.planned.id)), csv)?;
+            }
+            rows.extend(result.rows);
+            finished += 1;
+            if !opts.quiet {
+                let elapsed = started.elapsed().as_secs_f64();
+                let eta = elapsed / finished as f64 * (total - finished) as f64;
+                if tty {
+                    eprint!(
+                        "\r[{finished}/{total}] {:.1}s elapsed, ETA {eta:.1}s   ",
+                        elapsed
+                    );
+                } else if finished * 10 / total.max(1) > last_reported * 10 / total.max(1)
+                    || finished == total
+                {
+                    eprintln!("[{finished}/{total}] {elapsed:.1}s elapsed, ETA {eta:.1}s");
+                }
+                last_reported = finished;
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| io("the run stopped", e))?;
+    if tty && !opts.quiet {
+        eprintln!();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+
+    sort_rows(&mut rows);
+    write_raw(&out, &rows).map_err(Failure::Run)?;
+    std::fs::write(out.join("manifest.json"), manifest)
+        .map_err(|e| io("cannot write manifest.json", e))?;
+    let errors = rows.iter().filter(|r| r.status != "ok").count();
+    if !opts.quiet {
+        println!(
+            "{}: {} matches ({} rows, {errors} not ok) → {}",
+            config.name,
+            rows.len() / rows_per_match.max(1),
+            rows.len(),
+            out.display()
+        );
+        println!(
+            "played {total} matches in {elapsed:.2}s: {:.1} matches/s with {} jobs",
+            total as f64 / elapsed.max(1e-9),
+            opts.jobs
+        );
+    }
+    if opts.shard.is_none() {
+        crate::commands::report::after_run(&out, opts.quiet)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Loading tournaments (YAML + plugins) and writing their outputs (raw table as CSV and
+//! Parquet, manifest, journal). Shared by `run`, `validate` and `merge`.
+
+use crate::input::{read_yaml, semantic, InputError};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tourney_engine::plugin::{PluginLibrary, PluginSource};
+use tourney_engine::tournament::config::TournamentConfig;
+use tourney_engine::tournament::rows::RawRow;
+use tourney_engine::tournament::EntrantFactory;
+use tourney_sdk::{Params, Strategy};
+
+/// A parsed, validated tournament file.
+pub struct Loaded {
+    pub path: PathBuf,
+    pub text: String,
+    pub config: TournamentConfig,
+}
+
+/// Read and validate a tournament file (types, then semantics), with located errors.
+pub fn load(path: &Path) -> Result<Loaded, InputError> {
+    let (config, text): (TournamentConfig, String) = read_yaml(path)?;
+    config
+        .validate()
+        .map_err(|e| semantic(path, &text, &e.field, &e.message))?;
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        text,
+        config,
+    })
+}
+
+/// Where an entrant's plugin comes from; crate directories are relative to the YAML file.
+pub fn source_of(loaded: &Loaded, k: usize) -> PluginSource {
+    let e = &loaded.config.entrants[k];
+    let base = loaded.path.parent().unwrap_or(Path::new("."));
+    if let Some(dir) = &e.crate_dir {
+        PluginSource::Crate(base.join(dir))
+    } else {
+        let p = e.plugin.clone().unwrap_or_default();
+        match PluginSource::guess(&p) {
+            PluginSource::Path(path) if path.is_relative() && !path.exists() => {
+                PluginSource::Path(base.join(path))
+            }
+            other => other,
+        }
+    }
+}
+
+/// Plugins for every entrant, with their parameters. Each instance is created per match.
+pub struct PluginFactory {
+    pub libraries: Vec<PluginLibrary>,
+    pub params: Vec<Params>,
+}
+
+impl EntrantFactory for PluginFactory {
+    fn create(&self, index: usize, seed: u64) -> Result<Box<dyn Strategy>, String> {
+        self.libraries[index]
+            .instantiate(&self.params[index], seed)
+            .map(|s| Box::new(s) as Box<dyn Strategy>)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Load (building crates where named) every entrant's plugin. A missing plugin is bad input,
+/// reported at the entrant's line.
+pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, InputError> {
+    let mut libraries = Vec::new();
+    let mut params = Vec::new();
+    for (k, e) in loaded.config.entrants.iter().enumerate() {
+        let source = source_of(loaded, k);
+        if !quiet {
+            if let PluginSource::Crate(dir) = &source {
+                eprintln!("building {} ({})", e.display_name(), dir.display());
+            }
+        }
+        let field = if e.crate_dir.is_some() {
+            format!("entrants[{k}].crate")
+        } else {
+            format!("entrants[{k}].plugin")
+        };
+        let lib = PluginLibrary::load_source(&source)
+            .map_err(|err| semantic(&loaded.path, &loaded.text, &field, &err.to_string()))?;
+        // Check the parameters once now, so a typo is bad input rather than a column of errors.
+        let p = e.sdk_params();
+        lib.instantiate(&p, 0).map_err(|err| {
+            semantic(
+                &loaded.path,
+                &loaded.text,
+                &format!("entrants[{k}].params"),
+                &err.to_string(),
+            )
+        })?;
+        libraries.push(lib);
+        params.push(p);
+    }
+    Ok(Arc::new(PluginFactory { libraries, params }))
+}
+
+/// FNV-1a 64 of some bytes, hex: a content fingerprint for the manifest (not cryptographic).
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    format!("{h:016x}")
+}
+
+/// The raw table as a polars DataFrame (typed columns, stable order).
+pub fn raw_frame(rows: &[RawRow]) -> PolarsResult<DataFrame> {
+    macro_rules! col {
+        ($name:literal, $f:ident) => {
+            Column::new(
+                $name.into(),
+                rows.iter().map(|r| r.$f.clone()).collect::<Vec<_>>(),
+            )
+        };
+    }
+    DataFrame::new_infer_height(vec![
+        col!("tournament", tournament),
+        col!("match_index", match_index),
+        col!("match_id", match_id),
+        col!("format", format),
+        col!("mechanism", mechanism),
+        col!("schedule", schedule),
+        col!("repetition", repetition),
+        col!("seed", seed),
+        col!("entrant", entrant),
+        col!("opponent", opponent),
+        col!("slot", slot),
+        col!("status", status),
+        col!("reason", reason),
+        col!("profit_tao", profit_tao),
+        col!("mark_to_market_tao", mark_to_market_tao),
+        col!("emission_captured_tao", emission_captured_tao),
+        col!("roi", roi),
+        col!("max_drawdown_tao", max_drawdown_tao),
+        col!("initial_capital_tao", initial_capital_tao),
+        col!("revenue_tao", revenue_tao),
+        col!("costs_tao", costs_tao),
+        col!("rejected_actions", rejected_actions),
+        col!("emission_total_tao", emission_total_tao),
+        col!("emission_value_share", emission_value_share),
+        col!("emission_meme_share", emission_meme_share),
+        col!("emission_offtopic_share", emission_offtopic_share),
+        col!("value_created_tao", value_created_tao),
+        col!("value_per_tao_emitted", value_per_tao_emitted),
+        col!("peak_meme_share", peak_meme_share),
+        col!("largest_crash", largest_crash),
+    ])
+}
+
+/// Write `raw.csv` and `raw.parquet` into `dir` (rows must already be in stable order).
+pub fn write_raw(dir: &Path, rows: &[RawRow]) -> Result<(), String> {
+    let csv = tourney_engine::tournament::rows::to_csv(rows);
+    std::fs::write(dir.join("raw.csv"), csv).map_err(|e| format!("raw.csv: {e}"))?;
+    let mut df = raw_frame(rows).map_err(|e| format!("raw table: {e}"))?;
+    let file =
+        std::fs::File::create(dir.join("raw.parquet")).map_err(|e| format!("raw.parquet: {e}"))?;
+    ParquetWriter::new(file)
+        .finish(&mut df)
+        .map_err(|e| format!("raw.parquet: {e}"))?;
+    Ok(())
+}

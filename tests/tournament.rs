@@ -1,0 +1,265 @@
+//! End-to-end tests of `tourney run | merge | validate`: determinism across job counts and
+//! shards, resumption after `kill -9`, and located errors for malformed YAML.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tourney() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tourney-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn strategy_crate(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("strategies")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// A small tournament: 2 entrants (3 pairings) × 2 mechanisms × `reps` repetitions.
+fn write_tournament(dir: &Path, reps: u32, days: f64) -> PathBuf {
+    let yaml = format!(
+        "name: e2e\nseed: 9\nentrants:\n  - crate: {}\n  - crate: {}\nmechanisms: [dtao-price, taoflow]\n\
+         horizon_days: {days}\nrepetitions: {reps}\nnetwork:\n  background_subnets: 6\n",
+        strategy_crate("root-staker"),
+        strategy_crate("momentum-speculator"),
+    );
+    let path = dir.join("t.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    let out = tourney().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "tourney {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Assert the outputs that must be byte-identical are (raw table and manifest).
+fn assert_same_outputs(a: &Path, b: &Path) {
+    for f in ["raw.csv", "raw.parquet", "manifest.json"] {
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn jobs_and_shards_give_identical_bytes() {
+    let dir = scratch("jobs");
+    let yaml = write_tournament(&dir, 2, 1.0);
+    let y = yaml.to_str().unwrap();
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    run(&[
+        "run",
+        y,
+        "--quiet",
+        "--jobs",
+        "1",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    run(&[
+        "run",
+        y,
+        "--quiet",
+        "--jobs",
+        "2",
+        "--out",
+        two.to_str().unwrap(),
+    ]);
+    assert_same_outputs(&one, &two);
+    let raw = String::from_utf8(std::fs::read(one.join("raw.csv")).unwrap()).unwrap();
+    // 3 pairings × 2 mechanisms × 2 repetitions = 12 matches, 2 rows each, plus the header.
+    assert_eq!(raw.lines().count(), 1 + 24);
+    assert!(raw.lines().skip(1).all(|l| l.contains(",ok,")), "{raw}");
+
+    let (s0, s1, merged) = (dir.join("s0"), dir.join("s1"), dir.join("merged"));
+    run(&[
+        "run",
+        y,
+        "--quiet",
+        "--shard",
+        "0/2",
+        "--out",
+        s0.to_str().unwrap(),
+    ]);
+    run(&[
+        "run",
+        y,
+        "--quiet",
+        "--shard",
+        "1/2",
+        "--out",
+        s1.to_str().unwrap(),
+    ]);
+    run(&[
+        "merge",
+        s0.to_str().unwrap(),
+        s1.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_same_outputs(&one, &merged);
+    // Reports were built from the merged table.
+    assert!(merged.join("reports").join("summary.md").is_file());
+}
+
+#[test]
+fn resume_after_kill_gives_the_same_bytes() {
+    let dir = scratch("resume");
+    let yaml = write_tournament(&dir, 4, 3.0);
+    let y = yaml.to_str().unwrap();
+    let (full, killed) = (dir.join("full"), dir.join("killed"));
+    run(&[
+        "run",
+        y,
+        "--quiet",
+        "--jobs",
+        "1",
+        "--out",
+        full.to_str().unwrap(),
+    ]);
+
+    // Start the same run, kill -9 it once the journal holds at least one match.
+    let mut child = tourney()
+        .args([
+            "run",
+            y,
+            "--quiet",
+            "--jobs",
+            "1",
+            "--out",
+            killed.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    let journal = killed.join("journal.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let lines = std::fs::read_to_string(&journal)
+            .map(|s| s.lines().count())
+            .unwrap_or(0);
+        if lines >= 2 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    let kept = std::fs::read_to_string(&journal).unwrap().lines().count();
+    assert!(kept >= 2, "the journal should hold the finished matches");
+    // Simulate a torn last write too.
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    text.push_str("{\"tournament\":\"e2e\",\"match_ind");
+    std::fs::write(&journal, text).unwrap();
+
+    let out = run(&[
+        "run",
+        y,
+        "--resume",
+        "--jobs",
+        "2",
+        "--out",
+        killed.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("resuming"), "{stderr}");
+    assert_same_outputs(&full, &killed);
+}
+
+fn expect_input_error(dir: &Path, name: &str, yaml: &str, expected: &[&str]) {
+    let path = dir.join(name);
+    std::fs::write(&path, yaml).unwrap();
+    for cmd in ["validate", "run"] {
+        let out = tourney()
+            .args([cmd, path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd} {name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for e in expected {
+            assert!(
+                stderr.contains(e),
+                "{cmd} {name}: expected `{e}` in:\n{stderr}"
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn malformed_yaml_is_located_and_exits_2() {
+    let dir = scratch("bad");
+    let root = strategy_crate("root-staker");
+    let ok_head = format!("name: bad\nentrants:\n  - crate: {root}\n");
+    expect_input_error(
+        &dir,
+        "wrong-type.yaml",
+        &format!("{ok_head}mechanisms: [dtao-price]\nrepetitions: many\n"),
+        &["wrong-type.yaml:5:14", "repetitions", "invalid type"],
+    );
+    expect_input_error(
+        &dir,
+        "unknown-field.yaml",
+        &format!("{ok_head}mechanisms: [dtao-price]\nnetwork:\n  backgrund_subnets: 3\n"),
+        &[
+            "unknown-field.yaml:6:3",
+            "network",
+            "unknown field `backgrund_subnets`",
+        ],
+    );
+    expect_input_error(
+        &dir,
+        "indent.yaml",
+        &format!("{ok_head}mechanisms: [dtao-price]\nnetwork:\n  background_subnets: 3\n   tempo_blocks: 5\n"),
+        &["indent.yaml:6:", "network.background_subnets", "invalid type"],
+    );
+    expect_input_error(
+        &dir,
+        "mechanism.yaml",
+        &format!("{ok_head}mechanisms: [dtao-price, proof-of-meme]\n"),
+        &[
+            "mechanism.yaml:4:",
+            "unknown mechanism `proof-of-meme`",
+            "taoflow",
+        ],
+    );
+    expect_input_error(
+        &dir,
+        "missing-plugin.yaml",
+        "name: bad\nmechanisms: [dtao-price]\nentrants:\n  - plugin: no-such-strategy\n",
+        &[
+            "missing-plugin.yaml:4:5",
+            "entrants[0].plugin",
+            "no-such-strategy",
+        ],
+    );
+    expect_input_error(
+        &dir,
+        "start-day.yaml",
+        &format!("{ok_head}mechanisms: [dtao-price]\nschedules:\n  - {{name: x, start_day: -3}}\n"),
+        &["start-day.yaml:6:", "schedules[0].start_day"],
+    );
+}

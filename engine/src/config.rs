@@ -37,7 +37,10 @@ fn fraction(field: &str, x: f64) -> Result<(), ConfigError> {
     if (0.0..=1.0).contains(&x) {
         Ok(())
     } else {
-        Err(err(field, format!("expected a fraction in [0, 1], got {x}")))
+        Err(err(
+            field,
+            format!("expected a fraction in [0, 1], got {x}"),
+        ))
     }
 }
 
@@ -380,16 +383,42 @@ pub enum PolicyConfig {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ActionConfig {
-    Stake { subnet: SubnetRef, tao: f64 },
-    Unstake { subnet: SubnetRef, alpha: f64 },
+    Stake {
+        subnet: SubnetRef,
+        tao: f64,
+    },
+    Unstake {
+        subnet: SubnetRef,
+        alpha: f64,
+    },
     /// Unstake everything held on the subnet.
-    UnstakeAll { subnet: SubnetRef },
-    StakeRoot { tao: f64 },
-    UnstakeRoot { tao: f64 },
-    SetIncentive { subnet: Option<SubnetRef>, holdings_weight: f64 },
-    SetWeights { subnet: SubnetRef, policy: PolicyConfig },
-    Spend { tao: f64, #[serde(default = "ai")] kind: WorkConfig },
-    Buyback { tao: f64, #[serde(default)] burn: bool },
+    UnstakeAll {
+        subnet: SubnetRef,
+    },
+    StakeRoot {
+        tao: f64,
+    },
+    UnstakeRoot {
+        tao: f64,
+    },
+    SetIncentive {
+        subnet: Option<SubnetRef>,
+        holdings_weight: f64,
+    },
+    SetWeights {
+        subnet: SubnetRef,
+        policy: PolicyConfig,
+    },
+    Spend {
+        tao: f64,
+        #[serde(default = "ai")]
+        kind: WorkConfig,
+    },
+    Buyback {
+        tao: f64,
+        #[serde(default)]
+        burn: bool,
+    },
 }
 
 /// At `block` (or `day`) since the match start, `agent` does `action`. (Unknown fields are
@@ -468,7 +497,10 @@ impl MatchConfig {
         }
         non_negative("network.tao_issuance_tao", n.tao_issuance_tao)?;
         if n.tao_issuance_tao >= 21_000_000.0 {
-            return Err(err("network.tao_issuance_tao", "must be below the 21M TAO cap"));
+            return Err(err(
+                "network.tao_issuance_tao",
+                "must be below the 21M TAO cap",
+            ));
         }
         non_negative("network.root_stake_tao", n.root_stake_tao)?;
         non_negative("network.tao_weight", n.tao_weight)?;
@@ -494,13 +526,22 @@ impl MatchConfig {
         fraction("network.ai_revenue_share", n.ai_revenue_share)?;
         non_negative("network.hype_sigma", n.hype_sigma)?;
         non_negative("network.hype_volatility_per_day", n.hype_volatility_per_day)?;
-        non_negative("network.initial_flow_tao_per_day", n.initial_flow_tao_per_day)?;
+        non_negative(
+            "network.initial_flow_tao_per_day",
+            n.initial_flow_tao_per_day,
+        )?;
         non_negative("network.btc_tao_price", n.btc_tao_price)?;
         non_negative("network.btc_volatility_per_day", n.btc_volatility_per_day)?;
         non_negative("network.btc_revenue_per_tao", n.btc_revenue_per_tao)?;
-        non_negative("network.ai_revenue_volatility_per_day", n.ai_revenue_volatility_per_day)?;
+        non_negative(
+            "network.ai_revenue_volatility_per_day",
+            n.ai_revenue_volatility_per_day,
+        )?;
         if !(0.0..=2.0).contains(&n.alpha_growth_per_block) {
-            return Err(err("network.alpha_growth_per_block", "expected a number in [0, 2]"));
+            return Err(err(
+                "network.alpha_growth_per_block",
+                "expected a number in [0, 2]",
+            ));
         }
         let m = &self.market;
         if m.interval_blocks == 0 {
@@ -535,7 +576,10 @@ impl MatchConfig {
         for (k, a) in self.agents.iter().enumerate() {
             let f = format!("agents[{k}]");
             if agent_names.insert(a.name.as_str(), ()).is_some() {
-                return Err(err(format!("{f}.name"), format!("duplicate agent `{}`", a.name)));
+                return Err(err(
+                    format!("{f}.name"),
+                    format!("duplicate agent `{}`", a.name),
+                ));
             }
             non_negative(&format!("{f}.capital_tao"), a.capital_tao)?;
             non_negative(&format!("{f}.root_stake_tao"), a.root_stake_tao)?;
@@ -544,7 +588,10 @@ impl MatchConfig {
         for (k, s) in self.subnets.iter().enumerate() {
             let f = format!("subnets[{k}]");
             if subnet_names.insert(s.name.as_str(), ()).is_some() {
-                return Err(err(format!("{f}.name"), format!("duplicate subnet `{}`", s.name)));
+                return Err(err(
+                    format!("{f}.name"),
+                    format!("duplicate subnet `{}`", s.name),
+                ));
             }
             if !(s.pool_tao >= 1.0 && s.pool_tao.is_finite()) {
                 return Err(err(format!("{f}.pool_tao"), "expected ≥ 1 TAO"));
@@ -557,7 +604,10 @@ impl MatchConfig {
             non_negative(&format!("{f}.hype"), s.hype)?;
             if let Some(owner) = &s.owner {
                 if !agent_names.contains_key(owner.as_str()) {
-                    return Err(err(format!("{f}.owner"), format!("no agent named `{owner}`")));
+                    return Err(err(
+                        format!("{f}.owner"),
+                        format!("no agent named `{owner}`"),
+                    ));
                 }
             }
         }
@@ -573,19 +623,24 @@ impl MatchConfig {
             if e.at_block() >= horizon {
                 return Err(err(
                     &f,
-                    format!("fires at block {} but the match ends at block {horizon}", e.at_block()),
+                    format!(
+                        "fires at block {} but the match ends at block {horizon}",
+                        e.at_block()
+                    ),
                 ));
             }
             if !agent_names.contains_key(e.agent.as_str()) {
-                return Err(err(format!("{f}.agent"), format!("no agent named `{}`", e.agent)));
+                return Err(err(
+                    format!("{f}.agent"),
+                    format!("no agent named `{}`", e.agent),
+                ));
             }
             let amount = |name: &str, x: f64| non_negative(&format!("{f}.{name}"), x);
             let subnet_ok = |r: &SubnetRef| -> Result<(), ConfigError> {
                 match r {
-                    SubnetRef::Name(n) if !subnet_names.contains_key(n.as_str()) => Err(err(
-                        format!("{f}.subnet"),
-                        format!("no subnet named `{n}`"),
-                    )),
+                    SubnetRef::Name(n) if !subnet_names.contains_key(n.as_str()) => {
+                        Err(err(format!("{f}.subnet"), format!("no subnet named `{n}`")))
+                    }
                     SubnetRef::Id(0) => Err(err(
                         format!("{f}.subnet"),
                         "subnet 0 is root: use stake-root / unstake-root",

@@ -122,7 +122,14 @@ mod tests {
         // E_i = 0.5 TAO at p = 0.1 wants 5 alpha; cap α_e = 1 alpha; tao_in stays 0.5 TAO.
         // New price = 1000.5 / 10001 = 0.100039996..., up by 0.0399960 % instead of 0.
         let inj = inject(InjectionRule::E1, TAO / 2, TAO, POOL.price(), TAO);
-        assert_eq!(inj, Injection { tao_in: TAO / 2, alpha_in: TAO, chain_buy_tao: 0 });
+        assert_eq!(
+            inj,
+            Injection {
+                tao_in: TAO / 2,
+                alpha_in: TAO,
+                chain_buy_tao: 0
+            }
+        );
         let after = Reserves {
             tao_rao: POOL.tao_rao + inj.tao_in,
             alpha_rao: POOL.alpha_rao + inj.alpha_in,
@@ -137,21 +144,38 @@ mod tests {
         // excess 0.4 TAO buys alpha. After injection T = 1000.1, A = 10001 (k = 10,002,000.1);
         // buying 0.4 TAO: A' = k/1000.5 = 9997.0015992... → Δα = 3.9984007996... alpha.
         let inj = inject(InjectionRule::E3, TAO / 2, TAO, POOL.price(), TAO);
-        assert_eq!(inj, Injection { tao_in: TAO / 10, alpha_in: TAO, chain_buy_tao: 4 * TAO / 10 });
+        assert_eq!(
+            inj,
+            Injection {
+                tao_in: TAO / 10,
+                alpha_in: TAO,
+                chain_buy_tao: 4 * TAO / 10
+            }
+        );
         let mut pool = Reserves {
             tao_rao: POOL.tao_rao + inj.tao_in,
             alpha_rao: POOL.alpha_rao + inj.alpha_in,
         };
         let bought = pool.protocol_buy(inj.chain_buy_tao);
         let exact = 10_001.0 - 1000.1 * 10_001.0 / 1000.5;
-        assert!((bought as f64 / TAO as f64 - exact).abs() < 1e-8, "{bought}");
+        assert!(
+            (bought as f64 / TAO as f64 - exact).abs() < 1e-8,
+            "{bought}"
+        );
         assert_eq!(pool.tao_rao, 1_000_500_000_000);
         // Under E3 with the block-emission cap and α_e = 1 TAO the cap is unchanged.
-        assert_eq!(inject(InjectionRule::E3CapBlockEmission, TAO / 2, TAO, 0.1, TAO), inj);
+        assert_eq!(
+            inject(InjectionRule::E3CapBlockEmission, TAO / 2, TAO, 0.1, TAO),
+            inj
+        );
         // Below the cap E3 injects at the price, like E1.
         assert_eq!(
             inject(InjectionRule::E3, TAO / 20, TAO, 0.1, TAO),
-            Injection { tao_in: TAO / 20, alpha_in: TAO / 2, chain_buy_tao: 0 }
+            Injection {
+                tao_in: TAO / 20,
+                alpha_in: TAO / 2,
+                chain_buy_tao: 0
+            }
         );
     }
 
@@ -159,7 +183,14 @@ mod tests {
     fn e2_subsidy_when_price_below_share() {
         // Share 0.5 > price 0.1: tao_in = 0.1 × 1 alpha = 0.1 TAO; the other 0.4 TAO buys alpha.
         let inj = inject(InjectionRule::E2, TAO / 2, TAO, 0.1, TAO);
-        assert_eq!(inj, Injection { tao_in: TAO / 10, alpha_in: TAO, chain_buy_tao: 4 * TAO / 10 });
+        assert_eq!(
+            inj,
+            Injection {
+                tao_in: TAO / 10,
+                alpha_in: TAO,
+                chain_buy_tao: 4 * TAO / 10
+            }
+        );
         // Share 0.05 < price 0.1: as E1.
         assert_eq!(
             inject(InjectionRule::E2, TAO / 20, TAO, 0.1, TAO),

@@ -152,7 +152,13 @@ impl MarketState {
             if held > 0 && net.price_change(i, 1.0) < -cfg.sensitivity {
                 let id = net.subnets.id[i];
                 // A refused sale (pool too thin) is simply not done: the market retries later.
-                let _ = net.apply(account, Action::Unstake { subnet: id, alpha_rao: held });
+                let _ = net.apply(
+                    account,
+                    Action::Unstake {
+                        subnet: id,
+                        alpha_rao: held,
+                    },
+                );
                 self.panic_until[i] = net.block + 3 * BLOCKS_PER_DAY;
                 self.targets[i] = 0.0;
             }
@@ -185,12 +191,24 @@ impl MarketState {
                 if pass_sell && trade < 0.0 {
                     let alpha = ((-trade / price) * RAO_PER_TAO as f64) as Rao;
                     let alpha = alpha.min(held);
-                    let _ = net.apply(account, Action::Unstake { subnet: id, alpha_rao: alpha });
+                    let _ = net.apply(
+                        account,
+                        Action::Unstake {
+                            subnet: id,
+                            alpha_rao: alpha,
+                        },
+                    );
                 } else if !pass_sell && trade > 0.0 {
                     let free = net.accounts[account].free_tao;
                     let tao = ((trade * RAO_PER_TAO as f64) as Rao).min(free);
                     if tao >= min_trade_rao {
-                        let _ = net.apply(account, Action::Stake { subnet: id, tao_rao: tao });
+                        let _ = net.apply(
+                            account,
+                            Action::Stake {
+                                subnet: id,
+                                tao_rao: tao,
+                            },
+                        );
                     }
                 }
             }

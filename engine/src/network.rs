@@ -126,7 +126,10 @@ impl Network {
         let n_cfg = &config.network;
         let mut rng = stream(config.seed, "genesis");
         let n_bg = n_cfg.background_subnets as usize;
-        let n_owner_entrants = entrants.iter().filter(|e| e.role == Role::SubnetOwner).count();
+        let n_owner_entrants = entrants
+            .iter()
+            .filter(|e| e.role == Role::SubnetOwner)
+            .count();
         let n = n_bg + config.subnets.len() + n_owner_entrants;
 
         // Accounts, in a fixed order.
@@ -255,13 +258,13 @@ impl Network {
             s.owner.push(d.owner);
             s.reserves.push(pool);
             s.alpha_outstanding.push(outstanding);
-            s.alpha_minted.push(pool.alpha_rao as u128 + outstanding as u128);
+            s.alpha_minted
+                .push(pool.alpha_rao as u128 + outstanding as u128);
             s.alpha_burned.push(0);
             s.alpha_emission
                 .push(EmissionCache::new(pool.alpha_rao + outstanding));
             s.ema_price.push(pool.price().min(1.0));
-            let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64
-                / BLOCKS_PER_DAY as f64
+            let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64 / BLOCKS_PER_DAY as f64
                 * (d.pool_tao / mean_pool);
             s.flow_ema.push(flow);
             s.flow_block.push(0.0);
@@ -296,7 +299,11 @@ impl Network {
         // subnet's expected TAO emission, by EMA price share).
         let sum_ema: f64 = s.ema_price.iter().sum();
         for i in 0..n {
-            let share = if sum_ema > 0.0 { s.ema_price[i] / sum_ema } else { 0.0 };
+            let share = if sum_ema > 0.0 {
+                s.ema_price[i] / sum_ema
+            } else {
+                0.0
+            };
             let work_pay = share * BLOCKS_PER_DAY as f64 * 0.41;
             s.value_score[i] = if s.work_kind[i] == WorkKind::Ai && s.holdings_weight[i] < 0.5 {
                 s.productivity[i] * work_pay
@@ -396,8 +403,18 @@ impl Network {
             .iter()
             .map(|a| a.free_tao as u128 + a.root_stake as u128)
             .sum();
-        let pools: u128 = self.subnets.reserves.iter().map(|r| r.tao_rao as u128).sum();
-        let pending: u128 = self.subnets.pending_root_tao.iter().map(|&x| x as u128).sum();
+        let pools: u128 = self
+            .subnets
+            .reserves
+            .iter()
+            .map(|r| r.tao_rao as u128)
+            .sum();
+        let pending: u128 = self
+            .subnets
+            .pending_root_tao
+            .iter()
+            .map(|&x| x as u128)
+            .sum();
         accounts + pools + pending
     }
 
@@ -442,7 +459,10 @@ impl Network {
         let a = self.subnets.alpha_issuance(i) as f64;
         let r = self.root_stake_total as f64;
         match self.params.schedule.override_at(self.day()) {
-            None => (native_root_proportion(self.params.tao_weight, r, a), self.params.tao_weight),
+            None => (
+                native_root_proportion(self.params.tao_weight, r, a),
+                self.params.tao_weight,
+            ),
             Some(x) => (x, effective_tao_weight(x, r, a)),
         }
     }
@@ -522,8 +542,12 @@ impl Network {
 
             // EMAs.
             let age = (self.block as i64 - s.start_block[i]).max(0) as u64;
-            s.ema_price[i] =
-                ema_price_step(s.ema_price[i], s.reserves[i].price(), age, self.params.ema_ramp);
+            s.ema_price[i] = ema_price_step(
+                s.ema_price[i],
+                s.reserves[i].price(),
+                age,
+                self.params.ema_ramp,
+            );
             s.flow_ema[i] = flow_ema_step(s.flow_ema[i], s.flow_block[i]);
             s.flow_block[i] = 0.0;
         }
@@ -753,8 +777,8 @@ impl Network {
         let validator_total = std::mem::take(&mut self.subnets.pending_validator[i]);
         let mut paid = 0;
         for (v, key) in v_keys.iter().enumerate() {
-            let amount = ((validator_total as f64 * out.dividends[v]) as Rao)
-                .min(validator_total - paid);
+            let amount =
+                ((validator_total as f64 * out.dividends[v]) as Rao).min(validator_total - paid);
             if amount == 0 {
                 continue;
             }
@@ -786,8 +810,8 @@ impl Network {
         let per_day = std::mem::take(&mut s.value_since_epoch[i]) / tempo_days;
         let k = (tempo_days / VALUE_SCORE_DAYS).min(1.0);
         s.value_score[i] += k * (per_day - s.value_score[i]);
-        let miners_sell =
-            (self.accounts[self.bg_miners].alpha[i] as f64 * self.params.miner_sell_fraction) as Rao;
+        let miners_sell = (self.accounts[self.bg_miners].alpha[i] as f64
+            * self.params.miner_sell_fraction) as Rao;
         self.protocol_agent_sell(self.bg_miners, i, miners_sell);
         if owner == self.bg_owners {
             let sell = (owner_total as f64 * self.params.owner_sell_fraction) as Rao;
@@ -804,7 +828,10 @@ impl Network {
         let (value, revenue) = match s.work_kind[i] {
             WorkKind::Ai => {
                 let v = work_tao * s.productivity[i];
-                (v, v * self.params.ai_revenue_share * self.exo.ai_revenue_signal)
+                (
+                    v,
+                    v * self.params.ai_revenue_share * self.exo.ai_revenue_signal,
+                )
             }
             WorkKind::OffTopic => {
                 let btc = self.exo.btc_tao_price / self.exo.btc_tao_price_start.max(1e-12);
@@ -844,7 +871,13 @@ impl Network {
 
     /// Community validator dividends, pro rata the alpha each delegator holds (accounts that
     /// run their own validator here are not delegators); to the owner when nobody holds any.
-    fn pay_community(&mut self, i: usize, amount: Rao, own: &[(AccountId, WeightPolicy)], price: f64) {
+    fn pay_community(
+        &mut self,
+        i: usize,
+        amount: Rao,
+        own: &[(AccountId, WeightPolicy)],
+        price: f64,
+    ) {
         let runs_own = |a: AccountId| own.iter().any(|(x, _)| *x == a);
         let total: u128 = (0..self.accounts.len())
             .filter(|&a| !runs_own(a))
@@ -915,14 +948,22 @@ impl Network {
     fn protocol_agent_sell(&mut self, account: AccountId, i: usize, alpha: Rao) {
         if alpha > 0 {
             let id = self.subnets.id[i];
-            let _ = self.apply(account, Action::Unstake { subnet: id, alpha_rao: alpha });
+            let _ = self.apply(
+                account,
+                Action::Unstake {
+                    subnet: id,
+                    alpha_rao: alpha,
+                },
+            );
         }
     }
 
     // ----- actions -------------------------------------------------------------------------
 
     fn subnet_index(&self, id: SubnetId) -> Result<usize, ActionError> {
-        self.subnets.index_of(id).ok_or(ActionError::UnknownSubnet(id))
+        self.subnets
+            .index_of(id)
+            .ok_or(ActionError::UnknownSubnet(id))
     }
 
     fn owned_subnet(&self, account: AccountId, what: &'static str) -> Result<usize, ActionError> {
@@ -994,7 +1035,9 @@ impl Network {
                 } = policy
                 {
                     let ws = [work, holdings, burn];
-                    if ws.iter().any(|w| !w.is_finite() || *w < 0.0) || ws.iter().sum::<f64>() <= 0.0 {
+                    if ws.iter().any(|w| !w.is_finite() || *w < 0.0)
+                        || ws.iter().sum::<f64>() <= 0.0
+                    {
                         return Err(ActionError::BadWeights);
                     }
                 }

@@ -36,7 +36,11 @@ impl RootSchedule {
                     1.0
                 };
                 // Exactly `to` once the ramp is over (no rounding residue).
-                Some(if t >= 1.0 { *to } else { from + (to - from) * t })
+                Some(if t >= 1.0 {
+                    *to
+                } else {
+                    from + (to - from) * t
+                })
             }
             RootSchedule::Steps(steps) => {
                 let mut value = steps.first().map(|s| s.1)?;
@@ -97,7 +101,11 @@ impl RootSchedule {
 
 /// The chain's root proportion: `τw·R / (τw·R + A_i)`.
 #[inline]
-pub fn native_root_proportion(tao_weight: f64, root_stake_rao: f64, alpha_issuance_rao: f64) -> f64 {
+pub fn native_root_proportion(
+    tao_weight: f64,
+    root_stake_rao: f64,
+    alpha_issuance_rao: f64,
+) -> f64 {
     let root = tao_weight * root_stake_rao;
     if root + alpha_issuance_rao <= 0.0 {
         0.0
@@ -108,7 +116,11 @@ pub fn native_root_proportion(tao_weight: f64, root_stake_rao: f64, alpha_issuan
 
 /// The TaoWeight that makes the native formula give `root_proportion` (see module docs).
 #[inline]
-pub fn effective_tao_weight(root_proportion: f64, root_stake_rao: f64, alpha_issuance_rao: f64) -> f64 {
+pub fn effective_tao_weight(
+    root_proportion: f64,
+    root_stake_rao: f64,
+    alpha_issuance_rao: f64,
+) -> f64 {
     if root_stake_rao <= 0.0 || root_proportion >= 1.0 {
         return 0.0;
     }
@@ -141,7 +153,11 @@ mod tests {
     fn schedules() {
         assert_eq!(RootSchedule::Native.override_at(3.0), None);
         assert_eq!(RootSchedule::Constant(0.95).override_at(3.0), Some(0.95));
-        let lin = RootSchedule::Linear { from: 0.95, to: 0.2, days: 300.0 };
+        let lin = RootSchedule::Linear {
+            from: 0.95,
+            to: 0.2,
+            days: 300.0,
+        };
         assert!((lin.override_at(150.0).unwrap() - 0.575).abs() < 1e-12);
         assert_eq!(lin.override_at(1000.0), Some(0.2));
         let steps = RootSchedule::Steps(vec![(0.0, 0.9), (10.0, 0.5), (20.0, 0.2)]);
@@ -149,6 +165,8 @@ mod tests {
         assert_eq!(steps.override_at(10.0), Some(0.5));
         assert_eq!(steps.override_at(25.0), Some(0.2));
         assert!(RootSchedule::Constant(1.2).validate().is_err());
-        assert!(RootSchedule::Steps(vec![(5.0, 0.1), (1.0, 0.2)]).validate().is_err());
+        assert!(RootSchedule::Steps(vec![(5.0, 0.1), (1.0, 0.2)])
+            .validate()
+            .is_err());
     }
 }

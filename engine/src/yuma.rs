@@ -222,7 +222,13 @@ mod tests {
 
     #[test]
     fn zero_stake_is_uniform_and_empty_weights_pay_nothing() {
-        let out = epoch(&[0., 0.], &[1., 0., 1., 0.], &[0.; 4], 2, YumaParams::default());
+        let out = epoch(
+            &[0., 0.],
+            &[1., 0., 1., 0.],
+            &[0.; 4],
+            2,
+            YumaParams::default(),
+        );
         close(&out.incentive, &[1., 0.]);
         let none = epoch(&[1.], &[0., 0.], &[0.; 2], 2, YumaParams::default());
         close(&none.incentive, &[0., 0.]);

@@ -36,7 +36,10 @@ fn start_day_past_the_horizon() {
     assert_eq!(e.field, "start_day");
     assert!(e.message.contains("horizon"), "{e}");
     // And through the match API: a typed error, not a panic.
-    assert!(matches!(run_match(&c, Vec::new()), Err(MatchError::Config(_))));
+    assert!(matches!(
+        run_match(&c, Vec::new()),
+        Err(MatchError::Config(_))
+    ));
 }
 
 #[test]

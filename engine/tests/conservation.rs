@@ -12,25 +12,45 @@ fn arb_action(n_subnets: u16) -> impl Strategy<Value = Action> {
     let subnet = 0..=n_subnets + 1; // includes unknown ids (0 and n+1) to exercise rejection
     let amount = prop_oneof![Just(0u64), 1u64..1_000, 1_000_000u64..2_000 * RAO_PER_TAO];
     prop_oneof![
-        (subnet.clone(), amount.clone()).prop_map(|(s, a)| Action::Stake { subnet: s, tao_rao: a }),
-        (subnet.clone(), amount.clone())
-            .prop_map(|(s, a)| Action::Unstake { subnet: s, alpha_rao: a }),
-        amount.clone().prop_map(|a| Action::StakeRoot { tao_rao: a }),
-        amount.clone().prop_map(|a| Action::UnstakeRoot { tao_rao: a }),
+        (subnet.clone(), amount.clone()).prop_map(|(s, a)| Action::Stake {
+            subnet: s,
+            tao_rao: a
+        }),
+        (subnet.clone(), amount.clone()).prop_map(|(s, a)| Action::Unstake {
+            subnet: s,
+            alpha_rao: a
+        }),
+        amount
+            .clone()
+            .prop_map(|a| Action::StakeRoot { tao_rao: a }),
+        amount
+            .clone()
+            .prop_map(|a| Action::UnstakeRoot { tao_rao: a }),
         (0.0f64..=1.0).prop_map(|h| Action::SetIncentive { holdings_weight: h }),
         (subnet.clone(), 0u8..3).prop_map(|(s, p)| Action::SetWeights {
             subnet: s,
             policy: match p {
                 0 => WeightPolicy::FollowRule,
                 1 => WeightPolicy::ZeroHolders,
-                _ => WeightPolicy::Classes { work: 0.2, holdings: 0.5, burn: 0.3 },
+                _ => WeightPolicy::Classes {
+                    work: 0.2,
+                    holdings: 0.5,
+                    burn: 0.3
+                },
             }
         }),
         (amount.clone(), any::<bool>()).prop_map(|(a, w)| Action::Spend {
             tao_rao: a,
-            kind: if w { SpendKind::Work } else { SpendKind::OffTopic }
+            kind: if w {
+                SpendKind::Work
+            } else {
+                SpendKind::OffTopic
+            }
         }),
-        (amount, any::<bool>()).prop_map(|(a, b)| Action::Buyback { tao_rao: a, burn: b }),
+        (amount, any::<bool>()).prop_map(|(a, b)| Action::Buyback {
+            tao_rao: a,
+            burn: b
+        }),
     ]
 }
 

@@ -20,7 +20,10 @@ pub fn run(subnets: u32, days: f64, seed: u64) -> Result<(), Failure> {
     let outcome = run_match(&config, Vec::new()).map_err(|e| Failure::Run(e.to_string()))?;
     let secs = started.elapsed().as_secs_f64();
     let subnet_blocks = outcome.blocks as f64 * subnets as f64;
-    println!("subnets: {subnets}, days: {days}, blocks: {}", outcome.blocks);
+    println!(
+        "subnets: {subnets}, days: {days}, blocks: {}",
+        outcome.blocks
+    );
     println!("elapsed_seconds: {secs:.3}");
     println!(
         "emission_total_tao: {:.3}",

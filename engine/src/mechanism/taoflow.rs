@@ -71,7 +71,13 @@ mod tests {
         Taoflow::new(None, FlowParams::default()).shares(&s, &mut out);
         assert_eq!(out, [0.75, 0.0, 0.25]);
         // Cutoff L = 100, p = 2: z = [200, 0, 0] → [1, 0, 0].
-        let rule = Taoflow::new(None, FlowParams { cutoff: 100.0, exponent: 2.0 });
+        let rule = Taoflow::new(
+            None,
+            FlowParams {
+                cutoff: 100.0,
+                exponent: 2.0,
+            },
+        );
         rule.shares(&s, &mut out);
         assert_eq!(out, [1.0, 0.0, 0.0]);
         assert!(!rule.sells_root_alpha(0.9) && rule.sells_root_alpha(1.1));

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use tourney_engine::plugin::{PluginLibrary, PluginSource, PluginStrategy};
+use tourney_engine::plugin::{PluginError, PluginLibrary, PluginSource, PluginStrategy};
 use tourney_sdk::testing::observation;
 use tourney_sdk::{
     Action, Observation, ParamValue, Params, Role, Strategy, StrategyFault, RAO_PER_TAO,
@@ -188,8 +188,12 @@ fn play(
 }
 
 fn check(spec: &str, seed: u64, params: &Params, bench: bool) -> Result<(), Failure> {
-    let lib = PluginLibrary::load_source(&PluginSource::guess(spec))
-        .map_err(|e| Failure::Run(e.to_string()))?;
+    // A plugin that cannot be found or loaded is bad input (exit 2); one that loads but
+    // misbehaves fails the check (exit 1).
+    let lib = PluginLibrary::load_source(&PluginSource::guess(spec)).map_err(|e| match e {
+        PluginError::Build { .. } => Failure::Run(e.to_string()),
+        _ => Failure::Usage(e.to_string()),
+    })?;
     let info = lib.info();
     println!("plugin:      {}", info.name);
     println!("version:     {}", info.version);
@@ -343,10 +347,16 @@ pub fn new_crate(name: &str, dir: Option<&Path>, sdk: Option<&Path>) -> Result<P
     let io = |e: std::io::Error| Failure::Run(format!("creating {}: {e}", crate_dir.display()));
     std::fs::create_dir_all(crate_dir.join("src")).map_err(io)?;
     let crate_abs = crate_dir.canonicalize().map_err(io)?;
-    let sdk_rel = relative(&crate_abs, &sdk);
+    // Relative inside the checkout (so the checkout can move), absolute outside it.
+    let workspace = sdk.parent().and_then(Path::parent).unwrap_or(&sdk);
+    let sdk_path = if crate_abs.starts_with(workspace) {
+        relative(&crate_abs, &sdk)
+    } else {
+        sdk.clone()
+    };
     let cargo_toml = CARGO_TEMPLATE
         .replace("{name}", name)
-        .replace("{sdk}", &sdk_rel.to_string_lossy());
+        .replace("{sdk}", &sdk_path.to_string_lossy());
     let lib_rs = LIB_TEMPLATE
         .replace("{name}", name)
         .replace("{Type}", &type_name(name));

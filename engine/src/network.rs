@@ -482,6 +482,8 @@ impl Network {
         let block_abs = self.start_block_abs + self.block;
         let mut minted_tao: u128 = 0;
         let s = &mut self.subnets;
+        // Index loop on purpose: the body reads and writes a dozen parallel arrays at `i`.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..n {
             let share = shares[i];
             s.share[i] = share;
@@ -566,10 +568,10 @@ impl Network {
             id += period;
         }
         self.block += 1;
-        if self.block % SNAPSHOT_INTERVAL_BLOCKS == 0 {
+        if self.block.is_multiple_of(SNAPSHOT_INTERVAL_BLOCKS) {
             self.snapshot();
         }
-        if self.block % BLOCKS_PER_DAY == 0 {
+        if self.block.is_multiple_of(BLOCKS_PER_DAY) {
             self.daily();
         }
     }
@@ -736,13 +738,13 @@ impl Network {
         }
         let out = yuma::epoch(&v_stake, &weights, &bonds_old, n_m, YumaParams::default());
         let mut bonds = Vec::new();
-        for v in 0..n_v {
-            for m in 0..n_m {
+        for (v, &validator) in v_keys.iter().enumerate() {
+            for (m, &miner) in m_keys.iter().enumerate() {
                 let value = out.bonds[v * n_m + m];
                 if value > 0.0 {
                     bonds.push(Bond {
-                        validator: v_keys[v],
-                        miner: m_keys[m],
+                        validator,
+                        miner,
                         value,
                     });
                 }
@@ -932,7 +934,8 @@ impl Network {
                 if !eligible(a) || self.accounts[a].root_stake == 0 {
                     continue;
                 }
-                let share = (amount as u128 * self.accounts[a].root_stake as u128 / total) as Rao;
+                let stake = self.accounts[a].root_stake as u128;
+                let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
                 let acc = &mut self.accounts[a];
                 acc.free_tao += share;
                 acc.emission_since += share;

@@ -279,7 +279,7 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
             }
             next_event += 1;
         }
-        if block % config.decision_interval_blocks == 0 {
+        if block.is_multiple_of(config.decision_interval_blocks) {
             for k in 0..strategies.len() {
                 let account = net.entrant_accounts[k];
                 let worth = net.liquidation_worth(account);
@@ -335,12 +335,12 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
                 }
             }
         }
-        if block % config.market.interval_blocks == 0 {
+        if block.is_multiple_of(config.market.interval_blocks) {
             market.trade(&mut net, &market_accounts);
         }
         net.step_block();
         if let Some(series) = series.as_mut() {
-            if net.block % config.series_interval_blocks == 0 {
+            if net.block.is_multiple_of(config.series_interval_blocks) {
                 series.sample(&net);
             }
         }

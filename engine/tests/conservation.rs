@@ -95,7 +95,7 @@ proptest! {
                 net.check_conservation().map_err(TestCaseError::fail)?;
                 next += 1;
             }
-            if net.block % 100 == 0 {
+            if net.block.is_multiple_of(100) {
                 market.trade(&mut net, &segments);
             }
             net.step_block();

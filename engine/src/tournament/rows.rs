@@ -84,7 +84,7 @@ fn csv_text(out: &mut String, s: &str) {
 
 /// Rows sorted into the stable order (match index, slot).
 pub fn sort_rows(rows: &mut [RawRow]) {
-    rows.sort_by(|a, b| (a.match_index, a.slot).cmp(&(b.match_index, b.slot)));
+    rows.sort_by_key(|a| (a.match_index, a.slot));
 }
 
 /// The table as CSV, floats in Rust's shortest round-trip form: deterministic bytes.

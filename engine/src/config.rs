@@ -254,6 +254,9 @@ pub struct MarketConfig {
     pub max_pool_fraction: f64,
     /// Trades below this are skipped (fees would dominate), TAO.
     pub min_trade_tao: f64,
+    /// A segment never targets a position worth more than this fraction of the pool's TAO
+    /// (a liquidity-based position limit: nobody sane puts 50k TAO into a 1k TAO pool).
+    pub max_position_pool_share: f64,
     pub momentum: SegmentConfig,
     #[serde(rename = "yield")]
     pub yield_seeking: SegmentConfig,
@@ -268,6 +271,7 @@ impl Default for MarketConfig {
             interval_blocks: 100,
             max_pool_fraction: 0.02,
             min_trade_tao: 1.0,
+            max_position_pool_share: 1.0,
             momentum: SegmentConfig::with(60_000.0, 0.05, 1.0),
             yield_seeking: SegmentConfig::with(60_000.0, 0.05, 0.5),
             value: SegmentConfig::with(40_000.0, 0.03, 1.0),
@@ -549,6 +553,7 @@ impl MatchConfig {
         }
         fraction("market.max_pool_fraction", m.max_pool_fraction)?;
         non_negative("market.min_trade_tao", m.min_trade_tao)?;
+        non_negative("market.max_position_pool_share", m.max_position_pool_share)?;
         for (name, s) in [
             ("momentum", m.momentum),
             ("yield", m.yield_seeking),

@@ -9,8 +9,9 @@
 //! | noise    | hype_i · u_i, u_i uniform, redrawn daily                       | (unused)             |
 //! | panic    | hype_i · max(r7d_i, 0); sells a subnet outright when r1d_i < −s and shuns it 3 days | drop threshold |
 //!
-//! Each trade closes `speed` of the gap between holding and target (in TAO at spot), is capped
-//! at `max_pool_fraction` of the pool's TAO and skipped below `min_trade_tao`. Subnets are
+//! A target position is capped at `max_position_pool_share` of the pool's TAO (a liquidity
+//! limit). Each trade closes `speed` of the gap between holding and target (in TAO at spot), is
+//! capped at `max_pool_fraction` of the pool's TAO and skipped below `min_trade_tao`. Subnets are
 //! visited in id order, sells before buys, so a segment's trades are deterministic.
 
 use crate::config::{MarketConfig, SegmentConfig};
@@ -180,9 +181,11 @@ impl MarketState {
                 }
                 let held = net.accounts[account].alpha[i];
                 let holding_tao = held as f64 / RAO_PER_TAO as f64 * price;
-                let gap = self.targets[i] * investable - holding_tao;
-                let cap = net.subnets.reserves[i].tao_rao as f64 / RAO_PER_TAO as f64
-                    * self.config.max_pool_fraction;
+                let pool_tao = net.subnets.reserves[i].tao_rao as f64 / RAO_PER_TAO as f64;
+                let target = (self.targets[i] * investable)
+                    .min(pool_tao * self.config.max_position_pool_share);
+                let gap = target - holding_tao;
+                let cap = pool_tao * self.config.max_pool_fraction;
                 let trade = (gap * cfg.speed).clamp(-cap, cap);
                 if trade.abs() < min_trade {
                     continue;

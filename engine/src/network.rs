@@ -276,6 +276,7 @@ impl Network {
             s.pending_validator.push(0);
             s.pending_root_tao.push(0);
             s.holdings_weight.push(d.holdings);
+            s.holder_incentive.push(d.holdings);
             s.work_kind.push(d.work);
             s.class.push(SubnetClass::Idle);
             s.productivity.push(d.productivity);
@@ -611,7 +612,8 @@ impl Network {
     }
 
     /// Annualised alpha yield to stakers/holders of subnet `i` (validators' share, plus the
-    /// miners' share weighted by the holdings rule), per alpha outstanding.
+    /// miners' share that consensus actually paid holders at the last epoch), per alpha
+    /// outstanding.
     pub fn staker_apy(&self, i: usize) -> f64 {
         let s = &self.subnets;
         let out = s.alpha_outstanding[i] as f64;
@@ -619,7 +621,7 @@ impl Network {
             return 0.0;
         }
         let alpha_per_day = BLOCKS_PER_DAY as f64 * RAO_PER_TAO as f64;
-        let to_stakers = 0.41 * (1.0 - s.root_proportion[i]) + 0.41 * s.holdings_weight[i];
+        let to_stakers = 0.41 * (1.0 - s.root_proportion[i]) + 0.41 * s.holder_incentive[i];
         365.0 * alpha_per_day * to_stakers / out
     }
 
@@ -751,6 +753,7 @@ impl Network {
             }
         }
         self.subnets.bonds[i] = bonds;
+        self.subnets.holder_incentive[i] = out.incentive.iter().skip(2).sum();
 
         // Pay miners by incentive.
         let price = self.subnets.reserves[i].price();

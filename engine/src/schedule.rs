@@ -6,11 +6,13 @@
 //! override is applied as an *effective* TaoWeight `τw' = x·A_i / ((1 − x)·R)`, so that
 //! `τw'·R / (τw'·R + A_i) = x` and a validator's Yuma stake is `alpha + τw'·root` everywhere.
 
-use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
 
-/// A transition schedule as written in YAML.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+/// A transition schedule as written in YAML: `native`, `{constant: 0.95}`,
+/// `{linear: {from: 0.95, to: 0.2, days: 365}}` or `{steps: [[0, 0.9], [30, 0.5]]}`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum RootSchedule {
     /// The chain's formula (default).
     #[default]
@@ -21,6 +23,56 @@ pub enum RootSchedule {
     Linear { from: f64, to: f64, days: f64 },
     /// Piecewise constant: `[[day, value], ...]`, sorted by day; before the first, the first.
     Steps(Vec<(f64, f64)>),
+}
+
+impl<'de> Deserialize<'de> for RootSchedule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Linear {
+            from: f64,
+            to: f64,
+            days: f64,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Map {
+            constant: Option<f64>,
+            linear: Option<Linear>,
+            steps: Option<Vec<(f64, f64)>>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RootSchedule;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`native`, {constant: x}, {linear: {from, to, days}} or {steps: [[day, x], ...]}")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RootSchedule, E> {
+                match s {
+                    "native" => Ok(RootSchedule::Native),
+                    other => Err(E::custom(format!(
+                        "unknown schedule `{other}`: expected `native` or a map with `constant`, `linear` or `steps`"
+                    ))),
+                }
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<RootSchedule, M::Error> {
+                let map = Map::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                match (map.constant, map.linear, map.steps) {
+                    (Some(x), None, None) => Ok(RootSchedule::Constant(x)),
+                    (None, Some(l), None) => Ok(RootSchedule::Linear {
+                        from: l.from,
+                        to: l.to,
+                        days: l.days,
+                    }),
+                    (None, None, Some(s)) => Ok(RootSchedule::Steps(s)),
+                    _ => Err(de::Error::custom(
+                        "give exactly one of `constant`, `linear` or `steps`",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl RootSchedule {

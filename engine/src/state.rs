@@ -114,6 +114,9 @@ pub struct Subnets {
     pub pending_root_tao: Vec<Rao>,
     /// The published incentive rule: 0 = pay work, 1 = pay holdings.
     pub holdings_weight: Vec<f64>,
+    /// Share of miner incentive that consensus actually paid to holders at the last epoch
+    /// (what a yield seeker observes; differs from the rule when a validator overrules it).
+    pub holder_incentive: Vec<f64>,
     pub work_kind: Vec<WorkKind>,
     /// The class derived from the rule, work kind and productivity ([`Subnets::classify`]),
     /// cached because the block loop reads it every block.

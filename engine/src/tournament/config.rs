@@ -105,24 +105,27 @@ impl EntrantEntry {
 pub struct MechanismEntry {
     pub mechanism: Mechanism,
     pub injection: Option<InjectionRule>,
+    /// `false`: the launch-day EMA rate (constant 3e-6, before the 2025-03-11 ramp).
+    pub ema_ramp: bool,
 }
 
 impl MechanismEntry {
-    /// Label used in tables: `market-cap` or `market-cap+e3`.
+    /// Label used in tables: `market-cap`, `market-cap+e3`, `dtao-price+no-ramp`.
     pub fn label(&self) -> String {
-        match self.injection {
-            None => self.mechanism.name().to_string(),
-            Some(i) => format!(
-                "{}+{}",
-                self.mechanism.name(),
-                match i {
-                    InjectionRule::E1 => "e1",
-                    InjectionRule::E2 => "e2",
-                    InjectionRule::E3 => "e3",
-                    InjectionRule::E3CapBlockEmission => "e3-cap-block-emission",
-                }
-            ),
+        let mut label = self.mechanism.name().to_string();
+        if let Some(i) = self.injection {
+            label.push('+');
+            label.push_str(match i {
+                InjectionRule::E1 => "e1",
+                InjectionRule::E2 => "e2",
+                InjectionRule::E3 => "e3",
+                InjectionRule::E3CapBlockEmission => "e3-cap-block-emission",
+            });
         }
+        if !self.ema_ramp {
+            label.push_str("+no-ramp");
+        }
+        label
     }
 }
 
@@ -135,12 +138,17 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             name: Mechanism,
             #[serde(default)]
             injection: Option<InjectionRule>,
+            #[serde(default = "yes")]
+            ema_ramp: bool,
+        }
+        fn yes() -> bool {
+            true
         }
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = MechanismEntry;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mechanism name or {name, injection}")
+                f.write_str("a mechanism name or {name, injection, ema_ramp}")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
                 let mechanism =
@@ -148,6 +156,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                 Ok(MechanismEntry {
                     mechanism,
                     injection: None,
+                    ema_ramp: true,
                 })
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
@@ -155,6 +164,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                 Ok(MechanismEntry {
                     mechanism: f.name,
                     injection: f.injection,
+                    ema_ramp: f.ema_ramp,
                 })
             }
         }
@@ -383,6 +393,7 @@ impl TournamentConfig {
             seed,
             mechanism: mechanism.mechanism,
             injection: mechanism.injection,
+            ema_ramp: mechanism.ema_ramp,
             schedule: schedule.root.clone(),
             start_day: schedule.start_day,
             horizon_day: schedule.start_day + self.horizon_days,

@@ -48,6 +48,8 @@ enum Command {
         #[arg(long)]
         no_plugins: bool,
     },
+    /// Print the JSON Schema of tournament files (for editors).
+    Schema,
     /// Combine shard directories into one result directory.
     Merge {
         #[arg(required = true)]
@@ -154,6 +156,10 @@ fn main() -> ExitCode {
         ),
         Command::Validate { files, no_plugins } => commands::validate::run(&files, !no_plugins),
         Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
+        Command::Schema => {
+            commands::schema::run();
+            Ok(())
+        }
         Command::Report {
             dir,
             out,

@@ -5,5 +5,6 @@ pub mod merge;
 pub mod plugin;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod simulate;
 pub mod validate;

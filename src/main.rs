@@ -39,6 +39,28 @@ enum Command {
         /// No progress or tables.
         #[arg(long)]
         quiet: bool,
+        /// Play each match in a worker process with a timeout, so a plugin that aborts,
+        /// segfaults or hangs costs one match (default when a plugin lies outside the
+        /// current directory).
+        #[arg(long)]
+        isolate: bool,
+        /// Never isolate (overrides the default for outside plugins).
+        #[arg(long, conflicts_with = "isolate")]
+        no_isolate: bool,
+        /// Per-match timeout under isolation, seconds.
+        #[arg(long, default_value_t = 600.0)]
+        timeout: f64,
+    },
+    /// Play one match of a tournament and print its rows (used by `run --isolate`).
+    #[command(hide = true)]
+    Worker {
+        file: PathBuf,
+        #[arg(long)]
+        match_index: usize,
+        #[arg(long = "lib")]
+        libs: Vec<PathBuf>,
+        #[arg(long)]
+        series: Option<PathBuf>,
     },
     /// Check tournament files (and that their plugins load) without running.
     Validate {
@@ -144,6 +166,9 @@ fn main() -> ExitCode {
             shard,
             resume,
             quiet,
+            isolate,
+            no_isolate,
+            timeout,
         } => commands::run::run(
             &files,
             &commands::run::RunOptions {
@@ -152,8 +177,22 @@ fn main() -> ExitCode {
                 shard,
                 resume,
                 quiet,
+                isolate: if isolate {
+                    Some(true)
+                } else if no_isolate {
+                    Some(false)
+                } else {
+                    None
+                },
+                timeout: std::time::Duration::from_secs_f64(timeout.max(0.001)),
             },
         ),
+        Command::Worker {
+            file,
+            match_index,
+            libs,
+            series,
+        } => commands::worker::main(&file, match_index, &libs, series.as_deref()),
         Command::Validate { files, no_plugins } => commands::validate::run(&files, !no_plugins),
         Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
         Command::Schema => {

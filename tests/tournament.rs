@@ -263,3 +263,51 @@ fn malformed_yaml_is_located_and_exits_2() {
         &["start-day.yaml:6:", "schedules[0].start_day"],
     );
 }
+
+#[test]
+fn isolation_turns_aborts_hangs_and_panics_into_marked_rows() {
+    let dir = scratch("isolate");
+    let broken = strategy_crate("testing/broken-plugin");
+    let yaml = format!(
+        "name: isolate\nseed: 1\nentrants:\n  - crate: {root}\n  \
+         - {{name: aborts, crate: {broken}, params: {{mode: abort-in-decide}}}}\n  \
+         - {{name: hangs, crate: {broken}, params: {{mode: hang-in-decide}}}}\n  \
+         - {{name: panics, crate: {broken}, params: {{mode: panic-in-decide}}}}\n\
+         mechanisms: [dtao-price]\nhorizon_days: 0.5\nnetwork:\n  background_subnets: 4\n",
+        root = strategy_crate("root-staker"),
+    );
+    let path = dir.join("isolate.yaml");
+    std::fs::write(&path, &yaml).unwrap();
+    let out = dir.join("out");
+    run(&[
+        "run",
+        path.to_str().unwrap(),
+        "--isolate",
+        "--timeout",
+        "3",
+        "--jobs",
+        "4",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let raw = std::fs::read_to_string(out.join("raw.csv")).unwrap();
+    let rows: Vec<&str> = raw.lines().skip(1).collect();
+    // 4 entrants: 10 pairings, 20 rows: the table is complete.
+    assert_eq!(rows.len(), 20, "{raw}");
+    let row_of = |a: &str, b: &str| {
+        rows.iter()
+            .find(|l| l.contains(&format!(",{a},{b},")))
+            .unwrap_or_else(|| panic!("no row {a} vs {b}"))
+            .to_string()
+    };
+    assert!(row_of("root-staker", "root-staker").contains(",ok,"));
+    let aborted = row_of("root-staker", "aborts");
+    assert!(aborted.contains(",error,") && aborted.contains("signal 6"), "{aborted}");
+    let hung = row_of("hangs", "root-staker");
+    assert!(hung.contains(",error,") && hung.contains("timed out"), "{hung}");
+    // A panic is caught inside the worker: the panicking entrant forfeits, its opponent is ok.
+    let panicked = row_of("panics", "root-staker");
+    assert!(panicked.contains(",forfeit,") && panicked.contains("panic"), "{panicked}");
+    assert!(row_of("root-staker", "panics").contains(",ok,"));
+}

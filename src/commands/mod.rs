@@ -8,3 +8,4 @@ pub mod run;
 pub mod schema;
 pub mod simulate;
 pub mod validate;
+pub mod worker;

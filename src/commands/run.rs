@@ -14,7 +14,7 @@ use std::time::Instant;
 use tourney_engine::tournament::journal::{self, Journal};
 use tourney_engine::tournament::plan::{self, PlannedMatch};
 use tourney_engine::tournament::rows::{sort_rows, RawRow};
-use tourney_engine::tournament::{run_parallel, EntrantFactory};
+use tourney_engine::tournament::{in_process, run_parallel, EntrantFactory, PlayFn};
 
 /// Options of one run.
 pub struct RunOptions {
@@ -23,6 +23,11 @@ pub struct RunOptions {
     pub shard: Option<(u32, u32)>,
     pub resume: bool,
     pub quiet: bool,
+    /// `Some(true)`: worker processes; `Some(false)`: in process; `None`: isolate when a plugin
+    /// lies outside the current directory.
+    pub isolate: Option<bool>,
+    /// Per-match timeout under isolation.
+    pub timeout: std::time::Duration,
 }
 
 /// Parse `I/N` with 0 ≤ I < N.
@@ -163,37 +168,58 @@ fn run_one(
     let mut finished = 0usize;
     let mut last_reported = 0usize;
     let series_dir = out.join("series");
-    let factory_dyn: Arc<dyn EntrantFactory> = factory;
-    run_parallel(
-        Arc::clone(&config),
-        factory_dyn,
-        todo,
-        opts.jobs,
-        |result| {
-            journal.append(&result.rows)?;
-            if let Some(csv) = &result.series_csv {
-                std::fs::write(series_dir.join(format!("{}.csv", result.planned.id)), csv)?;
+    let libraries: Vec<PathBuf> = factory
+        .libraries
+        .iter()
+        .map(|l| l.path().to_path_buf())
+        .collect();
+    let here = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .unwrap_or_default();
+    let outside = libraries.iter().any(|p| !p.starts_with(&here));
+    let isolate = opts.isolate.unwrap_or(outside);
+    if isolate && opts.isolate.is_none() && !opts.quiet {
+        eprintln!(
+            "a plugin lies outside {}: isolating matches in worker processes",
+            here.display()
+        );
+    }
+    let play_one: PlayFn = if isolate {
+        crate::commands::worker::isolated(
+            l.path.clone(),
+            libraries,
+            Arc::clone(&config),
+            opts.timeout,
+            config.outputs.series.then(|| series_dir.clone()),
+        )
+    } else {
+        let factory_dyn: Arc<dyn EntrantFactory> = factory;
+        in_process(Arc::clone(&config), factory_dyn)
+    };
+    run_parallel(todo, opts.jobs, play_one, |result| {
+        journal.append(&result.rows)?;
+        if let Some(csv) = &result.series_csv {
+            std::fs::write(series_dir.join(format!("{}.csv", result.planned.id)), csv)?;
+        }
+        rows.extend(result.rows);
+        finished += 1;
+        if !opts.quiet {
+            let elapsed = started.elapsed().as_secs_f64();
+            let eta = elapsed / finished as f64 * (total - finished) as f64;
+            if tty {
+                eprint!(
+                    "\r[{finished}/{total}] {:.1}s elapsed, ETA {eta:.1}s   ",
+                    elapsed
+                );
+            } else if finished * 10 / total.max(1) > last_reported * 10 / total.max(1)
+                || finished == total
+            {
+                eprintln!("[{finished}/{total}] {elapsed:.1}s elapsed, ETA {eta:.1}s");
             }
-            rows.extend(result.rows);
-            finished += 1;
-            if !opts.quiet {
-                let elapsed = started.elapsed().as_secs_f64();
-                let eta = elapsed / finished as f64 * (total - finished) as f64;
-                if tty {
-                    eprint!(
-                        "\r[{finished}/{total}] {:.1}s elapsed, ETA {eta:.1}s   ",
-                        elapsed
-                    );
-                } else if finished * 10 / total.max(1) > last_reported * 10 / total.max(1)
-                    || finished == total
-                {
-                    eprintln!("[{finished}/{total}] {elapsed:.1}s elapsed, ETA {eta:.1}s");
-                }
-                last_reported = finished;
-            }
-            Ok(())
-        },
-    )
+            last_reported = finished;
+        }
+        Ok(())
+    })
     .map_err(|e| io("the run stopped", e))?;
     if tty && !opts.quiet {
         eprintln!();

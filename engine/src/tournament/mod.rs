@@ -30,6 +30,74 @@ pub struct MatchResult {
     pub series_csv: Option<String>,
 }
 
+/// The entrant names of a planned match, by slot.
+fn names_of(config: &TournamentConfig, planned: &PlannedMatch) -> Vec<String> {
+    planned
+        .entrants
+        .iter()
+        .map(|&k| config.entrants[k].display_name())
+        .collect()
+}
+
+/// A row with the match's identity filled in and zero payoffs (status `ok`).
+fn base_row(
+    config: &TournamentConfig,
+    planned: &PlannedMatch,
+    names: &[String],
+    slot: usize,
+) -> RawRow {
+    let mech = &config.mechanisms[planned.mechanism];
+    let sched = &config.schedules[planned.schedule];
+    let opponent = match config.format {
+        config::Format::RoundRobin => names[1 - slot.min(1)].clone(),
+        config::Format::Melee => "*".to_string(),
+    };
+    RawRow {
+        tournament: config.name.clone(),
+        match_index: planned.index as u32,
+        match_id: planned.id.clone(),
+        format: config.format.name().into(),
+        mechanism: mech.label(),
+        schedule: sched.name.clone(),
+        repetition: planned.repetition,
+        seed: planned.seed,
+        entrant: names[slot].clone(),
+        opponent,
+        slot: slot as u32,
+        status: "ok".into(),
+        reason: String::new(),
+        profit_tao: 0.0,
+        mark_to_market_tao: 0.0,
+        emission_captured_tao: 0.0,
+        roi: 0.0,
+        max_drawdown_tao: 0.0,
+        initial_capital_tao: 0.0,
+        revenue_tao: 0.0,
+        costs_tao: 0.0,
+        rejected_actions: 0,
+        emission_total_tao: 0.0,
+        emission_value_share: 0.0,
+        emission_meme_share: 0.0,
+        emission_offtopic_share: 0.0,
+        value_created_tao: 0.0,
+        value_per_tao_emitted: 0.0,
+        peak_meme_share: 0.0,
+        largest_crash: 0.0,
+    }
+}
+
+/// The rows of a match that could not be played (every slot `error`, with the reason).
+pub fn error_rows(config: &TournamentConfig, planned: &PlannedMatch, reason: &str) -> Vec<RawRow> {
+    let names = names_of(config, planned);
+    (0..names.len())
+        .map(|slot| RawRow {
+            status: "error".into(),
+            reason: reason.to_string(),
+            ..base_row(config, planned, &names, slot)
+        })
+        .collect()
+}
+
 /// Play one planned match. Never panics: a failure becomes rows with status `error`.
 pub fn play(
     config: &TournamentConfig,
@@ -39,11 +107,7 @@ pub fn play(
     let mech = &config.mechanisms[planned.mechanism];
     let sched = &config.schedules[planned.schedule];
     let mc = config.match_config(mech, sched, planned.seed);
-    let names: Vec<String> = planned
-        .entrants
-        .iter()
-        .map(|&k| config.entrants[k].display_name())
-        .collect();
+    let names = names_of(config, planned);
     let outcome: Result<MatchOutcome, String> = (|| {
         let mut entrants = Vec::new();
         for (slot, &k) in planned.entrants.iter().enumerate() {
@@ -62,44 +126,7 @@ pub fn play(
             Err(_) => Err("the match panicked (an engine bug: please report it)".into()),
         }
     })();
-    let base = |slot: usize| {
-        let opponent = match config.format {
-            config::Format::RoundRobin => names[1 - slot.min(1)].clone(),
-            config::Format::Melee => "*".to_string(),
-        };
-        RawRow {
-            tournament: config.name.clone(),
-            match_index: planned.index as u32,
-            match_id: planned.id.clone(),
-            format: config.format.name().into(),
-            mechanism: mech.label(),
-            schedule: sched.name.clone(),
-            repetition: planned.repetition,
-            seed: planned.seed,
-            entrant: names[slot].clone(),
-            opponent,
-            slot: slot as u32,
-            status: "ok".into(),
-            reason: String::new(),
-            profit_tao: 0.0,
-            mark_to_market_tao: 0.0,
-            emission_captured_tao: 0.0,
-            roi: 0.0,
-            max_drawdown_tao: 0.0,
-            initial_capital_tao: 0.0,
-            revenue_tao: 0.0,
-            costs_tao: 0.0,
-            rejected_actions: 0,
-            emission_total_tao: 0.0,
-            emission_value_share: 0.0,
-            emission_meme_share: 0.0,
-            emission_offtopic_share: 0.0,
-            value_created_tao: 0.0,
-            value_per_tao_emitted: 0.0,
-            peak_meme_share: 0.0,
-            largest_crash: 0.0,
-        }
-    };
+    let base = |slot: usize| base_row(config, planned, &names, slot);
     match outcome {
         Ok(o) => {
             let n = &o.network;
@@ -144,26 +171,27 @@ pub fn play(
         }
         Err(reason) => MatchResult {
             planned: planned.clone(),
-            rows: (0..names.len())
-                .map(|slot| RawRow {
-                    status: "error".into(),
-                    reason: reason.clone(),
-                    ..base(slot)
-                })
-                .collect(),
+            rows: error_rows(config, planned, &reason),
             series_csv: None,
         },
     }
+}
+
+/// How one match is played: in this process ([`play`]) or in a worker process.
+pub type PlayFn = Arc<dyn Fn(&PlannedMatch) -> MatchResult + Send + Sync>;
+
+/// In-process play of `config`'s matches with `factory`.
+pub fn in_process(config: Arc<TournamentConfig>, factory: Arc<dyn EntrantFactory>) -> PlayFn {
+    Arc::new(move |m: &PlannedMatch| play(&config, factory.as_ref(), m))
 }
 
 /// Play `matches` with up to `jobs` in parallel (blocking workers on a tokio runtime), calling
 /// `on_done` on this thread as each finishes — in completion order, so it must only record
 /// (the journal); the caller sorts rows into plan order at the end.
 pub fn run_parallel(
-    config: Arc<TournamentConfig>,
-    factory: Arc<dyn EntrantFactory>,
     matches: Vec<PlannedMatch>,
     jobs: usize,
+    play_one: PlayFn,
     mut on_done: impl FnMut(MatchResult) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let jobs = jobs.max(1);
@@ -174,9 +202,8 @@ pub fn run_parallel(
         let mut pending = matches.into_iter();
         let mut running = tokio::task::JoinSet::new();
         let spawn = |running: &mut tokio::task::JoinSet<MatchResult>, m: PlannedMatch| {
-            let config = Arc::clone(&config);
-            let factory = Arc::clone(&factory);
-            running.spawn_blocking(move || play(&config, factory.as_ref(), &m));
+            let play_one = Arc::clone(&play_one);
+            running.spawn_blocking(move || play_one(&m));
         };
         for m in pending.by_ref().take(jobs) {
             spawn(&mut running, m);

@@ -10,6 +10,8 @@
 //! | `nan-weights` | NaN, negative and infinite weights | reject each, record why |
 //! | `too-many-actions` | 5,000 stakes | keep the first ones up to the host's limit, record the rest |
 //! | `panic-in-drop` | panics when destroyed | carry on |
+//! | `abort-in-decide` | plays once, then aborts the process | under `--isolate`: an error row, the tournament completes |
+//! | `hang-in-decide` | plays once, then never returns | under `--isolate`: a timeout error row |
 //!
 //! An unknown `mode` is a parameter error (`PluginError::CreateFailed`).
 
@@ -38,6 +40,8 @@ pub enum Mode {
     NanWeights,
     TooManyActions,
     PanicInDrop,
+    AbortInDecide,
+    HangInDecide,
 }
 
 impl Mode {
@@ -50,6 +54,8 @@ impl Mode {
             "nan-weights" => Mode::NanWeights,
             "too-many-actions" => Mode::TooManyActions,
             "panic-in-drop" => Mode::PanicInDrop,
+            "abort-in-decide" => Mode::AbortInDecide,
+            "hang-in-decide" => Mode::HangInDecide,
             _ => return None,
         })
     }
@@ -85,6 +91,17 @@ impl Strategy for Broken {
                         "broken-plugin: deliberate panic at decision {}",
                         self.decisions
                     );
+                }
+                actions.push(stake(1_000));
+            }
+            Mode::AbortInDecide | Mode::HangInDecide => {
+                if self.decisions >= 2 {
+                    if self.mode == Mode::AbortInDecide {
+                        std::process::abort();
+                    }
+                    loop {
+                        std::thread::sleep(std::time::Duration::from_secs(3600));
+                    }
                 }
                 actions.push(stake(1_000));
             }

@@ -32,7 +32,8 @@ pub struct Injection {
 #[inline]
 fn alpha_for_tao(tao_rao: Rao, price: f64) -> Rao {
     if price > 0.0 {
-        (tao_rao as f64 / price).min(u64::MAX as f64) as Rao
+        // `tao_rao` < 2^63 (signed conversion: one instruction); the quotient saturates.
+        (tao_rao as i64 as f64 / price).min(u64::MAX as f64) as Rao
     } else {
         u64::MAX
     }

@@ -482,32 +482,75 @@ impl Network {
         let root_weighted = self.params.tao_weight * self.root_stake_total as f64;
         let block_abs = self.start_block_abs + self.block;
         let mut minted_tao: u128 = 0;
-        let s = &mut self.subnets;
+        let ema_ramp = self.params.ema_ramp;
+        let block = self.block as i64;
+        let emission_by_class = &mut self.stats.emission_by_class;
+        // Borrow every array the loop touches as a slice of exactly `n`, so the compiler can
+        // drop the bounds checks of the index loop (this loop runs once per subnet per block).
+        let Subnets {
+            share: share_out,
+            reserves,
+            alpha_outstanding,
+            alpha_emission,
+            alpha_burned,
+            alpha_minted,
+            emission_tao,
+            class,
+            root_proportion,
+            pending_owner,
+            pending_miner,
+            pending_validator,
+            pending_root_tao,
+            ema_price,
+            flow_ema,
+            flow_block,
+            start_block,
+            ..
+        } = &mut self.subnets;
+        let share_in = &shares[..n];
+        let share_out = &mut share_out[..n];
+        let reserves = &mut reserves[..n];
+        let alpha_outstanding = &mut alpha_outstanding[..n];
+        let alpha_emission = &mut alpha_emission[..n];
+        let alpha_burned = &mut alpha_burned[..n];
+        let alpha_minted = &mut alpha_minted[..n];
+        let emission_tao = &mut emission_tao[..n];
+        let class = &class[..n];
+        let root_proportion = &mut root_proportion[..n];
+        let pending_owner = &mut pending_owner[..n];
+        let pending_miner = &mut pending_miner[..n];
+        let pending_validator = &mut pending_validator[..n];
+        let pending_root_tao = &mut pending_root_tao[..n];
+        let ema_price = &mut ema_price[..n];
+        let flow_ema = &mut flow_ema[..n];
+        let flow_block = &mut flow_block[..n];
+        let start_block = &start_block[..n];
         // Index loop on purpose: the body reads and writes a dozen parallel arrays at `i`.
         #[allow(clippy::needless_range_loop)]
         for i in 0..n {
-            let share = shares[i];
-            s.share[i] = share;
-            let emission = (e_block as f64 * share) as Rao;
-            let issuance = s.reserves[i].alpha_rao + s.alpha_outstanding[i];
-            let alpha_e = s.alpha_emission[i].at(issuance);
-            let price = s.reserves[i].price();
+            let share = share_in[i];
+            share_out[i] = share;
+            // Amounts are below 2^63 rao: signed conversions are single instructions.
+            let emission = (e_block as i64 as f64 * share) as i64 as Rao;
+            let pool = &mut reserves[i];
+            let issuance = pool.alpha_rao + alpha_outstanding[i];
+            let alpha_e = alpha_emission[i].at(issuance);
+            let price = pool.price();
             let inj = injection::inject(injection_rule, emission, alpha_e, price, e_block);
-            s.reserves[i].tao_rao += inj.tao_in;
-            s.reserves[i].alpha_rao += inj.alpha_in;
+            pool.tao_rao += inj.tao_in;
+            pool.alpha_rao += inj.alpha_in;
             let mut minted_alpha = inj.alpha_in as u128;
+            let mut emitted = inj.tao_in as u128;
             if inj.chain_buy_tao > 0 {
-                let bought = s.reserves[i].protocol_buy(inj.chain_buy_tao);
+                let bought = pool.protocol_buy(inj.chain_buy_tao);
                 if bought > 0 {
-                    s.alpha_burned[i] += bought as u128;
-                    minted_tao += inj.chain_buy_tao as u128;
-                    s.emission_tao[i] += inj.chain_buy_tao as u128;
+                    alpha_burned[i] += bought as u128;
+                    emitted += inj.chain_buy_tao as u128;
                 }
             }
-            minted_tao += inj.tao_in as u128;
-            s.emission_tao[i] += inj.tao_in as u128;
-            let class = s.class(i) as usize;
-            self.stats.emission_by_class[class] += (inj.tao_in + inj.chain_buy_tao) as u128;
+            minted_tao += emitted;
+            emission_tao[i] += emitted;
+            emission_by_class[class[i] as usize] += emitted;
 
             // alpha_out split (spec §5).
             let owner_cut = alpha_e * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
@@ -516,7 +559,7 @@ impl Network {
             let validators_and_root = rest - miners;
             let rp = match scheduled {
                 None => {
-                    let a = issuance as f64;
+                    let a = issuance as i64 as f64;
                     if root_weighted + a > 0.0 {
                         root_weighted / (root_weighted + a)
                     } else {
@@ -525,34 +568,29 @@ impl Network {
                 }
                 Some(x) => x,
             };
-            s.root_proportion[i] = rp;
-            let root_alpha = (validators_and_root as f64 * rp) as Rao;
+            root_proportion[i] = rp;
+            let root_alpha = (validators_and_root as i64 as f64 * rp) as i64 as Rao;
             let validators = validators_and_root - root_alpha;
-            s.pending_owner[i] += owner_cut;
-            s.pending_miner[i] += miners;
-            s.pending_validator[i] += validators;
+            pending_owner[i] += owner_cut;
+            pending_miner[i] += miners;
+            pending_validator[i] += validators;
             let paid_out = owner_cut + miners + validators;
-            s.alpha_outstanding[i] += paid_out;
+            alpha_outstanding[i] += paid_out;
             minted_alpha += paid_out as u128;
             if sells_root && root_alpha > 0 {
-                let tao = s.reserves[i].protocol_sell(root_alpha);
+                let tao = pool.protocol_sell(root_alpha);
                 if tao > 0 {
-                    s.pending_root_tao[i] += tao;
+                    pending_root_tao[i] += tao;
                     minted_alpha += root_alpha as u128;
                 }
             }
-            s.alpha_minted[i] += minted_alpha;
+            alpha_minted[i] += minted_alpha;
 
             // EMAs.
-            let age = (self.block as i64 - s.start_block[i]).max(0) as u64;
-            s.ema_price[i] = ema_price_step(
-                s.ema_price[i],
-                s.reserves[i].price(),
-                age,
-                self.params.ema_ramp,
-            );
-            s.flow_ema[i] = flow_ema_step(s.flow_ema[i], s.flow_block[i]);
-            s.flow_block[i] = 0.0;
+            let age = (block - start_block[i]).max(0) as u64;
+            ema_price[i] = ema_price_step(ema_price[i], pool.price(), age, ema_ramp);
+            flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
+            flow_block[i] = 0.0;
         }
         self.shares_scratch = shares;
         self.tao_issuance += minted_tao as Rao;

@@ -31,15 +31,17 @@ fn curve_out(y: Rao, x: Rao, dx: Rao) -> Rao {
     if dx == 0 || y == 0 {
         return 0;
     }
-    let Some(new_x) = x.checked_add(dx) else {
-        // Beyond 2^64 total: the exact 128-bit division (never on chain-scale reserves).
+    if (x | y | dx) >> 62 != 0 {
+        // Beyond 2^62 per operand: the exact 128-bit division (never at chain-scale reserves).
         let k = x as u128 * y as u128;
         return y - k.div_ceil(x as u128 + dx as u128) as Rao;
-    };
-    // Every product below is u64 × u64 → u128: one machine multiply each.
+    }
+    let new_x = x + dx; // < 2^63: no overflow, and every value below converts through i64
+                        // Every product below is u64 × u64 → u128: one machine multiply each.
     let k = x as u128 * y as u128;
     let fits = |out: Rao| (y - out) as u128 * new_x as u128 >= k;
-    let estimate = (y as f64 * (dx as f64 / new_x as f64)) as Rao;
+    // Signed conversions are single instructions on x86-64 (unsigned ones are not).
+    let estimate = (y as i64 as f64 * (dx as i64 as f64 / new_x as i64 as f64)) as i64 as Rao;
     // The estimate is within a unit or two of the answer: step from it (at most 4 steps, so
     // LLVM keeps this a short scalar loop rather than a vectorised scan), and fall back to the
     // exact division if it was further off.
@@ -88,7 +90,9 @@ impl Reserves {
         if self.alpha_rao == 0 {
             0.0
         } else {
-            self.tao_rao as f64 / self.alpha_rao as f64
+            // Reserves are far below 2^63 (the supply cap is 2.1e16 rao), so the signed
+            // conversions (one instruction each, unlike unsigned ones) are exact the same way.
+            self.tao_rao as i64 as f64 / self.alpha_rao as i64 as f64
         }
     }
 

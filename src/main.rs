@@ -81,7 +81,12 @@ enum Command {
     },
     /// Rebuild the reports of a result directory.
     Report {
-        dir: PathBuf,
+        /// The result directory (not needed with --bench).
+        #[arg(required_unless_present = "bench")]
+        dir: Option<PathBuf>,
+        /// Time building every report on a synthetic raw table of ROWS rows (default 1,000,000).
+        #[arg(long, value_name = "ROWS", num_args = 0..=1, default_missing_value = "1000000")]
+        bench: Option<usize>,
         #[arg(long)]
         out: Option<PathBuf>,
         /// Confidence level of intervals.
@@ -201,11 +206,20 @@ fn main() -> ExitCode {
         }
         Command::Report {
             dir,
+            bench,
             out,
             level,
             no_plots,
             png,
-        } => commands::report::report(&dir, out.as_deref(), level, !no_plots, png),
+        } => match (bench, dir) {
+            (Some(rows), _) => commands::report::bench(rows),
+            (None, Some(dir)) => {
+                commands::report::report(&dir, out.as_deref(), level, !no_plots, png)
+            }
+            (None, None) => Err(Failure::Usage(
+                "report: give a result directory or --bench".into(),
+            )),
+        },
         Command::Compare {
             dirs,
             by,

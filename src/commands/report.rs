@@ -2,7 +2,9 @@
 
 use crate::Failure;
 use std::path::{Path, PathBuf};
-use tourney_reports::cli::{compare_command, exit_code, plot_command, report_command};
+use tourney_reports::cli::{
+    bench_command, compare_command, exit_code, plot_command, report_command,
+};
 use tourney_reports::{ReportError, ReportOptions};
 
 fn failure(e: ReportError) -> Failure {
@@ -64,5 +66,11 @@ pub fn plot(
     for f in files {
         println!("{}", f.display());
     }
+    Ok(())
+}
+
+/// `tourney report --bench [ROWS]`: build every report from a synthetic raw table and time it.
+pub fn bench(rows: usize) -> Result<(), Failure> {
+    print!("{}", bench_command(rows, None).map_err(failure)?);
     Ok(())
 }

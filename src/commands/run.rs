@@ -165,6 +165,16 @@ fn run_one(
 
     let started = Instant::now();
     let tty = std::io::stderr().is_terminal();
+    // On a terminal: an indicatif bar with ETA; otherwise plain lines every 10 %.
+    let bar = (tty && !opts.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} matches, {elapsed} elapsed, ETA {eta} ({per_sec})",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
     let mut finished = 0usize;
     let mut last_reported = 0usize;
     let series_dir = out.join("series");
@@ -203,16 +213,12 @@ fn run_one(
         }
         rows.extend(result.rows);
         finished += 1;
-        if !opts.quiet {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        } else if !opts.quiet {
             let elapsed = started.elapsed().as_secs_f64();
             let eta = elapsed / finished as f64 * (total - finished) as f64;
-            if tty {
-                eprint!(
-                    "\r[{finished}/{total}] {:.1}s elapsed, ETA {eta:.1}s   ",
-                    elapsed
-                );
-            } else if finished * 10 / total.max(1) > last_reported * 10 / total.max(1)
-                || finished == total
+            if finished * 10 / total.max(1) > last_reported * 10 / total.max(1) || finished == total
             {
                 eprintln!("[{finished}/{total}] {elapsed:.1}s elapsed, ETA {eta:.1}s");
             }
@@ -221,8 +227,8 @@ fn run_one(
         Ok(())
     })
     .map_err(|e| io("the run stopped", e))?;
-    if tty && !opts.quiet {
-        eprintln!();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
 

@@ -303,11 +303,20 @@ fn isolation_turns_aborts_hangs_and_panics_into_marked_rows() {
     };
     assert!(row_of("root-staker", "root-staker").contains(",ok,"));
     let aborted = row_of("root-staker", "aborts");
-    assert!(aborted.contains(",error,") && aborted.contains("signal 6"), "{aborted}");
+    assert!(
+        aborted.contains(",error,") && aborted.contains("signal 6"),
+        "{aborted}"
+    );
     let hung = row_of("hangs", "root-staker");
-    assert!(hung.contains(",error,") && hung.contains("timed out"), "{hung}");
+    assert!(
+        hung.contains(",error,") && hung.contains("timed out"),
+        "{hung}"
+    );
     // A panic is caught inside the worker: the panicking entrant forfeits, its opponent is ok.
     let panicked = row_of("panics", "root-staker");
-    assert!(panicked.contains(",forfeit,") && panicked.contains("panic"), "{panicked}");
+    assert!(
+        panicked.contains(",forfeit,") && panicked.contains("panic"),
+        "{panicked}"
+    );
     assert!(row_of("root-staker", "panics").contains(",ok,"));
 }

@@ -16,8 +16,8 @@ pub fn exit_code(error: &ReportError) -> i32 {
     match error {
         ReportError::NoRawTable(_)
         | ReportError::MissingColumn { .. }
-        | ReportError::Invalid(_)
-        | ReportError::PngUnsupported => 2,
+        | ReportError::Invalid(_) => 2,
+        ReportError::Png { .. } => 1,
         ReportError::Polars(_) | ReportError::Io { .. } => 1,
     }
 }
@@ -261,19 +261,21 @@ pub fn plot_command(
     out: Option<&Path>,
     png: bool,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    if png {
-        return Err(ReportError::PngUnsupported);
-    }
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| default_out_dir(dir).join("plots"));
-    match match_id {
-        Some(id) => Ok(vec![plot::write_match_plot(dir, id, &out_dir)?]),
+    let mut svgs = match match_id {
+        Some(id) => vec![plot::write_match_plot(dir, id, &out_dir)?],
         None => {
             let set = build_reports(dir, &ReportOptions::default())?;
-            plot::write_report_plots(&set, &out_dir)
+            plot::write_report_plots(&set, &out_dir)?
         }
+    };
+    if png {
+        let pngs = plot::png_siblings(&svgs)?;
+        svgs.extend(pngs);
     }
+    Ok(svgs)
 }
 
 /// A synthetic raw table of `rows` rows (rounded down to whole matches) following the

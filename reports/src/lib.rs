@@ -48,8 +48,8 @@ pub enum ReportError {
     },
     #[error("{0}")]
     Invalid(String),
-    #[error("PNG output is not supported yet (hint: use the SVG files, or convert them with `rsvg-convert`/`resvg`)")]
-    PngUnsupported,
+    #[error("rendering {path} as PNG: {message}")]
+    Png { path: PathBuf, message: String },
 }
 
 impl ReportError {
@@ -69,7 +69,7 @@ pub struct ReportOptions {
     pub meta: MetaOptions,
     /// Write SVG plots (default true).
     pub plots: bool,
-    /// Also write PNG plots (not supported yet: an error).
+    /// Also write each plot as PNG (rendered from the SVG with resvg).
     pub png: bool,
 }
 
@@ -321,9 +321,6 @@ pub fn write_reports(
     out_dir: &Path,
     options: &ReportOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    if options.png {
-        return Err(ReportError::PngUnsupported);
-    }
     fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
     let mut written = Vec::new();
     written.extend(write_frame(
@@ -370,8 +367,12 @@ pub fn write_reports(
     write_text(&md_path, &render::markdown(set))?;
     written.push(md_path);
 
-    if options.plots {
-        written.extend(plot::write_report_plots(set, &out_dir.join("plots"))?);
+    if options.plots || options.png {
+        let svgs = plot::write_report_plots(set, &out_dir.join("plots"))?;
+        if options.png {
+            written.extend(plot::png_siblings(&svgs)?);
+        }
+        written.extend(svgs);
     }
     Ok(written)
 }

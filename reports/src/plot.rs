@@ -1,7 +1,7 @@
 //! Plots, written as SVG by hand (no font or rendering dependency): a payoff heatmap per
 //! (mechanism, schedule), emission share by subnet class per (mechanism, schedule) as stacked
 //! bars, and price and emission share over time for one match from `series/<match_id>.csv`.
-//! PNG output is not supported yet ([`ReportError::PngUnsupported`]).
+//! PNG output renders these SVGs with resvg ([`png_siblings`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -613,6 +613,65 @@ pub fn match_series_plot(match_id: &str, series: &BTreeMap<String, SubnetSeries>
 fn write(path: &Path, text: &str) -> Result<PathBuf, ReportError> {
     fs::write(path, text).map_err(|e| ReportError::io(path, e))?;
     Ok(path.to_path_buf())
+}
+
+/// Render an SVG document to a PNG file (2× scale, white background, the machine's fonts).
+pub fn svg_to_png(svg: &str, path: &Path) -> Result<PathBuf, ReportError> {
+    use resvg::{tiny_skia, usvg};
+    let err = |message: String| ReportError::Png {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut options = usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_system_fonts();
+    // The plots ask for the generic `sans-serif`, which fontdb maps to Arial by default: map it
+    // to a sans face this machine has (DejaVu Sans on most Linux systems), else to any face.
+    let families: Vec<String> = fonts
+        .faces()
+        .flat_map(|f| f.families.iter().map(|(name, _)| name.clone()))
+        .collect();
+    if let Some(sans) = [
+        "Arial",
+        "Helvetica",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Noto Sans",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .find(|s| families.contains(s))
+    .or_else(|| families.first().cloned())
+    {
+        fonts.set_sans_serif_family(sans);
+    }
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| err(e.to_string()))?;
+    let scale = 2.0;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or_else(|| err("empty image".into()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| err("empty image".into()))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.save_png(path).map_err(|e| err(e.to_string()))?;
+    Ok(path.to_path_buf())
+}
+
+/// A `.png` beside each `.svg` in `svgs`; returns the PNG paths.
+pub fn png_siblings(svgs: &[PathBuf]) -> Result<Vec<PathBuf>, ReportError> {
+    svgs.iter()
+        .map(|svg| {
+            let text = fs::read_to_string(svg).map_err(|e| ReportError::io(svg, e))?;
+            svg_to_png(&text, &svg.with_extension("png"))
+        })
+        .collect()
 }
 
 /// The report's plots: one payoff heatmap per game, and the emission-by-class bars.

@@ -388,15 +388,30 @@ fn written_reports_are_complete_and_byte_identical() {
     assert!(eq.contains(
         "\"dtao-price\",\"native\",0,5.000000000,\"B\",\"A=0.000000000 B=1.000000000\",\"A=0 B=1\""
     ));
-    // PNG is refused with a clear error.
+    // PNG: every SVG plot also rendered as a PNG file (checked by its signature and size).
     let png = ReportOptions {
         png: true,
         ..options
     };
-    assert!(matches!(
-        write_reports(&set, &dir.join("out3"), &png),
-        Err(ReportError::PngUnsupported)
-    ));
+    let written = write_reports(&set, &dir.join("out3"), &png).unwrap();
+    let pngs: Vec<_> = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    let svgs = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .count();
+    assert!(!pngs.is_empty() && pngs.len() == svgs, "{written:?}");
+    for p in pngs {
+        let bytes = std::fs::read(p).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", p.display());
+        assert!(
+            bytes.len() > 2_000,
+            "{} is too small to hold a plot",
+            p.display()
+        );
+    }
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::state::*;
 use crate::units::*;
 use crate::yuma::{self, YumaParams};
 use rand_chacha::ChaCha8Rng;
-use tourney_sdk::{Action, Role, SpendKind, SubnetId, WeightPolicy};
+use tourney_sdk::{tao_to_rao, Action, Role, SpendKind, SubnetId, WeightPolicy};
 
 /// Price snapshots: one every this many blocks (20 a day), kept for 8 days.
 pub const SNAPSHOT_INTERVAL_BLOCKS: u64 = 360;
@@ -970,19 +970,18 @@ impl Network {
             .map(|a| self.accounts[a].root_stake as u128)
             .sum();
         let mut paid = 0;
-        if total > 0 {
-            for a in 0..self.accounts.len() {
-                if !eligible(a) || self.accounts[a].root_stake == 0 {
-                    continue;
-                }
-                let stake = self.accounts[a].root_stake as u128;
-                let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
-                let acc = &mut self.accounts[a];
-                acc.free_tao += share;
-                acc.emission_since += share;
-                acc.emission_total += share as u128;
-                paid += share;
+        for a in 0..self.accounts.len() {
+            if !eligible(a) || self.accounts[a].root_stake == 0 {
+                continue;
             }
+            // total ≥ this stake > 0 here, so the division is defined.
+            let stake = self.accounts[a].root_stake as u128;
+            let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
+            let acc = &mut self.accounts[a];
+            acc.free_tao += share;
+            acc.emission_since += share;
+            acc.emission_total += share as u128;
+            paid += share;
         }
         self.ledger.burned += (amount - paid) as u128;
     }
@@ -1175,11 +1174,6 @@ pub fn ema_price_step(ema: f64, price: f64, age_blocks: u64, ramp: bool) -> f64 
 #[inline]
 pub fn flow_ema_step(ema: f64, flow: f64) -> f64 {
     ema + FLOW_EMA_ALPHA * (flow - ema)
-}
-
-/// TAO (possibly fractional) to rao.
-pub fn tao_to_rao(x: f64) -> Rao {
-    tourney_sdk::tao_to_rao(x)
 }
 
 #[cfg(test)]

@@ -116,8 +116,6 @@ pub struct Network {
     /// Scripted agents by name.
     pub agent_accounts: Vec<(String, AccountId)>,
     shares_scratch: Vec<f64>,
-    /// TAO emitted per block at the current issuance (last block).
-    pub block_emission: Rao,
 }
 
 impl Network {
@@ -289,7 +287,6 @@ impl Network {
             s.emission_tao.push(0);
             s.value_created.push(0.0);
             s.value_since_epoch.push(0.0);
-            s.work_paid_tao.push(0.0);
             s.peak_price.push(pool.price());
             s.largest_crash.push(0.0);
         }
@@ -381,7 +378,6 @@ impl Network {
             market_accounts,
             agent_accounts,
             shares_scratch: vec![0.0; n],
-            block_emission: 0,
         };
         net.update_root_votes();
         net.ledger.genesis = net.tao_held_total();
@@ -471,7 +467,6 @@ impl Network {
     /// One block: emission split, injection, alpha_out, EMAs; then epochs that fall due.
     pub fn step_block(&mut self) {
         let e_block = self.tao_emission.at(self.tao_issuance);
-        self.block_emission = e_block;
         let n = self.subnets.len();
         let mut shares = std::mem::take(&mut self.shares_scratch);
         self.rule.shares(&self.subnets, &mut shares);
@@ -883,7 +878,6 @@ impl Network {
         };
         s.value_created[i] += value;
         s.value_since_epoch[i] += value;
-        s.work_paid_tao[i] += work_tao;
         if !background {
             let r = tao_to_rao(revenue);
             let acc = &mut self.accounts[owner];

@@ -141,8 +141,6 @@ pub struct Subnets {
     pub value_created: Vec<f64>,
     /// Value created since the subnet's last epoch (feeds the value score), TAO.
     pub value_since_epoch: Vec<f64>,
-    /// TAO value paid to workers since the last value-score update.
-    pub work_paid_tao: Vec<f64>,
     pub peak_price: Vec<f64>,
     pub largest_crash: Vec<f64>,
 }

@@ -478,173 +478,67 @@ fn assign_ranks(summary: &mut [SummaryRow]) {
     }
 }
 
+/// One typed column from a slice of rows: `column!(rows, "name", |r| r.field)`.
+macro_rules! column {
+    ($rows:expr, $name:literal, |$r:ident| $value:expr) => {
+        Column::new(
+            $name.into(),
+            $rows.iter().map(|$r| $value).collect::<Vec<_>>(),
+        )
+    };
+}
+
 /// Payoff-table rows as a DataFrame (for Parquet/CSV).
 pub fn payoff_frame(cells: &[PayoffCell]) -> Result<DataFrame, ReportError> {
     Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            "mechanism".into(),
-            cells
-                .iter()
-                .map(|c| c.mechanism.clone())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "schedule".into(),
-            cells.iter().map(|c| c.schedule.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "entrant".into(),
-            cells.iter().map(|c| c.entrant.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "opponent".into(),
-            cells.iter().map(|c| c.opponent.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "matches".into(),
-            cells.iter().map(|c| c.matches as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean_profit_tao".into(),
-            cells.iter().map(|c| c.mean_profit_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "std_profit_tao".into(),
-            cells.iter().map(|c| c.std_profit_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "ci_low_tao".into(),
-            cells.iter().map(|c| c.ci_low_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "ci_high_tao".into(),
-            cells.iter().map(|c| c.ci_high_tao).collect::<Vec<_>>(),
-        ),
+        column!(cells, "mechanism", |c| c.mechanism.clone()),
+        column!(cells, "schedule", |c| c.schedule.clone()),
+        column!(cells, "entrant", |c| c.entrant.clone()),
+        column!(cells, "opponent", |c| c.opponent.clone()),
+        column!(cells, "matches", |c| c.matches as u64),
+        column!(cells, "mean_profit_tao", |c| c.mean_profit_tao),
+        column!(cells, "std_profit_tao", |c| c.std_profit_tao),
+        column!(cells, "ci_low_tao", |c| c.ci_low_tao),
+        column!(cells, "ci_high_tao", |c| c.ci_high_tao),
     ])?)
 }
 
 /// Summary rows as a DataFrame.
 pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ReportError> {
     Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            "mechanism".into(),
-            rows.iter().map(|c| c.mechanism.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "schedule".into(),
-            rows.iter().map(|c| c.schedule.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "format".into(),
-            rows.iter().map(|c| c.format.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "entrant".into(),
-            rows.iter().map(|c| c.entrant.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "rank".into(),
-            rows.iter().map(|c| c.rank as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "matches".into(),
-            rows.iter().map(|c| c.matches as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "errors".into(),
-            rows.iter().map(|c| c.errors as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "wins".into(),
-            rows.iter().map(|c| c.wins as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean_profit_tao".into(),
-            rows.iter().map(|c| c.mean_profit_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "median_profit_tao".into(),
-            rows.iter().map(|c| c.median_profit_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "std_profit_tao".into(),
-            rows.iter().map(|c| c.std_profit_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean_emission_captured_tao".into(),
-            rows.iter()
-                .map(|c| c.mean_emission_captured_tao)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean_roi".into(),
-            rows.iter().map(|c| c.mean_roi).collect::<Vec<_>>(),
-        ),
+        column!(rows, "mechanism", |c| c.mechanism.clone()),
+        column!(rows, "schedule", |c| c.schedule.clone()),
+        column!(rows, "format", |c| c.format.clone()),
+        column!(rows, "entrant", |c| c.entrant.clone()),
+        column!(rows, "rank", |c| c.rank as u64),
+        column!(rows, "matches", |c| c.matches as u64),
+        column!(rows, "errors", |c| c.errors as u64),
+        column!(rows, "wins", |c| c.wins as u64),
+        column!(rows, "mean_profit_tao", |c| c.mean_profit_tao),
+        column!(rows, "median_profit_tao", |c| c.median_profit_tao),
+        column!(rows, "std_profit_tao", |c| c.std_profit_tao),
+        column!(rows, "mean_emission_captured_tao", |c| c
+            .mean_emission_captured_tao),
+        column!(rows, "mean_roi", |c| c.mean_roi),
     ])?)
 }
 
 /// Network rows as a DataFrame.
 pub fn network_frame(rows: &[NetworkRow]) -> Result<DataFrame, ReportError> {
     Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            "mechanism".into(),
-            rows.iter().map(|c| c.mechanism.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "schedule".into(),
-            rows.iter().map(|c| c.schedule.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "matches".into(),
-            rows.iter().map(|c| c.matches as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "emission_value_share".into(),
-            rows.iter()
-                .map(|c| c.emission_value_share)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "emission_meme_share".into(),
-            rows.iter()
-                .map(|c| c.emission_meme_share)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "emission_offtopic_share".into(),
-            rows.iter()
-                .map(|c| c.emission_offtopic_share)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "emission_idle_share".into(),
-            rows.iter()
-                .map(|c| c.emission_idle_share)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "emission_no_value_share".into(),
-            rows.iter()
-                .map(|c| c.emission_no_value_share)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "value_per_tao_emitted".into(),
-            rows.iter()
-                .map(|c| c.value_per_tao_emitted)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "peak_meme_share".into(),
-            rows.iter().map(|c| c.peak_meme_share).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "largest_crash".into(),
-            rows.iter().map(|c| c.largest_crash).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "largest_crash_max".into(),
-            rows.iter().map(|c| c.largest_crash_max).collect::<Vec<_>>(),
-        ),
+        column!(rows, "mechanism", |c| c.mechanism.clone()),
+        column!(rows, "schedule", |c| c.schedule.clone()),
+        column!(rows, "matches", |c| c.matches as u64),
+        column!(rows, "emission_value_share", |c| c.emission_value_share),
+        column!(rows, "emission_meme_share", |c| c.emission_meme_share),
+        column!(rows, "emission_offtopic_share", |c| c
+            .emission_offtopic_share),
+        column!(rows, "emission_idle_share", |c| c.emission_idle_share),
+        column!(rows, "emission_no_value_share", |c| c
+            .emission_no_value_share),
+        column!(rows, "value_per_tao_emitted", |c| c.value_per_tao_emitted),
+        column!(rows, "peak_meme_share", |c| c.peak_meme_share),
+        column!(rows, "largest_crash", |c| c.largest_crash),
+        column!(rows, "largest_crash_max", |c| c.largest_crash_max),
     ])?)
 }

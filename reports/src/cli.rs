@@ -124,57 +124,18 @@ fn compare_pairings_frame(cs: &[compare::Comparison]) -> Result<DataFrame, Repor
         })
         .collect();
     Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            "baseline".into(),
-            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "variant".into(),
-            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "entrant".into(),
-            rows.iter().map(|r| r.2.entrant.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "opponent".into(),
-            rows.iter()
-                .map(|r| r.2.opponent.clone())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "baseline_mean_tao".into(),
-            rows.iter()
-                .map(|r| r.2.baseline_mean_tao)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "variant_mean_tao".into(),
-            rows.iter()
-                .map(|r| r.2.variant_mean_tao)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "delta_tao".into(),
-            rows.iter().map(|r| r.2.delta_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "std_error_tao".into(),
-            rows.iter().map(|r| r.2.std_error_tao).collect::<Vec<_>>(),
-        ),
-        Column::new("df".into(), rows.iter().map(|r| r.2.df).collect::<Vec<_>>()),
-        Column::new(
-            "ci_low_tao".into(),
-            rows.iter().map(|r| r.2.ci_low_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "ci_high_tao".into(),
-            rows.iter().map(|r| r.2.ci_high_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "significant".into(),
-            rows.iter().map(|r| r.2.significant).collect::<Vec<_>>(),
-        ),
+        column!(rows, "baseline", |r| r.0.clone()),
+        column!(rows, "variant", |r| r.1.clone()),
+        column!(rows, "entrant", |r| r.2.entrant.clone()),
+        column!(rows, "opponent", |r| r.2.opponent.clone()),
+        column!(rows, "baseline_mean_tao", |r| r.2.baseline_mean_tao),
+        column!(rows, "variant_mean_tao", |r| r.2.variant_mean_tao),
+        column!(rows, "delta_tao", |r| r.2.delta_tao),
+        column!(rows, "std_error_tao", |r| r.2.std_error_tao),
+        column!(rows, "df", |r| r.2.df),
+        column!(rows, "ci_low_tao", |r| r.2.ci_low_tao),
+        column!(rows, "ci_high_tao", |r| r.2.ci_high_tao),
+        column!(rows, "significant", |r| r.2.significant),
     ])?)
 }
 
@@ -188,67 +149,20 @@ fn compare_strategies_frame(cs: &[compare::Comparison]) -> Result<DataFrame, Rep
         })
         .collect();
     Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            "baseline".into(),
-            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "variant".into(),
-            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "format".into(),
-            rows.iter().map(|r| r.2.format.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "entrant".into(),
-            rows.iter().map(|r| r.2.entrant.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "baseline_mean_tao".into(),
-            rows.iter()
-                .map(|r| r.2.baseline_mean_tao)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "variant_mean_tao".into(),
-            rows.iter()
-                .map(|r| r.2.variant_mean_tao)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "delta_tao".into(),
-            rows.iter().map(|r| r.2.delta_tao).collect::<Vec<_>>(),
-        ),
-        Column::new("df".into(), rows.iter().map(|r| r.2.df).collect::<Vec<_>>()),
-        Column::new(
-            "ci_low_tao".into(),
-            rows.iter().map(|r| r.2.ci_low_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "ci_high_tao".into(),
-            rows.iter().map(|r| r.2.ci_high_tao).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "significant".into(),
-            rows.iter().map(|r| r.2.significant).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "baseline_rank".into(),
-            rows.iter()
-                .map(|r| r.2.baseline_rank as u64)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "variant_rank".into(),
-            rows.iter()
-                .map(|r| r.2.variant_rank as u64)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "rank_change".into(),
-            rows.iter().map(|r| r.2.rank_change).collect::<Vec<_>>(),
-        ),
+        column!(rows, "baseline", |r| r.0.clone()),
+        column!(rows, "variant", |r| r.1.clone()),
+        column!(rows, "format", |r| r.2.format.clone()),
+        column!(rows, "entrant", |r| r.2.entrant.clone()),
+        column!(rows, "baseline_mean_tao", |r| r.2.baseline_mean_tao),
+        column!(rows, "variant_mean_tao", |r| r.2.variant_mean_tao),
+        column!(rows, "delta_tao", |r| r.2.delta_tao),
+        column!(rows, "df", |r| r.2.df),
+        column!(rows, "ci_low_tao", |r| r.2.ci_low_tao),
+        column!(rows, "ci_high_tao", |r| r.2.ci_high_tao),
+        column!(rows, "significant", |r| r.2.significant),
+        column!(rows, "baseline_rank", |r| r.2.baseline_rank as u64),
+        column!(rows, "variant_rank", |r| r.2.variant_rank as u64),
+        column!(rows, "rank_change", |r| r.2.rank_change),
     ])?)
 }
 

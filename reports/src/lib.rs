@@ -14,6 +14,17 @@
 //!
 //! Entry points: [`build_reports`] then [`write_reports`].
 
+/// One typed polars column from a slice of rows: `column!(rows, "name", |r| r.field)`.
+/// Defined before the modules so that every frame builder in the crate uses it.
+macro_rules! column {
+    ($rows:expr, $name:literal, |$r:ident| $value:expr) => {
+        ::polars::prelude::Column::new(
+            $name.into(),
+            $rows.iter().map(|$r| $value).collect::<Vec<_>>(),
+        )
+    };
+}
+
 pub mod cli;
 pub mod compare;
 pub mod meta;

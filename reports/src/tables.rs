@@ -478,16 +478,6 @@ fn assign_ranks(summary: &mut [SummaryRow]) {
     }
 }
 
-/// One typed column from a slice of rows: `column!(rows, "name", |r| r.field)`.
-macro_rules! column {
-    ($rows:expr, $name:literal, |$r:ident| $value:expr) => {
-        Column::new(
-            $name.into(),
-            $rows.iter().map(|$r| $value).collect::<Vec<_>>(),
-        )
-    };
-}
-
 /// Payoff-table rows as a DataFrame (for Parquet/CSV).
 pub fn payoff_frame(cells: &[PayoffCell]) -> Result<DataFrame, ReportError> {
     Ok(DataFrame::new_infer_height(vec![

@@ -16,7 +16,7 @@
 //! - `reference_btc_tao_price` (default 0 = the price at the first decision).
 
 use tourney_sdk::{
-    fund_from_alpha, per_interval, tao_to_rao, Action, Classifier, DecisionClock, Observation,
+    per_interval, spend_then_buy_back, tao_to_rao, Action, Classifier, DecisionClock, Observation,
     ParamError, Params, Role, SpendKind, Strategy, StrategyFactory, StrategyInfo,
 };
 
@@ -70,27 +70,15 @@ impl Strategy for BtcMiningSubnet {
         let Some(own) = o.me.own_subnet else {
             return;
         };
-        let funding = fund_from_alpha(o, own, budget);
-        let sold = funding.unstake.is_some();
-        actions.extend(funding.unstake);
-        let spend = budget.min(funding.available_rao);
-        if spend > 0 {
-            actions.push(Action::Spend {
-                tao_rao: spend,
-                kind: SpendKind::OffTopic,
-            });
-        }
-        if sold {
-            return;
-        }
-        let buyback = ((o.me.revenue_rao as f64 * self.buyback_share) as u64)
-            .min(funding.available_rao - spend);
-        if buyback > 0 {
-            actions.push(Action::Buyback {
-                tao_rao: buyback,
-                burn: self.burn,
-            });
-        }
+        spend_then_buy_back(
+            o,
+            own,
+            budget,
+            SpendKind::OffTopic,
+            self.buyback_share,
+            self.burn,
+            actions,
+        );
     }
 }
 

@@ -11,7 +11,7 @@
 //! - `burn` (bool, default true): burn the alpha bought back instead of holding it.
 
 use tourney_sdk::{
-    fund_from_alpha, per_interval, tao_to_rao, Action, Classifier, DecisionClock, Observation,
+    per_interval, spend_then_buy_back, tao_to_rao, Action, Classifier, DecisionClock, Observation,
     ParamError, Params, Role, SpendKind, Strategy, StrategyFactory, StrategyInfo,
 };
 
@@ -45,27 +45,15 @@ impl Strategy for BuybackSubnet {
         let Some(own) = o.me.own_subnet else {
             return;
         };
-        let funding = fund_from_alpha(o, own, budget);
-        let sold = funding.unstake.is_some();
-        actions.extend(funding.unstake);
-        let spend = budget.min(funding.available_rao);
-        if spend > 0 {
-            actions.push(Action::Spend {
-                tao_rao: spend,
-                kind: SpendKind::Work,
-            });
-        }
-        if sold {
-            return;
-        }
-        let buyback = ((o.me.revenue_rao as f64 * self.buyback_share) as u64)
-            .min(funding.available_rao - spend);
-        if buyback > 0 {
-            actions.push(Action::Buyback {
-                tao_rao: buyback,
-                burn: self.burn,
-            });
-        }
+        spend_then_buy_back(
+            o,
+            own,
+            budget,
+            SpendKind::Work,
+            self.buyback_share,
+            self.burn,
+            actions,
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 //! engine's integer arithmetic, other pool kinds and other actions in the same block decide the
 //! real amounts, so leave a margin.
 
-use crate::{Action, Observation, SubnetId, SubnetView, BLOCKS_PER_DAY};
+use crate::{Action, Observation, SpendKind, SubnetId, SubnetView, BLOCKS_PER_DAY};
 
 /// The flat fee of one stake or unstake, rao (spec §4).
 pub const STAKE_FEE_RAO: u64 = 50_000;
@@ -114,6 +114,42 @@ pub fn fund_from_alpha(o: &Observation, subnet: SubnetId, needed_rao: u64) -> Fu
             alpha_rao: alpha,
         }),
         available_rao: free.saturating_add(proceeds - proceeds / 100),
+    }
+}
+
+/// The operating routine of an owner that buys back with outside revenue: fund `budget_rao`
+/// from free TAO (selling own-subnet alpha when short, [`fund_from_alpha`]), spend it on
+/// `kind`, and — on decisions that did not have to sell alpha — buy back `buyback_share` of the
+/// revenue received since the last decision with what is left.
+pub fn spend_then_buy_back(
+    o: &Observation,
+    own: SubnetId,
+    budget_rao: u64,
+    kind: SpendKind,
+    buyback_share: f64,
+    burn: bool,
+    actions: &mut Vec<Action>,
+) {
+    let funding = fund_from_alpha(o, own, budget_rao);
+    let sold = funding.unstake.is_some();
+    actions.extend(funding.unstake);
+    let spend = budget_rao.min(funding.available_rao);
+    if spend > 0 {
+        actions.push(Action::Spend {
+            tao_rao: spend,
+            kind,
+        });
+    }
+    if sold {
+        return;
+    }
+    let buyback =
+        ((o.me.revenue_rao as f64 * buyback_share) as u64).min(funding.available_rao - spend);
+    if buyback > 0 {
+        actions.push(Action::Buyback {
+            tao_rao: buyback,
+            burn,
+        });
     }
 }
 

@@ -16,8 +16,8 @@ pub mod testing;
 
 pub use action::{Action, SpendKind, WeightPolicy};
 pub use helpers::{
-    alpha_for_tao, days, fund_from_alpha, per_interval, tao_for_alpha, DecisionClock, Funding,
-    STAKE_FEE_RAO,
+    alpha_for_tao, days, fund_from_alpha, per_interval, spend_then_buy_back, tao_for_alpha,
+    DecisionClock, Funding, STAKE_FEE_RAO,
 };
 pub use observation::{AgentView, Mechanism, Observation, SubnetView};
 pub use params::{ParamError, ParamValue, Params};

@@ -1,7 +1,9 @@
 //! TAO block emission with halvings (`get_block_emission_for_issuance`), also used for each
 //! subnet's alpha emission from that subnet's alpha issuance.
 
-use crate::units::{Rao, RAO_PER_TAO, TOTAL_SUPPLY_RAO};
+use crate::units::{
+    Rao, OWNER_CUT_DENOMINATOR, OWNER_CUT_NUMERATOR, RAO_PER_TAO, TOTAL_SUPPLY_RAO,
+};
 
 /// Block emission at issuance `issued_rao`:
 /// `k = floor(log2(1 / (1 − I / 21e15)))`, `E = 1e9 / 2^k` rao, and 0 once I ≥ 21e15.
@@ -68,6 +70,64 @@ impl EmissionCache {
     }
 }
 
+/// The issuance interval `[from, below)` over which the emission at `issued_rao` holds:
+/// from the halving that set it to the next one (`below` = `u64::MAX` past the last).
+pub fn halving_interval(issued_rao: Rao) -> (Rao, Rao) {
+    let current = block_emission_for_issuance(issued_rao);
+    if current == 0 {
+        return (TOTAL_SUPPLY_RAO, u64::MAX);
+    }
+    // E = 1e9 >> k holds while S − I ≤ S >> k, i.e. from I = S − (S >> k).
+    let k = (RAO_PER_TAO / current).trailing_zeros();
+    let from = TOTAL_SUPPLY_RAO - (TOTAL_SUPPLY_RAO >> k);
+    (from, next_halving_issuance(issued_rao).unwrap_or(u64::MAX))
+}
+
+/// A subnet's alpha emission per block (α_e, from its alpha issuance) and its fixed alpha_out
+/// split (spec §5), cached over the halving interval the issuance is in.
+///
+/// The split is integer arithmetic with divisions by constants; it changes only at halvings,
+/// so the block loop reads it instead of recomputing it for every subnet every block (which
+/// would also keep that loop from vectorising: there is no 64-bit vector divide).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AlphaEmission {
+    /// α_e, alpha rao per block.
+    pub per_block: Rao,
+    /// The owner's cut: `α_e · 11796 / 65535` (≈ 18 %).
+    pub owner: Rao,
+    /// Miners: half of the rest (41 %).
+    pub miners: Rao,
+    /// Validators and root together: the other half (41 %), split by root proportion.
+    pub validators_and_root: Rao,
+    valid_from: Rao,
+    valid_below: Rao,
+}
+
+impl AlphaEmission {
+    pub fn at_issuance(issued_rao: Rao) -> Self {
+        let per_block = block_emission_for_issuance(issued_rao);
+        let owner = per_block * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
+        let rest = per_block - owner;
+        let miners = rest / 2;
+        let (valid_from, valid_below) = halving_interval(issued_rao);
+        Self {
+            per_block,
+            owner,
+            miners,
+            validators_and_root: rest - miners,
+            valid_from,
+            valid_below,
+        }
+    }
+
+    /// Whether this is still the emission at `issued_rao` (issuance grows with emission and
+    /// falls with burns, so both ends are checked).
+    #[inline]
+    pub fn holds_at(&self, issued_rao: Rao) -> bool {
+        issued_rao >= self.valid_from && issued_rao < self.valid_below
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +171,26 @@ mod tests {
         assert_eq!(cache.at(10_500_000 * TAO), TAO / 2);
         assert_eq!(cache.at(15_749_999 * TAO), TAO / 2);
         assert_eq!(cache.at(15_750_000 * TAO), TAO / 4);
+    }
+
+    #[test]
+    fn alpha_emission_split_and_interval() {
+        // α_e = 1 alpha: owner ⌊1e9·11796/65535⌋ = 179,995,422; the rest 820,004,578 halves.
+        let a = AlphaEmission::at_issuance(0);
+        assert_eq!(a.per_block, TAO);
+        assert_eq!(a.owner, 179_995_422);
+        assert_eq!(
+            (a.miners, a.validators_and_root),
+            (410_002_289, 410_002_289)
+        );
+        assert!(a.holds_at(10_500_000 * TAO - 1) && !a.holds_at(10_500_000 * TAO));
+        // After the first halving: valid on [10.5M, 15.75M) and not below it (burns).
+        let b = AlphaEmission::at_issuance(12_000_000 * TAO);
+        assert_eq!(b.per_block, TAO / 2);
+        assert_eq!(
+            halving_interval(12_000_000 * TAO),
+            (10_500_000 * TAO, 15_750_000 * TAO)
+        );
+        assert!(!b.holds_at(10_500_000 * TAO - 1) && b.holds_at(15_750_000 * TAO - 1));
     }
 }

@@ -1,6 +1,6 @@
 //! Per-block injection of TAO and alpha into a subnet's pool (spec §3), by era.
 
-use crate::units::Rao;
+use crate::units::{rao_from_f64, Rao};
 
 /// How a subnet's TAO emission enters its pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -32,8 +32,10 @@ pub struct Injection {
 #[inline]
 fn alpha_for_tao(tao_rao: Rao, price: f64) -> Rao {
     if price > 0.0 {
-        // `tao_rao` < 2^63 (signed conversion: one instruction); the quotient saturates.
-        (tao_rao as i64 as f64 / price).min(u64::MAX as f64) as Rao
+        // Conversions that vectorise (the block kernel runs this for every subnet every
+        // block); `tao_rao` < 2^63, and a quotient past 2^63 saturates, which every caller
+        // caps far below anyway.
+        rao_from_f64(tao_rao as i64 as f64 / price)
     } else {
         u64::MAX
     }
@@ -56,9 +58,10 @@ pub fn inject(
             chain_buy_tao: 0,
         },
         InjectionRule::E2 => {
-            let share = emission_rao as f64 / block_emission_rao.max(1) as f64;
+            let share = emission_rao as i64 as f64 / block_emission_rao.max(1) as i64 as f64;
             if price < share {
-                let tao_in = ((price * alpha_emission_rao as f64) as Rao).min(emission_rao);
+                let tao_in =
+                    rao_from_f64(price * alpha_emission_rao as i64 as f64).min(emission_rao);
                 Injection {
                     tao_in,
                     alpha_in: alpha_emission_rao,
@@ -88,7 +91,7 @@ pub fn inject(
                     chain_buy_tao: 0,
                 }
             } else {
-                let tao_in = ((cap as f64 * price) as Rao).min(emission_rao);
+                let tao_in = rao_from_f64(cap as i64 as f64 * price).min(emission_rao);
                 Injection {
                     tao_in,
                     alpha_in: cap,

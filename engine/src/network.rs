@@ -3,8 +3,7 @@
 //! validated application of actions, and the conservation check.
 
 use crate::config::{MatchConfig, PassiveRootWeights, WorkConfig};
-use crate::emission::EmissionCache;
-use crate::injection;
+use crate::emission::{AlphaEmission, EmissionCache};
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rng::{normal, stream};
@@ -13,6 +12,10 @@ use crate::state::*;
 use crate::units::*;
 use crate::yuma::{self, YumaParams};
 use rand_chacha::ChaCha8Rng;
+mod block_kernel;
+
+pub use block_kernel::{ema_price_step, flow_ema_step, Simd};
+
 use tourney_sdk::{tao_to_rao, Action, Role, SpendKind, SubnetId, WeightPolicy};
 
 /// Price snapshots: one every this many blocks (20 a day), kept for 8 days.
@@ -52,8 +55,6 @@ pub struct EntrantSpec {
 /// Running statistics of the network (for the network table).
 #[derive(Clone, Debug, Default)]
 pub struct NetworkStats {
-    /// TAO emitted into subnets by the class of the subnet at the time, rao.
-    pub emission_by_class: [u128; 4],
     pub peak_meme_share: f64,
 }
 
@@ -116,6 +117,10 @@ pub struct Network {
     /// Scripted agents by name.
     pub agent_accounts: Vec<(String, AccountId)>,
     shares_scratch: Vec<f64>,
+    /// Scratch arrays between the block kernel's passes.
+    handoff: block_kernel::Handoff,
+    /// Which compiled version of the kernel's elementwise passes this CPU runs.
+    simd: block_kernel::Simd,
 }
 
 impl Network {
@@ -256,11 +261,10 @@ impl Network {
             s.owner.push(d.owner);
             s.reserves.push(pool);
             s.alpha_outstanding.push(outstanding);
-            s.alpha_minted
-                .push(pool.alpha_rao as u128 + outstanding as u128);
+            s.alpha_minted.push(pool.alpha_rao + outstanding);
             s.alpha_burned.push(0);
             s.alpha_emission
-                .push(EmissionCache::new(pool.alpha_rao + outstanding));
+                .push(AlphaEmission::at_issuance(pool.alpha_rao + outstanding));
             s.ema_price.push(pool.price().min(1.0));
             let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64 / BLOCKS_PER_DAY as f64
                 * (d.pool_tao / mean_pool);
@@ -285,6 +289,7 @@ impl Network {
             s.bonds.push(Vec::new());
             s.price_ring.push(vec![pool.price(); SNAPSHOT_RING]);
             s.emission_tao.push(0);
+            s.emission_tao_at_class_start.push(0);
             s.value_created.push(0.0);
             s.value_since_epoch.push(0.0);
             s.peak_price.push(pool.price());
@@ -378,6 +383,8 @@ impl Network {
             market_accounts,
             agent_accounts,
             shares_scratch: vec![0.0; n],
+            handoff: block_kernel::Handoff::default(),
+            simd: Simd::detect(),
         };
         net.update_root_votes();
         net.ledger.genesis = net.tao_held_total();
@@ -440,7 +447,7 @@ impl Network {
                 ));
             }
             let total = s.reserves[i].alpha_rao as u128 + held + pending;
-            if total + s.alpha_burned[i] != s.alpha_minted[i] {
+            if total + s.alpha_burned[i] as u128 != s.alpha_minted[i] as u128 {
                 return Err(format!(
                     "block {}: subnet {} alpha pool+held+pending {total} + burned {} != minted {}",
                     self.block, s.id[i], s.alpha_burned[i], s.alpha_minted[i]
@@ -470,123 +477,65 @@ impl Network {
         let n = self.subnets.len();
         let mut shares = std::mem::take(&mut self.shares_scratch);
         self.rule.shares(&self.subnets, &mut shares);
-        let sum_ema: f64 = self.subnets.ema_price.iter().sum();
-        let sells_root = self.rule.sells_root_alpha(sum_ema);
-        let injection_rule = self.rule.injection();
-        let scheduled = self.params.schedule.override_at(self.day());
-        let root_weighted = self.params.tao_weight * self.root_stake_total as f64;
+        let sells_root = self.rule.sells_root_alpha(&self.subnets);
+        let inputs = block_kernel::BlockInputs {
+            rule: self.rule.injection(),
+            block_emission: e_block,
+            scheduled_root_proportion: self.params.schedule.override_at(self.day()),
+            root_weighted: self.params.tao_weight * self.root_stake_total as f64,
+        };
         let block_abs = self.start_block_abs + self.block;
-        let mut minted_tao: u128 = 0;
-        let ema_ramp = self.params.ema_ramp;
-        let block = self.block as i64;
-        let emission_by_class = &mut self.stats.emission_by_class;
-        // Borrow every array the loop touches as a slice of exactly `n`, so the compiler can
-        // drop the bounds checks of the index loop (this loop runs once per subnet per block).
-        let Subnets {
-            share: share_out,
-            reserves,
-            alpha_outstanding,
-            alpha_emission,
-            alpha_burned,
-            alpha_minted,
-            emission_tao,
-            class,
-            root_proportion,
-            pending_owner,
-            pending_miner,
-            pending_validator,
-            pending_root_tao,
-            ema_price,
-            flow_ema,
-            flow_block,
-            start_block,
-            ..
-        } = &mut self.subnets;
-        let share_in = &shares[..n];
-        let share_out = &mut share_out[..n];
-        let reserves = &mut reserves[..n];
-        let alpha_outstanding = &mut alpha_outstanding[..n];
-        let alpha_emission = &mut alpha_emission[..n];
-        let alpha_burned = &mut alpha_burned[..n];
-        let alpha_minted = &mut alpha_minted[..n];
-        let emission_tao = &mut emission_tao[..n];
-        let class = &class[..n];
-        let root_proportion = &mut root_proportion[..n];
-        let pending_owner = &mut pending_owner[..n];
-        let pending_miner = &mut pending_miner[..n];
-        let pending_validator = &mut pending_validator[..n];
-        let pending_root_tao = &mut pending_root_tao[..n];
-        let ema_price = &mut ema_price[..n];
-        let flow_ema = &mut flow_ema[..n];
-        let flow_block = &mut flow_block[..n];
-        let start_block = &start_block[..n];
-        // Index loop on purpose: the body reads and writes a dozen parallel arrays at `i`.
-        #[allow(clippy::needless_range_loop)]
-        for i in 0..n {
-            let share = share_in[i];
-            share_out[i] = share;
-            // Amounts are below 2^63 rao: signed conversions are single instructions.
-            let emission = (e_block as i64 as f64 * share) as i64 as Rao;
-            let pool = &mut reserves[i];
-            let issuance = pool.alpha_rao + alpha_outstanding[i];
-            let alpha_e = alpha_emission[i].at(issuance);
-            let price = pool.price();
-            let inj = injection::inject(injection_rule, emission, alpha_e, price, e_block);
-            pool.tao_rao += inj.tao_in;
-            pool.alpha_rao += inj.alpha_in;
-            let mut minted_alpha = inj.alpha_in as u128;
-            let mut emitted = inj.tao_in as u128;
-            if inj.chain_buy_tao > 0 {
-                let bought = pool.protocol_buy(inj.chain_buy_tao);
-                if bought > 0 {
-                    alpha_burned[i] += bought as u128;
-                    emitted += inj.chain_buy_tao as u128;
-                }
-            }
-            minted_tao += emitted;
-            emission_tao[i] += emitted;
-            emission_by_class[class[i] as usize] += emitted;
-
-            // alpha_out split (spec §5).
-            let owner_cut = alpha_e * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
-            let rest = alpha_e - owner_cut;
-            let miners = rest / 2;
-            let validators_and_root = rest - miners;
-            let rp = match scheduled {
-                None => {
-                    let a = issuance as i64 as f64;
-                    if root_weighted + a > 0.0 {
-                        root_weighted / (root_weighted + a)
-                    } else {
-                        0.0
-                    }
-                }
-                Some(x) => x,
-            };
-            root_proportion[i] = rp;
-            let root_alpha = (validators_and_root as i64 as f64 * rp) as i64 as Rao;
-            let validators = validators_and_root - root_alpha;
-            pending_owner[i] += owner_cut;
-            pending_miner[i] += miners;
-            pending_validator[i] += validators;
-            let paid_out = owner_cut + miners + validators;
-            alpha_outstanding[i] += paid_out;
-            minted_alpha += paid_out as u128;
-            if sells_root && root_alpha > 0 {
-                let tao = pool.protocol_sell(root_alpha);
-                if tao > 0 {
-                    pending_root_tao[i] += tao;
-                    minted_alpha += root_alpha as u128;
-                }
-            }
-            alpha_minted[i] += minted_alpha;
-
-            // EMAs.
-            let age = (block - start_block[i]).max(0) as u64;
-            ema_price[i] = ema_price_step(ema_price[i], pool.price(), age, ema_ramp);
-            flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
-            flow_block[i] = 0.0;
-        }
+        let s = &mut self.subnets;
+        block_kernel::refresh_alpha_emission(
+            &s.reserves,
+            &s.alpha_outstanding,
+            &mut s.alpha_emission,
+        );
+        self.handoff.resize(n);
+        let injected = block_kernel::inject_and_split(
+            self.simd,
+            &inputs,
+            block_kernel::InjectPass {
+                share: &shares[..n],
+                share_out: &mut s.share,
+                reserves: &mut s.reserves,
+                alpha_outstanding: &mut s.alpha_outstanding,
+                alpha_emission: &s.alpha_emission,
+                root_proportion: &mut s.root_proportion,
+                pending_owner: &mut s.pending_owner,
+                pending_miner: &mut s.pending_miner,
+                pending_validator: &mut s.pending_validator,
+                alpha_minted: &mut s.alpha_minted,
+                emission_tao: &mut s.emission_tao,
+                handoff: &mut self.handoff,
+            },
+        );
+        let chain_bought_with = block_kernel::swap(
+            self.simd,
+            sells_root,
+            injected,
+            block_kernel::SwapPass {
+                reserves: &mut s.reserves,
+                alpha_minted: &mut s.alpha_minted,
+                alpha_burned: &mut s.alpha_burned,
+                emission_tao: &mut s.emission_tao,
+                pending_root_tao: &mut s.pending_root_tao,
+                handoff: &mut self.handoff,
+            },
+        );
+        let minted_tao = injected.tao_in as u128 + chain_bought_with as u128;
+        block_kernel::update_emas(
+            self.simd,
+            self.block as i64,
+            self.params.ema_ramp,
+            block_kernel::EmaPass {
+                reserves: &s.reserves,
+                start_block: &s.start_block,
+                ema_price: &mut s.ema_price,
+                flow_ema: &mut s.flow_ema,
+                flow_block: &mut s.flow_block,
+            },
+        );
         self.shares_scratch = shares;
         self.tao_issuance += minted_tao as Rao;
         self.ledger.minted += minted_tao;
@@ -903,7 +852,7 @@ impl Network {
     /// Pending alpha that nobody receives is recycled.
     fn burn_pending(&mut self, i: usize, amount: Rao) {
         self.subnets.alpha_outstanding[i] -= amount;
-        self.subnets.alpha_burned[i] += amount as u128;
+        self.subnets.alpha_burned[i] += amount;
     }
 
     /// Community validator dividends, pro rata the alpha each delegator holds (accounts that
@@ -943,7 +892,7 @@ impl Network {
         self.subnets.alpha_outstanding[i] -= amount;
         let tao = self.subnets.reserves[i].protocol_sell(amount);
         if tao == 0 {
-            self.subnets.alpha_burned[i] += amount as u128;
+            self.subnets.alpha_burned[i] += amount;
             return;
         }
         // The alpha went into the pool: it stays minted.
@@ -1108,7 +1057,7 @@ impl Network {
                 if burn {
                     self.accounts[account].alpha[i] -= bought;
                     self.subnets.alpha_outstanding[i] -= bought;
-                    self.subnets.alpha_burned[i] += bought as u128;
+                    self.subnets.alpha_burned[i] += bought;
                 }
                 Ok(())
             }
@@ -1148,48 +1097,5 @@ impl Network {
     /// The root proportion of subnet `i` (for observations).
     pub fn root_proportion(&self, i: usize) -> f64 {
         self.root_proportion_and_weight(i).0
-    }
-}
-
-/// One block of the moving price (spec §2): `p̄ ← a·min(p, 1) + (1 − a)·p̄` with
-/// `a = 3e-6 · b/(b + 201,600)` (the ramp, from 2025-03-11) or the constant 3e-6 without it.
-#[inline]
-pub fn ema_price_step(ema: f64, price: f64, age_blocks: u64, ramp: bool) -> f64 {
-    let a = if ramp {
-        let b = age_blocks as f64;
-        EMA_PRICE_BASE_ALPHA * b / (b + EMA_PRICE_RAMP_BLOCKS)
-    } else {
-        EMA_PRICE_BASE_ALPHA
-    };
-    a * price.min(1.0) + (1.0 - a) * ema
-}
-
-/// One block of TaoFlow's EMA: `S ← (1 − f)·S + f·F`.
-#[inline]
-pub fn flow_ema_step(ema: f64, flow: f64) -> f64 {
-    ema + FLOW_EMA_ALPHA * (flow - ema)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_ema_step_with_ramp_and_clamp() {
-        // b = 201,600 → a = 3e-6 · ½ = 1.5e-6. Price 2.0 is clamped to 1.0:
-        // p̄ = 1.5e-6 · 1.0 + (1 − 1.5e-6) · 0.1 = 0.1 + 1.5e-6 · 0.9 = 0.10000135.
-        let e = ema_price_step(0.1, 2.0, 201_600, true);
-        assert!((e - 0.100_001_35).abs() < 1e-15, "{e}");
-        // At b = 0 the ramp gives a = 0: nothing moves.
-        assert_eq!(ema_price_step(0.1, 0.5, 0, true), 0.1);
-        // Without the ramp a = 3e-6: 3e-6 · 0.5 + (1 − 3e-6) · 0.1 = 0.1 + 3e-6 · 0.4.
-        let e = ema_price_step(0.1, 0.5, 0, false);
-        assert!((e - (0.1 + 1.2e-6)).abs() < 1e-15, "{e}");
-    }
-
-    #[test]
-    fn one_flow_ema_step() {
-        // S = 100, F = 1,100: S' = 100 + 3.209e-6 · 1,000 = 100.003209.
-        assert!((flow_ema_step(100.0, 1_100.0) - 100.003_209).abs() < 1e-12);
     }
 }

@@ -23,49 +23,37 @@ pub enum SwapError {
 /// exactly `⌊Y·dx/(X + dx)⌋`.
 ///
 /// Computed without a 128-bit division (the hot path sells root alpha every block on every
-/// subnet): an `f64` estimate, then corrected by exact `u128` multiplications, which are cheap.
-/// The estimate is within a few units of the answer for any reserves below 2^63, so the
-/// correction loops run at most a few times.
+/// subnet): an `f64` estimate of the quotient, then its remainder against the exact `u128`
+/// numerator, which takes two machine multiplies. The estimate is within a unit or two of the
+/// answer for reserves below 2^62, so one correction step almost always settles it; anything
+/// further off falls back to the exact division.
 #[inline]
 fn curve_out(y: Rao, x: Rao, dx: Rao) -> Rao {
     if dx == 0 || y == 0 {
         return 0;
     }
+    let new_x = x as u128 + dx as u128;
+    let numerator = y as u128 * dx as u128;
     if (x | y | dx) >> 62 != 0 {
         // Beyond 2^62 per operand: the exact 128-bit division (never at chain-scale reserves).
-        let k = x as u128 * y as u128;
-        return y - k.div_ceil(x as u128 + dx as u128) as Rao;
+        return (numerator / new_x) as Rao;
     }
-    let new_x = x + dx; // < 2^63: no overflow, and every value below converts through i64
-                        // Every product below is u64 × u64 → u128: one machine multiply each.
-    let k = x as u128 * y as u128;
-    let fits = |out: Rao| (y - out) as u128 * new_x as u128 >= k;
     // Signed conversions are single instructions on x86-64 (unsigned ones are not).
     let estimate = (y as i64 as f64 * (dx as i64 as f64 / new_x as i64 as f64)) as i64 as Rao;
-    // The estimate is within a unit or two of the answer: step from it (at most 4 steps, so
-    // LLVM keeps this a short scalar loop rather than a vectorised scan), and fall back to the
-    // exact division if it was further off.
-    let mut out = estimate.min(y);
-    if fits(out) {
-        let mut steps = 0;
-        while steps < 4 && out < y && fits(out + 1) {
-            out += 1;
-            steps += 1;
+    let product = estimate as u128 * new_x;
+    if product <= numerator {
+        // out = estimate + ⌊(numerator − product) / new_x⌋.
+        let remainder = numerator - product;
+        if remainder < new_x {
+            return estimate;
         }
-        if out == y || !fits(out + 1) {
-            return out;
+        if remainder < 2 * new_x {
+            return estimate + 1;
         }
-    } else {
-        let mut steps = 0;
-        while steps < 4 && out > 0 && !fits(out) {
-            out -= 1;
-            steps += 1;
-        }
-        if fits(out) {
-            return out;
-        }
+    } else if product - numerator <= new_x {
+        return estimate - 1;
     }
-    y - k.div_ceil(new_x as u128) as Rao
+    (numerator / new_x) as Rao
 }
 
 /// Pool reserves of one subnet.
@@ -160,13 +148,14 @@ impl Reserves {
     }
 
     /// A protocol swap without fee (root alpha sold for TAO, chain buys): returns the amount
-    /// received, or 0 (and no change) when the pool cannot take it.
+    /// received, or 0 (and no change) when the pool cannot take it or it would return nothing
+    /// (a swap that takes alpha in for no TAO out would mint alpha no one is paid for).
     pub fn protocol_sell(&mut self, alpha_rao: Rao) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
         let out = self.tao_out_for(alpha_rao);
-        if self.tao_rao - out < MIN_RESERVE_RAO {
+        if out == 0 || self.tao_rao - out < MIN_RESERVE_RAO {
             return 0;
         }
         self.alpha_rao += alpha_rao;
@@ -180,7 +169,7 @@ impl Reserves {
             return 0;
         }
         let out = self.alpha_out_for(tao_rao);
-        if self.alpha_rao - out < MIN_RESERVE_RAO {
+        if out == 0 || self.alpha_rao - out < MIN_RESERVE_RAO {
             return 0;
         }
         self.tao_rao += tao_rao;

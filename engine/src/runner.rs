@@ -424,7 +424,7 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 
 /// The network table's numbers for a finished match.
 pub fn summarize(net: &Network) -> NetworkSummary {
-    let by_class = net.stats.emission_by_class;
+    let by_class = net.subnets.emission_by_class();
     let total: u128 = by_class.iter().sum();
     let share = |c: SubnetClass| {
         if total > 0 {

@@ -1,7 +1,7 @@
 //! The network's state as plain data: subnets as a structure of arrays (the hot per-block loop
 //! walks them linearly), accounts as a small vector, and the global ledger.
 
-use crate::emission::EmissionCache;
+use crate::emission::AlphaEmission;
 use crate::pool::Reserves;
 use crate::units::Rao;
 use tourney_sdk::{SubnetId, WeightPolicy};
@@ -89,11 +89,12 @@ pub struct Subnets {
     pub reserves: Vec<Reserves>,
     /// Alpha held outside the pool: account balances plus pending emission.
     pub alpha_outstanding: Vec<Rao>,
-    /// Alpha ever minted into this subnet (pool injections, alpha_out, genesis).
-    pub alpha_minted: Vec<u128>,
+    /// Alpha ever minted into this subnet (pool injections, alpha_out, genesis). `u64` is
+    /// enough: a subnet mints at most 2 alpha a block, 1,700 years to reach 2^64 rao.
+    pub alpha_minted: Vec<Rao>,
     /// Alpha removed: burned by holders/burn uid, bought by chain buys, recycled.
-    pub alpha_burned: Vec<u128>,
-    pub alpha_emission: Vec<EmissionCache>,
+    pub alpha_burned: Vec<Rao>,
+    pub alpha_emission: Vec<AlphaEmission>,
     /// p̄: EMA of min(price, 1).
     pub ema_price: Vec<f64>,
     /// TaoFlow's EMA of net user TAO flow, rao per block.
@@ -135,8 +136,13 @@ pub struct Subnets {
     /// Price snapshots every snapshot interval (ring buffer), for momentum and crash stats.
     pub price_ring: Vec<Vec<f64>>,
     // --- statistics (for payoffs and the network table) ---
-    /// TAO emission into this subnet so far (injection + chain buys), rao.
-    pub emission_tao: Vec<u128>,
+    /// TAO emission into this subnet so far (injection + chain buys), rao (at most the
+    /// 21M TAO supply, so `u64`).
+    pub emission_tao: Vec<Rao>,
+    /// `emission_tao` when the subnet's current class began (see [`Subnets::emission_by_class`]).
+    pub emission_tao_at_class_start: Vec<Rao>,
+    /// Emission attributed to classes that subnets have since left, rao, by class.
+    pub emission_by_former_class: [u128; 4],
     /// Value created so far, TAO.
     pub value_created: Vec<f64>,
     /// Value created since the subnet's last epoch (feeds the value score), TAO.
@@ -168,8 +174,28 @@ impl Subnets {
     }
 
     /// Recompute the cached class after the rule, work kind or productivity changed.
+    ///
+    /// Emission is attributed to the class a subnet had when it was emitted: the part since the
+    /// class began is closed into `emission_by_former_class` when the class changes (so the
+    /// block loop does not have to add into a per-class total for every subnet every block).
     pub fn refresh_class(&mut self, i: usize) {
-        self.class[i] = self.classify(i);
+        let class = self.classify(i);
+        if class != self.class[i] {
+            let since = self.emission_tao[i] - self.emission_tao_at_class_start[i];
+            self.emission_by_former_class[self.class[i] as usize] += since as u128;
+            self.emission_tao_at_class_start[i] = self.emission_tao[i];
+            self.class[i] = class;
+        }
+    }
+
+    /// TAO emitted into subnets so far, rao, by the class of the subnet at the time.
+    pub fn emission_by_class(&self) -> [u128; 4] {
+        let mut by_class = self.emission_by_former_class;
+        for i in 0..self.len() {
+            let since = self.emission_tao[i] - self.emission_tao_at_class_start[i];
+            by_class[self.class[i] as usize] += since as u128;
+        }
+        by_class
     }
 
     /// Classify subnet `i` from its rule, work kind and productivity.

@@ -28,3 +28,37 @@ pub const YUMA_BOND_ALPHA: f64 = 0.1;
 pub fn tao(rao: Rao) -> f64 {
     rao as f64 / RAO_PER_TAO as f64
 }
+
+/// The largest `f64` below 2^63.
+const F64_BELOW_2_POW_63: f64 = 9_223_372_036_854_774_784.0;
+
+/// An `f64` amount of rao truncated to an integer: negatives and NaN give 0, and the result
+/// saturates just below 2^63.
+///
+/// Equal to `x as i64 as Rao` for every amount the engine computes (finite, ≥ 0, < 2^63), but
+/// written so that it vectorises: Rust's saturating `as` casts compile to a scalar
+/// conversion plus NaN and range checks per element, which kept the block kernel scalar.
+#[inline(always)]
+pub fn rao_from_f64(x: f64) -> Rao {
+    // `max` and `min` return the non-NaN operand, so `clamped` is finite and in [0, 2^63)
+    // (`clamp` would pass NaN through).
+    #[allow(clippy::manual_clamp)]
+    let clamped = x.max(0.0).min(F64_BELOW_2_POW_63);
+    // SAFETY: `clamped` is finite and representable as an i64 (see above).
+    unsafe { clamped.to_int_unchecked::<i64>() as Rao }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rao_from_f64_truncates_and_clamps() {
+        assert_eq!(rao_from_f64(2.9), 2);
+        assert_eq!(rao_from_f64(1e9 * 0.3), 300_000_000);
+        assert_eq!(rao_from_f64(-5.0), 0);
+        assert_eq!(rao_from_f64(f64::NAN), 0);
+        assert_eq!(rao_from_f64(f64::INFINITY), 9_223_372_036_854_774_784);
+        assert_eq!(rao_from_f64(1e30), 9_223_372_036_854_774_784);
+    }
+}

@@ -27,8 +27,8 @@ pub trait EmissionRule: Send + Sync + std::fmt::Debug {
     fn shares(&self, subnets: &Subnets, out: &mut [f64]);
     /// How a subnet's emission enters its pool.
     fn injection(&self) -> InjectionRule;
-    /// Whether root's alpha is sold for TAO this block (given Σ p̄); otherwise it is recycled.
-    fn sells_root_alpha(&self, _sum_ema_price: f64) -> bool {
+    /// Whether root's alpha is sold for TAO this block; otherwise it is recycled.
+    fn sells_root_alpha(&self, _subnets: &Subnets) -> bool {
         true
     }
 }

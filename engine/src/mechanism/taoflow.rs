@@ -53,8 +53,9 @@ impl EmissionRule for Taoflow {
     fn injection(&self) -> InjectionRule {
         self.injection
     }
-    fn sells_root_alpha(&self, sum_ema_price: f64) -> bool {
-        sum_ema_price > 1.0
+    /// Only while Σ p̄ > 1 (summed here, so the other rules do not pay for the sum).
+    fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
+        subnets.ema_price.iter().sum::<f64>() > 1.0
     }
 }
 
@@ -80,6 +81,8 @@ mod tests {
         );
         rule.shares(&s, &mut out);
         assert_eq!(out, [1.0, 0.0, 0.0]);
-        assert!(!rule.sells_root_alpha(0.9) && rule.sells_root_alpha(1.1));
+        let below = subnets(&[0.5, 0.4], &[0.; 2], &[0.; 2], &[0; 2]);
+        let above = subnets(&[0.6, 0.5], &[0.; 2], &[0.; 2], &[0; 2]);
+        assert!(!rule.sells_root_alpha(&below) && rule.sells_root_alpha(&above));
     }
 }

@@ -1,0 +1,724 @@
+//! The per-block work of every subnet: injection, the alpha_out split, the root alpha sale and
+//! the EMAs, as three passes over the subnet arrays (structure of arrays).
+//!
+//! Why passes and not one loop: this is the engine's hot loop (it runs once per subnet per
+//! block, ~1e8 times a second is the target, ≈ 30 cycles each), and at that budget it needs
+//! SIMD. Only straight-line elementwise work vectorises, so the block is cut where the exact
+//! integer swaps are:
+//!
+//! 1. [`inject_and_split`], elementwise: emission share → TAO in, alpha in, root proportion,
+//!    the alpha_out split into pending amounts. Integer results come from the same `f64`
+//!    expressions the chain formulas give, truncated, exactly as a scalar loop computes them.
+//! 2. [`swap`]: chain buys (scalar, E2/E3 only) and the root alpha sale, exact swaps rounding in
+//!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]).
+//! 3. [`update_emas`], elementwise: the moving price and the flow EMA.
+//!
+//! The elementwise loops are compiled twice, for the baseline CPU and with AVX-512 (picked at run
+//! time, see [`Simd`]). Vector and scalar code perform the same IEEE operations on each
+//! element in the same order — no reassociation, no fused multiply-add — so results are
+//! bit-identical whichever path runs; only the sum over subnets is a reduction, and it is not
+//! in these passes.
+
+use crate::emission::AlphaEmission;
+use crate::injection::{self, InjectionRule};
+use crate::pool::Reserves;
+use crate::units::{
+    rao_from_f64, Rao, EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS, FLOW_EMA_ALPHA, MIN_RESERVE_RAO,
+};
+
+/// One block of the moving price (spec §2): `p̄ ← a·min(p, 1) + (1 − a)·p̄` with
+/// `a = 3e-6 · b/(b + 201,600)` (the ramp, from 2025-03-11) or the constant 3e-6 without it;
+/// `b` is the subnet's age in blocks (a negative age counts as 0).
+#[inline(always)]
+pub fn ema_price_step(ema: f64, price: f64, age_blocks: i64, ramp: bool) -> f64 {
+    let a = if ramp {
+        // Signed conversion: one instruction, scalar or vector.
+        let b = age_blocks.max(0) as f64;
+        EMA_PRICE_BASE_ALPHA * b / (b + EMA_PRICE_RAMP_BLOCKS)
+    } else {
+        EMA_PRICE_BASE_ALPHA
+    };
+    a * price.min(1.0) + (1.0 - a) * ema
+}
+
+/// One block of TaoFlow's EMA: `S ← (1 − f)·S + f·F`.
+#[inline(always)]
+pub fn flow_ema_step(ema: f64, flow: f64) -> f64 {
+    ema + FLOW_EMA_ALPHA * (flow - ema)
+}
+
+/// Which compiled version of the elementwise passes this CPU runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simd {
+    Baseline,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Simd {
+    /// The widest version the CPU supports (detected once; `std` caches the answer).
+    pub fn detect() -> Simd {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return Simd::Avx512;
+        }
+        Simd::Baseline
+    }
+}
+
+/// Block-wide inputs of pass 1.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockInputs {
+    pub rule: InjectionRule,
+    /// TAO block emission, rao.
+    pub block_emission: Rao,
+    /// A scheduled root proportion, or `None` for the native `τw·R / (τw·R + A_i)`.
+    pub scheduled_root_proportion: Option<f64>,
+    /// τw·R, rao.
+    pub root_weighted: f64,
+}
+
+/// What pass 1 hands to pass 2, per subnet (scratch arrays, reused across blocks).
+#[derive(Clone, Debug, Default)]
+pub struct Handoff {
+    /// TAO that buys alpha for the chain (E2/E3), before the swap.
+    pub chain_buy_tao: Vec<Rao>,
+    /// Root's alpha, to be sold for TAO (or, when it is not sold, never minted: recycled).
+    pub root_alpha: Vec<Rao>,
+}
+
+impl Handoff {
+    pub fn resize(&mut self, n: usize) {
+        self.chain_buy_tao.resize(n, 0);
+        self.root_alpha.resize(n, 0);
+    }
+}
+
+/// What pass 1 found over all subnets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Injected {
+    /// TAO put into pools this block (chain buys not included), rao.
+    pub tao_in: Rao,
+    /// Whether any subnet has a chain buy to make (never under E1).
+    pub any_chain_buy: bool,
+}
+
+/// Before pass 1: refresh α_e and its split where a subnet's alpha issuance (pool + outstanding)
+/// has crossed a halving since the last block (or fallen back below one, after burns).
+pub fn refresh_alpha_emission(
+    reserves: &[Reserves],
+    alpha_outstanding: &[Rao],
+    alpha_emission: &mut [AlphaEmission],
+) {
+    let n = reserves.len();
+    let alpha_outstanding = &alpha_outstanding[..n];
+    let alpha_emission = &mut alpha_emission[..n];
+    for i in 0..n {
+        let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
+        if !alpha_emission[i].holds_at(issuance) {
+            alpha_emission[i] = AlphaEmission::at_issuance(issuance);
+        }
+    }
+}
+
+/// The arrays pass 1 reads and writes. Every slice has the same length (one per subnet).
+pub struct InjectPass<'a> {
+    pub share: &'a [f64],
+    pub share_out: &'a mut [f64],
+    pub reserves: &'a mut [Reserves],
+    pub alpha_outstanding: &'a mut [Rao],
+    pub alpha_emission: &'a [AlphaEmission],
+    pub root_proportion: &'a mut [f64],
+    pub pending_owner: &'a mut [Rao],
+    pub pending_miner: &'a mut [Rao],
+    pub pending_validator: &'a mut [Rao],
+    pub alpha_minted: &'a mut [Rao],
+    pub emission_tao: &'a mut [Rao],
+    pub handoff: &'a mut Handoff,
+}
+
+/// Pass 1: inject each subnet's share of the block emission into its pool and split its
+/// alpha_out (spec §3, §5), counting what is minted and emitted. Root's alpha and chain buys
+/// are left in the handoff for pass 2.
+pub fn inject_and_split(simd: Simd, inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
+    match simd {
+        Simd::Baseline => inject_and_split_for_rule(inputs, pass),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+        Simd::Avx512 => unsafe { inject_and_split_avx512(inputs, pass) },
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn inject_and_split_avx512(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
+    inject_and_split_for_rule(inputs, pass)
+}
+
+/// One monomorphic loop per injection rule, so the rule's `match` is resolved outside the loop.
+#[inline(always)]
+fn inject_and_split_for_rule(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
+    match inputs.rule {
+        InjectionRule::E1 => inject_and_split_loop(InjectionRule::E1, inputs, pass),
+        InjectionRule::E2 => inject_and_split_loop(InjectionRule::E2, inputs, pass),
+        InjectionRule::E3 => inject_and_split_loop(InjectionRule::E3, inputs, pass),
+        InjectionRule::E3CapBlockEmission => {
+            inject_and_split_loop(InjectionRule::E3CapBlockEmission, inputs, pass)
+        }
+    }
+}
+
+#[inline(always)]
+fn inject_and_split_loop(
+    rule: InjectionRule,
+    inputs: &BlockInputs,
+    pass: InjectPass<'_>,
+) -> Injected {
+    let n = pass.share.len();
+    let h = pass.handoff;
+    // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
+    // arguments because only function arguments carry the no-alias facts that let the loop
+    // vectorise without runtime overlap checks between every pair of arrays.
+    inject_and_split_slices(
+        rule,
+        inputs,
+        &pass.share[..n],
+        &mut pass.share_out[..n],
+        &mut pass.reserves[..n],
+        &mut pass.alpha_outstanding[..n],
+        &pass.alpha_emission[..n],
+        &mut pass.root_proportion[..n],
+        &mut pass.pending_owner[..n],
+        &mut pass.pending_miner[..n],
+        &mut pass.pending_validator[..n],
+        &mut pass.alpha_minted[..n],
+        &mut pass.emission_tao[..n],
+        &mut h.chain_buy_tao[..n],
+        &mut h.root_alpha[..n],
+    )
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn inject_and_split_slices(
+    rule: InjectionRule,
+    inputs: &BlockInputs,
+    share: &[f64],
+    share_out: &mut [f64],
+    reserves: &mut [Reserves],
+    alpha_outstanding: &mut [Rao],
+    alpha_emission: &[AlphaEmission],
+    root_proportion: &mut [f64],
+    pending_owner: &mut [Rao],
+    pending_miner: &mut [Rao],
+    pending_validator: &mut [Rao],
+    alpha_minted: &mut [Rao],
+    emission_tao: &mut [Rao],
+    chain_buy_tao: &mut [Rao],
+    root_alpha_out: &mut [Rao],
+) -> Injected {
+    let n = share.len();
+    let (share_out, reserves, alpha_outstanding) = (
+        &mut share_out[..n],
+        &mut reserves[..n],
+        &mut alpha_outstanding[..n],
+    );
+    let (alpha_emission, root_proportion) = (&alpha_emission[..n], &mut root_proportion[..n]);
+    let (pending_owner, pending_miner, pending_validator) = (
+        &mut pending_owner[..n],
+        &mut pending_miner[..n],
+        &mut pending_validator[..n],
+    );
+    let (alpha_minted, emission_tao, chain_buy_tao, root_alpha_out) = (
+        &mut alpha_minted[..n],
+        &mut emission_tao[..n],
+        &mut chain_buy_tao[..n],
+        &mut root_alpha_out[..n],
+    );
+    let mut tao_in_total: Rao = 0;
+    let mut chain_buys: Rao = 0;
+    let e_block = inputs.block_emission;
+    // Amounts are below 2^63 rao: signed conversions are single instructions.
+    let e_block_f = e_block as i64 as f64;
+    let root_weighted = inputs.root_weighted;
+    let scheduled = inputs.scheduled_root_proportion;
+    // An index loop on purpose: the body reads and writes a dozen parallel arrays at `i`.
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..n {
+        let s = share[i];
+        share_out[i] = s;
+        let emission = rao_from_f64(e_block_f * s);
+        let pool = reserves[i];
+        let issuance = pool.alpha_rao + alpha_outstanding[i];
+        let split = alpha_emission[i];
+        let inj = injection::inject(rule, emission, split.per_block, pool.price(), e_block);
+        reserves[i] = Reserves {
+            tao_rao: pool.tao_rao + inj.tao_in,
+            alpha_rao: pool.alpha_rao + inj.alpha_in,
+        };
+        emission_tao[i] += inj.tao_in;
+        tao_in_total += inj.tao_in;
+        chain_buy_tao[i] = inj.chain_buy_tao;
+        chain_buys |= inj.chain_buy_tao;
+
+        // alpha_out split (spec §5): root's part by root proportion, from the issuance
+        // before this block's mint.
+        let rp = match scheduled {
+            None => {
+                let a = issuance as i64 as f64;
+                if root_weighted + a > 0.0 {
+                    root_weighted / (root_weighted + a)
+                } else {
+                    0.0
+                }
+            }
+            Some(x) => x,
+        };
+        root_proportion[i] = rp;
+        let root_alpha = rao_from_f64(split.validators_and_root as i64 as f64 * rp);
+        let validators = split.validators_and_root - root_alpha;
+        pending_owner[i] += split.owner;
+        pending_miner[i] += split.miners;
+        pending_validator[i] += validators;
+        let paid_out = split.owner + split.miners + validators;
+        alpha_outstanding[i] += paid_out;
+        root_alpha_out[i] = root_alpha;
+        alpha_minted[i] += inj.alpha_in + paid_out;
+    }
+    Injected {
+        tao_in: tao_in_total,
+        any_chain_buy: chain_buys != 0,
+    }
+}
+
+/// The arrays pass 2 reads and writes.
+pub struct SwapPass<'a> {
+    pub reserves: &'a mut [Reserves],
+    pub alpha_minted: &'a mut [Rao],
+    pub alpha_burned: &'a mut [Rao],
+    pub emission_tao: &'a mut [Rao],
+    pub pending_root_tao: &'a mut [Rao],
+    pub handoff: &'a mut Handoff,
+}
+
+/// Pass 2: chain buys (E2/E3: the alpha bought is removed), then the root alpha sale (for TAO
+/// paid to root stakers at the epoch when `sells_root`; otherwise root's alpha is never
+/// minted: recycled). Both are exact swaps. Returns the TAO the chain buys emitted.
+pub fn swap(simd: Simd, sells_root: bool, injected: Injected, pass: SwapPass<'_>) -> Rao {
+    let n = pass.reserves.len();
+    let mut bought_with: Rao = 0;
+    if injected.any_chain_buy {
+        for i in 0..n {
+            let buy = pass.handoff.chain_buy_tao[i];
+            if buy > 0 {
+                let bought = pass.reserves[i].protocol_buy(buy);
+                if bought > 0 {
+                    pass.alpha_burned[i] += bought;
+                    pass.emission_tao[i] += buy;
+                    bought_with += buy;
+                }
+            }
+        }
+    }
+    if sells_root {
+        let root_alpha = &mut pass.handoff.root_alpha[..n];
+        let reserves = &mut pass.reserves[..n];
+        let pending_root_tao = &mut pass.pending_root_tao[..n];
+        let alpha_minted = &mut pass.alpha_minted[..n];
+        let unsettled = match simd {
+            Simd::Baseline => sell_root_alpha(root_alpha, reserves, pending_root_tao, alpha_minted),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+            Simd::Avx512 => unsafe {
+                sell_root_alpha_avx512(root_alpha, reserves, pending_root_tao, alpha_minted)
+            },
+        };
+        if unsettled {
+            // The few sales the fast path could not prove exact: the pool's own swap.
+            for i in 0..n {
+                let sold = root_alpha[i];
+                if sold > 0 {
+                    let tao = reserves[i].protocol_sell(sold);
+                    if tao > 0 {
+                        pending_root_tao[i] += tao;
+                        alpha_minted[i] += sold;
+                    }
+                }
+            }
+        }
+    }
+    bought_with
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn sell_root_alpha_avx512(
+    root_alpha: &mut [Rao],
+    reserves: &mut [Reserves],
+    pending_root_tao: &mut [Rao],
+    alpha_minted: &mut [Rao],
+) -> bool {
+    sell_root_alpha(root_alpha, reserves, pending_root_tao, alpha_minted)
+}
+
+/// The root alpha sale of every subnet, elementwise: the same swap as
+/// [`Reserves::protocol_sell`] — `out = ⌊T·dx/(A + dx)⌋`, refused when `out` is 0 or would
+/// leave less than the minimum reserve — computed so that it vectorises.
+///
+/// The quotient is estimated in `f64` and checked exactly with 64-bit wrapping arithmetic: when
+/// `T` and `A + dx` are below 2^53 the estimate is within 3 of the quotient, so the remainder
+/// `r = T·dx − est·(A + dx)` is below 2^55 in magnitude and its value mod 2^64 is the value
+/// itself. A remainder in `[0, A + dx)` proves the estimate, `[A + dx, 2(A + dx))` or
+/// `[−(A + dx), 0)` proves it off by one. Sales settled here have their `root_alpha` cleared;
+/// any other (reserves past 2^53 rao, or an estimate further off) is left for the exact
+/// scalar swap, and the return value says whether there is one.
+#[inline(always)]
+fn sell_root_alpha(
+    root_alpha: &mut [Rao],
+    reserves: &mut [Reserves],
+    pending_root_tao: &mut [Rao],
+    alpha_minted: &mut [Rao],
+) -> bool {
+    let n = root_alpha.len();
+    let (reserves, pending_root_tao, alpha_minted) = (
+        &mut reserves[..n],
+        &mut pending_root_tao[..n],
+        &mut alpha_minted[..n],
+    );
+    let mut unsettled: Rao = 0;
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..n {
+        let dx = root_alpha[i];
+        let Reserves {
+            tao_rao: y,
+            alpha_rao: x,
+        } = reserves[i];
+        let new_x = x.wrapping_add(dx);
+        let estimate = rao_from_f64(y as i64 as f64 * (dx as i64 as f64 / new_x as i64 as f64));
+        let (out, proven) = correct_quotient(y, dx, new_x, estimate);
+        let sells = proven && out > 0 && out <= y && y - out >= MIN_RESERVE_RAO;
+        reserves[i] = if sells {
+            Reserves {
+                tao_rao: y - out,
+                alpha_rao: new_x,
+            }
+        } else {
+            reserves[i]
+        };
+        pending_root_tao[i] += if sells { out } else { 0 };
+        alpha_minted[i] += if sells { dx } else { 0 };
+        let left = if proven { 0 } else { dx };
+        root_alpha[i] = left;
+        unsettled |= left;
+    }
+    unsettled != 0
+}
+
+/// `⌊y·dx / new_x⌋` from an estimate, and whether it is proven: the remainder
+/// `y·dx − estimate·new_x` is computed mod 2^64, which is its true value when `y` and `new_x`
+/// are below 2^53 and the estimate is within a few units (see [`sell_root_alpha`]); a
+/// remainder in `[−new_x, 2·new_x)` proves the estimate or its neighbour.
+#[inline(always)]
+fn correct_quotient(y: Rao, dx: Rao, new_x: Rao, estimate: Rao) -> (Rao, bool) {
+    const EXACT_BELOW: Rao = 1 << 53;
+    let remainder = y
+        .wrapping_mul(dx)
+        .wrapping_sub(estimate.wrapping_mul(new_x)) as i64;
+    let nx = new_x as i64;
+    let proven = (y | new_x) < EXACT_BELOW && remainder >= -nx && remainder < 2 * nx;
+    let out = estimate
+        .wrapping_add((remainder >= nx) as Rao)
+        .wrapping_sub((remainder < 0) as Rao);
+    (out, proven)
+}
+
+/// The arrays pass 3 reads and writes.
+pub struct EmaPass<'a> {
+    pub reserves: &'a [Reserves],
+    pub start_block: &'a [i64],
+    pub ema_price: &'a mut [f64],
+    pub flow_ema: &'a mut [f64],
+    pub flow_block: &'a mut [f64],
+}
+
+/// Pass 3: the moving price from the price after this block's swaps, and the flow EMA from the
+/// block's net user flow (which it then clears).
+pub fn update_emas(simd: Simd, block: i64, ramp: bool, pass: EmaPass<'_>) {
+    match simd {
+        Simd::Baseline => update_emas_loop(block, ramp, pass),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+        Simd::Avx512 => unsafe { update_emas_avx512(block, ramp, pass) },
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn update_emas_avx512(block: i64, ramp: bool, pass: EmaPass<'_>) {
+    update_emas_loop(block, ramp, pass)
+}
+
+#[inline(always)]
+fn update_emas_loop(block: i64, ramp: bool, pass: EmaPass<'_>) {
+    let n = pass.reserves.len();
+    let reserves = &pass.reserves[..n];
+    let start_block = &pass.start_block[..n];
+    let ema_price = &mut pass.ema_price[..n];
+    let flow_ema = &mut pass.flow_ema[..n];
+    let flow_block = &mut pass.flow_block[..n];
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..n {
+        ema_price[i] = ema_price_step(
+            ema_price[i],
+            reserves[i].price(),
+            block - start_block[i],
+            ramp,
+        );
+        flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
+        flow_block[i] = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_ema_step_with_ramp_and_clamp() {
+        // b = 201,600 → a = 3e-6 · ½ = 1.5e-6. Price 2.0 is clamped to 1.0:
+        // p̄ = 1.5e-6 · 1.0 + (1 − 1.5e-6) · 0.1 = 0.1 + 1.5e-6 · 0.9 = 0.10000135.
+        let e = ema_price_step(0.1, 2.0, 201_600, true);
+        assert!((e - 0.100_001_35).abs() < 1e-15, "{e}");
+        // At b = 0 the ramp gives a = 0: nothing moves; a negative age counts as 0.
+        assert_eq!(ema_price_step(0.1, 0.5, 0, true), 0.1);
+        assert_eq!(ema_price_step(0.1, 0.5, -7, true), 0.1);
+        // Without the ramp a = 3e-6: 3e-6 · 0.5 + (1 − 3e-6) · 0.1 = 0.1 + 3e-6 · 0.4.
+        let e = ema_price_step(0.1, 0.5, 0, false);
+        assert!((e - (0.1 + 1.2e-6)).abs() < 1e-15, "{e}");
+    }
+
+    #[test]
+    fn one_flow_ema_step() {
+        // S = 100, F = 1,100: S' = 100 + 3.209e-6 · 1,000 = 100.003209.
+        assert!((flow_ema_step(100.0, 1_100.0) - 100.003_209).abs() < 1e-12);
+    }
+
+    /// Pass 2 with root sales only, on one subnet: what the kernel does to the pool.
+    fn kernel_sale(pool: Reserves, dx: Rao, simd: Simd) -> (Reserves, Rao, Rao) {
+        let mut reserves = [pool];
+        let (mut pending, mut minted) = ([0], [0]);
+        let mut handoff = Handoff {
+            chain_buy_tao: vec![0],
+            root_alpha: vec![dx],
+        };
+        swap(
+            simd,
+            true,
+            Injected::default(),
+            SwapPass {
+                reserves: &mut reserves,
+                alpha_minted: &mut minted,
+                alpha_burned: &mut [0],
+                emission_tao: &mut [0],
+                pending_root_tao: &mut pending,
+                handoff: &mut handoff,
+            },
+        );
+        (reserves[0], pending[0], minted[0])
+    }
+
+    /// The pool's own exact swap, as the kernel should apply it.
+    fn reference_sale(pool: Reserves, dx: Rao) -> (Reserves, Rao, Rao) {
+        let mut pool = pool;
+        let tao = pool.protocol_sell(dx);
+        (pool, tao, if tao > 0 { dx } else { 0 })
+    }
+
+    #[test]
+    fn quotient_correction_when_the_division_is_exact() {
+        // 100·50 / 100 = 50 exactly: the remainder of estimate 49 is exactly new_x.
+        assert_eq!(correct_quotient(100, 50, 100, 49), (50, true));
+        assert_eq!(correct_quotient(100, 50, 100, 50), (50, true));
+        assert_eq!(correct_quotient(100, 50, 100, 51), (50, true));
+        assert!(!correct_quotient(100, 50, 100, 48).1);
+        assert!(!correct_quotient(100, 50, 100, 52).1);
+        // Past 2^53 nothing is proven.
+        assert!(!correct_quotient(1 << 53, 1, 2, 1 << 52).1);
+    }
+
+    #[test]
+    fn root_sale_edge_cases_match_the_pool_swap() {
+        let cases = [
+            // (T, A, dx): an ordinary sale; nothing to sell; a sale worth 0 rao (refused);
+            // one that would breach the minimum reserve (refused); reserves past 2^53 (the
+            // exact fallback); an empty alpha side.
+            (1_000_000_000_000, 10_000_000_000_000, 205_000_000),
+            (1_000_000_000_000, 10_000_000_000_000, 0),
+            (20_000_000, 10_000_000_000_000_000, 3),
+            (10_000_100, 1_000_000_000, 1_000_000_000),
+            (1 << 60, (1 << 61) + 12_345, 987_654_321),
+            (5_000_000_000, 0, 1_000),
+        ];
+        for (y, x, dx) in cases {
+            let pool = Reserves {
+                tao_rao: y,
+                alpha_rao: x,
+            };
+            for simd in [Simd::Baseline, Simd::detect()] {
+                assert_eq!(
+                    kernel_sale(pool, dx, simd),
+                    reference_sale(pool, dx),
+                    "T {y} A {x} dx {dx} {simd:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any estimate within one of the quotient is corrected to it and proven; one further
+        /// off is never proven.
+        #[test]
+        fn quotient_correction_is_exact(
+            y in 0u64..1 << 53,
+            dx in 0u64..1 << 45,
+            x in 1u64..1 << 52,
+            offset in -3i64..=3,
+        ) {
+            let new_x = x + dx;
+            let exact = (y as u128 * dx as u128 / new_x as u128) as Rao;
+            let estimate = exact as i64 + offset;
+            proptest::prop_assume!(estimate >= 0);
+            let (out, proven) = correct_quotient(y, dx, new_x, estimate as Rao);
+            proptest::prop_assert_eq!(proven, offset.abs() <= 1);
+            if proven {
+                proptest::prop_assert_eq!(out, exact);
+            }
+        }
+
+        #[test]
+        fn root_sale_matches_the_pool_swap(
+            y in 0u64..1 << 56,
+            x in 0u64..1 << 56,
+            dx in 0u64..1 << 40,
+        ) {
+            let pool = Reserves { tao_rao: y, alpha_rao: x };
+            for simd in [Simd::Baseline, Simd::detect()] {
+                proptest::prop_assert_eq!(kernel_sale(pool, dx, simd), reference_sale(pool, dx));
+            }
+        }
+
+        /// Whichever compiled version runs, a block gives bit-identical state.
+        #[test]
+        fn vector_and_scalar_passes_agree(
+            seed in 0u64..u64::MAX,
+            rule in 0usize..4,
+            scheduled in proptest::option::of(0.0f64..1.0),
+        ) {
+            let rule = [
+                InjectionRule::E1,
+                InjectionRule::E2,
+                InjectionRule::E3,
+                InjectionRule::E3CapBlockEmission,
+            ][rule];
+            let baseline = run_block(seed, rule, scheduled, Simd::Baseline);
+            let detected = run_block(seed, rule, scheduled, Simd::detect());
+            proptest::prop_assert_eq!(baseline, detected);
+        }
+    }
+
+    /// Every array the kernel writes, after one block over 37 random subnets (f64 as bits).
+    type BlockState = (Vec<(Rao, Rao)>, Vec<Vec<Rao>>, Vec<Vec<u64>>, Rao);
+
+    fn run_block(seed: u64, rule: InjectionRule, scheduled: Option<f64>, simd: Simd) -> BlockState {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let n = 37;
+        let mut share: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+        let sum: f64 = share.iter().sum();
+        share.iter_mut().for_each(|x| *x /= sum);
+        let mut reserves: Vec<Reserves> = (0..n)
+            .map(|_| Reserves {
+                tao_rao: rng.random_range(10_000_000..1u64 << 50),
+                alpha_rao: rng.random_range(10_000_000..1u64 << 52),
+            })
+            .collect();
+        let mut outstanding: Vec<Rao> = (0..n).map(|_| rng.random_range(0..1u64 << 52)).collect();
+        let alpha_emission: Vec<AlphaEmission> = (0..n)
+            .map(|i| AlphaEmission::at_issuance(reserves[i].alpha_rao + outstanding[i]))
+            .collect();
+        let start_block: Vec<i64> = (0..n).map(|_| rng.random_range(-500_000..1_000)).collect();
+        let mut ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+        let mut flow_ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
+        let mut flow_block: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
+        let mut u = vec![vec![0 as Rao; n]; 7];
+        let mut f: Vec<Vec<u64>> = Vec::new();
+        let (mut share_out, mut rp) = (vec![0.0; n], vec![0.0; n]);
+        let mut handoff = Handoff::default();
+        handoff.resize(n);
+        let inputs = BlockInputs {
+            rule,
+            block_emission: 1_000_000_000,
+            scheduled_root_proportion: scheduled,
+            root_weighted: 0.18 * 5.5e15,
+        };
+        let [owner, miner, validator, minted, burned, emission, root_tao] = &mut u[..] else {
+            unreachable!()
+        };
+        let injected = inject_and_split(
+            simd,
+            &inputs,
+            InjectPass {
+                share: &share,
+                share_out: &mut share_out,
+                reserves: &mut reserves,
+                alpha_outstanding: &mut outstanding,
+                alpha_emission: &alpha_emission,
+                root_proportion: &mut rp,
+                pending_owner: owner,
+                pending_miner: miner,
+                pending_validator: validator,
+                alpha_minted: minted,
+                emission_tao: emission,
+                handoff: &mut handoff,
+            },
+        );
+        let bought = swap(
+            simd,
+            true,
+            injected,
+            SwapPass {
+                reserves: &mut reserves,
+                alpha_minted: minted,
+                alpha_burned: burned,
+                emission_tao: emission,
+                pending_root_tao: root_tao,
+                handoff: &mut handoff,
+            },
+        );
+        update_emas(
+            simd,
+            1_000,
+            true,
+            EmaPass {
+                reserves: &reserves,
+                start_block: &start_block,
+                ema_price: &mut ema,
+                flow_ema: &mut flow_ema,
+                flow_block: &mut flow_block,
+            },
+        );
+        u.push(outstanding);
+        for v in [share_out, rp, ema, flow_ema, flow_block] {
+            f.push(v.iter().map(|x| x.to_bits()).collect());
+        }
+        (
+            reserves.iter().map(|r| (r.tao_rao, r.alpha_rao)).collect(),
+            u,
+            f,
+            injected.tao_in + bought,
+        )
+    }
+}

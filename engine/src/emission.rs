@@ -84,7 +84,8 @@ pub fn halving_interval(issued_rao: Rao) -> (Rao, Rao) {
 }
 
 /// A subnet's alpha emission per block (α_e, from its alpha issuance) and its fixed alpha_out
-/// split (spec §5), cached over the halving interval the issuance is in.
+/// split (spec §5). It holds over the issuance's [`halving_interval`], which the block loop
+/// keeps beside it to know when to recompute.
 ///
 /// The split is integer arithmetic with divisions by constants; it changes only at halvings,
 /// so the block loop reads it instead of recomputing it for every subnet every block (which
@@ -99,8 +100,6 @@ pub struct AlphaEmission {
     pub miners: Rao,
     /// Validators and root together: the other half (41 %), split by root proportion.
     pub validators_and_root: Rao,
-    valid_from: Rao,
-    valid_below: Rao,
 }
 
 impl AlphaEmission {
@@ -109,22 +108,12 @@ impl AlphaEmission {
         let owner = per_block * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
         let rest = per_block - owner;
         let miners = rest / 2;
-        let (valid_from, valid_below) = halving_interval(issued_rao);
         Self {
             per_block,
             owner,
             miners,
             validators_and_root: rest - miners,
-            valid_from,
-            valid_below,
         }
-    }
-
-    /// Whether this is still the emission at `issued_rao` (issuance grows with emission and
-    /// falls with burns, so both ends are checked).
-    #[inline]
-    pub fn holds_at(&self, issued_rao: Rao) -> bool {
-        issued_rao >= self.valid_from && issued_rao < self.valid_below
     }
 }
 
@@ -179,18 +168,14 @@ mod tests {
         let a = AlphaEmission::at_issuance(0);
         assert_eq!(a.per_block, TAO);
         assert_eq!(a.owner, 179_995_422);
-        assert_eq!(
-            (a.miners, a.validators_and_root),
-            (410_002_289, 410_002_289)
-        );
-        assert!(a.holds_at(10_500_000 * TAO - 1) && !a.holds_at(10_500_000 * TAO));
-        // After the first halving: valid on [10.5M, 15.75M) and not below it (burns).
-        let b = AlphaEmission::at_issuance(12_000_000 * TAO);
-        assert_eq!(b.per_block, TAO / 2);
+        assert_eq!((a.miners, a.validators_and_root), (410_002_289, 410_002_289));
+        assert_eq!(halving_interval(0), (0, 10_500_000 * TAO));
+        // After the first halving: valid on [10.5M, 15.75M).
+        assert_eq!(AlphaEmission::at_issuance(12_000_000 * TAO).per_block, TAO / 2);
         assert_eq!(
             halving_interval(12_000_000 * TAO),
             (10_500_000 * TAO, 15_750_000 * TAO)
         );
-        assert!(!b.holds_at(10_500_000 * TAO - 1) && b.holds_at(15_750_000 * TAO - 1));
+        assert_eq!(halving_interval(TOTAL_SUPPLY_RAO), (TOTAL_SUPPLY_RAO, u64::MAX));
     }
 }

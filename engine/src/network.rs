@@ -3,7 +3,7 @@
 //! validated application of actions, and the conservation check.
 
 use crate::config::{MatchConfig, PassiveRootWeights, WorkConfig};
-use crate::emission::{AlphaEmission, EmissionCache};
+use crate::emission::{halving_interval, AlphaEmission, EmissionCache};
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rng::{normal, stream};
@@ -265,6 +265,8 @@ impl Network {
             s.alpha_burned.push(0);
             s.alpha_emission
                 .push(AlphaEmission::at_issuance(pool.alpha_rao + outstanding));
+            s.alpha_emission_interval
+                .push(halving_interval(pool.alpha_rao + outstanding));
             s.ema_price.push(pool.price().min(1.0));
             let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64 / BLOCKS_PER_DAY as f64
                 * (d.pool_tao / mean_pool);
@@ -489,6 +491,7 @@ impl Network {
         block_kernel::refresh_alpha_emission(
             &s.reserves,
             &s.alpha_outstanding,
+            &mut s.alpha_emission_interval,
             &mut s.alpha_emission,
         );
         self.handoff.resize(n);

@@ -95,6 +95,8 @@ pub struct Subnets {
     /// Alpha removed: burned by holders/burn uid, bought by chain buys, recycled.
     pub alpha_burned: Vec<Rao>,
     pub alpha_emission: Vec<AlphaEmission>,
+    /// The issuance interval `[from, below)` over which `alpha_emission` holds.
+    pub alpha_emission_interval: Vec<(Rao, Rao)>,
     /// p̄: EMA of min(price, 1).
     pub ema_price: Vec<f64>,
     /// TaoFlow's EMA of net user TAO flow, rao per block.

@@ -55,7 +55,7 @@ impl EmissionRule for Taoflow {
     }
     /// Only while Σ p̄ > 1 (summed here, so the other rules do not pay for the sum).
     fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
-        subnets.ema_price.iter().sum::<f64>() > 1.0
+        super::lane_sum(&subnets.ema_price) > 1.0
     }
 }
 

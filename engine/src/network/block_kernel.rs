@@ -19,7 +19,7 @@
 //! bit-identical whichever path runs; only the sum over subnets is a reduction, and it is not
 //! in these passes.
 
-use crate::emission::AlphaEmission;
+use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
 use crate::pool::Reserves;
 use crate::units::{
@@ -107,19 +107,29 @@ pub struct Injected {
 }
 
 /// Before pass 1: refresh α_e and its split where a subnet's alpha issuance (pool + outstanding)
-/// has crossed a halving since the last block (or fallen back below one, after burns).
+/// has left its halving interval since the last block (crossed a halving, or fallen back below
+/// one after burns). The check is a vectorisable scan; the refresh is rare.
 pub fn refresh_alpha_emission(
     reserves: &[Reserves],
     alpha_outstanding: &[Rao],
+    interval: &mut [(Rao, Rao)],
     alpha_emission: &mut [AlphaEmission],
 ) {
     let n = reserves.len();
-    let alpha_outstanding = &alpha_outstanding[..n];
+    let (alpha_outstanding, interval) = (&alpha_outstanding[..n], &mut interval[..n]);
     let alpha_emission = &mut alpha_emission[..n];
-    for i in 0..n {
-        let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
-        if !alpha_emission[i].holds_at(issuance) {
-            alpha_emission[i] = AlphaEmission::at_issuance(issuance);
+    let issuance = |i: usize| reserves[i].alpha_rao + alpha_outstanding[i];
+    let outside = |i: usize, (from, below): (Rao, Rao)| {
+        let a = issuance(i);
+        a < from || a >= below
+    };
+    let stale = (0..n).fold(false, |any, i| any | outside(i, interval[i]));
+    if stale {
+        for i in 0..n {
+            if outside(i, interval[i]) {
+                alpha_emission[i] = AlphaEmission::at_issuance(issuance(i));
+                interval[i] = halving_interval(issuance(i));
+            }
         }
     }
 }

@@ -168,14 +168,23 @@ mod tests {
         let a = AlphaEmission::at_issuance(0);
         assert_eq!(a.per_block, TAO);
         assert_eq!(a.owner, 179_995_422);
-        assert_eq!((a.miners, a.validators_and_root), (410_002_289, 410_002_289));
+        assert_eq!(
+            (a.miners, a.validators_and_root),
+            (410_002_289, 410_002_289)
+        );
         assert_eq!(halving_interval(0), (0, 10_500_000 * TAO));
         // After the first halving: valid on [10.5M, 15.75M).
-        assert_eq!(AlphaEmission::at_issuance(12_000_000 * TAO).per_block, TAO / 2);
+        assert_eq!(
+            AlphaEmission::at_issuance(12_000_000 * TAO).per_block,
+            TAO / 2
+        );
         assert_eq!(
             halving_interval(12_000_000 * TAO),
             (10_500_000 * TAO, 15_750_000 * TAO)
         );
-        assert_eq!(halving_interval(TOTAL_SUPPLY_RAO), (TOTAL_SUPPLY_RAO, u64::MAX));
+        assert_eq!(
+            halving_interval(TOTAL_SUPPLY_RAO),
+            (TOTAL_SUPPLY_RAO, u64::MAX)
+        );
     }
 }

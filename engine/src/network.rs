@@ -84,6 +84,21 @@ struct Params {
     hype_volatility: f64,
 }
 
+/// The epoch's working memory: the validator and miner sets, the weight and bond matrices
+/// and Yuma's own, kept between epochs so that an epoch allocates nothing.
+#[derive(Clone, Debug, Default)]
+struct EpochScratch {
+    own: Vec<(AccountId, WeightPolicy)>,
+    v_keys: Vec<ValidatorKey>,
+    v_stake: Vec<f64>,
+    v_policy: Vec<WeightPolicy>,
+    m_keys: Vec<MinerKey>,
+    holdings: Vec<f64>,
+    weights: Vec<f64>,
+    bonds_old: Vec<f64>,
+    yuma: yuma::Yuma,
+}
+
 /// The whole simulated network.
 pub struct Network {
     /// Blocks since the match started.
@@ -119,6 +134,8 @@ pub struct Network {
     shares_scratch: Vec<f64>,
     /// Scratch arrays between the block kernel's passes.
     handoff: block_kernel::Handoff,
+    /// Working memory of the epoch, reused.
+    epoch_scratch: EpochScratch,
     /// Which compiled version of the kernel's elementwise passes this CPU runs.
     simd: block_kernel::Simd,
 }
@@ -386,6 +403,7 @@ impl Network {
             agent_accounts,
             shares_scratch: vec![0.0; n],
             handoff: block_kernel::Handoff::default(),
+            epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
         };
         net.update_root_votes();
@@ -489,6 +507,7 @@ impl Network {
         let block_abs = self.start_block_abs + self.block;
         let s = &mut self.subnets;
         block_kernel::refresh_alpha_emission(
+            self.simd,
             &s.reserves,
             &s.alpha_outstanding,
             &mut s.alpha_emission_interval,
@@ -645,13 +664,35 @@ impl Network {
 
     /// Yuma consensus on subnet `i` and payment of everything pending there.
     fn run_epoch(&mut self, i: usize) {
+        // Working memory reused across epochs (taken out of `self` while `self` is mutated).
+        let mut scratch = std::mem::take(&mut self.epoch_scratch);
+        self.run_epoch_with(i, &mut scratch);
+        self.epoch_scratch = scratch;
+    }
+
+    fn run_epoch_with(&mut self, i: usize, scratch: &mut EpochScratch) {
         let (_, tw) = self.root_proportion_and_weight(i);
+        let EpochScratch {
+            own,
+            v_keys,
+            v_stake,
+            v_policy,
+            m_keys,
+            holdings,
+            weights,
+            bonds_old,
+            yuma,
+        } = scratch;
         // Validators.
-        let own: Vec<(AccountId, WeightPolicy)> = self.subnets.agent_validators[i].clone();
+        own.clear();
+        own.extend_from_slice(&self.subnets.agent_validators[i]);
         let runs_own = |a: AccountId| own.iter().any(|(x, _)| *x == a);
-        let mut v_keys = vec![ValidatorKey::Community];
-        let mut v_stake = vec![0.0];
-        let mut v_policy = vec![WeightPolicy::FollowRule];
+        v_keys.clear();
+        v_stake.clear();
+        v_policy.clear();
+        v_keys.push(ValidatorKey::Community);
+        v_stake.push(0.0);
+        v_policy.push(WeightPolicy::FollowRule);
         let mut community_stake: u128 = 0;
         let mut passive_root: u128 = 0;
         for (a, acc) in self.accounts.iter().enumerate() {
@@ -666,7 +707,7 @@ impl Network {
             v_stake.push(tw * passive_root as f64);
             v_policy.push(WeightPolicy::FollowRule);
         }
-        for &(a, policy) in &own {
+        for &(a, policy) in own.iter() {
             v_keys.push(ValidatorKey::Agent(a));
             let acc = &self.accounts[a];
             v_stake.push(acc.alpha[i] as f64 + tw * acc.root_stake as f64);
@@ -675,8 +716,10 @@ impl Network {
         // Miners: burn, work, then holders in account order.
         let s = &self.subnets;
         let has_work = s.productivity[i] > 0.0 || s.work_kind[i] == WorkKind::OffTopic;
-        let mut m_keys = vec![MinerKey::Burn, MinerKey::Work];
-        let mut holdings: Vec<f64> = vec![0.0, 0.0];
+        m_keys.clear();
+        m_keys.extend([MinerKey::Burn, MinerKey::Work]);
+        holdings.clear();
+        holdings.extend([0.0, 0.0]);
         let mut total_held = 0.0;
         for (a, acc) in self.accounts.iter().enumerate() {
             if acc.alpha[i] > 0 {
@@ -687,7 +730,8 @@ impl Network {
         }
         let n_m = m_keys.len();
         let n_v = v_keys.len();
-        let mut weights = vec![0.0; n_v * n_m];
+        weights.clear();
+        weights.resize(n_v * n_m, 0.0);
         for (v, policy) in v_policy.iter().enumerate() {
             let (mut work, holding, mut burn) = match *policy {
                 WeightPolicy::FollowRule => (1.0 - s.holdings_weight[i], s.holdings_weight[i], 0.0),
@@ -714,7 +758,8 @@ impl Network {
             row[0] = burn;
         }
         // Bonds from last epoch, by key.
-        let mut bonds_old = vec![0.0; n_v * n_m];
+        bonds_old.clear();
+        bonds_old.resize(n_v * n_m, 0.0);
         for b in &s.bonds[i] {
             if let (Some(v), Some(m)) = (
                 v_keys.iter().position(|k| *k == b.validator),
@@ -723,8 +768,9 @@ impl Network {
                 bonds_old[v * n_m + m] = b.value;
             }
         }
-        let out = yuma::epoch(&v_stake, &weights, &bonds_old, n_m, YumaParams::default());
-        let mut bonds = Vec::new();
+        let out = yuma.epoch(v_stake, weights, bonds_old, n_m, YumaParams::default());
+        let mut bonds = std::mem::take(&mut self.subnets.bonds[i]);
+        bonds.clear();
         for (v, &validator) in v_keys.iter().enumerate() {
             for (m, &miner) in m_keys.iter().enumerate() {
                 let value = out.bonds[v * n_m + m];
@@ -774,8 +820,8 @@ impl Network {
             }
             paid += amount;
             match *key {
-                ValidatorKey::Community => self.pay_community(i, amount, &own, price),
-                ValidatorKey::PassiveRoot => self.pay_passive_root(i, amount, &own),
+                ValidatorKey::Community => self.pay_community(i, amount, own, price),
+                ValidatorKey::PassiveRoot => self.pay_passive_root(i, amount, own),
                 ValidatorKey::Agent(a) => self.credit_alpha(i, a, amount, price),
             }
         }

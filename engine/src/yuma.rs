@@ -56,12 +56,18 @@ fn column_normalize(m: &mut [f64], rows: usize, cols: usize) {
 }
 
 /// The stake-weighted κ-quantile of one column: the largest weight `c` such that validators
-/// giving at least `c` hold at least κ of the stake.
-fn weighted_kappa_median(stake: &[f64], column: impl Fn(usize) -> f64, kappa: f64) -> f64 {
-    let mut entries: Vec<(f64, f64)> = (0..stake.len()).map(|i| (column(i), stake[i])).collect();
+/// giving at least `c` hold at least κ of the stake. `entries` is scratch space.
+fn weighted_kappa_median(
+    stake: &[f64],
+    column: impl Fn(usize) -> f64,
+    kappa: f64,
+    entries: &mut Vec<(f64, f64)>,
+) -> f64 {
+    entries.clear();
+    entries.extend((0..stake.len()).map(|i| (column(i), stake[i])));
     entries.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut support = 0.0;
-    for (weight, s) in entries {
+    for &(weight, s) in entries.iter() {
         support += s;
         // Tolerance for the sum of normalised stakes landing a hair under κ.
         if support >= kappa - 1e-12 {
@@ -81,63 +87,116 @@ pub fn epoch(
     n_miners: usize,
     params: YumaParams,
 ) -> YumaOutput {
-    let n_val = stake.len();
-    assert_eq!(weights.len(), n_val * n_miners, "weights shape");
-    assert_eq!(bonds_old.len(), n_val * n_miners, "bonds shape");
+    let mut yuma = Yuma::default();
+    yuma.epoch(stake, weights, bonds_old, n_miners, params);
+    yuma.out
+}
 
-    // 1. Stake, normalised (uniform if nobody has any).
-    let mut s = stake.to_vec();
-    if normalize(&mut s) <= 0.0 && n_val > 0 {
-        s.iter_mut().for_each(|x| *x = 1.0 / n_val as f64);
-    }
-    // 2. Weights, row-normalised.
-    let mut w = weights.to_vec();
-    for row in w.chunks_mut(n_miners.max(1)) {
-        normalize(row);
-    }
-    // 3. Consensus per miner.
-    let consensus: Vec<f64> = (0..n_miners)
-        .map(|j| weighted_kappa_median(&s, |i| w[i * n_miners + j], params.kappa))
-        .collect();
-    // 4. Clip and incentive.
-    let mut clipped = w;
-    for i in 0..n_val {
-        for j in 0..n_miners {
-            let x = &mut clipped[i * n_miners + j];
-            *x = x.min(consensus[j]);
+/// [`epoch`] with its working memory kept between calls: the network runs an epoch for every
+/// subnet every 361 blocks, and a fresh set of vectors each time was a tenth of the engine's
+/// run time in the allocator.
+#[derive(Clone, Debug)]
+pub struct Yuma {
+    stake: Vec<f64>,
+    matrix: Vec<f64>,
+    entries: Vec<(f64, f64)>,
+    /// The last epoch's outputs.
+    pub out: YumaOutput,
+}
+
+impl Default for Yuma {
+    fn default() -> Self {
+        Self {
+            stake: Vec::new(),
+            matrix: Vec::new(),
+            entries: Vec::new(),
+            out: YumaOutput {
+                consensus: Vec::new(),
+                incentive: Vec::new(),
+                dividends: Vec::new(),
+                bonds: Vec::new(),
+            },
         }
     }
-    let mut incentive: Vec<f64> = (0..n_miners)
-        .map(|j| (0..n_val).map(|i| s[i] * clipped[i * n_miners + j]).sum())
-        .collect();
-    normalize(&mut incentive);
-    // 5. Bonds (β = 1: bond weights are the clipped weights), EMA, dividends.
-    let mut delta = clipped;
-    for i in 0..n_val {
-        for j in 0..n_miners {
-            delta[i * n_miners + j] *= s[i];
+}
+
+impl Yuma {
+    /// Run one epoch (see [`epoch`]); the outputs are in `self.out`.
+    pub fn epoch(
+        &mut self,
+        stake: &[f64],
+        weights: &[f64],
+        bonds_old: &[f64],
+        n_miners: usize,
+        params: YumaParams,
+    ) -> &YumaOutput {
+        let n_val = stake.len();
+        assert_eq!(weights.len(), n_val * n_miners, "weights shape");
+        assert_eq!(bonds_old.len(), n_val * n_miners, "bonds shape");
+        let Yuma {
+            stake: s,
+            matrix: w,
+            entries,
+            out,
+        } = self;
+
+        // 1. Stake, normalised (uniform if nobody has any).
+        s.clear();
+        s.extend_from_slice(stake);
+        if normalize(s) <= 0.0 && n_val > 0 {
+            s.iter_mut().for_each(|x| *x = 1.0 / n_val as f64);
         }
-    }
-    column_normalize(&mut delta, n_val, n_miners);
-    let mut bonds: Vec<f64> = delta
-        .iter()
-        .zip(bonds_old)
-        .map(|(d, b)| params.bond_alpha * d + (1.0 - params.bond_alpha) * b)
-        .collect();
-    column_normalize(&mut bonds, n_val, n_miners);
-    let mut dividends: Vec<f64> = (0..n_val)
-        .map(|i| {
+        // 2. Weights, row-normalised.
+        w.clear();
+        w.extend_from_slice(weights);
+        for row in w.chunks_mut(n_miners.max(1)) {
+            normalize(row);
+        }
+        // 3. Consensus per miner.
+        out.consensus.clear();
+        for j in 0..n_miners {
+            let c = weighted_kappa_median(s, |i| w[i * n_miners + j], params.kappa, entries);
+            out.consensus.push(c);
+        }
+        // 4. Clip and incentive.
+        let clipped = w;
+        for i in 0..n_val {
+            for j in 0..n_miners {
+                let x = &mut clipped[i * n_miners + j];
+                *x = x.min(out.consensus[j]);
+            }
+        }
+        out.incentive.clear();
+        out.incentive.extend((0..n_miners).map(|j| {
+            (0..n_val)
+                .map(|i| s[i] * clipped[i * n_miners + j])
+                .sum::<f64>()
+        }));
+        normalize(&mut out.incentive);
+        // 5. Bonds (β = 1: bond weights are the clipped weights), EMA, dividends.
+        let delta = clipped;
+        for i in 0..n_val {
+            for j in 0..n_miners {
+                delta[i * n_miners + j] *= s[i];
+            }
+        }
+        column_normalize(delta, n_val, n_miners);
+        out.bonds.clear();
+        out.bonds.extend(
+            delta
+                .iter()
+                .zip(bonds_old)
+                .map(|(d, b)| params.bond_alpha * d + (1.0 - params.bond_alpha) * b),
+        );
+        column_normalize(&mut out.bonds, n_val, n_miners);
+        out.dividends.clear();
+        out.dividends.extend((0..n_val).map(|i| {
             (0..n_miners)
-                .map(|j| bonds[i * n_miners + j] * incentive[j])
-                .sum()
-        })
-        .collect();
-    normalize(&mut dividends);
-    YumaOutput {
-        consensus,
-        incentive,
-        dividends,
-        bonds,
+                .map(|j| out.bonds[i * n_miners + j] * out.incentive[j])
+                .sum::<f64>()
+        }));
+        normalize(&mut out.dividends);
+        out
     }
 }
 

@@ -110,28 +110,58 @@ pub struct Injected {
 /// has left its halving interval since the last block (crossed a halving, or fallen back below
 /// one after burns). The check is a vectorisable scan; the refresh is rare.
 pub fn refresh_alpha_emission(
+    simd: Simd,
     reserves: &[Reserves],
     alpha_outstanding: &[Rao],
     interval: &mut [(Rao, Rao)],
     alpha_emission: &mut [AlphaEmission],
 ) {
-    let n = reserves.len();
-    let (alpha_outstanding, interval) = (&alpha_outstanding[..n], &mut interval[..n]);
-    let alpha_emission = &mut alpha_emission[..n];
-    let issuance = |i: usize| reserves[i].alpha_rao + alpha_outstanding[i];
-    let outside = |i: usize, (from, below): (Rao, Rao)| {
-        let a = issuance(i);
-        a < from || a >= below
+    let stale = match simd {
+        Simd::Baseline => any_outside_interval(reserves, alpha_outstanding, interval),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+        Simd::Avx512 => unsafe {
+            any_outside_interval_avx512(reserves, alpha_outstanding, interval)
+        },
     };
-    let stale = (0..n).fold(false, |any, i| any | outside(i, interval[i]));
     if stale {
-        for i in 0..n {
-            if outside(i, interval[i]) {
-                alpha_emission[i] = AlphaEmission::at_issuance(issuance(i));
-                interval[i] = halving_interval(issuance(i));
+        for i in 0..reserves.len() {
+            let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
+            let (from, below) = interval[i];
+            if issuance < from || issuance >= below {
+                alpha_emission[i] = AlphaEmission::at_issuance(issuance);
+                interval[i] = halving_interval(issuance);
             }
         }
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn any_outside_interval_avx512(
+    reserves: &[Reserves],
+    alpha_outstanding: &[Rao],
+    interval: &[(Rao, Rao)],
+) -> bool {
+    any_outside_interval(reserves, alpha_outstanding, interval)
+}
+
+#[inline(always)]
+fn any_outside_interval(
+    reserves: &[Reserves],
+    alpha_outstanding: &[Rao],
+    interval: &[(Rao, Rao)],
+) -> bool {
+    let n = reserves.len();
+    let (alpha_outstanding, interval) = (&alpha_outstanding[..n], &interval[..n]);
+    let mut outside = false;
+    for i in 0..n {
+        let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
+        let (from, below) = interval[i];
+        // `|`, not `||`: no branch, so the scan vectorises.
+        outside |= (issuance < from) | (issuance >= below);
+    }
+    outside
 }
 
 /// The arrays pass 1 reads and writes. Every slice has the same length (one per subnet).

@@ -98,13 +98,15 @@ impl MarketState {
                 }
             }
         }
+        let exponent = cfg.sensitivity.max(0.1);
         for i in 0..n {
-            let r1 = net.price_change(i, 1.0);
-            let r7 = net.price_change(i, 7.0);
             let w = match segment {
                 Segment::Momentum => {
+                    let r1 = net.price_change(i, 1.0);
+                    let r7 = net.price_change(i, 7.0);
                     let m = (r1 + 0.25 * r7).max(0.0);
-                    s.hype[i] * m.powf(cfg.sensitivity.max(0.1))
+                    // m¹ = m exactly; `powf` is the market's most expensive call otherwise.
+                    s.hype[i] * if exponent == 1.0 { m } else { m.powf(exponent) }
                 }
                 Segment::Yield => (net.staker_apy(i) - cfg.sensitivity).max(0.0),
                 Segment::Value => {
@@ -120,7 +122,7 @@ impl MarketState {
                     if block < self.panic_until[i] {
                         0.0
                     } else {
-                        s.hype[i] * r7.max(0.0)
+                        s.hype[i] * net.price_change(i, 7.0).max(0.0)
                     }
                 }
             };

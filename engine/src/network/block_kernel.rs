@@ -56,8 +56,13 @@ pub enum Simd {
 }
 
 impl Simd {
-    /// The widest version the CPU supports (detected once; `std` caches the answer).
+    /// The widest version the CPU supports (`std` caches the CPU's answer), unless the
+    /// environment sets `TOURNEY_SIMD=baseline` (to measure or check the scalar build on a
+    /// machine that has AVX-512: results are identical either way).
     pub fn detect() -> Simd {
+        if std::env::var_os("TOURNEY_SIMD").is_some_and(|v| v == "baseline") {
+            return Simd::Baseline;
+        }
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx512f")
             && std::arch::is_x86_feature_detected!("avx512dq")

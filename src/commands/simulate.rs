@@ -56,8 +56,13 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
         }
     }
     if let (Some(path), Some(series)) = (out, outcome.series.as_ref()) {
-        std::fs::write(path, series.to_csv())
-            .map_err(|e| Failure::Run(format!("cannot write {}: {e}", path.display())))?;
+        let cannot =
+            |e: std::io::Error| Failure::Run(format!("cannot write {}: {e}", path.display()));
+        // Like `run --out`: the folder is created if it is missing.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(cannot)?;
+        }
+        std::fs::write(path, series.to_csv()).map_err(cannot)?;
         println!("series: {} rows → {}", series.rows.len(), path.display());
     }
     Ok(())

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tourney_engine::plugin::{PluginLibrary, PluginSource};
 use tourney_engine::tournament::config::TournamentConfig;
-use tourney_engine::tournament::rows::RawRow;
+use tourney_engine::tournament::rows::{Cell, ColumnType, RawRow, COLUMNS};
 use tourney_engine::tournament::EntrantFactory;
 use tourney_sdk::{Params, Strategy};
 
@@ -110,46 +110,40 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 
 /// The raw table as a polars DataFrame (typed columns, stable order).
 pub fn raw_frame(rows: &[RawRow]) -> PolarsResult<DataFrame> {
-    macro_rules! col {
-        ($name:literal, $f:ident) => {
-            Column::new(
-                $name.into(),
-                rows.iter().map(|r| r.$f.clone()).collect::<Vec<_>>(),
-            )
-        };
-    }
-    DataFrame::new_infer_height(vec![
-        col!("tournament", tournament),
-        col!("match_index", match_index),
-        col!("match_id", match_id),
-        col!("format", format),
-        col!("mechanism", mechanism),
-        col!("schedule", schedule),
-        col!("repetition", repetition),
-        col!("seed", seed),
-        col!("entrant", entrant),
-        col!("opponent", opponent),
-        col!("slot", slot),
-        col!("status", status),
-        col!("reason", reason),
-        col!("profit_tao", profit_tao),
-        col!("mark_to_market_tao", mark_to_market_tao),
-        col!("emission_captured_tao", emission_captured_tao),
-        col!("roi", roi),
-        col!("max_drawdown_tao", max_drawdown_tao),
-        col!("initial_capital_tao", initial_capital_tao),
-        col!("revenue_tao", revenue_tao),
-        col!("costs_tao", costs_tao),
-        col!("rejected_actions", rejected_actions),
-        col!("emission_total_tao", emission_total_tao),
-        col!("emission_value_share", emission_value_share),
-        col!("emission_meme_share", emission_meme_share),
-        col!("emission_offtopic_share", emission_offtopic_share),
-        col!("value_created_tao", value_created_tao),
-        col!("value_per_tao_emitted", value_per_tao_emitted),
-        col!("peak_meme_share", peak_meme_share),
-        col!("largest_crash", largest_crash),
-    ])
+    let cells: Vec<_> = rows.iter().map(RawRow::cells).collect();
+    // A column's cells all have the type `COLUMNS` declares for it (both come from the row's
+    // field types), so the fallbacks below never occur.
+    let columns = COLUMNS.iter().enumerate().map(|(k, &(name, ty))| {
+        let name = name.into();
+        let values = cells.iter().map(|c| c[k]);
+        match ty {
+            ColumnType::Str => Column::new(
+                name,
+                values
+                    .map(|c| if let Cell::Str(s) = c { s } else { "" })
+                    .collect::<Vec<_>>(),
+            ),
+            ColumnType::U32 => Column::new(
+                name,
+                values
+                    .map(|c| if let Cell::U32(x) = c { x } else { 0 })
+                    .collect::<Vec<_>>(),
+            ),
+            ColumnType::U64 => Column::new(
+                name,
+                values
+                    .map(|c| if let Cell::U64(x) = c { x } else { 0 })
+                    .collect::<Vec<_>>(),
+            ),
+            ColumnType::F64 => Column::new(
+                name,
+                values
+                    .map(|c| if let Cell::F64(x) = c { x } else { f64::NAN })
+                    .collect::<Vec<_>>(),
+            ),
+        }
+    });
+    DataFrame::new_infer_height(columns.collect())
 }
 
 /// Write `raw.csv` and `raw.parquet` into `dir` (rows must already be in stable order).

@@ -3,74 +3,112 @@
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
-/// One row (see `docs/reports.md` for the column contract).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RawRow {
-    pub tournament: String,
-    pub match_index: u32,
-    pub match_id: String,
-    pub format: String,
-    pub mechanism: String,
-    pub schedule: String,
-    pub repetition: u32,
-    pub seed: u64,
-    pub entrant: String,
-    pub opponent: String,
-    pub slot: u32,
-    pub status: String,
-    pub reason: String,
-    pub profit_tao: f64,
-    pub mark_to_market_tao: f64,
-    pub emission_captured_tao: f64,
-    pub roi: f64,
-    pub max_drawdown_tao: f64,
-    pub initial_capital_tao: f64,
-    pub revenue_tao: f64,
-    pub costs_tao: f64,
-    pub rejected_actions: u32,
-    pub emission_total_tao: f64,
-    pub emission_value_share: f64,
-    pub emission_meme_share: f64,
-    pub emission_offtopic_share: f64,
-    pub value_created_tao: f64,
-    pub value_per_tao_emitted: f64,
-    pub peak_meme_share: f64,
-    pub largest_crash: f64,
+/// One value of a row, typed, for the writers (CSV here, Parquet in the CLI).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Str(&'a str),
+    U32(u32),
+    U64(u64),
+    F64(f64),
 }
 
-/// Column names, in order.
-pub const COLUMNS: [&str; 30] = [
-    "tournament",
-    "match_index",
-    "match_id",
-    "format",
-    "mechanism",
-    "schedule",
-    "repetition",
-    "seed",
-    "entrant",
-    "opponent",
-    "slot",
-    "status",
-    "reason",
-    "profit_tao",
-    "mark_to_market_tao",
-    "emission_captured_tao",
-    "roi",
-    "max_drawdown_tao",
-    "initial_capital_tao",
-    "revenue_tao",
-    "costs_tao",
-    "rejected_actions",
-    "emission_total_tao",
-    "emission_value_share",
-    "emission_meme_share",
-    "emission_offtopic_share",
-    "value_created_tao",
-    "value_per_tao_emitted",
-    "peak_meme_share",
-    "largest_crash",
-];
+/// The type of a column (what [`Cell`] it holds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Str,
+    U32,
+    U64,
+    F64,
+}
+
+trait IntoCell {
+    const TYPE: ColumnType;
+    fn cell(&self) -> Cell<'_>;
+}
+
+impl IntoCell for String {
+    const TYPE: ColumnType = ColumnType::Str;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Str(self)
+    }
+}
+
+impl IntoCell for u32 {
+    const TYPE: ColumnType = ColumnType::U32;
+    fn cell(&self) -> Cell<'_> {
+        Cell::U32(*self)
+    }
+}
+
+impl IntoCell for u64 {
+    const TYPE: ColumnType = ColumnType::U64;
+    fn cell(&self) -> Cell<'_> {
+        Cell::U64(*self)
+    }
+}
+
+impl IntoCell for f64 {
+    const TYPE: ColumnType = ColumnType::F64;
+    fn cell(&self) -> Cell<'_> {
+        Cell::F64(*self)
+    }
+}
+
+/// The raw table is declared once, here: the row struct, the column names and types in order,
+/// and the typed cell accessor that the CSV and Parquet writers iterate over.
+macro_rules! raw_table {
+    ($($name:ident: $ty:ty,)*) => {
+        /// One row (see `docs/reports.md` for the column contract).
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct RawRow {
+            $(pub $name: $ty,)*
+        }
+
+        /// Column names and types, in order.
+        pub const COLUMNS: &[(&str, ColumnType)] =
+            &[$((stringify!($name), <$ty as IntoCell>::TYPE),)*];
+
+        impl RawRow {
+            /// The value of every column, in [`COLUMNS`] order.
+            pub fn cells(&self) -> [Cell<'_>; COLUMNS.len()] {
+                [$(self.$name.cell(),)*]
+            }
+        }
+    };
+}
+
+raw_table! {
+    tournament: String,
+    match_index: u32,
+    match_id: String,
+    format: String,
+    mechanism: String,
+    schedule: String,
+    repetition: u32,
+    seed: u64,
+    entrant: String,
+    opponent: String,
+    slot: u32,
+    status: String,
+    reason: String,
+    profit_tao: f64,
+    mark_to_market_tao: f64,
+    emission_captured_tao: f64,
+    roi: f64,
+    max_drawdown_tao: f64,
+    initial_capital_tao: f64,
+    revenue_tao: f64,
+    costs_tao: f64,
+    rejected_actions: u32,
+    emission_total_tao: f64,
+    emission_value_share: f64,
+    emission_meme_share: f64,
+    emission_offtopic_share: f64,
+    value_created_tao: f64,
+    value_per_tao_emitted: f64,
+    peak_meme_share: f64,
+    largest_crash: f64,
+}
 
 fn csv_text(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
@@ -90,47 +128,29 @@ pub fn sort_rows(rows: &mut [RawRow]) {
 /// The table as CSV, floats in Rust's shortest round-trip form: deterministic bytes.
 pub fn to_csv(rows: &[RawRow]) -> String {
     let mut out = String::with_capacity(64 + rows.len() * 300);
-    out.push_str(&COLUMNS.join(","));
+    for (k, (name, _)) in COLUMNS.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str(name);
+    }
     out.push('\n');
     for r in rows {
-        csv_text(&mut out, &r.tournament);
-        let _ = write!(out, ",{},", r.match_index);
-        csv_text(&mut out, &r.match_id);
-        out.push(',');
-        csv_text(&mut out, &r.format);
-        out.push(',');
-        csv_text(&mut out, &r.mechanism);
-        out.push(',');
-        csv_text(&mut out, &r.schedule);
-        let _ = write!(out, ",{},{},", r.repetition, r.seed);
-        csv_text(&mut out, &r.entrant);
-        out.push(',');
-        csv_text(&mut out, &r.opponent);
-        let _ = write!(out, ",{},", r.slot);
-        csv_text(&mut out, &r.status);
-        out.push(',');
-        csv_text(&mut out, &r.reason);
-        let _ = writeln!(
-            out,
-            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            r.profit_tao,
-            r.mark_to_market_tao,
-            r.emission_captured_tao,
-            r.roi,
-            r.max_drawdown_tao,
-            r.initial_capital_tao,
-            r.revenue_tao,
-            r.costs_tao,
-            r.rejected_actions,
-            r.emission_total_tao,
-            r.emission_value_share,
-            r.emission_meme_share,
-            r.emission_offtopic_share,
-            r.value_created_tao,
-            r.value_per_tao_emitted,
-            r.peak_meme_share,
-            r.largest_crash
-        );
+        for (k, cell) in r.cells().into_iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = match cell {
+                Cell::Str(s) => {
+                    csv_text(&mut out, s);
+                    Ok(())
+                }
+                Cell::U32(x) => write!(out, "{x}"),
+                Cell::U64(x) => write!(out, "{x}"),
+                Cell::F64(x) => write!(out, "{x}"),
+            };
+        }
+        out.push('\n');
     }
     out
 }

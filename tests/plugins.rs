@@ -577,5 +577,11 @@ fn check_fails_on_a_faulting_plugin_and_refuses_a_foreign_abi() {
         library_path("wrong-abi").to_str().unwrap(),
     ]);
     assert_eq!(foreign.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&foreign.stderr).contains("ABI version 2"));
+    // The wrong-abi plugin claims the version after ours.
+    let claimed = format!("ABI version {}", tourney_sdk::abi::ABI_VERSION + 1);
+    assert!(
+        String::from_utf8_lossy(&foreign.stderr).contains(&claimed),
+        "{}",
+        String::from_utf8_lossy(&foreign.stderr)
+    );
 }

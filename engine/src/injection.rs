@@ -17,6 +17,8 @@ pub enum InjectionRule {
     E3,
     /// E3 with the cap of 2025-12-12: `min(α_e, TAO block emission)`.
     E3CapBlockEmission,
+    /// E5 (2026-06): E3 with the cap `root_proportion × α_e`.
+    E5RootCap,
 }
 
 /// What one block puts into one pool.
@@ -42,12 +44,14 @@ fn alpha_for_tao(tao_rao: Rao, price: f64) -> Rao {
 }
 
 /// The injection for a subnet receiving `emission_rao` (E_i) this block, with alpha emission
-/// `alpha_emission_rao` (α_e), spot price `price` and TAO block emission `block_emission_rao`.
+/// `alpha_emission_rao` (α_e), root proportion `root_proportion` (E5's cap), spot price `price`
+/// and TAO block emission `block_emission_rao`.
 #[inline]
 pub fn inject(
     rule: InjectionRule,
     emission_rao: Rao,
     alpha_emission_rao: Rao,
+    root_proportion: f64,
     price: f64,
     block_emission_rao: Rao,
 ) -> Injection {
@@ -72,16 +76,19 @@ pub fn inject(
                     InjectionRule::E1,
                     emission_rao,
                     alpha_emission_rao,
+                    root_proportion,
                     price,
                     block_emission_rao,
                 )
             }
         }
-        InjectionRule::E3 | InjectionRule::E3CapBlockEmission => {
-            let cap = if rule == InjectionRule::E3 {
-                alpha_emission_rao
-            } else {
-                alpha_emission_rao.min(block_emission_rao)
+        InjectionRule::E3 | InjectionRule::E3CapBlockEmission | InjectionRule::E5RootCap => {
+            let cap = match rule {
+                InjectionRule::E3CapBlockEmission => alpha_emission_rao.min(block_emission_rao),
+                InjectionRule::E5RootCap => {
+                    rao_from_f64(alpha_emission_rao as i64 as f64 * root_proportion)
+                }
+                _ => alpha_emission_rao,
             };
             let wanted = alpha_for_tao(emission_rao, price);
             if wanted <= cap {
@@ -114,9 +121,25 @@ mod tests {
     };
 
     #[test]
+    fn e5_caps_alpha_in_at_root_proportion_times_alpha_emission() {
+        // E_i = 0.5 TAO at p = 0.1 wants 5 alpha; the cap is 0.25 × 1 alpha. tao_in = 0.25 ·
+        // 0.1 = 0.025 TAO; the other 0.475 TAO buys alpha for the chain.
+        let inj = inject(InjectionRule::E5RootCap, TAO / 2, TAO, 0.25, 0.1, TAO);
+        assert_eq!(inj.alpha_in, TAO / 4);
+        assert_eq!(inj.tao_in, 25_000_000);
+        assert_eq!(inj.chain_buy_tao, 475_000_000);
+        // Under the cap it is E3: all of E_i goes in.
+        let inj = inject(InjectionRule::E5RootCap, TAO / 100, TAO, 0.25, 0.1, TAO);
+        assert_eq!(
+            (inj.tao_in, inj.alpha_in, inj.chain_buy_tao),
+            (TAO / 100, TAO / 10, 0)
+        );
+    }
+
+    #[test]
     fn e1_uncapped_keeps_the_price() {
         // E_i = 0.05 TAO at p = 0.1 → alpha_in = 0.5 alpha < α_e = 1: price unchanged.
-        let inj = inject(InjectionRule::E1, TAO / 20, TAO, 0.1, TAO);
+        let inj = inject(InjectionRule::E1, TAO / 20, TAO, 0.0, 0.1, TAO);
         assert_eq!(inj.tao_in, TAO / 20);
         assert_eq!(inj.alpha_in, TAO / 2);
     }
@@ -125,7 +148,7 @@ mod tests {
     fn e1_capped_injection_raises_the_price() {
         // E_i = 0.5 TAO at p = 0.1 wants 5 alpha; cap α_e = 1 alpha; tao_in stays 0.5 TAO.
         // New price = 1000.5 / 10001 = 0.100039996..., up by 0.0399960 % instead of 0.
-        let inj = inject(InjectionRule::E1, TAO / 2, TAO, POOL.price(), TAO);
+        let inj = inject(InjectionRule::E1, TAO / 2, TAO, 0.0, POOL.price(), TAO);
         assert_eq!(
             inj,
             Injection {
@@ -147,7 +170,7 @@ mod tests {
         // Same block under E3: alpha_in = cap = 1 alpha, tao_in = 1 × 0.1 = 0.1 TAO, and the
         // excess 0.4 TAO buys alpha. After injection T = 1000.1, A = 10001 (k = 10,002,000.1);
         // buying 0.4 TAO: A' = k/1000.5 = 9997.0015992... → Δα = 3.9984007996... alpha.
-        let inj = inject(InjectionRule::E3, TAO / 2, TAO, POOL.price(), TAO);
+        let inj = inject(InjectionRule::E3, TAO / 2, TAO, 0.0, POOL.price(), TAO);
         assert_eq!(
             inj,
             Injection {
@@ -169,12 +192,19 @@ mod tests {
         assert_eq!(pool.tao_rao, 1_000_500_000_000);
         // Under E3 with the block-emission cap and α_e = 1 TAO the cap is unchanged.
         assert_eq!(
-            inject(InjectionRule::E3CapBlockEmission, TAO / 2, TAO, 0.1, TAO),
+            inject(
+                InjectionRule::E3CapBlockEmission,
+                TAO / 2,
+                TAO,
+                0.0,
+                0.1,
+                TAO
+            ),
             inj
         );
         // Below the cap E3 injects at the price, like E1.
         assert_eq!(
-            inject(InjectionRule::E3, TAO / 20, TAO, 0.1, TAO),
+            inject(InjectionRule::E3, TAO / 20, TAO, 0.0, 0.1, TAO),
             Injection {
                 tao_in: TAO / 20,
                 alpha_in: TAO / 2,
@@ -186,7 +216,7 @@ mod tests {
     #[test]
     fn e2_subsidy_when_price_below_share() {
         // Share 0.5 > price 0.1: tao_in = 0.1 × 1 alpha = 0.1 TAO; the other 0.4 TAO buys alpha.
-        let inj = inject(InjectionRule::E2, TAO / 2, TAO, 0.1, TAO);
+        let inj = inject(InjectionRule::E2, TAO / 2, TAO, 0.0, 0.1, TAO);
         assert_eq!(
             inj,
             Injection {
@@ -197,8 +227,8 @@ mod tests {
         );
         // Share 0.05 < price 0.1: as E1.
         assert_eq!(
-            inject(InjectionRule::E2, TAO / 20, TAO, 0.1, TAO),
-            inject(InjectionRule::E1, TAO / 20, TAO, 0.1, TAO)
+            inject(InjectionRule::E2, TAO / 20, TAO, 0.0, 0.1, TAO),
+            inject(InjectionRule::E1, TAO / 20, TAO, 0.0, 0.1, TAO)
         );
     }
 }

@@ -289,6 +289,8 @@ impl Network {
                 * (d.pool_tao / mean_pool);
             s.flow_ema.push(flow);
             s.flow_block.push(0.0);
+            s.protocol_flow_ema.push(0.0);
+            s.miner_burned.push(0.0);
             s.start_block.push(-(start_blocks as i64));
             s.share.push(0.0);
             s.root_proportion.push(0.0);
@@ -326,6 +328,10 @@ impl Network {
             } else {
                 0.0
             };
+            // E4's protocol flow EMA starts where an aged network's would be: the TAO it has
+            // been injecting, its EMA-price share of a 1 TAO block emission (root sales, a few
+            // percent of that, are left out).
+            s.protocol_flow_ema[i] = share * RAO_PER_TAO as f64;
             let work_pay = share * BLOCKS_PER_DAY as f64 * 0.41;
             s.value_score[i] = if s.work_kind[i] == WorkKind::Ai && s.holdings_weight[i] < 0.5 {
                 s.productivity[i] * work_pay
@@ -532,9 +538,11 @@ impl Network {
                 handoff: &mut self.handoff,
             },
         );
+        let protocol_flow = self.rule.uses_protocol_flow();
         let chain_bought_with = block_kernel::swap(
             self.simd,
             sells_root,
+            protocol_flow,
             injected,
             block_kernel::SwapPass {
                 reserves: &mut s.reserves,
@@ -550,12 +558,15 @@ impl Network {
             self.simd,
             self.block as i64,
             self.params.ema_ramp,
+            protocol_flow,
             block_kernel::EmaPass {
                 reserves: &s.reserves,
                 start_block: &s.start_block,
                 ema_price: &mut s.ema_price,
                 flow_ema: &mut s.flow_ema,
                 flow_block: &mut s.flow_block,
+                protocol_flow_ema: &mut s.protocol_flow_ema,
+                protocol_flow: &self.handoff.protocol_flow,
             },
         );
         self.shares_scratch = shares;
@@ -785,6 +796,7 @@ impl Network {
         }
         self.subnets.bonds[i] = bonds;
         self.subnets.holder_incentive[i] = out.incentive.iter().skip(2).sum();
+        self.subnets.miner_burned[i] = out.incentive[0];
 
         // Pay miners by incentive.
         let price = self.subnets.reserves[i].price();

@@ -103,6 +103,12 @@ pub struct Subnets {
     pub flow_ema: Vec<f64>,
     /// Net user TAO flow in the current block, rao (stakes − unstakes).
     pub flow_block: Vec<f64>,
+    /// E4's EMA of protocol flow (TAO injected + chain buys − root sales), rao per block. The
+    /// block loop keeps it only under a rule that reads it (`taoflow-net`).
+    pub protocol_flow_ema: Vec<f64>,
+    /// Share of miner incentive that consensus sent to the owner's burn uid at the last epoch
+    /// (E5's MinerBurned).
+    pub miner_burned: Vec<f64>,
     /// Block at which the subnet's emission started (may be before the match: its age).
     pub start_block: Vec<i64>,
     /// Share of TAO block emission in the last block.

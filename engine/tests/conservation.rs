@@ -60,7 +60,7 @@ proptest! {
     #[test]
     fn tao_and_alpha_are_conserved_every_block(
         seed in any::<u64>(),
-        mechanism in 0u8..6,
+        mechanism in 0u8..tourney_sdk::Mechanism::ALL.len() as u8,
         actions in proptest::collection::vec((0usize..2, 0u64..1_500, arb_action(4)), 1..40),
     ) {
         let mut config = common::with_meme(common::small(seed, 3, 0.25), 1_000_000.0);

@@ -5,10 +5,13 @@
 
 use tourney_engine::emission::block_emission_for_issuance;
 use tourney_engine::injection::{inject, InjectionRule};
+use tourney_engine::mechanism::{self, MechanismSpec};
 use tourney_engine::pool::Reserves;
 use tourney_engine::schedule::native_root_proportion;
+use tourney_engine::state::Subnets;
 use tourney_engine::units::{RAO_PER_TAO, TAO_WEIGHT};
 use tourney_engine::yuma::{epoch, YumaParams};
+use tourney_sdk::Mechanism;
 
 #[test]
 fn emission_schedule() {
@@ -179,7 +182,7 @@ fn injection_per_era() {
         ),
     ];
     for (rule, e, alpha_e, price, tao_in, alpha_in, chain_buy) in vectors {
-        let got = inject(rule, e, alpha_e, price, RAO_PER_TAO);
+        let got = inject(rule, e, alpha_e, 0.0, price, RAO_PER_TAO);
         let close = |a: u64, b: u64| a.abs_diff(b) <= 1;
         assert!(
             close(got.tao_in, tao_in)
@@ -190,6 +193,72 @@ fn injection_per_era() {
         // Whatever the rounding, the emission is accounted for exactly.
         assert_eq!(got.tao_in + got.chain_buy_tao, e);
     }
+}
+
+#[test]
+fn injection_e5_root_cap() {
+    // (E_i, α_e, root proportion, price, tao_in, alpha_in, chain_buy): the cap is
+    // ⌊root_proportion · α_e⌋ (spec §3, E5).
+    let vectors: [(u64, u64, f64, f64, u64, u64, u64); 3] = [
+        (
+            500000000, 1000000000, 0.3, 0.1, 30000000, 300000000, 470000000,
+        ),
+        (20000000, 1000000000, 0.3, 0.1, 20000000, 200000000, 0),
+        (
+            250000000, 500000000, 0.95, 0.125, 59375000, 475000000, 190625000,
+        ),
+    ];
+    for (e, alpha_e, rp, price, tao_in, alpha_in, chain_buy) in vectors {
+        let got = inject(InjectionRule::E5RootCap, e, alpha_e, rp, price, RAO_PER_TAO);
+        let close = |a: u64, b: u64| a.abs_diff(b) <= 1;
+        assert!(
+            close(got.tao_in, tao_in)
+                && close(got.alpha_in, alpha_in)
+                && close(got.chain_buy_tao, chain_buy),
+            "E5 E_i = {e} at rp = {rp}, p = {price}: {got:?}"
+        );
+        assert_eq!(got.tao_in + got.chain_buy_tao, e);
+    }
+}
+
+/// Shares under a mechanism for the given subnet state.
+fn shares(mechanism: Mechanism, fill: impl FnOnce(&mut Subnets)) -> Vec<f64> {
+    let mut s = Subnets::default();
+    fill(&mut s);
+    let mut out = vec![0.0; s.ema_price.len()];
+    mechanism::build(&MechanismSpec::new(mechanism)).shares(&s, &mut out);
+    out
+}
+
+#[test]
+fn taoflow_net_shares() {
+    // U = [5e5, 2e5, −1e5, 3e5], P = [4e5, 6e5, 1e5, −2e5] (spec §2, E4): norm = 1e6/1.1e6 =
+    // 10/11; net = [1.5e6/11, −, −, 5.5e6/11] → shares [3/14, 0, 0, 11/14].
+    let got = shares(Mechanism::TaoflowNet, |s| {
+        s.ema_price = vec![0.1; 4];
+        s.flow_ema = vec![5e5, 2e5, -1e5, 3e5];
+        s.protocol_flow_ema = vec![4e5, 6e5, 1e5, -2e5];
+    });
+    let want = [3.0 / 14.0, 0.0, 0.0, 11.0 / 14.0];
+    assert!(
+        got.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn dtao_price_burn_shares() {
+    // p̄ = [0.2, 0.1, 0.05], MinerBurned = [0.5, 0, 1] (spec §2, E5) → [0.1, 0.1, 0] → [½, ½, 0].
+    let got = shares(Mechanism::DtaoPriceBurn, |s| {
+        s.ema_price = vec![0.2, 0.1, 0.05];
+        s.miner_burned = vec![0.5, 0.0, 1.0];
+    });
+    assert!(
+        got.iter()
+            .zip([0.5, 0.5, 0.0])
+            .all(|(a, b)| (a - b).abs() < 1e-12),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -229,6 +298,8 @@ fn yuma_on_a_mixed_three_by_three() {
 //   E1: (E, min(floor(E / p), α_e), 0)              # spec §3
 //   E2: if p < E / E_block: (floor(p α_e), α_e, E − floor(p α_e)) else E1
 //   E3: w = floor(E / p); (E, w, 0) if w ≤ α_e else (floor(α_e p), α_e, E − floor(α_e p))
+//   E5: as E3 with cap = floor(rp · α_e) in place of α_e
+//   E4 and E5 shares are exact fractions worked in the tests' comments.
 //   Yuma: normalise S and rows of W; C_j = weight at which cumulative stake (sorted by
 //   weight, descending) first reaches ½; W̄ = min(W, C); I ∝ S·W̄; ΔB = W̄·S column-normalised;
 //   B = 0.1 ΔB + 0.9 B_old column-normalised; D ∝ B·I.

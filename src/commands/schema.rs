@@ -47,4 +47,20 @@ mod tests {
         assert!(!known(None, "not_a_field"));
         assert!(!known(Some("network"), "not_a_field"));
     }
+
+    #[test]
+    fn the_schema_lists_every_mechanism() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        let names: Vec<&str> = schema["properties"]["mechanisms"]["items"]["oneOf"][0]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let all: Vec<&str> = tourney_sdk::Mechanism::ALL
+            .iter()
+            .map(|m| m.name())
+            .collect();
+        assert_eq!(names, all);
+    }
 }

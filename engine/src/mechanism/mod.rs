@@ -7,11 +7,13 @@
 //! shows them and mechanisms can be compared on identical state.
 
 mod dtao_price;
+mod dtao_price_burn;
 mod dtao_subsidy;
 mod legacy_root;
 mod market_cap;
 mod objective;
 mod taoflow;
+mod taoflow_net;
 
 use crate::injection::InjectionRule;
 use crate::state::Subnets;
@@ -27,6 +29,10 @@ pub trait EmissionRule: Send + Sync + std::fmt::Debug {
     fn shares(&self, subnets: &Subnets, out: &mut [f64]);
     /// How a subnet's emission enters its pool.
     fn injection(&self) -> InjectionRule;
+    /// Whether the rule reads the protocol flow EMA (the block loop keeps it only then).
+    fn uses_protocol_flow(&self) -> bool {
+        false
+    }
     /// Whether root's alpha is sold for TAO this block; otherwise it is recycled.
     fn sells_root_alpha(&self, _subnets: &Subnets) -> bool {
         true
@@ -95,6 +101,8 @@ pub fn build(spec: &MechanismSpec) -> Box<dyn EmissionRule> {
         Mechanism::Taoflow => Box::new(taoflow::Taoflow::new(inj, spec.flow)),
         Mechanism::MarketCap => Box::new(market_cap::MarketCap::new(inj)),
         Mechanism::Objective => Box::new(objective::Objective::new(inj)),
+        Mechanism::TaoflowNet => Box::new(taoflow_net::TaoflowNet::new(inj, spec.flow)),
+        Mechanism::DtaoPriceBurn => Box::new(dtao_price_burn::DtaoPriceBurn::new(inj)),
     }
 }
 
@@ -122,6 +130,8 @@ pub(crate) mod test_support {
             flow_ema: flow.to_vec(),
             value_score: value.to_vec(),
             alpha_outstanding: outstanding.to_vec(),
+            protocol_flow_ema: vec![0.0; n],
+            miner_burned: vec![0.0; n],
             root_vote: value.to_vec(),
             ..Subnets::default()
         }

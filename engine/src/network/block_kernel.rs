@@ -93,12 +93,15 @@ pub struct Handoff {
     pub chain_buy_tao: Vec<Rao>,
     /// Root's alpha, to be sold for TAO (or, when it is not sold, never minted: recycled).
     pub root_alpha: Vec<Rao>,
+    /// Protocol flow P_i this block (E4): TAO injected plus chain buys minus root sales, rao.
+    pub protocol_flow: Vec<f64>,
 }
 
 impl Handoff {
     pub fn resize(&mut self, n: usize) {
         self.chain_buy_tao.resize(n, 0);
         self.root_alpha.resize(n, 0);
+        self.protocol_flow.resize(n, 0.0);
     }
 }
 
@@ -213,6 +216,7 @@ fn inject_and_split_for_rule(inputs: &BlockInputs, pass: InjectPass<'_>) -> Inje
         InjectionRule::E3CapBlockEmission => {
             inject_and_split_loop(InjectionRule::E3CapBlockEmission, inputs, pass)
         }
+        InjectionRule::E5RootCap => inject_and_split_loop(InjectionRule::E5RootCap, inputs, pass),
     }
 }
 
@@ -243,6 +247,7 @@ fn inject_and_split_loop(
         &mut pass.emission_tao[..n],
         &mut h.chain_buy_tao[..n],
         &mut h.root_alpha[..n],
+        &mut h.protocol_flow[..n],
     )
 }
 
@@ -264,6 +269,7 @@ fn inject_and_split_slices(
     emission_tao: &mut [Rao],
     chain_buy_tao: &mut [Rao],
     root_alpha_out: &mut [Rao],
+    protocol_flow: &mut [f64],
 ) -> Injected {
     let n = share.len();
     let (share_out, reserves, alpha_outstanding) = (
@@ -283,6 +289,7 @@ fn inject_and_split_slices(
         &mut chain_buy_tao[..n],
         &mut root_alpha_out[..n],
     );
+    let protocol_flow = &mut protocol_flow[..n];
     let mut tao_in_total: Rao = 0;
     let mut chain_buys: Rao = 0;
     let e_block = inputs.block_emission;
@@ -299,18 +306,8 @@ fn inject_and_split_slices(
         let pool = reserves[i];
         let issuance = pool.alpha_rao + alpha_outstanding[i];
         let split = alpha_emission[i];
-        let inj = injection::inject(rule, emission, split.per_block, pool.price(), e_block);
-        reserves[i] = Reserves {
-            tao_rao: pool.tao_rao + inj.tao_in,
-            alpha_rao: pool.alpha_rao + inj.alpha_in,
-        };
-        emission_tao[i] += inj.tao_in;
-        tao_in_total += inj.tao_in;
-        chain_buy_tao[i] = inj.chain_buy_tao;
-        chain_buys |= inj.chain_buy_tao;
-
-        // alpha_out split (spec §5): root's part by root proportion, from the issuance
-        // before this block's mint.
+        // Root proportion, from the issuance before this block's mint (E5's injection cap and
+        // the alpha_out split).
         let rp = match scheduled {
             None => {
                 let a = issuance as i64 as f64;
@@ -323,6 +320,18 @@ fn inject_and_split_slices(
             Some(x) => x,
         };
         root_proportion[i] = rp;
+        let inj = injection::inject(rule, emission, split.per_block, rp, pool.price(), e_block);
+        reserves[i] = Reserves {
+            tao_rao: pool.tao_rao + inj.tao_in,
+            alpha_rao: pool.alpha_rao + inj.alpha_in,
+        };
+        emission_tao[i] += inj.tao_in;
+        tao_in_total += inj.tao_in;
+        chain_buy_tao[i] = inj.chain_buy_tao;
+        chain_buys |= inj.chain_buy_tao;
+        protocol_flow[i] = inj.tao_in as i64 as f64;
+
+        // alpha_out split (spec §5): root's part by root proportion.
         let root_alpha = rao_from_f64(split.validators_and_root as i64 as f64 * rp);
         let validators = split.validators_and_root - root_alpha;
         pending_owner[i] += split.owner;
@@ -352,7 +361,17 @@ pub struct SwapPass<'a> {
 /// Pass 2: chain buys (E2/E3: the alpha bought is removed), then the root alpha sale (for TAO
 /// paid to root stakers at the epoch when `sells_root`; otherwise root's alpha is never
 /// minted: recycled). Both are exact swaps. Returns the TAO the chain buys emitted.
-pub fn swap(simd: Simd, sells_root: bool, injected: Injected, pass: SwapPass<'_>) -> Rao {
+///
+/// With `protocol_flow`, root sales are also taken off `handoff.protocol_flow` (E4 reads it;
+/// the other rules skip the bookkeeping, which costs a fifth of the sale pass).
+pub fn swap(
+    simd: Simd,
+    sells_root: bool,
+    protocol_flow: bool,
+    injected: Injected,
+    pass: SwapPass<'_>,
+) -> Rao {
+    let track = protocol_flow;
     let n = pass.reserves.len();
     let mut bought_with: Rao = 0;
     if injected.any_chain_buy {
@@ -363,22 +382,58 @@ pub fn swap(simd: Simd, sells_root: bool, injected: Injected, pass: SwapPass<'_>
                 if bought > 0 {
                     pass.alpha_burned[i] += bought;
                     pass.emission_tao[i] += buy;
+                    pass.handoff.protocol_flow[i] += buy as i64 as f64;
                     bought_with += buy;
                 }
             }
         }
     }
     if sells_root {
-        let root_alpha = &mut pass.handoff.root_alpha[..n];
+        let Handoff {
+            root_alpha,
+            protocol_flow,
+            ..
+        } = pass.handoff;
+        let (root_alpha, protocol_flow) = (&mut root_alpha[..n], &mut protocol_flow[..n]);
         let reserves = &mut pass.reserves[..n];
         let pending_root_tao = &mut pass.pending_root_tao[..n];
         let alpha_minted = &mut pass.alpha_minted[..n];
-        let unsettled = match simd {
-            Simd::Baseline => sell_root_alpha(root_alpha, reserves, pending_root_tao, alpha_minted),
+        let unsettled = match (simd, track) {
+            (Simd::Baseline, false) => sell_root_alpha::<false>(
+                root_alpha,
+                reserves,
+                pending_root_tao,
+                alpha_minted,
+                protocol_flow,
+            ),
+            (Simd::Baseline, true) => sell_root_alpha::<true>(
+                root_alpha,
+                reserves,
+                pending_root_tao,
+                alpha_minted,
+                protocol_flow,
+            ),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
-            Simd::Avx512 => unsafe {
-                sell_root_alpha_avx512(root_alpha, reserves, pending_root_tao, alpha_minted)
+            (Simd::Avx512, false) => unsafe {
+                sell_root_alpha_avx512::<false>(
+                    root_alpha,
+                    reserves,
+                    pending_root_tao,
+                    alpha_minted,
+                    protocol_flow,
+                )
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (Simd::Avx512, true) => unsafe {
+                sell_root_alpha_avx512::<true>(
+                    root_alpha,
+                    reserves,
+                    pending_root_tao,
+                    alpha_minted,
+                    protocol_flow,
+                )
             },
         };
         if unsettled {
@@ -390,6 +445,9 @@ pub fn swap(simd: Simd, sells_root: bool, injected: Injected, pass: SwapPass<'_>
                     if tao > 0 {
                         pending_root_tao[i] += tao;
                         alpha_minted[i] += sold;
+                        if track {
+                            protocol_flow[i] -= tao as i64 as f64;
+                        }
                     }
                 }
             }
@@ -400,13 +458,20 @@ pub fn swap(simd: Simd, sells_root: bool, injected: Injected, pass: SwapPass<'_>
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-unsafe fn sell_root_alpha_avx512(
+unsafe fn sell_root_alpha_avx512<const TRACK: bool>(
     root_alpha: &mut [Rao],
     reserves: &mut [Reserves],
     pending_root_tao: &mut [Rao],
     alpha_minted: &mut [Rao],
+    protocol_flow: &mut [f64],
 ) -> bool {
-    sell_root_alpha(root_alpha, reserves, pending_root_tao, alpha_minted)
+    sell_root_alpha::<TRACK>(
+        root_alpha,
+        reserves,
+        pending_root_tao,
+        alpha_minted,
+        protocol_flow,
+    )
 }
 
 /// The root alpha sale of every subnet, elementwise: the same swap as
@@ -421,17 +486,19 @@ unsafe fn sell_root_alpha_avx512(
 /// any other (reserves past 2^53 rao, or an estimate further off) is left for the exact
 /// scalar swap, and the return value says whether there is one.
 #[inline(always)]
-fn sell_root_alpha(
+fn sell_root_alpha<const TRACK: bool>(
     root_alpha: &mut [Rao],
     reserves: &mut [Reserves],
     pending_root_tao: &mut [Rao],
     alpha_minted: &mut [Rao],
+    protocol_flow: &mut [f64],
 ) -> bool {
     let n = root_alpha.len();
-    let (reserves, pending_root_tao, alpha_minted) = (
+    let (reserves, pending_root_tao, alpha_minted, protocol_flow) = (
         &mut reserves[..n],
         &mut pending_root_tao[..n],
         &mut alpha_minted[..n],
+        &mut protocol_flow[..n],
     );
     let mut unsettled: Rao = 0;
     #[allow(clippy::needless_range_loop)]
@@ -455,6 +522,9 @@ fn sell_root_alpha(
         };
         pending_root_tao[i] += if sells { out } else { 0 };
         alpha_minted[i] += if sells { dx } else { 0 };
+        if TRACK {
+            protocol_flow[i] -= if sells { out as i64 as f64 } else { 0.0 };
+        }
         let left = if proven { 0 } else { dx };
         root_alpha[i] = left;
         unsettled |= left;
@@ -487,33 +557,88 @@ pub struct EmaPass<'a> {
     pub ema_price: &'a mut [f64],
     pub flow_ema: &'a mut [f64],
     pub flow_block: &'a mut [f64],
+    /// E4's EMA of protocol flow, and this block's protocol flow (from the handoff).
+    pub protocol_flow_ema: &'a mut [f64],
+    pub protocol_flow: &'a [f64],
 }
 
-/// Pass 3: the moving price from the price after this block's swaps, and the flow EMA from the
-/// block's net user flow (which it then clears).
-pub fn update_emas(simd: Simd, block: i64, ramp: bool, pass: EmaPass<'_>) {
+/// Pass 3: the moving price from the price after this block's swaps, the flow EMA from the
+/// block's net user flow (which it then clears), and the protocol flow EMA (E4).
+///
+/// The protocol flow EMA is kept only when `protocol_flow` is set (E4 is the one rule that
+/// reads it).
+pub fn update_emas(simd: Simd, block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
     match simd {
-        Simd::Baseline => update_emas_loop(block, ramp, pass),
+        Simd::Baseline => update_emas_loop(block, ramp, protocol_flow, pass),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
-        Simd::Avx512 => unsafe { update_emas_avx512(block, ramp, pass) },
+        Simd::Avx512 => unsafe { update_emas_avx512(block, ramp, protocol_flow, pass) },
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-unsafe fn update_emas_avx512(block: i64, ramp: bool, pass: EmaPass<'_>) {
-    update_emas_loop(block, ramp, pass)
+unsafe fn update_emas_avx512(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
+    update_emas_loop(block, ramp, protocol_flow, pass)
 }
 
 #[inline(always)]
-fn update_emas_loop(block: i64, ramp: bool, pass: EmaPass<'_>) {
+fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
     let n = pass.reserves.len();
-    let reserves = &pass.reserves[..n];
-    let start_block = &pass.start_block[..n];
-    let ema_price = &mut pass.ema_price[..n];
-    let flow_ema = &mut pass.flow_ema[..n];
+    // Separate `&mut` arguments, as in pass 1: no runtime overlap checks. (Direct calls: a
+    // function pointer would not be inlined into the AVX-512 build.)
+    let (reserves, start_block) = (&pass.reserves[..n], &pass.start_block[..n]);
+    let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
+    let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
+    if protocol_flow {
+        update_emas_slices::<true>(
+            block,
+            ramp,
+            reserves,
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        )
+    } else {
+        update_emas_slices::<false>(
+            block,
+            ramp,
+            reserves,
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        )
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn update_emas_slices<const PROTOCOL_FLOW: bool>(
+    block: i64,
+    ramp: bool,
+    reserves: &[Reserves],
+    start_block: &[i64],
+    ema_price: &mut [f64],
+    flow_ema: &mut [f64],
+    flow_block: &mut [f64],
+    protocol_flow_ema: &mut [f64],
+    protocol_flow: &[f64],
+) {
+    let n = reserves.len();
+    let (start_block, ema_price, flow_ema) =
+        (&start_block[..n], &mut ema_price[..n], &mut flow_ema[..n]);
+    let (flow_block, protocol_flow_ema, protocol_flow) = (
+        &mut flow_block[..n],
+        &mut protocol_flow_ema[..n],
+        &protocol_flow[..n],
+    );
     #[allow(clippy::needless_range_loop)]
     for i in 0..n {
         ema_price[i] = ema_price_step(
@@ -524,6 +649,9 @@ fn update_emas_loop(block: i64, ramp: bool, pass: EmaPass<'_>) {
         );
         flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
         flow_block[i] = 0.0;
+        if PROTOCOL_FLOW {
+            protocol_flow_ema[i] = flow_ema_step(protocol_flow_ema[i], protocol_flow[i]);
+        }
     }
 }
 
@@ -558,9 +686,11 @@ mod tests {
         let mut handoff = Handoff {
             chain_buy_tao: vec![0],
             root_alpha: vec![dx],
+            protocol_flow: vec![0.0],
         };
         swap(
             simd,
+            true,
             true,
             Injected::default(),
             SwapPass {
@@ -572,6 +702,8 @@ mod tests {
                 handoff: &mut handoff,
             },
         );
+        // The protocol flow records the sale.
+        assert_eq!(handoff.protocol_flow[0], -(pending[0] as f64));
         (reserves[0], pending[0], minted[0])
     }
 
@@ -659,7 +791,7 @@ mod tests {
         #[test]
         fn vector_and_scalar_passes_agree(
             seed in 0u64..u64::MAX,
-            rule in 0usize..4,
+            rule in 0usize..5,
             scheduled in proptest::option::of(0.0f64..1.0),
         ) {
             let rule = [
@@ -667,6 +799,7 @@ mod tests {
                 InjectionRule::E2,
                 InjectionRule::E3,
                 InjectionRule::E3CapBlockEmission,
+                InjectionRule::E5RootCap,
             ][rule];
             let baseline = run_block(seed, rule, scheduled, Simd::Baseline);
             let detected = run_block(seed, rule, scheduled, Simd::detect());
@@ -698,6 +831,7 @@ mod tests {
         let mut ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
         let mut flow_ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
         let mut flow_block: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
+        let mut protocol_flow_ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
         let mut u = vec![vec![0 as Rao; n]; 7];
         let mut f: Vec<Vec<u64>> = Vec::new();
         let (mut share_out, mut rp) = (vec![0.0; n], vec![0.0; n]);
@@ -733,6 +867,7 @@ mod tests {
         let bought = swap(
             simd,
             true,
+            true,
             injected,
             SwapPass {
                 reserves: &mut reserves,
@@ -747,16 +882,19 @@ mod tests {
             simd,
             1_000,
             true,
+            true,
             EmaPass {
                 reserves: &reserves,
                 start_block: &start_block,
                 ema_price: &mut ema,
                 flow_ema: &mut flow_ema,
                 flow_block: &mut flow_block,
+                protocol_flow_ema: &mut protocol_flow_ema,
+                protocol_flow: &handoff.protocol_flow,
             },
         );
         u.push(outstanding);
-        for v in [share_out, rp, ema, flow_ema, flow_block] {
+        for v in [share_out, rp, ema, flow_ema, flow_block, protocol_flow_ema] {
             f.push(v.iter().map(|x| x.to_bits()).collect());
         }
         (

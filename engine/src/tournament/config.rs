@@ -120,6 +120,7 @@ impl MechanismEntry {
                 InjectionRule::E2 => "e2",
                 InjectionRule::E3 => "e3",
                 InjectionRule::E3CapBlockEmission => "e3-cap-block-emission",
+                InjectionRule::E5RootCap => "e5-root-cap",
             });
         }
         if !self.ema_ramp {

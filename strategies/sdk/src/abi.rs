@@ -77,9 +77,12 @@ use crate::{
     StrategyFactory, SubnetView, WeightPolicy,
 };
 
-/// The ABI version this SDK speaks. Bump it (and the entry symbol's suffix) whenever a record
-/// below changes layout or meaning.
-pub const ABI_VERSION: u32 = 1;
+/// The ABI version this SDK speaks. Bump it whenever a record below changes layout or meaning
+/// (the host refuses a plugin of another version before calling it); the entry symbol's suffix
+/// changes only if the manifest, which carries this version, changes layout.
+///
+/// 2: mechanism codes 6 (`taoflow-net`) and 7 (`dtao-price-burn`).
+pub const ABI_VERSION: u32 = 2;
 /// The one symbol a plugin exports.
 pub const ENTRY_SYMBOL: &str = "tourney_strategy_entry_v1";
 /// The SDK version a plugin was built against, carried in its manifest.

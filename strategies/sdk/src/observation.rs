@@ -19,16 +19,25 @@ pub enum Mechanism {
     MarketCap = 4,
     /// Counterfactual: share ∝ an exogenous, measured value score.
     Objective = 5,
+    /// E4 (2026-05): TaoFlow on user flow net of protocol flow (injections and chain buys less
+    /// root sales).
+    TaoflowNet = 6,
+    /// E5 (2026-06): EMA-price shares × (1 − the share of miner incentive burned); injection
+    /// capped at root proportion × α_e.
+    DtaoPriceBurn = 7,
 }
 
 impl Mechanism {
-    pub const ALL: [Mechanism; 6] = [
+    /// In code order (`from_u8` relies on it).
+    pub const ALL: [Mechanism; 8] = [
         Mechanism::LegacyRoot,
         Mechanism::DtaoPrice,
         Mechanism::DtaoSubsidy,
         Mechanism::Taoflow,
         Mechanism::MarketCap,
         Mechanism::Objective,
+        Mechanism::TaoflowNet,
+        Mechanism::DtaoPriceBurn,
     ];
 
     /// The name used in YAML and reports.
@@ -40,6 +49,8 @@ impl Mechanism {
             Mechanism::Taoflow => "taoflow",
             Mechanism::MarketCap => "market-cap",
             Mechanism::Objective => "objective",
+            Mechanism::TaoflowNet => "taoflow-net",
+            Mechanism::DtaoPriceBurn => "dtao-price-burn",
         }
     }
 

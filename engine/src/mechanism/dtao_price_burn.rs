@@ -1,0 +1,70 @@
+//! `dtao-price-burn` (E5, 2026-06): EMA-price shares scaled by `1 − MinerBurned_i` (the share of
+//! miner incentive consensus sends to the owner's burn uid) and renormalised; injection as E3
+//! with the cap `root_proportion × α_e`; root alpha sold only while Σ p̄ > 1.
+//!
+//! Simplification: E5 pools are Balancer weighted pools; we keep the constant-product pool (see
+//! `docs/mechanisms.md`).
+
+use super::{lane_sum, normalize_shares, EmissionRule};
+use crate::injection::InjectionRule;
+use crate::state::Subnets;
+use tourney_sdk::Mechanism;
+
+#[derive(Debug)]
+pub struct DtaoPriceBurn {
+    injection: InjectionRule,
+}
+
+impl DtaoPriceBurn {
+    pub fn new(injection: Option<InjectionRule>) -> Self {
+        Self {
+            injection: injection.unwrap_or(InjectionRule::E5RootCap),
+        }
+    }
+}
+
+impl EmissionRule for DtaoPriceBurn {
+    fn mechanism(&self) -> Mechanism {
+        Mechanism::DtaoPriceBurn
+    }
+    fn shares(&self, subnets: &Subnets, out: &mut [f64]) {
+        for ((o, &ema), &burned) in out
+            .iter_mut()
+            .zip(&subnets.ema_price)
+            .zip(&subnets.miner_burned)
+        {
+            *o = ema * (1.0 - burned.clamp(0.0, 1.0));
+        }
+        normalize_shares(out);
+    }
+    fn injection(&self) -> InjectionRule {
+        self.injection
+    }
+    fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
+        lane_sum(&subnets.ema_price) > 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanism::test_support::subnets;
+
+    #[test]
+    fn burned_miner_incentive_costs_emission_share() {
+        // p̄ = [0.1, 0.1, 0.2], burned = [0, 0.5, 0.75] → [0.1, 0.05, 0.05] → [0.5, 0.25, 0.25].
+        let mut s = subnets(&[0.1, 0.1, 0.2], &[0.; 3], &[0.; 3], &[0; 3]);
+        s.miner_burned = vec![0.0, 0.5, 0.75];
+        let mut out = [0.0; 3];
+        DtaoPriceBurn::new(None).shares(&s, &mut out);
+        let want = [0.5, 0.25, 0.25];
+        assert!(
+            out.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-15),
+            "{out:?}"
+        );
+        assert_eq!(
+            DtaoPriceBurn::new(None).injection(),
+            InjectionRule::E5RootCap
+        );
+    }
+}

@@ -143,6 +143,10 @@ enum Command {
         days: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Runs of the same economy; the figure reported is their median (a single short run
+        /// is at the mercy of whatever else the machine does).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+        repeat: u32,
     },
 }
 
@@ -240,7 +244,8 @@ fn main() -> ExitCode {
             subnets,
             days,
             seed,
-        } => commands::bench::run(subnets, days, seed),
+            repeat,
+        } => commands::bench::run(subnets, days, seed, repeat),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -39,7 +39,7 @@
 //! borrowed arrays: `subnets: *FfiSubnetView, subnets_len` and `my_alpha_rao: *u64,
 //! my_alpha_len` (aligned with `subnets`). The arrays live until `decide` returns.
 //!
-//! **[`FfiSubnetView`]** (120 bytes): `id: u16`, 6 reserved bytes, then the fourteen 8-byte
+//! **[`FfiSubnetView`]** (136 bytes): `id: u16`, 6 reserved bytes, then the sixteen 8-byte
 //! fields of [`SubnetView`] in declaration order.
 //!
 //! **[`FfiAction`]** (40 bytes): `tag: u32` (see [`action_tag`]; 0 is never valid, so zeroed
@@ -81,7 +81,8 @@ use crate::{
 /// (the host refuses a plugin of another version before calling it); the entry symbol's suffix
 /// changes only if the manifest, which carries this version, changes layout.
 ///
-/// 2: mechanism codes 6 (`taoflow-net`) and 7 (`dtao-price-burn`).
+/// 2: mechanism codes 6 (`taoflow-net`) and 7 (`dtao-price-burn`); `FfiSubnetView` gains
+/// `protocol_flow_ema` and `miner_burned`.
 pub const ABI_VERSION: u32 = 2;
 /// The one symbol a plugin exports.
 pub const ENTRY_SYMBOL: &str = "tourney_strategy_entry_v1";
@@ -321,6 +322,8 @@ pub struct FfiSubnetView {
     pub price_change_1d: f64,
     pub price_change_7d: f64,
     pub age_blocks: u64,
+    pub protocol_flow_ema: f64,
+    pub miner_burned: f64,
 }
 
 impl FfiSubnetView {
@@ -342,6 +345,8 @@ impl FfiSubnetView {
             price_change_1d: s.price_change_1d,
             price_change_7d: s.price_change_7d,
             age_blocks: s.age_blocks,
+            protocol_flow_ema: s.protocol_flow_ema,
+            miner_burned: s.miner_burned,
         }
     }
 
@@ -362,6 +367,8 @@ impl FfiSubnetView {
             price_change_1d: self.price_change_1d,
             price_change_7d: self.price_change_7d,
             age_blocks: self.age_blocks,
+            protocol_flow_ema: self.protocol_flow_ema,
+            miner_burned: self.miner_burned,
         }
     }
 }
@@ -1063,7 +1070,7 @@ mod tests {
 
     #[test]
     fn record_sizes_are_the_documented_ones() {
-        assert_eq!(std::mem::size_of::<FfiSubnetView>(), 120);
+        assert_eq!(std::mem::size_of::<FfiSubnetView>(), 136);
         assert_eq!(std::mem::size_of::<FfiAction>(), 40);
         if cfg!(target_pointer_width = "64") {
             assert_eq!(std::mem::size_of::<FfiObservation>(), 136);
@@ -1138,6 +1145,9 @@ mod tests {
         o.day = 0.1;
         o.subnets[1].price_change_7d = -0.25;
         o.subnets[2].incentive_holdings_weight = 1.0;
+        o.subnets[0].protocol_flow_ema = 1.5e8;
+        o.subnets[2].miner_burned = 0.75;
+        o.mechanism = Mechanism::DtaoPriceBurn;
         o.me.alpha_rao = vec![1, 2, 3];
         o.me.own_subnet = Some(2);
         o.me.revenue_rao = 77;

@@ -100,6 +100,12 @@ pub struct SubnetView {
     pub price_change_7d: f64,
     /// Blocks since the subnet started emission.
     pub age_blocks: u64,
+    /// E4's EMA of protocol flow (TAO injected + chain buys − root sales), rao per block, as
+    /// `taoflow-net` nets it out of user flow; 0 under other mechanisms.
+    pub protocol_flow_ema: f64,
+    /// Share of miner incentive that consensus sent to the owner's burn uid at the last epoch
+    /// (what `dtao-price-burn` scales emission down by).
+    pub miner_burned: f64,
 }
 
 /// Private state of the observing agent.

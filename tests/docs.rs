@@ -24,7 +24,26 @@ fn doc_commands(doc: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn run_all(commands: Vec<Vec<String>>) {
+/// The lines of every `text` block of `doc` (output shown in the document), trimmed.
+fn shown_output(doc: &str) -> Vec<String> {
+    let mut in_text = false;
+    let mut out = Vec::new();
+    for line in doc.lines() {
+        let t = line.trim();
+        if t.starts_with("```") {
+            in_text = t == "```text";
+            continue;
+        }
+        if in_text && !t.is_empty() {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// Runs every command; returns their standard outputs, concatenated.
+fn run_all(commands: Vec<Vec<String>>) -> String {
+    let mut stdout = String::new();
     for args in commands {
         let out = Command::new(env!("CARGO_BIN_EXE_tourney"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -36,7 +55,9 @@ fn run_all(commands: Vec<Vec<String>>) {
             "tourney {args:?} failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        stdout.push_str(&String::from_utf8_lossy(&out.stdout));
     }
+    stdout
 }
 
 #[test]
@@ -45,7 +66,16 @@ fn every_readme_command_runs() {
     // The main job, the plot and the comparison of the tour.
     assert!(commands.len() >= 3, "{commands:?}");
     assert_eq!(commands[0], ["run", "tournaments/quick.yaml"]);
-    run_all(commands);
+    let stdout = run_all(commands);
+    // The output the README shows is the output a fresh run prints, line for line.
+    let shown = shown_output(include_str!("../README.md"));
+    assert!(shown.len() >= 10, "{shown:?}");
+    for line in shown {
+        assert!(
+            stdout.lines().any(|l| l.trim() == line),
+            "the README shows a line the run does not print:\n{line}"
+        );
+    }
 }
 
 #[test]

@@ -78,6 +78,9 @@ pub fn isolated(
             text
         });
         let started = Instant::now();
+        // Poll with a backoff: short matches finish in a few milliseconds, and a fixed 5 ms
+        // nap would be most of their cost; long ones are checked every 5 ms.
+        let mut nap = Duration::from_micros(100);
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
@@ -89,7 +92,10 @@ pub fn isolated(
                         timeout.as_secs_f64()
                     ));
                 }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Ok(None) => {
+                    std::thread::sleep(nap);
+                    nap = (nap * 2).min(Duration::from_millis(5));
+                }
                 Err(e) => break Err(format!("cannot wait for the worker: {e}")),
             }
         };
@@ -141,9 +147,7 @@ pub fn main(
         .map_err(|e| Failure::Run(e.to_string()))?;
     let params = config.entrants.iter().map(|e| e.sdk_params()).collect();
     let factory = PluginFactory { libraries, params };
-    let planned = plan::plan(config)
-        .into_iter()
-        .find(|m| m.index == match_index)
+    let planned = plan::planned(config, match_index)
         .ok_or_else(|| Failure::Usage(format!("worker: no match {match_index}")))?;
     let result = play(config, &factory, &planned);
     if let (Some(path), Some(csv)) = (series, &result.series_csv) {

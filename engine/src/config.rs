@@ -3,6 +3,7 @@
 //! [`MatchConfig::validate`] checks what types cannot (ranges, references, horizons), naming the
 //! field.
 
+use crate::emission::AlphaEmissionRule;
 use crate::injection::InjectionRule;
 use crate::mechanism::{FlowParams, MechanismSpec};
 use crate::schedule::RootSchedule;
@@ -75,6 +76,9 @@ pub struct MatchConfig {
     /// Whether the EMA price rate ramps in with b/(b + 201,600) (from 2025-03-11); without it,
     /// the launch-day constant 3e-6.
     pub ema_ramp: bool,
+    /// How much alpha a subnet mints a block: the chain's rule (`issuance`) or the
+    /// counterfactual `by-share`.
+    pub alpha_emission: AlphaEmissionRule,
     pub schedule: RootSchedule,
     /// Day of the transition at which the match starts (the network is aged to it).
     pub start_day: f64,
@@ -104,6 +108,7 @@ impl Default for MatchConfig {
             flow_cutoff_tao_per_day: 0.0,
             flow_exponent: 1.0,
             ema_ramp: true,
+            alpha_emission: AlphaEmissionRule::Issuance,
             schedule: RootSchedule::Native,
             start_day: 0.0,
             horizon_day: 30.0,

@@ -70,6 +70,19 @@ impl EmissionCache {
     }
 }
 
+/// How much alpha each subnet mints a block.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlphaEmissionRule {
+    /// The chain's rule: α_e from the subnet's own alpha issuance, whatever its TAO share.
+    #[default]
+    Issuance,
+    /// Counterfactual: α_e × min(1, N × share_i) for N subnets, so a subnet the share rule does
+    /// not fund mints no alpha either, and one with at least an equal share mints in full.
+    /// With `objective` this ties alpha emission to the same value score as TAO emission.
+    ByShare,
+}
+
 /// The issuance interval `[from, below)` over which the emission at `issued_rao` holds:
 /// from the halving that set it to the next one (`below` = `u64::MAX` past the last).
 pub fn halving_interval(issued_rao: Rao) -> (Rao, Rao) {
@@ -104,7 +117,19 @@ pub struct AlphaEmission {
 
 impl AlphaEmission {
     pub fn at_issuance(issued_rao: Rao) -> Self {
-        let per_block = block_emission_for_issuance(issued_rao);
+        Self::per_block(block_emission_for_issuance(issued_rao))
+    }
+
+    /// Under [`AlphaEmissionRule::ByShare`]: this emission × min(1, `subnets` × `share`).
+    pub fn scaled_by_share(&self, share: f64, subnets: usize) -> Self {
+        let scale = (subnets as f64 * share).clamp(0.0, 1.0);
+        Self::per_block(crate::units::rao_from_f64(
+            self.per_block as i64 as f64 * scale,
+        ))
+    }
+
+    /// `per_block` alpha a block, split.
+    pub fn per_block(per_block: Rao) -> Self {
         let owner = per_block * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
         let rest = per_block - owner;
         let miners = rest / 2;
@@ -160,6 +185,24 @@ mod tests {
         assert_eq!(cache.at(10_500_000 * TAO), TAO / 2);
         assert_eq!(cache.at(15_749_999 * TAO), TAO / 2);
         assert_eq!(cache.at(15_750_000 * TAO), TAO / 4);
+    }
+
+    #[test]
+    fn alpha_emission_by_share() {
+        let full = AlphaEmission::at_issuance(0);
+        // 4 subnets: a share of 0 mints nothing, ≥ ¼ mints in full, ⅛ mints half.
+        assert_eq!(full.scaled_by_share(0.0, 4).per_block, 0);
+        assert_eq!(full.scaled_by_share(0.0, 4).validators_and_root, 0);
+        assert_eq!(full.scaled_by_share(0.25, 4), full);
+        assert_eq!(full.scaled_by_share(0.9, 4), full);
+        let half = full.scaled_by_share(0.125, 4);
+        assert_eq!(half, AlphaEmission::per_block(TAO / 2));
+        // ⌊5e8 · 11796 / 65535⌋ = 89,997,711; the rest 410,002,289 halves (205,001,144 + 1).
+        assert_eq!(half.owner, 89_997_711);
+        assert_eq!(
+            (half.miners, half.validators_and_root),
+            (205_001_144, 205_001_145)
+        );
     }
 
     #[test]

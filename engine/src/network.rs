@@ -3,7 +3,7 @@
 //! validated application of actions, and the conservation check.
 
 use crate::config::{MatchConfig, PassiveRootWeights, WorkConfig};
-use crate::emission::{halving_interval, AlphaEmission, EmissionCache};
+use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, EmissionCache};
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rng::{normal, stream};
@@ -75,6 +75,7 @@ struct Params {
     schedule: RootSchedule,
     passive_root_weights: PassiveRootWeights,
     ema_ramp: bool,
+    alpha_emission: AlphaEmissionRule,
     owner_sell_fraction: f64,
     miner_sell_fraction: f64,
     ai_revenue_share: f64,
@@ -134,6 +135,8 @@ pub struct Network {
     shares_scratch: Vec<f64>,
     /// Scratch arrays between the block kernel's passes.
     handoff: block_kernel::Handoff,
+    /// Each subnet's alpha emission this block under `by-share` (scratch).
+    alpha_by_share: Vec<AlphaEmission>,
     /// Working memory of the epoch, reused.
     epoch_scratch: EpochScratch,
     /// Which compiled version of the kernel's elementwise passes this CPU runs.
@@ -382,6 +385,7 @@ impl Network {
                 schedule: config.schedule.clone(),
                 passive_root_weights: n_cfg.passive_root_weights,
                 ema_ramp: config.ema_ramp,
+                alpha_emission: config.alpha_emission,
                 owner_sell_fraction: n_cfg.owner_sell_fraction,
                 miner_sell_fraction: n_cfg.miner_sell_fraction,
                 ai_revenue_share: n_cfg.ai_revenue_share,
@@ -409,6 +413,7 @@ impl Network {
             agent_accounts,
             shares_scratch: vec![0.0; n],
             handoff: block_kernel::Handoff::default(),
+            alpha_by_share: Vec::new(),
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
         };
@@ -520,6 +525,18 @@ impl Network {
             &mut s.alpha_emission,
         );
         self.handoff.resize(n);
+        let alpha_emission = match self.params.alpha_emission {
+            AlphaEmissionRule::Issuance => &s.alpha_emission,
+            AlphaEmissionRule::ByShare => {
+                // α_e × min(1, N × share): a counterfactual, so a scalar pre-pass is fine.
+                self.alpha_by_share.clear();
+                self.alpha_by_share.extend(
+                    (s.alpha_emission.iter().zip(&shares[..n]))
+                        .map(|(a, &share)| a.scaled_by_share(share, n)),
+                );
+                &self.alpha_by_share
+            }
+        };
         let injected = block_kernel::inject_and_split(
             self.simd,
             &inputs,
@@ -528,7 +545,7 @@ impl Network {
                 share_out: &mut s.share,
                 reserves: &mut s.reserves,
                 alpha_outstanding: &mut s.alpha_outstanding,
-                alpha_emission: &s.alpha_emission,
+                alpha_emission,
                 root_proportion: &mut s.root_proportion,
                 pending_owner: &mut s.pending_owner,
                 pending_miner: &mut s.pending_miner,

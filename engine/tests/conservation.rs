@@ -61,10 +61,14 @@ proptest! {
     fn tao_and_alpha_are_conserved_every_block(
         seed in any::<u64>(),
         mechanism in 0u8..tourney_sdk::Mechanism::ALL.len() as u8,
+        by_share in any::<bool>(),
         actions in proptest::collection::vec((0usize..2, 0u64..1_500, arb_action(4)), 1..40),
     ) {
         let mut config = common::with_meme(common::small(seed, 3, 0.25), 1_000_000.0);
         config.mechanism = tourney_sdk::Mechanism::from_u8(mechanism).unwrap();
+        if by_share {
+            config.alpha_emission = tourney_engine::emission::AlphaEmissionRule::ByShare;
+        }
         let entrants = [
             EntrantSpec { name: "owner".into(), role: Role::SubnetOwner, capital_tao: 10_000.0 },
             EntrantSpec { name: "staker".into(), role: Role::Staker, capital_tao: 10_000.0 },
@@ -106,10 +110,15 @@ proptest! {
 
 #[test]
 fn a_month_of_every_mechanism_conserves() {
+    use tourney_engine::emission::AlphaEmissionRule;
     for m in tourney_sdk::Mechanism::ALL {
-        let mut config = common::with_meme(common::small(11, 6, 3.0), 2_000_000.0);
-        config.mechanism = m;
-        // run_match checks conservation after every block when asked to.
-        tourney_engine::run_match(&config, Vec::new()).unwrap_or_else(|e| panic!("{m}: {e}"));
+        for rule in [AlphaEmissionRule::Issuance, AlphaEmissionRule::ByShare] {
+            let mut config = common::with_meme(common::small(11, 6, 3.0), 2_000_000.0);
+            config.mechanism = m;
+            config.alpha_emission = rule;
+            // run_match checks conservation after every block when asked to.
+            tourney_engine::run_match(&config, Vec::new())
+                .unwrap_or_else(|e| panic!("{m} {rule:?}: {e}"));
+        }
     }
 }

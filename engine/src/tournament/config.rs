@@ -2,6 +2,7 @@
 //! serde_yaml; unknown fields are rejected everywhere).
 
 use crate::config::{ConfigError, MarketConfig, NetworkConfig, OwnedSubnetConfig};
+use crate::emission::AlphaEmissionRule;
 use crate::injection::InjectionRule;
 use crate::schedule::RootSchedule;
 use serde::de::{self, MapAccess, Visitor};
@@ -107,6 +108,8 @@ pub struct MechanismEntry {
     pub injection: Option<InjectionRule>,
     /// `false`: the launch-day EMA rate (constant 3e-6, before the 2025-03-11 ramp).
     pub ema_ramp: bool,
+    /// The counterfactual `by-share` alpha emission, or the chain's rule.
+    pub alpha_emission: AlphaEmissionRule,
 }
 
 impl MechanismEntry {
@@ -126,6 +129,9 @@ impl MechanismEntry {
         if !self.ema_ramp {
             label.push_str("+no-ramp");
         }
+        if self.alpha_emission == AlphaEmissionRule::ByShare {
+            label.push_str("+alpha-by-share");
+        }
         label
     }
 }
@@ -141,6 +147,8 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             injection: Option<InjectionRule>,
             #[serde(default = "yes")]
             ema_ramp: bool,
+            #[serde(default)]
+            alpha_emission: AlphaEmissionRule,
         }
         fn yes() -> bool {
             true
@@ -149,7 +157,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
         impl<'de> Visitor<'de> for V {
             type Value = MechanismEntry;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mechanism name or {name, injection, ema_ramp}")
+                f.write_str("a mechanism name or {name, injection, ema_ramp, alpha_emission}")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
                 let mechanism =
@@ -158,6 +166,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     mechanism,
                     injection: None,
                     ema_ramp: true,
+                    alpha_emission: AlphaEmissionRule::Issuance,
                 })
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
@@ -166,6 +175,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     mechanism: f.name,
                     injection: f.injection,
                     ema_ramp: f.ema_ramp,
+                    alpha_emission: f.alpha_emission,
                 })
             }
         }
@@ -395,6 +405,7 @@ impl TournamentConfig {
             mechanism: mechanism.mechanism,
             injection: mechanism.injection,
             ema_ramp: mechanism.ema_ramp,
+            alpha_emission: mechanism.alpha_emission,
             schedule: schedule.root.clone(),
             start_day: schedule.start_day,
             horizon_day: schedule.start_day + self.horizon_days,

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::meta::describe_mix;
 use crate::render::{markdown_table, num, text_table};
-use crate::stats::{welch, Moments};
+use crate::stats::{welch, Moments, Welch};
+use crate::tables::{PayoffCell, SummaryRow};
 use crate::{ReportError, ReportSet};
 
 /// What a single-directory comparison varies.
@@ -125,6 +126,60 @@ fn no_value(set: &ReportSet, mech: &str, sched: &str) -> Option<f64> {
         .map(|r| r.emission_no_value_share)
 }
 
+/// A report row with a mean payoff over matches, in one mechanism × schedule variant.
+trait PayoffMoments {
+    fn variant_is(&self, v: &Variant) -> bool;
+    fn moments(&self) -> Moments;
+}
+
+impl PayoffMoments for PayoffCell {
+    fn variant_is(&self, v: &Variant) -> bool {
+        self.mechanism == v.mechanism && self.schedule == v.schedule
+    }
+    fn moments(&self) -> Moments {
+        Moments {
+            n: self.matches,
+            mean: self.mean_profit_tao,
+            std: self.std_profit_tao,
+        }
+    }
+}
+
+impl PayoffMoments for SummaryRow {
+    fn variant_is(&self, v: &Variant) -> bool {
+        self.mechanism == v.mechanism && self.schedule == v.schedule
+    }
+    fn moments(&self) -> Moments {
+        Moments {
+            n: self.matches,
+            mean: self.mean_profit_tao,
+            std: self.std_profit_tao,
+        }
+    }
+}
+
+/// Every baseline row with its counterpart in the variant (`same` decides), and the Welch Δ of
+/// their means.
+fn matched_deltas<'a, T: PayoffMoments>(
+    (baseline_rows, baseline): (&'a [T], &Variant),
+    (variant_rows, variant): (&'a [T], &Variant),
+    same: impl Fn(&T, &T) -> bool,
+    level: f64,
+) -> Vec<(&'a T, &'a T, Welch)> {
+    let v_rows: Vec<&T> = variant_rows
+        .iter()
+        .filter(|r| r.variant_is(variant))
+        .collect();
+    baseline_rows
+        .iter()
+        .filter(|r| r.variant_is(baseline))
+        .filter_map(|b| {
+            let v = v_rows.iter().find(|v| same(b, v))?;
+            Some((b, *v, welch(&b.moments(), &v.moments(), level)))
+        })
+        .collect()
+}
+
 /// Compares `variant` (in `variant_set`) against `baseline` (in `baseline_set`).
 pub fn compare(
     baseline_set: &ReportSet,
@@ -133,94 +188,49 @@ pub fn compare(
     variant: Variant,
     level: f64,
 ) -> Comparison {
-    let b_cells: Vec<_> = baseline_set
-        .tables
-        .payoff
-        .iter()
-        .filter(|c| c.mechanism == baseline.mechanism && c.schedule == baseline.schedule)
-        .collect();
-    let v_cells: Vec<_> = variant_set
-        .tables
-        .payoff
-        .iter()
-        .filter(|c| c.mechanism == variant.mechanism && c.schedule == variant.schedule)
-        .collect();
-    let mut pairings = Vec::new();
-    for b in &b_cells {
-        if let Some(v) = v_cells
-            .iter()
-            .find(|v| v.entrant == b.entrant && v.opponent == b.opponent)
-        {
-            let mb = Moments {
-                n: b.matches,
-                mean: b.mean_profit_tao,
-                std: b.std_profit_tao,
-            };
-            let mv = Moments {
-                n: v.matches,
-                mean: v.mean_profit_tao,
-                std: v.std_profit_tao,
-            };
-            let w = welch(&mb, &mv, level);
-            pairings.push(PairingDelta {
-                entrant: b.entrant.clone(),
-                opponent: b.opponent.clone(),
-                baseline_mean_tao: mb.mean,
-                variant_mean_tao: mv.mean,
-                delta_tao: w.delta,
-                std_error_tao: w.std_error,
-                df: w.df,
-                ci_low_tao: w.interval.low,
-                ci_high_tao: w.interval.high,
-                significant: w.interval.low > 0.0 || w.interval.high < 0.0,
-            });
-        }
-    }
-    let b_rows: Vec<_> = baseline_set
-        .tables
-        .summary
-        .iter()
-        .filter(|r| r.mechanism == baseline.mechanism && r.schedule == baseline.schedule)
-        .collect();
-    let v_rows: Vec<_> = variant_set
-        .tables
-        .summary
-        .iter()
-        .filter(|r| r.mechanism == variant.mechanism && r.schedule == variant.schedule)
-        .collect();
-    let mut strategies = Vec::new();
-    for b in &b_rows {
-        if let Some(v) = v_rows
-            .iter()
-            .find(|v| v.entrant == b.entrant && v.format == b.format)
-        {
-            let mb = Moments {
-                n: b.matches,
-                mean: b.mean_profit_tao,
-                std: b.std_profit_tao,
-            };
-            let mv = Moments {
-                n: v.matches,
-                mean: v.mean_profit_tao,
-                std: v.std_profit_tao,
-            };
-            let w = welch(&mb, &mv, level);
-            strategies.push(StrategyDelta {
-                format: b.format.clone(),
-                entrant: b.entrant.clone(),
-                baseline_mean_tao: mb.mean,
-                variant_mean_tao: mv.mean,
-                delta_tao: w.delta,
-                df: w.df,
-                ci_low_tao: w.interval.low,
-                ci_high_tao: w.interval.high,
-                significant: w.interval.low > 0.0 || w.interval.high < 0.0,
-                baseline_rank: b.rank,
-                variant_rank: v.rank,
-                rank_change: b.rank as i64 - v.rank as i64,
-            });
-        }
-    }
+    let significant = |w: &Welch| w.interval.low > 0.0 || w.interval.high < 0.0;
+    let pairings = matched_deltas(
+        (&baseline_set.tables.payoff, &baseline),
+        (&variant_set.tables.payoff, &variant),
+        |b, v| v.entrant == b.entrant && v.opponent == b.opponent,
+        level,
+    )
+    .into_iter()
+    .map(|(b, v, w)| PairingDelta {
+        entrant: b.entrant.clone(),
+        opponent: b.opponent.clone(),
+        baseline_mean_tao: b.mean_profit_tao,
+        variant_mean_tao: v.mean_profit_tao,
+        delta_tao: w.delta,
+        std_error_tao: w.std_error,
+        df: w.df,
+        ci_low_tao: w.interval.low,
+        ci_high_tao: w.interval.high,
+        significant: significant(&w),
+    })
+    .collect();
+    let strategies = matched_deltas(
+        (&baseline_set.tables.summary, &baseline),
+        (&variant_set.tables.summary, &variant),
+        |b, v| v.entrant == b.entrant && v.format == b.format,
+        level,
+    )
+    .into_iter()
+    .map(|(b, v, w)| StrategyDelta {
+        format: b.format.clone(),
+        entrant: b.entrant.clone(),
+        baseline_mean_tao: b.mean_profit_tao,
+        variant_mean_tao: v.mean_profit_tao,
+        delta_tao: w.delta,
+        df: w.df,
+        ci_low_tao: w.interval.low,
+        ci_high_tao: w.interval.high,
+        significant: significant(&w),
+        baseline_rank: b.rank,
+        variant_rank: v.rank,
+        rank_change: b.rank as i64 - v.rank as i64,
+    })
+    .collect();
     let be = best_mix(baseline_set, &baseline.mechanism, &baseline.schedule);
     let ve = best_mix(variant_set, &variant.mechanism, &variant.schedule);
     let equilibrium_changed = match (&be, &ve) {

@@ -1,23 +1,26 @@
 //! The per-block work of every subnet: injection, the alpha_out split, the root alpha sale and
-//! the EMAs, as three passes over the subnet arrays (structure of arrays).
+//! the EMAs, as passes over the subnet arrays (structure of arrays).
 //!
 //! Why passes and not one loop: this is the engine's hot loop (it runs once per subnet per
 //! block, ~1e8 times a second is the target, ≈ 30 cycles each), and at that budget it needs
 //! SIMD. Only straight-line elementwise work vectorises, so the block is cut where the exact
 //! integer swaps are:
 //!
+//! 0. [`refresh_alpha_emission`]: a scan for subnets whose alpha issuance left its halving
+//!    interval; the rare refresh is scalar.
 //! 1. [`inject_and_split`], elementwise: emission share → TAO in, alpha in, root proportion,
 //!    the alpha_out split into pending amounts. Integer results come from the same `f64`
 //!    expressions the chain formulas give, truncated, exactly as a scalar loop computes them.
 //! 2. [`swap`]: chain buys (scalar, E2/E3 only) and the root alpha sale, exact swaps rounding in
 //!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]).
-//! 3. [`update_emas`], elementwise: the moving price and the flow EMA.
+//! 3. [`update_emas`], elementwise: the moving price, the flow EMA, and (under `taoflow-net`)
+//!    the protocol flow EMA.
 //!
 //! The elementwise loops are compiled twice, for the baseline CPU and with AVX-512 (picked at run
 //! time, see [`Simd`]). Vector and scalar code perform the same IEEE operations on each
 //! element in the same order — no reassociation, no fused multiply-add — so results are
-//! bit-identical whichever path runs; only the sum over subnets is a reduction, and it is not
-//! in these passes.
+//! bit-identical whichever path runs; the one reduction over subnets in these passes is an
+//! integer sum (TAO injected), exact in any order.
 
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
@@ -362,16 +365,15 @@ pub struct SwapPass<'a> {
 /// paid to root stakers at the epoch when `sells_root`; otherwise root's alpha is never
 /// minted: recycled). Both are exact swaps. Returns the TAO the chain buys emitted.
 ///
-/// With `protocol_flow`, root sales are also taken off `handoff.protocol_flow` (E4 reads it;
-/// the other rules skip the bookkeeping, which costs a fifth of the sale pass).
+/// With `track_flow`, root sales are also taken off `handoff.protocol_flow` (E4 reads it; the
+/// other rules skip the bookkeeping, which costs a fifth of the sale pass).
 pub fn swap(
     simd: Simd,
     sells_root: bool,
-    protocol_flow: bool,
+    track_flow: bool,
     injected: Injected,
     pass: SwapPass<'_>,
 ) -> Rao {
-    let track = protocol_flow;
     let n = pass.reserves.len();
     let mut bought_with: Rao = 0;
     if injected.any_chain_buy {
@@ -398,7 +400,7 @@ pub fn swap(
         let reserves = &mut pass.reserves[..n];
         let pending_root_tao = &mut pass.pending_root_tao[..n];
         let alpha_minted = &mut pass.alpha_minted[..n];
-        let unsettled = match (simd, track) {
+        let unsettled = match (simd, track_flow) {
             (Simd::Baseline, false) => sell_root_alpha::<false>(
                 root_alpha,
                 reserves,
@@ -445,7 +447,7 @@ pub fn swap(
                     if tao > 0 {
                         pending_root_tao[i] += tao;
                         alpha_minted[i] += sold;
-                        if track {
+                        if track_flow {
                             protocol_flow[i] -= tao as i64 as f64;
                         }
                     }

@@ -144,29 +144,68 @@ fn the_intervention_at_launch_crashes_the_meme_and_a_year_on_it_does_not() {
     assert!(at_launch > 3.0 * a_year_on);
 }
 
-#[test]
-fn a_btc_mining_subnet_captures_more_emission_than_an_honest_ai_subnet() {
-    let out = scratch("universal");
-    tourney(&[
-        "run",
-        "tournaments/scenarios/universal-incentive.yaml",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let raw = std::fs::read_to_string(out.join("raw.csv")).unwrap();
+/// Plays a scenario tournament; its raw table (CSV).
+fn play(scenario: &str) -> String {
+    let out = scratch(scenario);
+    let yaml = format!("tournaments/scenarios/{scenario}.yaml");
+    tourney(&["run", &yaml, "--quiet", "--out", out.to_str().unwrap()]);
+    std::fs::read_to_string(out.join("raw.csv")).unwrap()
+}
+
+/// The mean of `column` by (mechanism, entrant) in a raw table.
+fn means(raw: &str, column: &str) -> BTreeMap<(String, String), f64> {
     let mut lines = raw.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
-    let (entrant, emission) = (col("entrant"), col("emission_captured_tao"));
-    let mut total: BTreeMap<String, (f64, u32)> = BTreeMap::new();
+    let (mechanism, entrant, value) = (col("mechanism"), col("entrant"), col(column));
+    let mut total: BTreeMap<(String, String), (f64, u32)> = BTreeMap::new();
     for l in lines {
         let f: Vec<&str> = l.split(',').collect();
-        let e = total.entry(f[entrant].to_string()).or_default();
-        e.0 += f[emission].parse::<f64>().unwrap();
+        let key = (f[mechanism].to_string(), f[entrant].to_string());
+        let e = total.entry(key).or_default();
+        e.0 += f[value].parse::<f64>().unwrap();
         e.1 += 1;
     }
-    let mean = |name: &str| total[name].0 / total[name].1 as f64;
-    let (btc, ai) = (mean("btc-mining-subnet"), mean("honest-ai-subnet"));
+    total
+        .into_iter()
+        .map(|(k, (sum, n))| (k, sum / n as f64))
+        .collect()
+}
+
+fn key(mechanism: &str, entrant: &str) -> (String, String) {
+    (mechanism.to_string(), entrant.to_string())
+}
+
+#[test]
+fn a_btc_mining_subnet_captures_more_emission_than_an_honest_ai_subnet() {
+    let captured = means(&play("universal-incentive"), "emission_captured_tao");
+    let (btc, ai) = (
+        captured[&key("dtao-price", "btc-mining-subnet")],
+        captured[&key("dtao-price", "honest-ai-subnet")],
+    );
     assert!(btc > ai, "emission captured: btc {btc} vs honest AI {ai}");
+}
+
+/// The record's claim (under `objective` the meme-farmer loses and is not the equilibrium) is
+/// NOT what the model produces; `docs/fidelity.md` says why. This pins what it does produce, so
+/// a model change that alters it has to update the document: the meme class gets almost no TAO
+/// emission under `objective`, far less than under `dtao-price`, and yet the farmer profits.
+#[test]
+fn objective_starves_the_meme_subnet_of_tao_but_the_farmer_still_profits() {
+    let raw = play("objective-fix");
+    let meme_share = means(&raw, "emission_meme_share");
+    let share = |m: &str| meme_share[&key(m, "meme-farmer")];
+    assert!(
+        share("objective") < 0.01,
+        "meme share {}",
+        share("objective")
+    );
+    assert!(share("objective") < share("dtao-price") / 2.0);
+    let profit = means(&raw, "profit_tao");
+    let farmer = profit[&key("objective", "meme-farmer")];
+    let honest = profit[&key("objective", "honest-ai-subnet")];
+    assert!(
+        farmer > honest && honest > 0.0,
+        "farmer {farmer}, honest {honest}"
+    );
 }

@@ -177,11 +177,16 @@ impl MarketState {
         // Sells first (they fund the buys), then buys, each in subnet order.
         for pass_sell in [true, false] {
             for i in 0..n {
+                let held = net.accounts[account].alpha[i];
+                // Nothing held: nothing to sell. Zero target: nothing to buy (the gap is −holding).
+                // Skipping these before any arithmetic changes no result and most of the cost.
+                if (pass_sell && held == 0) || (!pass_sell && self.targets[i] <= 0.0) {
+                    continue;
+                }
                 let price = net.subnets.reserves[i].price();
                 if price <= 0.0 {
                     continue;
                 }
-                let held = net.accounts[account].alpha[i];
                 let holding_tao = held as f64 / RAO_PER_TAO as f64 * price;
                 let pool_tao = net.subnets.reserves[i].tao_rao as f64 / RAO_PER_TAO as f64;
                 let target = (self.targets[i] * investable)

@@ -587,44 +587,31 @@ unsafe fn update_emas_avx512(block: i64, ramp: bool, protocol_flow: bool, pass: 
 #[inline(always)]
 fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
     let n = pass.reserves.len();
-    // Separate `&mut` arguments, as in pass 1: no runtime overlap checks. (Direct calls: a
-    // function pointer would not be inlined into the AVX-512 build.)
+    // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
     let (reserves, start_block) = (&pass.reserves[..n], &pass.start_block[..n]);
     let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
     let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
-    if protocol_flow {
-        update_emas_slices::<true>(
-            block,
-            ramp,
-            reserves,
-            start_block,
-            ema_price,
-            flow_ema,
-            flow_block,
-            protocol_flow_ema,
-            flows,
-        )
-    } else {
-        update_emas_slices::<false>(
-            block,
-            ramp,
-            reserves,
-            start_block,
-            ema_price,
-            flow_ema,
-            flow_block,
-            protocol_flow_ema,
-            flows,
-        )
-    }
+    update_emas_slices(
+        block,
+        ramp,
+        protocol_flow,
+        reserves,
+        start_block,
+        ema_price,
+        flow_ema,
+        flow_block,
+        protocol_flow_ema,
+        flows,
+    )
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn update_emas_slices<const PROTOCOL_FLOW: bool>(
+fn update_emas_slices(
     block: i64,
     ramp: bool,
+    keep_protocol_flow: bool,
     reserves: &[Reserves],
     start_block: &[i64],
     ema_price: &mut [f64],
@@ -651,7 +638,8 @@ fn update_emas_slices<const PROTOCOL_FLOW: bool>(
         );
         flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
         flow_block[i] = 0.0;
-        if PROTOCOL_FLOW {
+        // Loop-invariant: the compiler hoists the test out of the loop (unswitching).
+        if keep_protocol_flow {
             protocol_flow_ema[i] = flow_ema_step(protocol_flow_ema[i], protocol_flow[i]);
         }
     }

@@ -400,41 +400,23 @@ pub fn swap(
         let reserves = &mut pass.reserves[..n];
         let pending_root_tao = &mut pass.pending_root_tao[..n];
         let alpha_minted = &mut pass.alpha_minted[..n];
-        let unsettled = match (simd, track_flow) {
-            (Simd::Baseline, false) => sell_root_alpha::<false>(
+        let unsettled = match simd {
+            Simd::Baseline => sell_root_alpha(
                 root_alpha,
                 reserves,
                 pending_root_tao,
                 alpha_minted,
-                protocol_flow,
-            ),
-            (Simd::Baseline, true) => sell_root_alpha::<true>(
-                root_alpha,
-                reserves,
-                pending_root_tao,
-                alpha_minted,
-                protocol_flow,
+                (protocol_flow, track_flow),
             ),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
-            (Simd::Avx512, false) => unsafe {
-                sell_root_alpha_avx512::<false>(
+            Simd::Avx512 => unsafe {
+                sell_root_alpha_avx512(
                     root_alpha,
                     reserves,
                     pending_root_tao,
                     alpha_minted,
-                    protocol_flow,
-                )
-            },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            (Simd::Avx512, true) => unsafe {
-                sell_root_alpha_avx512::<true>(
-                    root_alpha,
-                    reserves,
-                    pending_root_tao,
-                    alpha_minted,
-                    protocol_flow,
+                    (protocol_flow, track_flow),
                 )
             },
         };
@@ -460,14 +442,14 @@ pub fn swap(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-unsafe fn sell_root_alpha_avx512<const TRACK: bool>(
+unsafe fn sell_root_alpha_avx512(
     root_alpha: &mut [Rao],
     reserves: &mut [Reserves],
     pending_root_tao: &mut [Rao],
     alpha_minted: &mut [Rao],
-    protocol_flow: &mut [f64],
+    protocol_flow: (&mut [f64], bool),
 ) -> bool {
-    sell_root_alpha::<TRACK>(
+    sell_root_alpha(
         root_alpha,
         reserves,
         pending_root_tao,
@@ -488,12 +470,12 @@ unsafe fn sell_root_alpha_avx512<const TRACK: bool>(
 /// any other (reserves past 2^53 rao, or an estimate further off) is left for the exact
 /// scalar swap, and the return value says whether there is one.
 #[inline(always)]
-fn sell_root_alpha<const TRACK: bool>(
+fn sell_root_alpha(
     root_alpha: &mut [Rao],
     reserves: &mut [Reserves],
     pending_root_tao: &mut [Rao],
     alpha_minted: &mut [Rao],
-    protocol_flow: &mut [f64],
+    (protocol_flow, track_flow): (&mut [f64], bool),
 ) -> bool {
     let n = root_alpha.len();
     let (reserves, pending_root_tao, alpha_minted, protocol_flow) = (
@@ -524,7 +506,8 @@ fn sell_root_alpha<const TRACK: bool>(
         };
         pending_root_tao[i] += if sells { out } else { 0 };
         alpha_minted[i] += if sells { dx } else { 0 };
-        if TRACK {
+        // Loop-invariant: hoisted out of the loop by the compiler.
+        if track_flow {
             protocol_flow[i] -= if sells { out as i64 as f64 } else { 0.0 };
         }
         let left = if proven { 0 } else { dx };

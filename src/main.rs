@@ -162,7 +162,27 @@ pub enum Failure {
     Run(String),
 }
 
+/// `tourney … | head` closes standard output early, and Rust's print macros then panic
+/// ("failed printing to stdout: Broken pipe"). Stop quietly instead, with the status a shell
+/// reports for a process ended by SIGPIPE (128 + 13), as other Unix tools do.
+fn stop_quietly_on_a_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info)
+    }));
+}
+
 fn main() -> ExitCode {
+    stop_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())

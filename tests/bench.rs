@@ -36,3 +36,21 @@ fn bench_reports_the_median_of_its_runs_last() {
     assert!(reported > 0.0);
     assert_eq!(reported, runs[1].round(), "{text}");
 }
+
+/// `tourney bench | head -1` (or any reader that stops early) ends the command quietly, with
+/// the SIGPIPE status, never with a panic.
+#[test]
+fn a_closed_stdout_stops_the_command_without_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tourney"))
+        .args(["bench", "--subnets", "4", "--days", "0.2", "--repeat", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the command has printed anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}

@@ -27,6 +27,8 @@ pub fn run(subnets: u32, days: f64, seed: u64, repeat: u32) -> Result<(), Failur
                 "subnets: {subnets}, days: {days}, blocks: {}",
                 outcome.blocks
             );
+            // Which compiled block kernel this CPU runs (AVX-512 or the scalar baseline).
+            println!("kernel: {}", tourney_engine::network::Simd::detect().name());
             println!(
                 "emission_total_tao: {:.3}",
                 outcome.network.emission_total_tao

@@ -59,6 +59,15 @@ pub enum Simd {
 }
 
 impl Simd {
+    /// `avx512` or `baseline`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Simd::Baseline => "baseline",
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => "avx512",
+        }
+    }
+
     /// The widest version the CPU supports (`std` caches the CPU's answer), unless the
     /// environment sets `TOURNEY_SIMD=baseline` (to measure or check the scalar build on a
     /// machine that has AVX-512: results are identical either way).

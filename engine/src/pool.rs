@@ -8,7 +8,7 @@
 //! protocol liquidity only is the same curve (x·y = L²) with a proportional 33/65535 fee; we
 //! keep the E1 flat fee for every era. The E5 Balancer pool is not modelled.
 
-use crate::units::{Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
+use crate::units::{rao_from_f64, Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
 
 /// Why a swap was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -22,38 +22,50 @@ pub enum SwapError {
 /// The constant-product output: the largest `out` with `(Y − out)·(X + dx) ≥ X·Y`, i.e.
 /// exactly `⌊Y·dx/(X + dx)⌋`.
 ///
-/// Computed without a 128-bit division (the hot path sells root alpha every block on every
-/// subnet): an `f64` estimate of the quotient, then its remainder against the exact `u128`
-/// numerator, which takes two machine multiplies. The estimate is within a unit or two of the
-/// answer for reserves below 2^62, so one correction step almost always settles it; anything
-/// further off falls back to the exact division.
+/// Computed without a 128-bit division where it can be (the root alpha sale runs every block
+/// on every subnet): an `f64` estimate of the quotient, proven or corrected by one unit with
+/// 64-bit remainders ([`correct_quotient`], the same proof the block kernel's vectorised sale
+/// uses); anything it cannot prove (operands past 2^53 rao) takes the exact division.
 #[inline]
 fn curve_out(y: Rao, x: Rao, dx: Rao) -> Rao {
     if dx == 0 || y == 0 {
         return 0;
     }
-    let new_x = x as u128 + dx as u128;
-    let numerator = y as u128 * dx as u128;
-    if (x | y | dx) >> 62 != 0 {
-        // Beyond 2^62 per operand: the exact 128-bit division (never at chain-scale reserves).
-        return (numerator / new_x) as Rao;
-    }
-    // Signed conversions are single instructions on x86-64 (unsigned ones are not).
-    let estimate = (y as i64 as f64 * (dx as i64 as f64 / new_x as i64 as f64)) as i64 as Rao;
-    let product = estimate as u128 * new_x;
-    if product <= numerator {
-        // out = estimate + ⌊(numerator − product) / new_x⌋.
-        let remainder = numerator - product;
-        if remainder < new_x {
-            return estimate;
+    if (x | dx) >> 62 == 0 {
+        let new_x = x + dx;
+        let (out, proven) = correct_quotient(y, dx, new_x, quotient_estimate(y, dx, new_x));
+        if proven {
+            return out;
         }
-        if remainder < 2 * new_x {
-            return estimate + 1;
-        }
-    } else if product - numerator <= new_x {
-        return estimate - 1;
     }
-    (numerator / new_x) as Rao
+    (y as u128 * dx as u128 / (x as u128 + dx as u128)) as Rao
+}
+
+/// An `f64` estimate of `⌊y·dx / new_x⌋`: within 3 of it when `y` and `new_x` are below 2^53
+/// (`f64` represents them exactly; the division and product add a relative error of 2^-52, and
+/// the truncation less than 1).
+#[inline(always)]
+pub(crate) fn quotient_estimate(y: Rao, dx: Rao, new_x: Rao) -> Rao {
+    // Signed conversions: single instructions, and they vectorise.
+    rao_from_f64(y as i64 as f64 * (dx as i64 as f64 / new_x as i64 as f64))
+}
+
+/// `⌊y·dx / new_x⌋` from an estimate, and whether it is proven: the remainder
+/// `y·dx − estimate·new_x` is computed mod 2^64, which is its true value when `y` and `new_x`
+/// are below 2^53 and the estimate is within a few units (the estimate's error times `new_x`); a
+/// remainder in `[−new_x, 2·new_x)` proves the estimate or its neighbour.
+#[inline(always)]
+pub(crate) fn correct_quotient(y: Rao, dx: Rao, new_x: Rao, estimate: Rao) -> (Rao, bool) {
+    const EXACT_BELOW: Rao = 1 << 53;
+    let remainder = y
+        .wrapping_mul(dx)
+        .wrapping_sub(estimate.wrapping_mul(new_x)) as i64;
+    let nx = new_x as i64;
+    let proven = (y | new_x) < EXACT_BELOW && remainder >= -nx && remainder < 2 * nx;
+    let out = estimate
+        .wrapping_add((remainder >= nx) as Rao)
+        .wrapping_sub((remainder < 0) as Rao);
+    (out, proven)
 }
 
 /// Pool reserves of one subnet.
@@ -245,7 +257,39 @@ mod tests {
         y - k.div_ceil(x as u128 + dx as u128) as u64
     }
 
+    #[test]
+    fn quotient_correction_when_the_division_is_exact() {
+        // 100·50 / 100 = 50 exactly: the remainder of estimate 49 is exactly new_x.
+        assert_eq!(correct_quotient(100, 50, 100, 49), (50, true));
+        assert_eq!(correct_quotient(100, 50, 100, 50), (50, true));
+        assert_eq!(correct_quotient(100, 50, 100, 51), (50, true));
+        assert!(!correct_quotient(100, 50, 100, 48).1);
+        assert!(!correct_quotient(100, 50, 100, 52).1);
+        // Past 2^53 nothing is proven.
+        assert!(!correct_quotient(1 << 53, 1, 2, 1 << 52).1);
+    }
+
     proptest::proptest! {
+        /// Any estimate within one of the quotient is corrected to it and proven; one further
+        /// off is never proven.
+        #[test]
+        fn quotient_correction_is_exact(
+            y in 0u64..1 << 53,
+            dx in 0u64..1 << 45,
+            x in 1u64..1 << 52,
+            offset in -3i64..=3,
+        ) {
+            let new_x = x + dx;
+            let exact = (y as u128 * dx as u128 / new_x as u128) as Rao;
+            let estimate = exact as i64 + offset;
+            proptest::prop_assume!(estimate >= 0);
+            let (out, proven) = correct_quotient(y, dx, new_x, estimate as Rao);
+            proptest::prop_assert_eq!(proven, offset.abs() <= 1);
+            if proven {
+                proptest::prop_assert_eq!(out, exact);
+            }
+        }
+
         #[test]
         fn curve_out_is_exact(y in 1u64..u64::MAX / 4, x in 1u64..u64::MAX / 4, dx in 0u64..u64::MAX / 4) {
             proptest::prop_assert_eq!(curve_out(y, x, dx), if dx == 0 { 0 } else { exact_out(y, x, dx) });

@@ -24,7 +24,7 @@
 
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
-use crate::pool::Reserves;
+use crate::pool::{correct_quotient, quotient_estimate, Reserves};
 use crate::units::{
     rao_from_f64, Rao, EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS, FLOW_EMA_ALPHA, MIN_RESERVE_RAO,
 };
@@ -502,8 +502,7 @@ fn sell_root_alpha(
             alpha_rao: x,
         } = reserves[i];
         let new_x = x.wrapping_add(dx);
-        let estimate = rao_from_f64(y as i64 as f64 * (dx as i64 as f64 / new_x as i64 as f64));
-        let (out, proven) = correct_quotient(y, dx, new_x, estimate);
+        let (out, proven) = correct_quotient(y, dx, new_x, quotient_estimate(y, dx, new_x));
         let sells = proven && out > 0 && out <= y && y - out >= MIN_RESERVE_RAO;
         reserves[i] = if sells {
             Reserves {
@@ -524,24 +523,6 @@ fn sell_root_alpha(
         unsettled |= left;
     }
     unsettled != 0
-}
-
-/// `⌊y·dx / new_x⌋` from an estimate, and whether it is proven: the remainder
-/// `y·dx − estimate·new_x` is computed mod 2^64, which is its true value when `y` and `new_x`
-/// are below 2^53 and the estimate is within a few units (see [`sell_root_alpha`]); a
-/// remainder in `[−new_x, 2·new_x)` proves the estimate or its neighbour.
-#[inline(always)]
-fn correct_quotient(y: Rao, dx: Rao, new_x: Rao, estimate: Rao) -> (Rao, bool) {
-    const EXACT_BELOW: Rao = 1 << 53;
-    let remainder = y
-        .wrapping_mul(dx)
-        .wrapping_sub(estimate.wrapping_mul(new_x)) as i64;
-    let nx = new_x as i64;
-    let proven = (y | new_x) < EXACT_BELOW && remainder >= -nx && remainder < 2 * nx;
-    let out = estimate
-        .wrapping_add((remainder >= nx) as Rao)
-        .wrapping_sub((remainder < 0) as Rao);
-    (out, proven)
 }
 
 /// The arrays pass 3 reads and writes.
@@ -697,18 +678,6 @@ mod tests {
     }
 
     #[test]
-    fn quotient_correction_when_the_division_is_exact() {
-        // 100·50 / 100 = 50 exactly: the remainder of estimate 49 is exactly new_x.
-        assert_eq!(correct_quotient(100, 50, 100, 49), (50, true));
-        assert_eq!(correct_quotient(100, 50, 100, 50), (50, true));
-        assert_eq!(correct_quotient(100, 50, 100, 51), (50, true));
-        assert!(!correct_quotient(100, 50, 100, 48).1);
-        assert!(!correct_quotient(100, 50, 100, 52).1);
-        // Past 2^53 nothing is proven.
-        assert!(!correct_quotient(1 << 53, 1, 2, 1 << 52).1);
-    }
-
-    #[test]
     fn root_sale_edge_cases_match_the_pool_swap() {
         let cases = [
             // (T, A, dx): an ordinary sale; nothing to sell; a sale worth 0 rao (refused);
@@ -737,26 +706,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Any estimate within one of the quotient is corrected to it and proven; one further
-        /// off is never proven.
-        #[test]
-        fn quotient_correction_is_exact(
-            y in 0u64..1 << 53,
-            dx in 0u64..1 << 45,
-            x in 1u64..1 << 52,
-            offset in -3i64..=3,
-        ) {
-            let new_x = x + dx;
-            let exact = (y as u128 * dx as u128 / new_x as u128) as Rao;
-            let estimate = exact as i64 + offset;
-            proptest::prop_assume!(estimate >= 0);
-            let (out, proven) = correct_quotient(y, dx, new_x, estimate as Rao);
-            proptest::prop_assert_eq!(proven, offset.abs() <= 1);
-            if proven {
-                proptest::prop_assert_eq!(out, exact);
-            }
-        }
-
         #[test]
         fn root_sale_matches_the_pool_swap(
             y in 0u64..1 << 56,

@@ -5,7 +5,7 @@
 //! Simplification: E5 pools are Balancer weighted pools; we keep the constant-product pool (see
 //! `docs/mechanisms.md`).
 
-use super::{lane_sum, normalize_shares, EmissionRule};
+use super::{normalize_shares, EmissionRule};
 use crate::injection::InjectionRule;
 use crate::state::Subnets;
 use tourney_sdk::Mechanism;
@@ -41,7 +41,7 @@ impl EmissionRule for DtaoPriceBurn {
         self.injection
     }
     fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
-        lane_sum(&subnets.ema_price) > 1.0
+        super::sells_root_while_prices_sum_above_one(subnets)
     }
 }
 

@@ -80,6 +80,13 @@ pub fn lane_sum(x: &[f64]) -> f64 {
     sum
 }
 
+/// The root-sale rule since 2025-11 (E3 onwards): root's alpha is sold for TAO only while the
+/// moving prices sum above 1, and recycled otherwise. Summed when asked, so the rules that
+/// always sell do not pay for the sum every block.
+fn sells_root_while_prices_sum_above_one(subnets: &Subnets) -> bool {
+    lane_sum(&subnets.ema_price) > 1.0
+}
+
 /// Normalise `out` to sum 1, or leave all zeros.
 fn normalize_shares(out: &mut [f64]) {
     let sum = lane_sum(out);

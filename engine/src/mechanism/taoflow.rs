@@ -43,20 +43,25 @@ impl EmissionRule for Taoflow {
         Mechanism::Taoflow
     }
     fn shares(&self, subnets: &Subnets, out: &mut [f64]) {
-        let FlowParams { cutoff, exponent } = self.flow;
-        for (o, &s) in out.iter_mut().zip(&subnets.flow_ema) {
-            let z = (s - cutoff).max(0.0);
-            *o = if exponent == 1.0 { z } else { z.powf(exponent) };
-        }
-        normalize_shares(out);
+        out.copy_from_slice(&subnets.flow_ema);
+        flow_shares(self.flow, out);
     }
     fn injection(&self) -> InjectionRule {
         self.injection
     }
-    /// Only while Σ p̄ > 1 (summed here, so the other rules do not pay for the sum).
     fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
-        super::lane_sum(&subnets.ema_price) > 1.0
+        super::sells_root_while_prices_sum_above_one(subnets)
     }
+}
+
+/// TaoFlow's share rule on flows `s` (in place): `z = max(s − L, 0)^p`, normalised. E3 applies
+/// it to user flow, E4 to user flow net of protocol flow.
+pub(super) fn flow_shares(FlowParams { cutoff, exponent }: FlowParams, s: &mut [f64]) {
+    for o in s.iter_mut() {
+        let z = (*o - cutoff).max(0.0);
+        *o = if exponent == 1.0 { z } else { z.powf(exponent) };
+    }
+    normalize_shares(s);
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! Why it exists: under E3 a subnet's own emission, injected into its pool, is not user flow,
 //! but a subnet can recycle it into flow; netting protocol flow out leaves what users chose.
 
-use super::{lane_sum, normalize_shares, EmissionRule, FlowParams};
+use super::taoflow::flow_shares;
+use super::{EmissionRule, FlowParams};
 use crate::injection::InjectionRule;
 use crate::state::Subnets;
 use tourney_sdk::Mechanism;
@@ -47,12 +48,7 @@ impl EmissionRule for TaoflowNet {
     }
     fn shares(&self, subnets: &Subnets, out: &mut [f64]) {
         net_flow(&subnets.flow_ema, &subnets.protocol_flow_ema, out);
-        let FlowParams { cutoff, exponent } = self.flow;
-        for o in out.iter_mut() {
-            let z = (*o - cutoff).max(0.0);
-            *o = if exponent == 1.0 { z } else { z.powf(exponent) };
-        }
-        normalize_shares(out);
+        flow_shares(self.flow, out);
     }
     fn injection(&self) -> InjectionRule {
         self.injection
@@ -61,7 +57,7 @@ impl EmissionRule for TaoflowNet {
         true
     }
     fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
-        lane_sum(&subnets.ema_price) > 1.0
+        super::sells_root_while_prices_sum_above_one(subnets)
     }
 }
 

@@ -426,6 +426,11 @@ impl Network {
         self.rule.mechanism()
     }
 
+    /// Whether the block loop keeps the protocol flow EMA (only for a rule that reads it).
+    pub fn keeps_protocol_flow(&self) -> bool {
+        self.rule.uses_protocol_flow()
+    }
+
     /// Day of the transition now.
     pub fn day(&self) -> f64 {
         self.start_day + self.block as f64 / BLOCKS_PER_DAY as f64

@@ -2,7 +2,7 @@
 
 use crate::network::Network;
 use crate::state::AccountId;
-use tourney_sdk::{AgentView, Mechanism, Observation, SubnetView, BLOCKS_PER_DAY};
+use tourney_sdk::{AgentView, Observation, SubnetView, BLOCKS_PER_DAY};
 
 /// The observation of `account` now. `own_subnet` is the subnet it owns, if any.
 pub fn observe(net: &Network, account: AccountId, own_subnet: Option<u16>) -> Observation {
@@ -24,8 +24,8 @@ pub fn observe(net: &Network, account: AccountId, own_subnet: Option<u16>) -> Ob
             price_change_1d: net.price_change(i, 1.0),
             price_change_7d: net.price_change(i, 7.0),
             age_blocks: (net.block as i64 - s.start_block[i]).max(0) as u64,
-            // Kept by the block loop only under the rule that reads it.
-            protocol_flow_ema: if net.mechanism() == Mechanism::TaoflowNet {
+            // Kept by the block loop only under a rule that reads it; 0 otherwise.
+            protocol_flow_ema: if net.keeps_protocol_flow() {
                 s.protocol_flow_ema[i]
             } else {
                 0.0

@@ -147,13 +147,19 @@ pub fn refresh_alpha_emission(
     if stale {
         for i in 0..reserves.len() {
             let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
-            let (from, below) = interval[i];
-            if issuance < from || issuance >= below {
+            if outside(issuance, interval[i]) {
                 alpha_emission[i] = AlphaEmission::at_issuance(issuance);
                 interval[i] = halving_interval(issuance);
             }
         }
     }
+}
+
+/// Whether `issuance` lies outside the halving interval `[from, below)`. `|`, not `||`: no
+/// branch, so the scan below vectorises.
+#[inline(always)]
+fn outside(issuance: Rao, (from, below): (Rao, Rao)) -> bool {
+    (issuance < from) | (issuance >= below)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -174,14 +180,11 @@ fn any_outside_interval(
 ) -> bool {
     let n = reserves.len();
     let (alpha_outstanding, interval) = (&alpha_outstanding[..n], &interval[..n]);
-    let mut outside = false;
+    let mut any = false;
     for i in 0..n {
-        let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
-        let (from, below) = interval[i];
-        // `|`, not `||`: no branch, so the scan vectorises.
-        outside |= (issuance < from) | (issuance >= below);
+        any |= outside(reserves[i].alpha_rao + alpha_outstanding[i], interval[i]);
     }
-    outside
+    any
 }
 
 /// The arrays pass 1 reads and writes. Every slice has the same length (one per subnet).

@@ -4,41 +4,32 @@
 
 use std::process::Command;
 
-/// The `tourney` arguments of every `cargo run --release -- …` line in `sh` blocks of `doc`.
-fn doc_commands(doc: &str) -> Vec<Vec<String>> {
-    let mut in_sh = false;
+/// The non-empty lines, trimmed, of every fenced block of `doc` tagged `lang` (```` ```sh ````).
+fn fenced<'a>(doc: &'a str, lang: &str) -> Vec<&'a str> {
+    let opening = format!("```{lang}");
+    let mut inside = false;
     let mut out = Vec::new();
     for line in doc.lines() {
         let t = line.trim();
         if t.starts_with("```") {
-            in_sh = t == "```sh";
-            continue;
-        }
-        if in_sh {
-            if let Some(rest) = t.strip_prefix("cargo run --release -- ") {
-                let args = rest.split('#').next().unwrap().split_whitespace();
-                out.push(args.map(str::to_string).collect());
-            }
+            inside = t == opening;
+        } else if inside && !t.is_empty() {
+            out.push(t);
         }
     }
     out
 }
 
-/// The lines of every `text` block of `doc` (output shown in the document), trimmed.
-fn shown_output(doc: &str) -> Vec<String> {
-    let mut in_text = false;
-    let mut out = Vec::new();
-    for line in doc.lines() {
-        let t = line.trim();
-        if t.starts_with("```") {
-            in_text = t == "```text";
-            continue;
-        }
-        if in_text && !t.is_empty() {
-            out.push(t.to_string());
-        }
-    }
-    out
+/// The `tourney` arguments of every `cargo run --release -- …` line in `sh` blocks of `doc`.
+fn doc_commands(doc: &str) -> Vec<Vec<String>> {
+    fenced(doc, "sh")
+        .into_iter()
+        .filter_map(|t| t.strip_prefix("cargo run --release -- "))
+        .map(|rest| {
+            let args = rest.split('#').next().unwrap().split_whitespace();
+            args.map(str::to_string).collect()
+        })
+        .collect()
 }
 
 /// Runs every command; returns their standard outputs, concatenated.
@@ -67,8 +58,8 @@ fn every_readme_command_runs() {
     assert!(commands.len() >= 3, "{commands:?}");
     assert_eq!(commands[0], ["run", "tournaments/quick.yaml"]);
     let stdout = run_all(commands);
-    // The output the README shows is the output a fresh run prints, line for line.
-    let shown = shown_output(include_str!("../README.md"));
+    // The output the README shows (its `text` blocks) is what a fresh run prints, line for line.
+    let shown = fenced(include_str!("../README.md"), "text");
     assert!(shown.len() >= 10, "{shown:?}");
     for line in shown {
         assert!(

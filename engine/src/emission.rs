@@ -43,7 +43,9 @@ pub fn next_halving_issuance(issued_rao: Rao) -> Option<Rao> {
     Some(TOTAL_SUPPLY_RAO - next_remaining)
 }
 
-/// Cached emission for an issuance that only grows: recomputes only at halvings.
+/// Cached TAO block emission (TAO issuance only grows): recomputes only at halvings. Alpha
+/// issuance can fall after burns, so subnets keep [`AlphaEmission`] with its whole
+/// [`halving_interval`] instead.
 #[derive(Clone, Copy, Debug)]
 pub struct EmissionCache {
     emission_rao: Rao,
@@ -58,9 +60,8 @@ impl EmissionCache {
         }
     }
 
-    /// Emission at `issued_rao`, which must not be below the issuance this cache last saw
-    /// recomputed at (issuance is monotone for TAO; for alpha, burns may lower it — callers
-    /// then rebuild the cache with [`EmissionCache::new`]).
+    /// Emission at `issued_rao`, which must not be below the issuance this cache last
+    /// recomputed at.
     #[inline]
     pub fn at(&mut self, issued_rao: Rao) -> Rao {
         if issued_rao >= self.valid_below {

@@ -6,7 +6,7 @@ use crate::pool::Reserves;
 use crate::units::Rao;
 use tourney_sdk::{SubnetId, WeightPolicy};
 
-/// Index of an account in [`Accounts`].
+/// Index of an account in `Network::accounts`.
 pub type AccountId = usize;
 
 /// What kind of work a subnet's miners do.

@@ -1,5 +1,6 @@
 //! One module per subcommand; each takes parsed arguments and returns a result.
 
+pub mod adaptive;
 pub mod bench;
 pub mod merge;
 pub mod plugin;

@@ -224,13 +224,14 @@ fn repetitions_per_profile(dir: &Path) -> Vec<usize> {
 #[test]
 fn adaptive_repetitions_stop_at_max_on_a_coin_flip_and_early_on_a_dominant_strategy() {
     let dir = scratch("adaptive");
-    // A coin flip: one trader choosing between two copies of the same stochastic strategy
-    // (different names, identical play): neither is better, the bootstrap keeps disagreeing,
-    // and every profile is played `max` times.
+    // A coin flip: one trader choosing between two copies of the same strategy (different
+    // names, identical play): root staking, whose dividends vary from match to match with the
+    // background economy. Neither is better, the bootstrap keeps disagreeing (here 0.99 of
+    // resamples at most), and every profile is played `max` times.
     let coin = format!(
         "  - name: traders\n    players: 1\n    plays: staker\n    strategies:\n\
          \x20     - {{name: heads, crate: {m}}}\n      - {{name: tails, crate: {m}}}\n",
-        m = strategy_crate("momentum-speculator")
+        m = strategy_crate("root-staker")
     );
     let yaml = write_roles(
         &dir,

@@ -54,7 +54,7 @@ pub fn profile_label(config: &TournamentConfig, profile: &Profile) -> String {
                 .enumerate()
                 .flat_map(|(s, &c)| {
                     let name = config.entrants[config.entrant_of_role(r, s)].display_name();
-                    std::iter::repeat(name).take(c as usize)
+                    std::iter::repeat_n(name, c as usize)
                 })
                 .collect::<Vec<_>>()
                 .join("+")
@@ -87,7 +87,7 @@ fn groups(config: &TournamentConfig) -> Vec<Group> {
                     .enumerate()
                     .flat_map(|(r, counts)| {
                         counts.iter().enumerate().flat_map(move |(s, &c)| {
-                            std::iter::repeat(config.entrant_of_role(r, s)).take(c as usize)
+                            std::iter::repeat_n(config.entrant_of_role(r, s), c as usize)
                         })
                     })
                     .collect(),

@@ -230,8 +230,8 @@ pub fn valid_reduction(full: u32, reduced: u32) -> bool {
     reduced == full
         || (reduced >= 2
             && reduced < full
-            && (full - 1) % (reduced - 1) == 0
-            && full % reduced == 0)
+            && (full - 1).is_multiple_of(reduced - 1)
+            && full.is_multiple_of(reduced))
 }
 
 /// The smallest valid reduction of a role of `full` players.

@@ -39,7 +39,7 @@ pub fn names_of(game: &crate::meta::roles::RoleGame, profile: &[Vec<u32>]) -> Pr
                 .strategies
                 .iter()
                 .zip(counts)
-                .flat_map(|(s, &c)| std::iter::repeat(s.clone()).take(c as usize))
+                .flat_map(|(s, &c)| std::iter::repeat_n(s.clone(), c as usize))
                 .collect();
             players.sort();
             (role.name.clone(), players)

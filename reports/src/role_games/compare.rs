@@ -249,7 +249,11 @@ fn pct_delta(d: &Delta) -> [String; 4] {
     ]
 }
 
-fn tables(c: &RoleComparison) -> (Vec<String>, Vec<Vec<String>>, Vec<String>, Vec<Vec<String>>) {
+/// A table's headers and rows.
+type Table = (Vec<String>, Vec<Vec<String>>);
+
+/// The weights table and the network table of a comparison.
+fn tables(c: &RoleComparison) -> (Table, Table) {
     let wh: Vec<String> = [
         "role / strategy",
         "baseline weight",
@@ -291,7 +295,7 @@ fn tables(c: &RoleComparison) -> (Vec<String>, Vec<Vec<String>>, Vec<String>, Ve
             row
         })
         .collect();
-    (wh, wr, nh, nr)
+    ((wh, wr), (nh, nr))
 }
 
 fn header(c: &RoleComparison) -> String {
@@ -341,7 +345,7 @@ pub fn render_terminal(cs: &[RoleComparison]) -> String {
     );
     for c in cs {
         let _ = writeln!(out, "\n{}", header(c));
-        let (wh, wr, nh, nr) = tables(c);
+        let ((wh, wr), (nh, nr)) = tables(c);
         out.push_str(&text_table(&wh, &wr));
         out.push_str(&text_table(&nh, &nr));
     }
@@ -361,7 +365,7 @@ pub fn render_markdown(cs: &[RoleComparison]) -> String {
     );
     for c in cs {
         let _ = writeln!(out, "## {}\n", header(c));
-        let (wh, wr, nh, nr) = tables(c);
+        let ((wh, wr), (nh, nr)) = tables(c);
         out.push_str(&markdown_table(&wh, &wr));
         out.push('\n');
         out.push_str(&markdown_table(&nh, &nr));

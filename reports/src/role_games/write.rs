@@ -137,7 +137,7 @@ pub fn profile_text(game: &crate::meta::roles::RoleGame, profile: &[Vec<u32>]) -
             role.strategies
                 .iter()
                 .zip(counts)
-                .flat_map(|(s, &c)| std::iter::repeat(s.clone()).take(c as usize))
+                .flat_map(|(s, &c)| std::iter::repeat_n(s.clone(), c as usize))
                 .collect::<Vec<_>>()
                 .join("+")
         })

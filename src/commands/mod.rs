@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod merge;
 pub mod plugin;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod schema;

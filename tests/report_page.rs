@@ -355,7 +355,7 @@ fn the_report_page_renders_in_a_headless_browser() {
         &exe,
         &dir.join("profile-shot"),
         &[
-            "--window-size=1400,5000".into(),
+            "--window-size=1400,8000".into(),
             format!("--screenshot={}", shot.display()),
             format!("file://{}", page.display()),
         ],

@@ -180,6 +180,8 @@ table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th::after { content: ' \\2195'; color: #9aa0b4; font-size: 0.8em; }
 table.sortable th.asc::after { content: ' \\2191'; color: #1a1a1a; }
 table.sortable th.desc::after { content: ' \\2193'; color: #1a1a1a; }
+td { white-space: nowrap; }
+table.verdicts td { white-space: normal; }
 table.verdicts td:first-child { white-space: nowrap; }
 figure { margin: 0.8rem 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }

@@ -36,7 +36,7 @@ enum Command {
         /// Skip matches the journal already holds.
         #[arg(long)]
         resume: bool,
-        /// No progress or tables.
+        /// No progress, plugin build lines or tables (errors and warnings still print).
         #[arg(long)]
         quiet: bool,
         /// Play each match in a worker process with a timeout, so a plugin that aborts,
@@ -54,16 +54,21 @@ enum Command {
     /// Play one match of a tournament and print its rows (used by `run --isolate`).
     #[command(hide = true)]
     Worker {
+        /// The tournament YAML.
         file: PathBuf,
+        /// The match to play, by its index in the plan.
         #[arg(long)]
         match_index: usize,
+        /// The resolved plugin library of each entrant, in entrant order.
         #[arg(long = "lib")]
         libs: Vec<PathBuf>,
+        /// Write the match's time series to this CSV file.
         #[arg(long)]
         series: Option<PathBuf>,
     },
     /// Check tournament files (and that their plugins load) without running.
     Validate {
+        /// Tournament YAML files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Do not load or build the plugins.
@@ -74,10 +79,15 @@ enum Command {
     Schema,
     /// Combine shard directories into one result directory.
     Merge {
+        /// Shard result directories (from `run --shard I/N --out DIR`).
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+        /// The merged result directory (raw table, manifest, reports).
         #[arg(long)]
         out: PathBuf,
+        /// No summary line or report tables (warnings still print).
+        #[arg(long)]
+        quiet: bool,
     },
     /// Rebuild the reports of a result directory.
     Report {
@@ -87,39 +97,54 @@ enum Command {
         /// Time building every report on a synthetic raw table of ROWS rows (default 1,000,000).
         #[arg(long, value_name = "ROWS", num_args = 0..=1, default_missing_value = "1000000")]
         bench: Option<usize>,
+        /// Where to write the reports and index.html (default DIR/reports).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Confidence level of intervals.
         #[arg(long, default_value_t = 0.95)]
         level: f64,
+        /// Do not write the separate SVG plots (index.html still has them inline).
         #[arg(long)]
         no_plots: bool,
+        /// Also render every plot as PNG beside its SVG.
         #[arg(long)]
         png: bool,
     },
     /// Compare mechanism variants (or schedules) within one result directory, or two
     /// directories key by key.
     Compare {
+        /// One result directory (compare its variants with --by) or two (B against A, key by
+        /// key).
         #[arg(required = true, num_args = 1..=2)]
         dirs: Vec<PathBuf>,
-        /// mechanism | schedule
-        #[arg(long)]
+        /// With one directory, what varies: mechanism (default) or schedule.
+        #[arg(long, value_name = "mechanism|schedule")]
         by: Option<String>,
-        /// The variant others are compared against.
+        /// The variant others are compared against (default: the first in name order).
         #[arg(long)]
         baseline: Option<String>,
+        /// Where to write compare.md, the tables and compare.html (default: reports/ of the
+        /// last directory).
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Plots of a result directory; with --match, price and emission share of one match.
     Plot {
+        /// The result directory.
         dir: PathBuf,
-        #[arg(long = "match")]
+        /// Draw this match's time series from DIR/series/<ID>.csv (match ids are in raw.csv).
+        #[arg(long = "match", value_name = "ID")]
         match_id: Option<String>,
+        /// Where to write the SVGs (default DIR/reports/plots).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also render every plot as PNG beside its SVG.
         #[arg(long)]
         png: bool,
+        /// With --match, when DIR has no series for the match: the tournament file DIR was run
+        /// from; the match is played again (same seed) with series on, then drawn.
+        #[arg(long, value_name = "FILE", requires = "match_id")]
+        tournament: Option<PathBuf>,
     },
     /// Play one match of scripted agents and the background economy (no plugins).
     Simulate {
@@ -137,10 +162,13 @@ enum Command {
     Plugin(commands::plugin::PluginCommand),
     /// Time the background economy on one thread.
     Bench {
+        /// Background subnets in the economy.
         #[arg(long, default_value_t = 128)]
         subnets: u32,
+        /// Simulated days per run.
         #[arg(long, default_value_t = 30.0)]
         days: f64,
+        /// The economy's seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Runs of the same economy; the figure reported is their median (a single short run
@@ -223,7 +251,7 @@ fn main() -> ExitCode {
             series,
         } => commands::worker::main(&file, match_index, &libs, series.as_deref()),
         Command::Validate { files, no_plugins } => commands::validate::run(&files, !no_plugins),
-        Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
+        Command::Merge { dirs, out, quiet } => commands::merge::run(&dirs, &out, quiet),
         Command::Schema => {
             commands::schema::run();
             Ok(())
@@ -255,7 +283,14 @@ fn main() -> ExitCode {
             match_id,
             out,
             png,
-        } => commands::report::plot(&dir, match_id.as_deref(), out.as_deref(), png),
+            tournament,
+        } => commands::report::plot(
+            &dir,
+            match_id.as_deref(),
+            out.as_deref(),
+            png,
+            tournament.as_deref(),
+        ),
         Command::Simulate { file, out, every } => {
             commands::simulate::run(&file, out.as_deref(), every)
         }

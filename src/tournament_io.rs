@@ -83,7 +83,7 @@ pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, 
         } else {
             format!("{entry}.plugin")
         };
-        let lib = PluginLibrary::load_source(&source)
+        let lib = PluginLibrary::load_source_with(&source, quiet)
             .map_err(|err| semantic(&loaded.path, &loaded.text, &field, &err.to_string()))?;
         // Check the parameters once now, so a typo is bad input rather than a column of errors.
         let p = e.sdk_params();

@@ -28,8 +28,8 @@ pub fn default_out_dir(result_dir: &Path) -> PathBuf {
 }
 
 /// `tourney report DIR [--out OUT] [--no-plots] [--png]`: rebuilds every report of a result
-/// directory, writes them to `out` (default `DIR/reports`) and returns the terminal rendering
-/// followed by the list of files written.
+/// directory, writes them and the page `index.html` to `out` (default `DIR/reports`) and
+/// returns the terminal rendering followed by the list of files written.
 pub fn report_command(
     dir: &Path,
     out: Option<&Path>,
@@ -40,19 +40,22 @@ pub fn report_command(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| default_out_dir(dir));
     let written = write_reports(&set, &out_dir, options)?;
+    let page = crate::html::write_report_page(&set, dir, &out_dir)?;
     let mut text = crate::render::terminal(&set);
     text.push_str(&format!(
-        "\nwrote {} files to {}\n",
-        written.len(),
-        out_dir.display()
+        "\nwrote {} files to {}; open {}\n",
+        written.len() + 1,
+        out_dir.display(),
+        page.display()
     ));
     Ok(text)
 }
 
 /// `tourney compare DIR --by mechanism|schedule [--baseline NAME]` (one directory) or
 /// `tourney compare A B` (two directories, key by key; Δ = B − A). Writes `compare.md`,
-/// `compare_pairings.{parquet,csv}` and `compare_strategies.{parquet,csv}` to `out` (default
-/// `reports/` of the last directory) and returns the terminal rendering.
+/// `compare_pairings.{parquet,csv}`, `compare_strategies.{parquet,csv}` and the page
+/// `compare.html` to `out` (default `reports/` of the last directory) and returns the terminal
+/// rendering.
 pub fn compare_command(
     dirs: &[PathBuf],
     by: Option<CompareBy>,
@@ -114,13 +117,15 @@ pub fn compare_command(
         "compare_strategies",
         &mut compare_strategies_frame(&comparisons)?,
     )?;
+    let page = crate::html::write_compare_page(&comparisons, dirs, &out_dir)?;
     let mut text = crate::role_games::compare::render_terminal(&role_comparisons);
     if !comparisons.is_empty() || role_comparisons.is_empty() {
         text.push_str(&compare::render_terminal(&comparisons));
     }
     text.push_str(&format!(
-        "wrote compare.md and tables to {}\n",
-        out_dir.display()
+        "wrote compare.md and tables to {}; open {}\n",
+        out_dir.display(),
+        page.display()
     ));
     Ok(text)
 }

@@ -51,7 +51,7 @@ pub struct Variant {
 }
 
 impl Variant {
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         if self.label.is_empty() {
             format!("{} / {}", self.mechanism, self.schedule)
         } else {
@@ -443,7 +443,7 @@ fn tables_of(c: &Comparison) -> [(Vec<String>, Vec<Vec<String>>); 2] {
     [(ph, pr), (sh, sr)]
 }
 
-fn header_lines(c: &Comparison) -> Vec<String> {
+pub(crate) fn header_lines(c: &Comparison) -> Vec<String> {
     vec![
         format!(
             "equilibrium: {} → {}{}",

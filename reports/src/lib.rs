@@ -10,6 +10,7 @@
 //!   changes);
 //! - [`plot`]: SVG heatmaps, emission bars and match time series;
 //! - [`render`]: terminal tables and `summary.md`;
+//! - [`html`]: the self-contained pages `reports/index.html` and `compare.html`;
 //! - [`cli`]: the `tourney report | compare | plot` commands as plain library functions.
 //!
 //! Entry points: [`build_reports`] then [`write_reports`].
@@ -27,6 +28,7 @@ macro_rules! column {
 
 pub mod cli;
 pub mod compare;
+pub mod html;
 pub mod meta;
 pub mod plot;
 pub mod render;

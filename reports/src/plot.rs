@@ -11,11 +11,40 @@ use std::path::{Path, PathBuf};
 use crate::render::num;
 use crate::{slug, ReportError, ReportSet};
 
-/// A minimal SVG document builder; coordinates are written with two decimals.
+/// A minimal SVG document builder; coordinates are written with two decimals. It also keeps
+/// the estimated box of every text it writes ([`TextBox`]), so tests can check that labels
+/// neither overlap nor leave the canvas without rendering anything.
 pub struct Svg {
     width: f64,
     height: f64,
     body: String,
+    boxes: Vec<TextBox>,
+}
+
+/// The estimated, axis-aligned box a text occupies on the canvas (after rotation).
+///
+/// Width is estimated as 0.62 × font size per character — a bound on the mean advance of
+/// DejaVu Sans and Helvetica-like faces for the lower-case names and digits used here — and
+/// the height as the font size (0.8 above the baseline, 0.2 below).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub text: String,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl TextBox {
+    /// True when the two boxes share interior area (touching edges do not count).
+    pub fn overlaps(&self, other: &TextBox) -> bool {
+        self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
+    }
+}
+
+/// Estimated width of `s` at font size `size` (see [`TextBox`]).
+pub fn text_width(s: &str, size: f64) -> f64 {
+    0.62 * size * s.chars().count() as f64
 }
 
 fn esc(s: &str) -> String {
@@ -31,6 +60,7 @@ impl Svg {
             width,
             height,
             body: String::new(),
+            boxes: Vec::new(),
         };
         svg.rect(0.0, 0.0, width, height, "#ffffff", None);
         svg
@@ -54,13 +84,23 @@ impl Svg {
     }
 
     pub fn polyline(&mut self, points: &[(f64, f64)], stroke: &str, width: f64) {
+        self.dashed_polyline(points, stroke, width, "");
+    }
+
+    /// A polyline with an SVG `stroke-dasharray` (`dash` empty: solid).
+    pub fn dashed_polyline(&mut self, points: &[(f64, f64)], stroke: &str, width: f64, dash: &str) {
         let pts: Vec<String> = points
             .iter()
             .map(|(x, y)| format!("{x:.2},{y:.2}"))
             .collect();
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#" stroke-dasharray="{dash}""#)
+        };
         let _ = writeln!(
             self.body,
-            r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-width="{width:.2}" stroke-linejoin="round"/>"#,
+            r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-width="{width:.2}" stroke-linejoin="round"{dash}/>"#,
             pts.join(" ")
         );
     }
@@ -77,6 +117,7 @@ impl Svg {
         rotate: f64,
         fill: &str,
     ) {
+        self.boxes.push(text_box(x, y, s, size, anchor, rotate));
         let transform = if rotate != 0.0 {
             format!(r#" transform="rotate({rotate:.1} {x:.2} {y:.2})""#)
         } else {
@@ -89,6 +130,15 @@ impl Svg {
         );
     }
 
+    /// The estimated boxes of every text written so far, in writing order.
+    pub fn text_boxes(&self) -> &[TextBox] {
+        &self.boxes
+    }
+
+    pub fn size(&self) -> (f64, f64) {
+        (self.width, self.height)
+    }
+
     pub fn finish(&self) -> String {
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">\n{}</svg>\n",
@@ -96,6 +146,31 @@ impl Svg {
             w = self.width,
             h = self.height
         )
+    }
+}
+
+/// The canvas box of a text at (x, y) with this anchor, rotated by `rotate` degrees about
+/// (x, y) as SVG does (positive = clockwise on screen).
+fn text_box(x: f64, y: f64, s: &str, size: f64, anchor: &str, rotate: f64) -> TextBox {
+    let w = text_width(s, size);
+    let (dx0, dx1) = match anchor {
+        "middle" => (-w / 2.0, w / 2.0),
+        "end" => (-w, 0.0),
+        _ => (0.0, w),
+    };
+    let (dy0, dy1) = (-0.8 * size, 0.2 * size);
+    let (sin, cos) = rotate.to_radians().sin_cos();
+    let corners = [(dx0, dy0), (dx1, dy0), (dx0, dy1), (dx1, dy1)]
+        .map(|(dx, dy)| (x + dx * cos - dy * sin, y + dx * sin + dy * cos));
+    let fold = |f: fn(f64, f64) -> f64, init: f64, pick: fn(&(f64, f64)) -> f64| {
+        corners.iter().map(pick).fold(init, f)
+    };
+    TextBox {
+        text: s.to_string(),
+        x0: fold(f64::min, f64::INFINITY, |c| c.0),
+        y0: fold(f64::min, f64::INFINITY, |c| c.1),
+        x1: fold(f64::max, f64::NEG_INFINITY, |c| c.0),
+        y1: fold(f64::max, f64::NEG_INFINITY, |c| c.1),
     }
 }
 
@@ -125,63 +200,178 @@ fn tick_label(v: f64, step: f64) -> String {
     num(v, decimals)
 }
 
-/// Diverging colour: red for negative, white at 0, blue for positive (`t` in [−1, 1]).
-fn diverging(t: f64) -> String {
-    let t = t.clamp(-1.0, 1.0);
-    let (r, g, b) = if t < 0.0 {
-        let u = -t;
-        (
-            255.0 - u * (255.0 - 215.0),
-            255.0 - u * (255.0 - 48.0),
-            255.0 - u * (255.0 - 39.0),
-        )
+/// Viridis (van der Walt & Smith, the matplotlib default) sampled at nine evenly spaced
+/// points; [`sequential`] interpolates between them. Perceptually uniform, and its lightness
+/// rises monotonically, so a greyscale print still orders the cells correctly.
+const VIRIDIS: [(u8, u8, u8); 9] = [
+    (0x44, 0x01, 0x54),
+    (0x48, 0x28, 0x78),
+    (0x3e, 0x49, 0x89),
+    (0x31, 0x68, 0x8e),
+    (0x26, 0x82, 0x8e),
+    (0x1f, 0x9e, 0x89),
+    (0x35, 0xb7, 0x79),
+    (0x6e, 0xce, 0x58),
+    (0xfd, 0xe7, 0x25),
+];
+
+/// Sequential colour for `t` in [0, 1] (clamped): dark violet (low) to light yellow (high).
+pub fn sequential(t: f64) -> (u8, u8, u8) {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
     } else {
-        (
-            255.0 - t * (255.0 - 69.0),
-            255.0 - t * (255.0 - 117.0),
-            255.0 - t * (255.0 - 180.0),
-        )
+        0.0
     };
-    format!(
-        "#{:02x}{:02x}{:02x}",
-        r.round() as u8,
-        g.round() as u8,
-        b.round() as u8
-    )
+    let pos = t * (VIRIDIS.len() - 1) as f64;
+    let k = (pos.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = pos - k as f64;
+    let mix = |a: u8, b: u8| (a as f64 + f * (b as f64 - a as f64)).round() as u8;
+    let (a, b) = (VIRIDIS[k], VIRIDIS[k + 1]);
+    (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Colour of a subnet class.
-pub fn class_colour(class: &str) -> &'static str {
-    match class {
-        "value" => "#1a9850",
-        "meme" => "#d73027",
-        "offtopic" | "off-topic" => "#f46d43",
-        "idle" => "#969696",
-        "root" => "#4575b4",
-        _ => "#7b3294",
+/// `#rrggbb`.
+pub fn hex((r, g, b): (u8, u8, u8)) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// WCAG relative luminance of an sRGB colour (0 black … 1 white): what a greyscale print keeps.
+pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let lin = |c: u8| {
+        let c = c as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// Black or white, whichever contrasts more with the background.
+fn ink_on(background: (u8, u8, u8)) -> &'static str {
+    // Contrast ratios (L + 0.05) / 0.05 against black and 1.05 / (L + 0.05) against white are
+    // equal at L = √(0.05 · 1.05) − 0.05 ≈ 0.179.
+    if luminance(background) > 0.179 {
+        "#000000"
+    } else {
+        "#ffffff"
     }
 }
 
-/// Heatmap of a payoff matrix: `payoff[i][j]` (row strategy i against column strategy j).
-#[allow(clippy::needless_range_loop)]
+/// The subnet classes in stack and legend order, with their legend names.
+pub const CLASSES: [(&str, &str); 4] = [
+    ("value", "value-creating"),
+    ("meme", "meme"),
+    ("offtopic", "off-topic"),
+    ("idle", "idle (no value)"),
+];
+
+/// Colour of a subnet class. The four luminances are 0.08, 0.23, 0.46 and 0.34, far enough
+/// apart to tell the classes apart in greyscale; lines also differ by dash ([`class_dash`]).
+pub fn class_colour(class: &str) -> &'static str {
+    match class {
+        "value" => "#1b5e20",
+        "meme" => "#d95f02",
+        "offtopic" | "off-topic" => "#e6ab02",
+        "idle" => "#9e9e9e",
+        _ => "#000000",
+    }
+}
+
+/// Dash pattern of a subnet class's lines (empty: solid).
+pub fn class_dash(class: &str) -> &'static str {
+    match class {
+        "value" => "",
+        "meme" => "6 3",
+        "offtopic" | "off-topic" => "2 2",
+        "idle" => "8 3 2 3",
+        _ => "1 3",
+    }
+}
+
+/// Font sizes and spacing of the heatmap.
+const LABEL_SIZE: f64 = 11.0;
+const TITLE_SIZE: f64 = 15.0;
+
+/// Heatmap of a payoff matrix: `payoff[i][j]` (row strategy i against column strategy j),
+/// coloured on a sequential scale from the lowest to the highest payoff.
 pub fn payoff_heatmap(title: &str, strategies: &[String], payoff: &[Vec<f64>]) -> String {
+    payoff_heatmap_svg(title, strategies, payoff).finish()
+}
+
+/// [`payoff_heatmap_svg`] with another quantity in the cells, named (with its unit) by
+/// `quantity` beside the colour bar (e.g. "Δ mean profit (TAO)").
+pub fn matrix_heatmap(
+    title: &str,
+    strategies: &[String],
+    values: &[Vec<f64>],
+    quantity: &str,
+) -> String {
+    matrix_heatmap_svg(title, strategies, values, quantity).finish()
+}
+
+/// [`payoff_heatmap`] before serialization (its text boxes are checked by tests).
+///
+/// Layout, top to bottom: the title; the column labels written vertically (reading upward)
+/// above their columns, so no label can reach into its neighbour or the title whatever its
+/// length; the matrix; the column axis name under it. The row axis name is vertical at the
+/// left, the colour bar with its TAO ticks and name at the right.
+pub fn payoff_heatmap_svg(title: &str, strategies: &[String], payoff: &[Vec<f64>]) -> Svg {
+    matrix_heatmap_svg(title, strategies, payoff, "mean profit (TAO)")
+}
+
+/// The heatmap of [`matrix_heatmap`], before serialization.
+#[allow(clippy::needless_range_loop)]
+pub fn matrix_heatmap_svg(
+    title: &str,
+    strategies: &[String],
+    payoff: &[Vec<f64>],
+    quantity: &str,
+) -> Svg {
     let n = strategies.len();
     let cell = 72.0;
-    let left = 40.0
-        + 8.0
-            * strategies
-                .iter()
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(4) as f64;
-    let top = 110.0;
-    let width = left + cell * n as f64 + 140.0;
-    let height = top + cell * n as f64 + 40.0;
+    let longest = strategies
+        .iter()
+        .map(|s| text_width(s, LABEL_SIZE))
+        .fold(0.0, f64::max);
+    let left = 34.0 + longest + 10.0;
+    let title_bottom = 34.0;
+    let top = title_bottom + 12.0 + longest + 8.0;
+    let matrix = cell * n as f64;
+    let bar_x = left + matrix + 24.0;
+    let (finite_min, finite_max) = payoff
+        .iter()
+        .flatten()
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    let (lo, hi) = if finite_min.is_finite() && finite_max > finite_min {
+        (finite_min, finite_max)
+    } else if finite_min.is_finite() {
+        (finite_min - 1.0, finite_min + 1.0)
+    } else {
+        (-1.0, 1.0)
+    };
+    let bar_ticks = ticks(lo, hi, 5);
+    let step = if bar_ticks.len() > 1 {
+        bar_ticks[1] - bar_ticks[0]
+    } else {
+        1.0
+    };
+    let tick_text: Vec<String> = bar_ticks.iter().map(|t| tick_label(*t, step)).collect();
+    let tick_w = tick_text
+        .iter()
+        .map(|t| text_width(t, LABEL_SIZE))
+        .fold(0.0, f64::max);
+    let width = (bar_x + 18.0 + 6.0 + tick_w + 30.0).max(text_width(title, TITLE_SIZE) + 40.0);
+    let height = top + matrix + 46.0;
     let mut svg = Svg::new(width, height);
-    svg.text(width / 2.0, 24.0, title, 15.0, "middle", 0.0, "#000");
+    svg.text(width / 2.0, 24.0, title, TITLE_SIZE, "middle", 0.0, "#000");
     svg.text(
-        left + cell * n as f64 / 2.0,
-        46.0,
+        left + matrix / 2.0,
+        top + matrix + 30.0,
         "opponent (column strategy)",
         12.0,
         "middle",
@@ -189,109 +379,94 @@ pub fn payoff_heatmap(title: &str, strategies: &[String], payoff: &[Vec<f64>]) -
         "#333",
     );
     svg.text(
-        14.0,
-        top + cell * n as f64 / 2.0,
+        16.0,
+        top + matrix / 2.0,
         "entrant (row strategy)",
         12.0,
         "middle",
         -90.0,
         "#333",
     );
-    let max_abs = payoff
-        .iter()
-        .flatten()
-        .filter(|x| x.is_finite())
-        .fold(0.0f64, |m, x| m.max(x.abs()));
     for (j, s) in strategies.iter().enumerate() {
+        // Vertical, reading upward, its baseline just right of the column's centre line.
         svg.text(
-            left + cell * (j as f64 + 0.5),
-            top - 10.0,
+            left + cell * (j as f64 + 0.5) + 0.3 * LABEL_SIZE,
+            top - 8.0,
             s,
-            11.0,
+            LABEL_SIZE,
             "start",
-            -35.0,
+            -90.0,
             "#000",
         );
     }
+    let scale = |v: f64| (v - lo) / (hi - lo);
     for (i, s) in strategies.iter().enumerate() {
         svg.text(
-            left - 6.0,
+            left - 8.0,
             top + cell * (i as f64 + 0.5) + 4.0,
             s,
-            11.0,
+            LABEL_SIZE,
             "end",
             0.0,
             "#000",
         );
         for j in 0..n {
             let v = payoff[i][j];
-            let t = if max_abs > 0.0 && v.is_finite() {
-                v / max_abs
+            let colour = if v.is_finite() {
+                sequential(scale(v))
             } else {
-                0.0
-            };
-            let fill = if v.is_finite() {
-                diverging(t)
-            } else {
-                "#eeeeee".to_string()
+                (0xee, 0xee, 0xee)
             };
             let (x, y) = (left + cell * j as f64, top + cell * i as f64);
-            svg.rect(x, y, cell, cell, &fill, Some("#ffffff"));
-            let ink = if t.abs() > 0.6 { "#ffffff" } else { "#000000" };
+            svg.rect(x, y, cell, cell, &hex(colour), Some("#ffffff"));
             svg.text(
                 x + cell / 2.0,
                 y + cell / 2.0 + 4.0,
                 &num(v, 2),
-                11.0,
+                LABEL_SIZE,
                 "middle",
                 0.0,
-                ink,
+                ink_on(colour),
             );
         }
     }
-    // Colour bar.
-    let bx = left + cell * n as f64 + 30.0;
-    let bh = cell * n as f64;
-    let steps = 40;
+    // Colour bar: the top is the highest payoff.
+    let steps = 48;
     for k in 0..steps {
-        let t = 1.0 - 2.0 * k as f64 / (steps - 1) as f64;
+        let t = 1.0 - (k as f64 + 0.5) / steps as f64;
         svg.rect(
-            bx,
-            top + bh * k as f64 / steps as f64,
+            bar_x,
+            top + matrix * k as f64 / steps as f64,
             18.0,
-            bh / steps as f64 + 0.5,
-            &diverging(t),
+            matrix / steps as f64 + 0.5,
+            &hex(sequential(t)),
             None,
         );
     }
+    for (t, label) in bar_ticks.iter().zip(&tick_text) {
+        let y = top + matrix * (1.0 - scale(*t));
+        svg.line(bar_x + 18.0, y, bar_x + 22.0, y, "#000", 1.0);
+        svg.text(
+            bar_x + 25.0,
+            y + 4.0,
+            label,
+            LABEL_SIZE,
+            "start",
+            0.0,
+            "#000",
+        );
+    }
+    // The quantity's name, vertical, just right of the tick labels.
     svg.text(
-        bx + 24.0,
-        top + 10.0,
-        &format!("+{} TAO", num(max_abs, 2)),
-        11.0,
-        "start",
-        0.0,
-        "#000",
+        bar_x + 25.0 + tick_w + 16.0,
+        top + matrix / 2.0,
+        quantity,
+        12.0,
+        "middle",
+        -90.0,
+        "#333",
     );
-    svg.text(
-        bx + 24.0,
-        top + bh / 2.0 + 4.0,
-        "0",
-        11.0,
-        "start",
-        0.0,
-        "#000",
-    );
-    svg.text(
-        bx + 24.0,
-        top + bh,
-        &format!("-{} TAO", num(max_abs, 2)),
-        11.0,
-        "start",
-        0.0,
-        "#000",
-    );
-    svg.finish()
+    svg
 }
 
 /// One bar of [`emission_bars`]: a label and the shares (value, meme, off-topic, idle).
@@ -303,22 +478,31 @@ pub struct EmissionBar {
 
 /// Stacked bars of emission share by subnet class, one bar per (mechanism, schedule).
 pub fn emission_bars(title: &str, bars: &[EmissionBar]) -> String {
-    let classes = [
-        ("value", "value-creating"),
-        ("meme", "meme"),
-        ("offtopic", "off-topic"),
-        ("idle", "idle (no value)"),
-    ];
-    let bw = 56.0;
-    let gap = 34.0;
+    emission_bars_svg(title, bars).finish()
+}
+
+/// [`emission_bars`] before serialization. Bars are spaced by the longest label under them, so
+/// mechanism names never run into each other.
+pub fn emission_bars_svg(title: &str, bars: &[EmissionBar]) -> Svg {
+    let bw: f64 = 56.0;
+    let longest = bars
+        .iter()
+        .map(|b| text_width(&b.label, LABEL_SIZE).max(text_width(&b.sublabel, 10.0)))
+        .fold(0.0, f64::max);
+    let pitch = (bw + 30.0).max(longest + 12.0);
     let left = 70.0;
     let top = 50.0;
     let ph = 300.0;
-    let pw = (bw + gap) * bars.len().max(1) as f64 + gap;
-    let width = left + pw + 170.0;
-    let height = top + ph + 80.0;
+    let pw = pitch * bars.len().max(1) as f64;
+    let legend_w = CLASSES
+        .iter()
+        .map(|c| text_width(c.1, LABEL_SIZE))
+        .fold(0.0, f64::max)
+        + 40.0;
+    let width = (left + pw + 20.0 + legend_w).max(text_width(title, TITLE_SIZE) + 40.0);
+    let height = top + ph + 62.0;
     let mut svg = Svg::new(width, height);
-    svg.text(left + pw / 2.0, 26.0, title, 15.0, "middle", 0.0, "#000");
+    svg.text(width / 2.0, 26.0, title, TITLE_SIZE, "middle", 0.0, "#000");
     svg.text(
         18.0,
         top + ph / 2.0,
@@ -335,7 +519,7 @@ pub fn emission_bars(title: &str, bars: &[EmissionBar]) -> String {
             left - 8.0,
             y + 4.0,
             &format!("{t:.0}"),
-            11.0,
+            LABEL_SIZE,
             "end",
             0.0,
             "#000",
@@ -344,29 +528,37 @@ pub fn emission_bars(title: &str, bars: &[EmissionBar]) -> String {
     svg.line(left, top, left, top + ph, "#000", 1.0);
     svg.line(left, top + ph, left + pw, top + ph, "#000", 1.0);
     for (k, bar) in bars.iter().enumerate() {
-        let x = left + gap + k as f64 * (bw + gap);
+        let centre = left + pitch * (k as f64 + 0.5);
+        let x = centre - bw / 2.0;
         let mut acc = 0.0;
-        for (c, share) in classes.iter().zip(bar.shares) {
+        for (c, share) in CLASSES.iter().zip(bar.shares) {
             let s = if share.is_finite() {
                 share.max(0.0)
             } else {
                 0.0
             };
             let h = ph * s;
-            svg.rect(x, top + ph - ph * acc - h, bw, h, class_colour(c.0), None);
+            svg.rect(
+                x,
+                top + ph - ph * acc - h,
+                bw,
+                h,
+                class_colour(c.0),
+                Some("#ffffff"),
+            );
             acc += s;
         }
         svg.text(
-            x + bw / 2.0,
+            centre,
             top + ph + 18.0,
             &bar.label,
-            11.0,
+            LABEL_SIZE,
             "middle",
             0.0,
             "#000",
         );
         svg.text(
-            x + bw / 2.0,
+            centre,
             top + ph + 34.0,
             &bar.sublabel,
             10.0,
@@ -375,13 +567,14 @@ pub fn emission_bars(title: &str, bars: &[EmissionBar]) -> String {
             "#555",
         );
     }
+    // Legend, top to bottom in the order the stack reads from the top down.
     let lx = left + pw + 20.0;
-    for (k, c) in classes.iter().enumerate() {
+    for (k, c) in CLASSES.iter().rev().enumerate() {
         let y = top + 10.0 + 22.0 * k as f64;
         svg.rect(lx, y - 10.0, 14.0, 14.0, class_colour(c.0), None);
-        svg.text(lx + 20.0, y + 2.0, c.1, 11.0, "start", 0.0, "#000");
+        svg.text(lx + 20.0, y + 2.0, c.1, LABEL_SIZE, "start", 0.0, "#000");
     }
-    svg.finish()
+    svg
 }
 
 /// One subnet's time series.
@@ -463,6 +656,7 @@ fn panel(
     ylabel: &str,
     lines: &[(&str, Vec<(f64, f64)>)],
 ) {
+    // `lines`: (subnet class, points).
     let xs = lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.0));
     let ys = lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.1));
     let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
@@ -522,7 +716,7 @@ fn panel(
     svg.text(
         left + pw / 2.0,
         top + ph + 32.0,
-        "day",
+        "time (days)",
         11.0,
         "middle",
         0.0,
@@ -537,34 +731,32 @@ fn panel(
         -90.0,
         "#333",
     );
-    for (colour, pts) in lines {
+    for (class, pts) in lines {
         let scaled: Vec<(f64, f64)> = pts.iter().map(|(x, y)| (sx(*x), sy(*y))).collect();
-        svg.polyline(&scaled, colour, 1.3);
+        svg.dashed_polyline(&scaled, class_colour(class), 1.3, class_dash(class));
     }
 }
 
 /// Price and emission share of every subnet over time, coloured by subnet class.
 pub fn match_series_plot(match_id: &str, series: &BTreeMap<String, SubnetSeries>) -> String {
-    let (left, pw, ph) = (80.0, 640.0, 220.0);
-    let width = left + pw + 170.0;
+    match_series_svg(match_id, series).finish()
+}
+
+/// [`match_series_plot`] before serialization.
+pub fn match_series_svg(match_id: &str, series: &BTreeMap<String, SubnetSeries>) -> Svg {
+    let (left, pw, ph): (f64, f64, f64) = (80.0, 640.0, 220.0);
+    let title = format!("Match {match_id}: subnet prices and emission shares");
+    let width = (left + pw + 170.0).max(text_width(&title, TITLE_SIZE) + 40.0);
     let height = 60.0 + 2.0 * (ph + 70.0);
     let mut svg = Svg::new(width, height);
-    svg.text(
-        width / 2.0,
-        22.0,
-        &format!("Match {match_id}: subnet prices and emission shares"),
-        15.0,
-        "middle",
-        0.0,
-        "#000",
-    );
+    svg.text(width / 2.0, 22.0, &title, TITLE_SIZE, "middle", 0.0, "#000");
     let order = subnet_order(series);
     let price_lines: Vec<(&str, Vec<(f64, f64)>)> = order
         .iter()
         .map(|k| {
             let s = &series[*k];
             (
-                class_colour(&s.class),
+                s.class.as_str(),
                 s.day.iter().cloned().zip(s.price.iter().cloned()).collect(),
             )
         })
@@ -574,7 +766,7 @@ pub fn match_series_plot(match_id: &str, series: &BTreeMap<String, SubnetSeries>
         .map(|k| {
             let s = &series[*k];
             (
-                class_colour(&s.class),
+                s.class.as_str(),
                 s.day
                     .iter()
                     .cloned()
@@ -604,10 +796,15 @@ pub fn match_series_plot(match_id: &str, series: &BTreeMap<String, SubnetSeries>
     svg.text(lx, 72.0, "subnet class", 11.0, "start", 0.0, "#333");
     for (k, c) in classes.iter().enumerate() {
         let y = 92.0 + 20.0 * k as f64;
-        svg.line(lx, y - 4.0, lx + 18.0, y - 4.0, class_colour(c), 3.0);
-        svg.text(lx + 24.0, y, c, 11.0, "start", 0.0, "#000");
+        svg.dashed_polyline(
+            &[(lx, y - 4.0), (lx + 22.0, y - 4.0)],
+            class_colour(c),
+            2.5,
+            class_dash(c),
+        );
+        svg.text(lx + 28.0, y, c, 11.0, "start", 0.0, "#000");
     }
-    svg.finish()
+    svg
 }
 
 fn write(path: &Path, text: &str) -> Result<PathBuf, ReportError> {
@@ -731,8 +928,9 @@ pub fn write_match_plot(
     let path = result_dir.join("series").join(format!("{match_id}.csv"));
     if !path.is_file() {
         return Err(ReportError::Invalid(format!(
-            "no time series for match `{match_id}`: {} does not exist (hint: run the tournament with series output enabled)",
-            path.display()
+            "no time series for match `{match_id}`: {} does not exist (hint: replay the match with `tourney plot {} --match {match_id} --tournament FILE`, FILE being the tournament file, or set `outputs.series: true` in it)",
+            path.display(),
+            result_dir.display()
         )));
     }
     let series = read_series(&path)?;
@@ -762,10 +960,172 @@ mod tests {
     }
 
     #[test]
-    fn diverging_endpoints() {
-        assert_eq!(diverging(0.0), "#ffffff");
-        assert_eq!(diverging(-1.0), "#d73027");
-        assert_eq!(diverging(1.0), "#4575b4");
+    fn the_sequential_scale_gets_lighter_monotonically() {
+        // A greyscale print keeps only luminance: it must rise strictly from low to high
+        // payoff, from viridis' dark violet to its light yellow.
+        let samples: Vec<f64> = (0..=200)
+            .map(|k| luminance(sequential(k as f64 / 200.0)))
+            .collect();
+        for w in samples.windows(2) {
+            assert!(w[1] > w[0], "luminance not increasing: {w:?}");
+        }
+        assert_eq!(hex(sequential(0.0)), "#440154");
+        assert_eq!(hex(sequential(1.0)), "#fde725");
+        // Halfway between anchors 4 (#26828e) and 5 (#1f9e89) at t = 9/16:
+        // (0x26+0x1f)/2 = 34.5 → 35 = 0x23, (0x82+0x9e)/2 = 144 = 0x90, (0x8e+0x89)/2 = 139.5 → 140 = 0x8c.
+        assert_eq!(hex(sequential(9.0 / 16.0)), "#23908c");
+        // From darkest to lightest the contrast ratio (1 + 0.05·…) is large: (L1+0.05)/(L0+0.05) > 10.
+        assert!((samples[200] + 0.05) / (samples[0] + 0.05) > 10.0);
+    }
+
+    #[test]
+    fn subnet_classes_differ_in_greyscale_and_dash() {
+        let rgb = |h: &str| {
+            let v = u32::from_str_radix(&h[1..], 16).unwrap();
+            ((v >> 16) as u8, (v >> 8) as u8, v as u8)
+        };
+        let lum: Vec<f64> = CLASSES
+            .iter()
+            .map(|c| luminance(rgb(class_colour(c.0))))
+            .collect();
+        for a in 0..lum.len() {
+            for b in a + 1..lum.len() {
+                assert!(
+                    (lum[a] - lum[b]).abs() >= 0.1,
+                    "{} and {} are too close in greyscale: {lum:?}",
+                    CLASSES[a].0,
+                    CLASSES[b].0
+                );
+                assert_ne!(class_dash(CLASSES[a].0), class_dash(CLASSES[b].0));
+            }
+        }
+    }
+
+    /// Every pair of text boxes is disjoint and every box lies on the canvas.
+    fn assert_legible(svg: &Svg, what: &str) {
+        let (w, h) = svg.size();
+        let boxes = svg.text_boxes();
+        for b in boxes {
+            assert!(
+                b.x0 >= 0.0 && b.y0 >= 0.0 && b.x1 <= w && b.y1 <= h,
+                "{what}: `{}` leaves the {w}×{h} canvas: {b:?}",
+                b.text
+            );
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(
+                    !a.overlaps(b),
+                    "{what}: `{}` overlaps `{}`: {a:?} {b:?}",
+                    a.text,
+                    b.text
+                );
+            }
+        }
+    }
+
+    fn names(n: usize) -> Vec<String> {
+        // The longest real strategy name, and shorter ones.
+        let base = [
+            "foundation-interventionist",
+            "meme-farmer",
+            "honest-ai-subnet",
+            "momentum-speculator",
+            "root-staker",
+            "buyback-subnet",
+            "btc-mining-subnet",
+        ];
+        (0..n)
+            .map(|k| format!("{}-{k}", base[k % base.len()]))
+            .collect()
+    }
+
+    #[test]
+    fn heatmap_labels_never_overlap_from_4_to_12_strategies() {
+        for n in 4..=12 {
+            let s = names(n);
+            // Payoffs with long printed values (−1234.57) in every cell.
+            let payoff: Vec<Vec<f64>> = (0..n)
+                .map(|i| (0..n).map(|j| (i as f64 - j as f64) * 617.283).collect())
+                .collect();
+            let svg = payoff_heatmap_svg(
+                "Mean profit (TAO) of row vs column — foundation-lt / linear-0.9-0.1",
+                &s,
+                &payoff,
+            );
+            assert_legible(&svg, &format!("heatmap with {n} strategies"));
+            // The title is the first text; no column label reaches its band.
+            let title = &svg.text_boxes()[0];
+            assert!(title.text.starts_with("Mean profit"));
+            for b in &svg.text_boxes()[1..] {
+                assert!(b.y0 >= title.y1, "`{}` reaches into the title", b.text);
+            }
+        }
+    }
+
+    #[test]
+    fn the_old_heatmap_layout_is_caught_by_the_overlap_check() {
+        // The check is not vacuous: a 35°-rotated label written where the old layout put it
+        // (10 px above a row of 72 px cells, 110 px below the top) crosses the axis name at y 46.
+        let mut svg = Svg::new(600.0, 400.0);
+        svg.text(
+            300.0,
+            46.0,
+            "opponent (column strategy)",
+            12.0,
+            "middle",
+            0.0,
+            "#333",
+        );
+        svg.text(
+            290.0,
+            100.0,
+            "foundation-interventionist",
+            11.0,
+            "start",
+            -35.0,
+            "#000",
+        );
+        assert!(svg.text_boxes()[0].overlaps(&svg.text_boxes()[1]));
+    }
+
+    #[test]
+    fn emission_bars_and_series_are_legible() {
+        for n in 1..=12 {
+            let bars: Vec<EmissionBar> = (0..n)
+                .map(|k| EmissionBar {
+                    label: ["dtao-price-burn", "taoflow-net", "legacy-root"][k % 3].to_string(),
+                    sublabel: format!("linear-0.9-0.{k}"),
+                    shares: [0.4, 0.3, 0.1, 0.2],
+                })
+                .collect();
+            assert_legible(
+                &emission_bars_svg(
+                    "Share of subnet emission by subnet class (mean over matches)",
+                    &bars,
+                ),
+                &format!("emission bars with {n} bars"),
+            );
+        }
+        let mut series = BTreeMap::new();
+        for (k, class) in ["value", "meme", "offtopic", "idle"].iter().enumerate() {
+            series.insert(
+                k.to_string(),
+                SubnetSeries {
+                    class: class.to_string(),
+                    day: vec![0.0, 3.5, 7.0],
+                    price: vec![0.0012, 0.0031 * (k + 1) as f64, 0.002],
+                    emission_share: vec![0.1, 0.2, 0.25],
+                },
+            );
+        }
+        assert_legible(
+            &match_series_svg(
+                "dtao-price__native__foundation-interventionist__vs__meme-farmer__r1",
+                &series,
+            ),
+            "match series",
+        );
     }
 
     #[test]
@@ -779,6 +1139,12 @@ mod tests {
         assert!(svg.contains("PD &lt;test&gt;"));
         assert!(svg.contains(">5.00</text>"));
         assert!(svg.contains("opponent (column strategy)"));
-        assert!(svg.contains("+5.00 TAO"));
+        assert!(svg.contains("mean profit (TAO)"));
+        // The colour bar spans the payoffs 0 … 5 with ticks 0, 1, …, 5 (step 1 for 5 ticks).
+        assert!(svg.contains(">0</text>") && svg.contains(">5</text>"));
+        // The highest cell is viridis' light end, with black ink; the lowest the dark end,
+        // with white ink.
+        assert!(svg.contains(r##"fill="#fde725" stroke="#ffffff""##));
+        assert!(svg.contains(r##"fill="#440154" stroke="#ffffff""##));
     }
 }

@@ -257,7 +257,7 @@ fn keys(set: &ReportSet) -> Vec<(String, String)> {
         .collect()
 }
 
-fn equilibria_lines(set: &ReportSet, mechanism: &str, schedule: &str) -> Vec<String> {
+pub(crate) fn equilibria_lines(set: &ReportSet, mechanism: &str, schedule: &str) -> Vec<String> {
     let Some(g) = set
         .games
         .iter()

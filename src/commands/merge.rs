@@ -1,5 +1,5 @@
-//! `tourney merge DIR… --out DIR`: combine shards' journals into one result directory whose
-//! raw table and manifest are byte-identical to a single run's.
+//! `tourney merge DIR… --out DIR [--quiet]`: combine shards' journals into one result
+//! directory whose raw table and manifest are byte-identical to a single run's.
 
 use crate::tournament_io::write_raw;
 use crate::Failure;
@@ -21,7 +21,7 @@ fn manifest_of(dir: &Path) -> Result<(String, serde_json::Value), Failure> {
     Ok((text, value))
 }
 
-pub fn run(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
+pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
     let (manifest_text, manifest) = manifest_of(&dirs[0])?;
     let rows_per_match = manifest["rows_per_match"].as_u64().unwrap_or(2) as usize;
     let total = manifest["matches"].as_u64().unwrap_or(0) as usize;
@@ -61,12 +61,19 @@ pub fn run(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     write_raw(out, &rows).map_err(Failure::Run)?;
     std::fs::write(out.join("manifest.json"), manifest_text)
         .map_err(|e| Failure::Run(e.to_string()))?;
+    let yaml = dirs[0].join(crate::commands::run::TOURNAMENT_COPY);
+    if yaml.is_file() {
+        std::fs::copy(&yaml, out.join(crate::commands::run::TOURNAMENT_COPY))
+            .map_err(|e| Failure::Run(format!("{}: {e}", yaml.display())))?;
+    }
     let matches = rows.len() / rows_per_match.max(1);
-    println!(
-        "merged {} directories: {matches} of {total} matches → {}",
-        dirs.len(),
-        out.display()
-    );
+    if !quiet {
+        println!(
+            "merged {} directories: {matches} of {total} matches → {}",
+            dirs.len(),
+            out.display()
+        );
+    }
     if matches < total {
         eprintln!(
             "warning: {} matches are missing (a shard not run or not finished?)",
@@ -81,6 +88,6 @@ pub fn run(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
             out.display()
         );
     }
-    crate::commands::report::after_run(out, false)?;
+    crate::commands::report::after_run(out, quiet)?;
     Ok(())
 }

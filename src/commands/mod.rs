@@ -4,6 +4,7 @@ pub mod adaptive;
 pub mod bench;
 pub mod merge;
 pub mod plugin;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod schema;

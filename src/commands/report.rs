@@ -56,12 +56,21 @@ pub fn compare(
     Ok(())
 }
 
+/// `tourney plot`; with `tournament`, a match without series is replayed first
+/// ([`crate::commands::replay`]).
 pub fn plot(
     dir: &Path,
     match_id: Option<&str>,
     out: Option<&Path>,
     png: bool,
+    tournament: Option<&Path>,
 ) -> Result<(), Failure> {
+    if let (Some(id), Some(file)) = (match_id, tournament) {
+        if !crate::commands::replay::series_path(dir, id).is_file() {
+            let path = crate::commands::replay::replay_series(dir, id, file)?;
+            eprintln!("replayed match {id}: {}", path.display());
+        }
+    }
     let files = plot_command(dir, match_id, out, png).map_err(failure)?;
     for f in files {
         println!("{}", f.display());

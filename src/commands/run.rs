@@ -18,6 +18,9 @@ use tourney_engine::tournament::plan::{self, PlannedMatch};
 use tourney_engine::tournament::rows::{sort_rows, RawRow};
 use tourney_engine::tournament::{in_process, run_parallel, EntrantFactory, PlayFn};
 
+/// The copy of the tournament file each result directory keeps (verbatim).
+pub const TOURNAMENT_COPY: &str = "tournament.yaml";
+
 /// Options of one run.
 pub struct RunOptions {
     pub out: Option<PathBuf>,
@@ -109,6 +112,9 @@ fn manifest_json(
         "tourney_version": env!("CARGO_PKG_VERSION"),
         "tournament": l.config.name,
         "yaml_fingerprint": fingerprint(l.text.as_bytes()),
+        // As given on the command line: what `tourney plot --match ID --tournament FILE` needs
+        // to replay a match (the report page prints that command).
+        "tournament_file": l.path.display().to_string(),
         "seed": l.config.seed,
         "adaptive": l.config.repetitions.is_adaptive(),
         "matches": plan.len(),
@@ -308,6 +314,9 @@ fn run_one(
     write_raw(&out, &rows).map_err(Failure::Run)?;
     std::fs::write(out.join("manifest.json"), manifest)
         .map_err(|e| io("cannot write manifest.json", e))?;
+    // The tournament file as it was, for the report page (its manifest section) and for readers.
+    std::fs::write(out.join(TOURNAMENT_COPY), &l.text)
+        .map_err(|e| io("cannot write tournament.yaml", e))?;
     let errors = rows.iter().filter(|r| r.status != "ok").count();
     if !opts.quiet {
         println!(

@@ -140,6 +140,12 @@ pub fn find_in(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, PluginError> {
 /// Cargo's progress goes to our stderr; its JSON messages on stdout name the artefact, which
 /// works whatever the target directory (workspace member, `CARGO_TARGET_DIR`, config).
 pub fn build_crate(dir: &Path) -> Result<PathBuf, PluginError> {
+    build_crate_with(dir, false)
+}
+
+/// [`build_crate`]; with `quiet`, cargo runs with `--quiet`: no `Compiling …`/`Finished …`
+/// lines, while compiler errors and warnings still reach stderr.
+pub fn build_crate_with(dir: &Path, quiet: bool) -> Result<PathBuf, PluginError> {
     let manifest = dir.join("Cargo.toml");
     let build_err = |reason: String| PluginError::Build {
         dir: dir.display().to_string(),
@@ -156,6 +162,7 @@ pub fn build_crate(dir: &Path) -> Result<PathBuf, PluginError> {
             "--message-format",
             "json-render-diagnostics",
         ])
+        .args(quiet.then_some("--quiet"))
         .arg("--manifest-path")
         .arg(&manifest)
         .stdin(Stdio::null())
@@ -210,10 +217,15 @@ pub fn build_crate(dir: &Path) -> Result<PathBuf, PluginError> {
 
 /// Resolve a [`PluginSource`] to a library file (building a crate if need be).
 pub fn resolve(source: &PluginSource) -> Result<PathBuf, PluginError> {
+    resolve_with(source, false)
+}
+
+/// [`resolve`], building crates quietly when `quiet` (see [`build_crate_with`]).
+pub fn resolve_with(source: &PluginSource, quiet: bool) -> Result<PathBuf, PluginError> {
     match source {
         PluginSource::Path(p) => Ok(p.clone()),
         PluginSource::Name(n) => find_in(n, &default_search_dirs()),
-        PluginSource::Crate(dir) => build_crate(dir),
+        PluginSource::Crate(dir) => build_crate_with(dir, quiet),
     }
 }
 
@@ -344,6 +356,15 @@ impl PluginLibrary {
     /// Load from any [`PluginSource`].
     pub fn load_source(source: &PluginSource) -> Result<PluginLibrary, PluginError> {
         Self::load(resolve(source)?)
+    }
+
+    /// [`PluginLibrary::load_source`], building a crate without cargo's progress lines when
+    /// `quiet`.
+    pub fn load_source_with(
+        source: &PluginSource,
+        quiet: bool,
+    ) -> Result<PluginLibrary, PluginError> {
+        Self::load(resolve_with(source, quiet)?)
     }
 
     /// A new strategy instance with these parameters and this seed.

@@ -17,8 +17,8 @@
 mod loader;
 
 pub use loader::{
-    build_crate, default_search_dirs, file_name_for, resolve, PluginLibrary, PluginManifestInfo,
-    PluginSource,
+    build_crate, build_crate_with, default_search_dirs, file_name_for, resolve, resolve_with,
+    PluginLibrary, PluginManifestInfo, PluginSource,
 };
 
 use std::ffi::c_void;

@@ -1,0 +1,629 @@
+//! The report page of one result directory: verdicts first, then the network at equilibrium,
+//! then per (mechanism, schedule) the evidence (heatmap, strategies, meta-game) and the matches
+//! behind the equilibrium, and last the run's manifest.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::context::RunContext;
+use super::{anchor, Block, Cell, Page, Section, Table, VerdictRow};
+use crate::meta::describe_mix;
+use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar};
+use crate::render::{equilibria_lines, num};
+use crate::{ReportError, ReportSet};
+
+/// The id of the evidence section of one (mechanism, schedule).
+pub fn game_id(mechanism: &str, schedule: &str) -> String {
+    anchor(&["game", mechanism, schedule])
+}
+
+/// The verdict rows of a report: today one symmetric-equilibrium row per (mechanism, schedule).
+///
+/// Other analyses plug in here: a function `role_verdict_rows(set) -> Vec<VerdictRow>` (kind
+/// "role equilibrium", `confidence` from the bootstrap) whose rows are appended below; the page
+/// renders every row the same way, linked to its game's section.
+pub fn verdict_rows(set: &ReportSet) -> Vec<VerdictRow> {
+    set.verdicts
+        .iter()
+        .map(|v| {
+            let game = format!("{} / {}", v.mechanism, v.schedule);
+            let line = v.line();
+            // `Verdict::line` starts with the game's name; the table shows it in its own column.
+            let text = line
+                .strip_prefix(&format!("{game}: "))
+                .unwrap_or(&line)
+                .to_string();
+            VerdictRow {
+                evidence: Some(game_id(&v.mechanism, &v.schedule)),
+                game,
+                kind: "symmetric equilibrium".into(),
+                text,
+                confidence: None,
+            }
+        })
+        .collect()
+}
+
+fn verdict_section(set: &ReportSet) -> Section {
+    let rows = verdict_rows(set);
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Per mechanism and schedule: the selected equilibrium of the payoff matrix (highest payoff, then larger support) with its payoff per match, and the share of emission that funded no value. Payoffs are means over repetitions; intervals are {} % t intervals. Follow a game's name to its evidence.",
+        num(100.0 * set.level, 0)
+    ))];
+    if rows.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No verdicts: the raw table holds no ok round-robin rows and no network data.".into(),
+        ));
+    } else {
+        blocks.push(Block::Verdicts(rows));
+    }
+    Section {
+        id: "verdicts".into(),
+        heading: "Verdicts".into(),
+        blocks,
+    }
+}
+
+fn network_section(set: &ReportSet) -> Option<Section> {
+    if set.tables.network.is_empty() {
+        return None;
+    }
+    let headers = [
+        "mechanism",
+        "schedule",
+        "matches",
+        "value %",
+        "meme %",
+        "off-topic %",
+        "idle %",
+        "no value %",
+        "value per TAO emitted",
+        "peak meme %",
+        "largest crash % (mean)",
+        "largest crash % (max)",
+    ];
+    let rows = set
+        .tables
+        .network
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.mechanism),
+                Cell::text(&r.schedule),
+                Cell::int(r.matches as i64),
+                Cell::num(100.0 * r.emission_value_share, 1),
+                Cell::num(100.0 * r.emission_meme_share, 1),
+                Cell::num(100.0 * r.emission_offtopic_share, 1),
+                Cell::num(100.0 * r.emission_idle_share, 1),
+                Cell::num(100.0 * r.emission_no_value_share, 1),
+                Cell::num(r.value_per_tao_emitted, 3),
+                Cell::num(100.0 * r.peak_meme_share, 1),
+                Cell::num(100.0 * r.largest_crash, 1),
+                Cell::num(100.0 * r.largest_crash_max, 1),
+            ]
+        })
+        .collect();
+    let bars: Vec<EmissionBar> = set
+        .tables
+        .network
+        .iter()
+        .map(|r| EmissionBar {
+            label: r.mechanism.clone(),
+            sublabel: r.schedule.clone(),
+            shares: [
+                r.emission_value_share,
+                r.emission_meme_share,
+                r.emission_offtopic_share,
+                r.emission_idle_share,
+            ],
+        })
+        .collect();
+    Some(Section {
+        id: "network".into(),
+        heading: "Network".into(),
+        blocks: vec![
+            Block::Paragraph("Means over every match of each mechanism and schedule: where subnet emission went by subnet class (\"no value\" = 1 − value share), value created per TAO emitted, the meme subnets' peak share and the largest price crash.".into()),
+            Block::Table(Table {
+                caption: None,
+                headers: headers.iter().map(|h| h.to_string()).collect(),
+                rows,
+                sortable: true,
+            }),
+            Block::Heading {
+                id: "emission".into(),
+                text: "Emission by subnet class".into(),
+            },
+            Block::Figure {
+                class: "emission".into(),
+                svg: emission_bars(
+                    "Share of subnet emission by subnet class (mean over matches)",
+                    &bars,
+                ),
+                caption: "Stacked shares of subnet emission per mechanism and schedule; from the bottom: value-creating, meme, off-topic, idle.".into(),
+            },
+        ],
+    })
+}
+
+fn strategies_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<Table> {
+    let mut rows: Vec<_> = set
+        .tables
+        .summary
+        .iter()
+        .filter(|r| r.mechanism == mechanism && r.schedule == schedule)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    rows.sort_by(|a, b| a.format.cmp(&b.format).then(a.rank.cmp(&b.rank)));
+    let headers = [
+        "entrant",
+        "format",
+        "rank",
+        "mean profit TAO",
+        "median TAO",
+        "std TAO",
+        "wins",
+        "matches",
+        "errors",
+        "emission captured TAO",
+        "ROI",
+    ];
+    Some(Table {
+        caption: Some("Strategies (click a header to sort)".into()),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(&r.entrant),
+                    Cell::text(&r.format),
+                    Cell::int(r.rank as i64),
+                    Cell::num(r.mean_profit_tao, 3),
+                    Cell::num(r.median_profit_tao, 3),
+                    Cell::num(r.std_profit_tao, 3),
+                    Cell::int(r.wins as i64),
+                    Cell::int(r.matches as i64),
+                    Cell::int(r.errors as i64),
+                    Cell::num(r.mean_emission_captured_tao, 3),
+                    Cell::num(r.mean_roi, 4),
+                ]
+            })
+            .collect(),
+        sortable: true,
+    })
+}
+
+fn payoff_interval_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<Table> {
+    let cells: Vec<_> = set
+        .tables
+        .payoff
+        .iter()
+        .filter(|c| c.mechanism == mechanism && c.schedule == schedule)
+        .collect();
+    if cells.is_empty() {
+        return None;
+    }
+    Some(Table {
+        caption: Some(format!(
+            "Payoff cells: mean profit of the entrant against the opponent, with the {} % t interval across repetitions",
+            num(100.0 * set.level, 0)
+        )),
+        headers: [
+            "entrant",
+            "opponent",
+            "matches",
+            "mean TAO",
+            "std TAO",
+            "CI low TAO",
+            "CI high TAO",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: cells
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::text(&c.entrant),
+                    Cell::text(&c.opponent),
+                    Cell::int(c.matches as i64),
+                    Cell::num(c.mean_profit_tao, 3),
+                    Cell::num(c.std_profit_tao, 3),
+                    Cell::num(c.ci_low_tao, 3),
+                    Cell::num(c.ci_high_tao, 3),
+                ]
+            })
+            .collect(),
+        sortable: true,
+    })
+}
+
+fn meta_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<Table> {
+    let g = set
+        .games
+        .iter()
+        .find(|g| g.mechanism == mechanism && g.schedule == schedule)?;
+    let m = g.meta.as_ref()?;
+    let best = m.equilibria.as_ref().and_then(|s| s.best());
+    Some(Table {
+        caption: Some("Meta-game (click a header to sort)".into()),
+        headers: [
+            "strategy",
+            "share in the selected equilibrium",
+            "regret TAO",
+            "replicator end",
+            "replicator time average",
+            "α-Rank mass",
+            "α-Rank",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: m
+            .game
+            .strategies
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let rank = m.alpha_rank.ranking.iter().position(|&k| k == i);
+                vec![
+                    Cell::text(s),
+                    best.map(|b| Cell::num(b.mix[i], 3))
+                        .unwrap_or_else(|| Cell::text("–")),
+                    Cell::num(m.regret[i], 3),
+                    Cell::num(m.replicator.final_mix[i], 3),
+                    Cell::num(m.replicator.average_mix[i], 3),
+                    Cell::num(m.alpha_rank.stationary[i], 3),
+                    rank.map(|r| Cell::int(r as i64 + 1))
+                        .unwrap_or_else(|| Cell::text("–")),
+                ]
+            })
+            .collect(),
+        sortable: true,
+    })
+}
+
+/// The command that draws one match's series: from the result directory, replaying the match
+/// first when the tournament file is known (the series is then written into the directory).
+pub fn plot_command_line(result_dir: &Path, match_id: &str, tournament: Option<&str>) -> String {
+    let mut command = format!(
+        "tourney plot {} --match {}",
+        shell_word(&result_dir.display().to_string()),
+        shell_word(match_id)
+    );
+    if let Some(file) = tournament {
+        command.push_str(&format!(" --tournament {}", shell_word(file)));
+    }
+    command
+}
+
+/// A word as a POSIX shell reads it: quoted only when it needs to be.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+:=@,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn matches_blocks(
+    set: &ReportSet,
+    ctx: &RunContext,
+    mechanism: &str,
+    schedule: &str,
+) -> Vec<Block> {
+    let Some(support) = set
+        .games
+        .iter()
+        .find(|g| g.mechanism == mechanism && g.schedule == schedule)
+        .and_then(|g| g.meta.as_ref())
+        .and_then(|m| {
+            let best = m.equilibria.as_ref()?.best()?;
+            Some(describe_mix(&m.game.strategies, &best.mix))
+        })
+    else {
+        return vec![];
+    };
+    let mut blocks = vec![
+        Block::Heading {
+            id: anchor(&["matches", mechanism, schedule]),
+            text: "Matches behind the equilibrium".into(),
+        },
+        Block::Paragraph(format!(
+            "For each strategy in the support of {support}: its first match (in plan order) against the next strategy of the support — prices and emission shares of every subnet over the match, coloured and dashed by subnet class."
+        )),
+    ];
+    let matches: Vec<_> = ctx
+        .matches
+        .iter()
+        .filter(|m| m.mechanism == mechanism && m.schedule == schedule)
+        .collect();
+    if matches.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No ok round-robin match of the support strategies was found in the raw table.".into(),
+        ));
+    }
+    for m in matches {
+        let what = format!("{} vs {} — match {}", m.strategy, m.opponent, m.match_id);
+        match &m.series {
+            Some(series) => blocks.push(Block::Figure {
+                class: "series".into(),
+                svg: match_series_plot(&m.match_id, series),
+                caption: format!("{what} (from series/{}.csv)", m.match_id),
+            }),
+            None => {
+                let tournament = ctx
+                    .manifest
+                    .as_ref()
+                    .and_then(|m| m["tournament_file"].as_str());
+                blocks.push(Block::Paragraph(format!(
+                    "{what}: this run wrote no time series (`outputs.series: true` in the tournament file records them). {}",
+                    if tournament.is_some() {
+                        "This plays the match again (same seed) with series on, saves them in the result directory and draws them; run `tourney report` afterwards to see them here:"
+                    } else {
+                        "Replay it with the tournament file the result came from:"
+                    }
+                )));
+                blocks.push(Block::Command(plot_command_line(
+                    &ctx.result_dir,
+                    &m.match_id,
+                    Some(tournament.unwrap_or("FILE")),
+                )));
+            }
+        }
+    }
+    blocks
+}
+
+fn game_section(set: &ReportSet, ctx: &RunContext, mechanism: &str, schedule: &str) -> Section {
+    let mut blocks = Vec::new();
+    if let Some(v) = set
+        .verdicts
+        .iter()
+        .find(|v| v.mechanism == mechanism && v.schedule == schedule)
+    {
+        blocks.push(Block::Paragraph(format!("Verdict: {}", v.line())));
+    }
+    let game = set
+        .games
+        .iter()
+        .find(|g| g.mechanism == mechanism && g.schedule == schedule);
+    match game {
+        Some(g) => match &g.meta {
+            Some(m) => blocks.push(Block::Figure {
+                class: "heatmap".into(),
+                svg: payoff_heatmap(
+                    &format!("Mean profit (TAO) of row vs column — {mechanism} / {schedule}"),
+                    &m.game.strategies,
+                    &m.game.payoff,
+                ),
+                caption: "Payoff matrix: each cell is the mean profit in TAO of the row strategy against the column strategy over the repetitions (lighter = higher).".into(),
+            }),
+            None => blocks.push(Block::Paragraph(format!(
+                "No payoff matrix: {}",
+                g.note.clone().unwrap_or_default()
+            ))),
+        },
+        None => blocks.push(Block::Paragraph(
+            "No round-robin matches: no payoff matrix.".into(),
+        )),
+    }
+    if let Some(t) = strategies_table(set, mechanism, schedule) {
+        blocks.push(Block::Table(t));
+    }
+    if let Some(t) = meta_table(set, mechanism, schedule) {
+        blocks.push(Block::Table(t));
+    }
+    let lines = equilibria_lines(set, mechanism, schedule);
+    if !lines.is_empty() {
+        blocks.push(Block::List(lines));
+    }
+    if let Some(t) = payoff_interval_table(set, mechanism, schedule) {
+        blocks.push(Block::Details {
+            summary: "Payoff cells with intervals".into(),
+            blocks: vec![Block::Table(t)],
+        });
+    }
+    blocks.extend(matches_blocks(set, ctx, mechanism, schedule));
+    Section {
+        id: game_id(mechanism, schedule),
+        heading: format!("{mechanism} / {schedule}"),
+        blocks,
+    }
+}
+
+/// Most match seeds listed on the page (all are in `manifest.json`).
+const MAX_SEEDS_SHOWN: usize = 500;
+
+fn manifest_section(ctx: &RunContext) -> Section {
+    let mut blocks = Vec::new();
+    match &ctx.manifest {
+        Some(m) => {
+            let field = |k: &str| match &m[k] {
+                serde_json::Value::Null => "–".to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            blocks.push(Block::Table(Table {
+                caption: Some("Run".into()),
+                headers: vec!["field".into(), "value".into()],
+                rows: [
+                    "tournament",
+                    "tourney_version",
+                    "seed",
+                    "matches",
+                    "rows_per_match",
+                    "yaml_fingerprint",
+                ]
+                .iter()
+                .map(|k| vec![Cell::text(*k), Cell::text(field(k))])
+                .collect(),
+                sortable: false,
+            }));
+            if let Some(entrants) = m["entrants"].as_array() {
+                let s = |v: &serde_json::Value| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "–".into(),
+                    v => v.to_string(),
+                };
+                blocks.push(Block::Table(Table {
+                    caption: Some("Plugin builds".into()),
+                    headers: [
+                        "entrant",
+                        "plugin",
+                        "version",
+                        "build id",
+                        "library fingerprint",
+                        "source",
+                    ]
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect(),
+                    rows: entrants
+                        .iter()
+                        .map(|e| {
+                            [
+                                "name",
+                                "plugin",
+                                "version",
+                                "build_id",
+                                "file_fingerprint",
+                                "source",
+                            ]
+                            .iter()
+                            .map(|k| Cell::text(s(&e[*k])))
+                            .collect()
+                        })
+                        .collect(),
+                    sortable: false,
+                }));
+            }
+            if let Some(seeds) = m["match_seeds"].as_array() {
+                let shown = seeds.len().min(MAX_SEEDS_SHOWN);
+                let rows = seeds[..shown]
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            Cell::int(x["index"].as_i64().unwrap_or(-1)),
+                            Cell::text(x["id"].as_str().unwrap_or("–")),
+                            Cell::text(
+                                x["seed"]
+                                    .as_u64()
+                                    .map(|s| s.to_string())
+                                    .unwrap_or_else(|| "–".into()),
+                            ),
+                        ]
+                    })
+                    .collect();
+                let mut inner = Vec::new();
+                if shown < seeds.len() {
+                    inner.push(Block::Paragraph(format!(
+                        "The first {shown} of {} matches; all are in manifest.json.",
+                        seeds.len()
+                    )));
+                }
+                inner.push(Block::Table(Table {
+                    caption: None,
+                    headers: vec!["index".into(), "match".into(), "seed".into()],
+                    rows,
+                    sortable: true,
+                }));
+                blocks.push(Block::Details {
+                    summary: format!("Match seeds ({} matches)", seeds.len()),
+                    blocks: inner,
+                });
+            }
+        }
+        None => blocks.push(Block::Paragraph(
+            "No manifest.json in the result directory.".into(),
+        )),
+    }
+    match &ctx.yaml {
+        Some(y) => blocks.push(Block::Pre {
+            summary: Some("Tournament YAML (tournament.yaml)".into()),
+            text: y.clone(),
+        }),
+        None => blocks.push(Block::Paragraph(
+            "The tournament YAML was not saved with this result (runs save it as tournament.yaml)."
+                .into(),
+        )),
+    }
+    if let Some(t) = &ctx.manifest_text {
+        blocks.push(Block::Pre {
+            summary: Some("manifest.json".into()),
+            text: t.clone(),
+        });
+    }
+    Section {
+        id: "manifest".into(),
+        heading: "Run manifest".into(),
+        blocks,
+    }
+}
+
+/// The whole report page.
+pub fn report_page(set: &ReportSet, ctx: &RunContext) -> Page {
+    let name = ctx
+        .manifest
+        .as_ref()
+        .and_then(|m| m["tournament"].as_str().map(str::to_string))
+        .unwrap_or_else(|| {
+            ctx.result_dir
+                .file_name()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "tournament".into())
+        });
+    let mut sections = vec![verdict_section(set)];
+    sections.extend(network_section(set));
+    for v in &set.verdicts {
+        sections.push(game_section(set, ctx, &v.mechanism, &v.schedule));
+    }
+    sections.push(manifest_section(ctx));
+    Page {
+        title: format!("Tournament report: {name}"),
+        subtitle: format!(
+            "{} games (mechanism × schedule) from {}",
+            set.verdicts.len(),
+            ctx.result_dir.display()
+        ),
+        sections,
+    }
+}
+
+/// Builds the report page of `result_dir` and writes it as `out_dir/index.html`.
+pub fn write_report_page(
+    set: &ReportSet,
+    result_dir: &Path,
+    out_dir: &Path,
+) -> Result<PathBuf, ReportError> {
+    let ctx = RunContext::read(result_dir, set)?;
+    fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
+    let path = out_dir.join("index.html");
+    fs::write(&path, report_page(set, &ctx).render()).map_err(|e| ReportError::io(&path, e))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_quote_what_the_shell_would_split() {
+        assert_eq!(
+            plot_command_line(Path::new("reports/out/quick"), "m-1", None),
+            "tourney plot reports/out/quick --match m-1"
+        );
+        assert_eq!(
+            plot_command_line(
+                Path::new("my results/it's"),
+                "m-1",
+                Some("tournaments/quick.yaml")
+            ),
+            "tourney plot 'my results/it'\\''s' --match m-1 --tournament tournaments/quick.yaml"
+        );
+    }
+}

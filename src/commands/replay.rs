@@ -1,0 +1,64 @@
+//! `tourney plot DIR --match ID --tournament FILE`: when the run wrote no time series for a
+//! match, play that match again — same plan, same seed, so the same match — with series on,
+//! save `DIR/series/<ID>.csv`, and let `plot` draw it.
+//!
+//! The tournament file must be the one the result came from: its fingerprint is checked
+//! against `DIR/manifest.json`, so a replay never silently draws another match.
+
+use crate::tournament_io::{fingerprint, load, load_plugins};
+use crate::Failure;
+use std::path::{Path, PathBuf};
+use tourney_engine::tournament::{plan, play};
+
+/// Where the series of `match_id` lives in `dir`.
+pub fn series_path(dir: &Path, match_id: &str) -> PathBuf {
+    dir.join("series").join(format!("{match_id}.csv"))
+}
+
+/// Play `match_id` of `tournament` again with series on and write its series into `dir`.
+pub fn replay_series(dir: &Path, match_id: &str, tournament: &Path) -> Result<PathBuf, Failure> {
+    let loaded = load(tournament).map_err(Failure::Input)?;
+    let manifest_path = dir.join("manifest.json");
+    let manifest: serde_json::Value = std::fs::read_to_string(&manifest_path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "{}: missing or unreadable (is {} a result directory?)",
+                manifest_path.display(),
+                dir.display()
+            ))
+        })?;
+    if manifest["yaml_fingerprint"].as_str() != Some(&fingerprint(loaded.text.as_bytes())) {
+        return Err(Failure::Usage(format!(
+            "{} is not the tournament file {} was run from (its fingerprint differs from manifest.json's)",
+            tournament.display(),
+            dir.display()
+        )));
+    }
+    let mut config = loaded.config.clone();
+    // Sampling only reads the network: the replayed match is the one that was played.
+    config.outputs.series = true;
+    let planned = plan::plan(&config)
+        .into_iter()
+        .find(|m| m.id == match_id)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "no match `{match_id}` in {} (match ids are in {}/raw.csv)",
+                tournament.display(),
+                dir.display()
+            ))
+        })?;
+    let factory = load_plugins(&loaded, true).map_err(Failure::Input)?;
+    let result = play(&config, &*factory, &planned);
+    let csv = result.series_csv.ok_or_else(|| {
+        Failure::Run(format!(
+            "match `{match_id}` produced no series (did it fail?)"
+        ))
+    })?;
+    let path = series_path(dir, match_id);
+    std::fs::create_dir_all(dir.join("series"))
+        .and_then(|_| std::fs::write(&path, csv))
+        .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+    Ok(path)
+}

@@ -5,7 +5,7 @@ use crate::input::{read_yaml, semantic, InputError};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tourney_engine::plugin::{PluginLibrary, PluginSource};
+use tourney_engine::plugin::{resolve, PluginLibrary, PluginSource};
 use tourney_engine::tournament::config::TournamentConfig;
 use tourney_engine::tournament::rows::{Cell, ColumnType, RawRow, COLUMNS};
 use tourney_engine::tournament::EntrantFactory;
@@ -63,28 +63,70 @@ impl EntrantFactory for PluginFactory {
     }
 }
 
-/// Load (building crates where named) every entrant's plugin. A missing plugin is bad input,
-/// reported at the entrant's line.
-pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, InputError> {
-    let mut libraries = Vec::new();
-    let mut params = Vec::new();
-    for (k, e) in loaded.config.entrants.iter().enumerate() {
-        let source = source_of(loaded, k);
-        if !quiet {
-            if let PluginSource::Crate(dir) = &source {
-                eprintln!("building {} ({})", e.display_name(), dir.display());
+/// The field an entrant's plugin is named by (for located errors).
+fn plugin_field(loaded: &Loaded, k: usize) -> String {
+    if loaded.config.entrants[k].crate_dir.is_some() {
+        format!("entrants[{k}].crate")
+    } else {
+        format!("entrants[{k}].plugin")
+    }
+}
+
+/// Resolve every entrant's plugin to its library file (building crates where named) without
+/// loading any. A missing plugin is bad input, reported at the entrant's line.
+pub fn resolve_plugins(loaded: &Loaded, quiet: bool) -> Result<Vec<PathBuf>, InputError> {
+    (0..loaded.config.entrants.len())
+        .map(|k| {
+            let source = source_of(loaded, k);
+            if !quiet {
+                if let PluginSource::Crate(dir) = &source {
+                    eprintln!(
+                        "building {} ({})",
+                        loaded.config.entrants[k].display_name(),
+                        dir.display()
+                    );
+                }
             }
-        }
-        let field = if e.crate_dir.is_some() {
-            format!("entrants[{k}].crate")
-        } else {
-            format!("entrants[{k}].plugin")
-        };
-        let lib = PluginLibrary::load_source(&source)
-            .map_err(|err| semantic(&loaded.path, &loaded.text, &field, &err.to_string()))?;
-        // Check the parameters once now, so a typo is bad input rather than a column of errors.
-        let p = e.sdk_params();
-        lib.instantiate(&p, 0).map_err(|err| {
+            resolve(&source).map_err(|err| {
+                semantic(
+                    &loaded.path,
+                    &loaded.text,
+                    &plugin_field(loaded, k),
+                    &err.to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Load resolved libraries into this process (their manifests are read; nothing is created).
+pub fn open_plugins(loaded: &Loaded, paths: &[PathBuf]) -> Result<Arc<PluginFactory>, InputError> {
+    let mut libraries = Vec::new();
+    for (k, path) in paths.iter().enumerate() {
+        let lib = PluginLibrary::load(path).map_err(|err| {
+            semantic(
+                &loaded.path,
+                &loaded.text,
+                &plugin_field(loaded, k),
+                &err.to_string(),
+            )
+        })?;
+        libraries.push(lib);
+    }
+    let params = loaded
+        .config
+        .entrants
+        .iter()
+        .map(|e| e.sdk_params())
+        .collect();
+    Ok(Arc::new(PluginFactory { libraries, params }))
+}
+
+/// Create every entrant once with its parameters, in this process, so that a typo is bad
+/// input rather than a column of errors.
+pub fn check_in_process(loaded: &Loaded, factory: &PluginFactory) -> Result<(), InputError> {
+    for (k, lib) in factory.libraries.iter().enumerate() {
+        lib.instantiate(&factory.params[k], 0).map_err(|err| {
             semantic(
                 &loaded.path,
                 &loaded.text,
@@ -92,10 +134,34 @@ pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, 
                 &err.to_string(),
             )
         })?;
-        libraries.push(lib);
-        params.push(p);
     }
-    Ok(Arc::new(PluginFactory { libraries, params }))
+    Ok(())
+}
+
+/// The same check in a worker process (and the loading before it), so that a plugin that
+/// aborts or loops while being described or created is reported at its entrant, and the
+/// caller lives on.
+pub fn check_isolated(
+    loaded: &Loaded,
+    paths: &[PathBuf],
+    limits: &crate::commands::worker::WorkerLimits,
+) -> Result<(), InputError> {
+    crate::commands::worker::check_in_worker(&loaded.path, paths, limits).map_err(
+        |(entrant, message)| match entrant {
+            Some(k) => semantic(
+                &loaded.path,
+                &loaded.text,
+                &format!("entrants[{k}].params"),
+                &message,
+            ),
+            None => InputError {
+                file: loaded.path.clone(),
+                line: None,
+                column: None,
+                message,
+            },
+        },
+    )
 }
 
 /// FNV-1a 64 of some bytes, hex: a content fingerprint for the manifest (not cryptographic).
@@ -106,6 +172,35 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0000_0100_0000_01B3);
     }
     format!("{h:016x}")
+}
+
+/// One entrant's plugin build, as the manifest records it: the manifest's name, version and
+/// build id, and a fingerprint of the library file's bytes.
+pub fn plugin_build(lib: &PluginLibrary) -> [String; 4] {
+    let info = lib.info();
+    let file = std::fs::read(lib.path())
+        .map(|b| fingerprint(&b))
+        .unwrap_or_default();
+    [
+        info.name.clone(),
+        info.version.clone(),
+        info.build_id.clone(),
+        file,
+    ]
+}
+
+/// The tournament's fingerprint: its YAML text and every entrant's plugin build. The journal
+/// carries it, so `--resume` never mixes rows of another tournament (another seed, another
+/// file, a rebuilt plugin) into this one.
+pub fn tournament_fingerprint(loaded: &Loaded, factory: &PluginFactory) -> String {
+    let mut text = fingerprint(loaded.text.as_bytes());
+    for lib in &factory.libraries {
+        for part in plugin_build(lib) {
+            text.push('\n');
+            text.push_str(&part);
+        }
+    }
+    fingerprint(text.as_bytes())
 }
 
 /// The raw table as a polars DataFrame (typed columns, stable order).

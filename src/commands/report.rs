@@ -29,6 +29,7 @@ pub fn report(
         png,
         ..ReportOptions::default()
     };
+    crate::result_dir::check_row_counts(dir)?;
     let text = report_command(dir, out, &options).map_err(failure)?;
     print!("{text}");
     Ok(())
@@ -36,6 +37,7 @@ pub fn report(
 
 /// Reports at the end of `run` and `merge`: printed unless `quiet`.
 pub fn after_run(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    crate::result_dir::check_row_counts(dir)?;
     let text = report_command(dir, None, &ReportOptions::default()).map_err(failure)?;
     if !quiet {
         print!("{text}");
@@ -49,6 +51,9 @@ pub fn compare(
     baseline: Option<&str>,
     out: Option<&Path>,
 ) -> Result<(), Failure> {
+    for dir in dirs {
+        crate::result_dir::check_row_counts(dir)?;
+    }
     let by = by.map(|b| b.parse().map_err(failure)).transpose()?;
     let text =
         compare_command(dirs, by, baseline, out, &ReportOptions::default()).map_err(failure)?;
@@ -62,6 +67,7 @@ pub fn plot(
     out: Option<&Path>,
     png: bool,
 ) -> Result<(), Failure> {
+    crate::result_dir::check_row_counts(dir)?;
     let files = plot_command(dir, match_id, out, png).map_err(failure)?;
     for f in files {
         println!("{}", f.display());

@@ -318,6 +318,13 @@ fn capital() -> f64 {
 impl TournamentConfig {
     /// Checks beyond types, naming the field. Every match config is also validated.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        // Sizes and amounts first (before anything is planned), identities last.
+        super::limits::validate_limits(self)?;
+        self.validate_fields()?;
+        super::identity::validate_identities(self)
+    }
+
+    fn validate_fields(&self) -> Result<(), ConfigError> {
         let err = |field: String, message: String| ConfigError { field, message };
         if self.name.trim().is_empty() || self.name.contains(['/', '\\']) {
             return Err(err(
@@ -385,7 +392,12 @@ impl TournamentConfig {
             c.validate().map_err(|e| {
                 let field = match e.field.as_str() {
                     "start_day" | "horizon_day" => format!("schedules[{k}].start_day"),
-                    other => other.to_string(),
+                    // The match config's entrant fields, by their names in this file.
+                    "entrants.capital_tao" => "entrant_capital_tao".to_string(),
+                    other => match other.strip_prefix("entrants.") {
+                        Some(rest) => rest.to_string(),
+                        None => other.to_string(),
+                    },
                 };
                 err(field, e.message)
             })?;

@@ -19,7 +19,7 @@ pub struct PlannedMatch {
     pub entrants: Vec<usize>,
 }
 
-fn file_safe(s: &str) -> String {
+pub(crate) fn file_safe(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
@@ -33,7 +33,7 @@ fn file_safe(s: &str) -> String {
 
 /// The pairings of a tournament: round-robin (i, j) with i ≤ j (self-play included), or the
 /// one melee of everybody.
-fn pairings(config: &TournamentConfig) -> Vec<Vec<usize>> {
+pub(crate) fn pairings(config: &TournamentConfig) -> Vec<Vec<usize>> {
     let n = config.entrants.len();
     match config.format {
         Format::RoundRobin => (0..n)

@@ -164,11 +164,13 @@ fn resume_journal(
             crate::test_hook::pause_at("resume-journal-read");
             Journal::append_to(path).map_err(|e| io("cannot open the journal", e))?
         }
-        Some(_) => return Err(Failure::Usage(format!(
+        Some(_) => {
+            return Err(Failure::Usage(format!(
             "{}: this journal belongs to another tournament (its YAML or a plugin build differs); \
                  run without --resume to start over, or choose another --out",
             path.display()
-        ))),
+        )))
+        }
         None if contents.exists && contents.dropped_lines > 0 => {
             return Err(Failure::Usage(format!(
                 "{}: not a journal of this tourney version (no valid header line); \

@@ -276,8 +276,9 @@ impl Channel {
 }
 
 /// In the worker, first thing: cap its memory, and die with the parent (a thread watches
-/// stdin; end of file means the parent is gone, and the worker kills its process group).
-pub fn worker_setup(memory_mb: u64) -> Result<(), String> {
+/// stdin; end of file means the parent is gone, and the worker removes its channel files —
+/// nobody is left to — and kills its process group).
+pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
     if memory_mb > 0 {
         let bytes = memory_mb.saturating_mul(1024 * 1024) as libc::rlim_t;
         let limit = libc::rlimit {
@@ -292,13 +293,21 @@ pub fn worker_setup(memory_mb: u64) -> Result<(), String> {
             ));
         }
     }
-    std::thread::spawn(|| {
+    let leftovers = [
+        channel.to_path_buf(),
+        marker_path(channel),
+        channel.with_extension("tmp"),
+    ];
+    std::thread::spawn(move || {
         let mut stdin = std::io::stdin();
         let mut buf = [0u8; 64];
         while let Ok(n) = stdin.read(&mut buf) {
             if n == 0 {
                 break;
             }
+        }
+        for f in &leftovers {
+            let _ = std::fs::remove_file(f);
         }
         // SAFETY: kill(0, …) signals this process's own group; no memory is involved.
         unsafe {

@@ -242,6 +242,14 @@ fn workers_die_with_their_parent() {
         all_gone(&workers),
         "orphaned workers still running: {workers:?}"
     );
+    // Nor do they leave their channel files behind (the parent that would remove them is gone).
+    let parent_channels = format!("tourney-worker-{}-", parent.id());
+    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(&parent_channels))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

@@ -217,7 +217,7 @@ pub struct WorkerArgs<'a> {
 /// `tourney worker FILE --lib PATH… --channel PATH [--memory-mb N]
 /// (--match-index I [--series PATH] | --check)` (hidden).
 pub fn main(a: WorkerArgs) -> Result<(), Failure> {
-    worker_setup(a.memory_mb).map_err(Failure::Run)?;
+    worker_setup(a.memory_mb, a.channel).map_err(Failure::Run)?;
     let channel =
         Arc::new(Channel::open(a.channel).map_err(|e| Failure::Run(format!("channel: {e}")))?);
     let loaded = load(a.file).map_err(Failure::Input)?;

@@ -142,6 +142,26 @@ fn kill_group(pid: u32) {
     }
 }
 
+/// Whether the worker has exited, without reaping it (`waitid` with `WNOWAIT`): until it is
+/// reaped its pid stays taken, so killing its process group afterwards cannot hit a stranger.
+fn exited_unreaped(pid: u32) -> std::io::Result<bool> {
+    // SAFETY: a zeroed siginfo_t is a valid out-parameter; waitid writes it and reads nothing
+    // else of ours.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        if libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(info.si_pid() != 0)
+    }
+}
+
 /// Run `tourney worker ARGS… --channel PATH` with a timeout and wait for its answer.
 pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("tourney"));
@@ -182,9 +202,17 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
     // would be most of their cost; long ones are checked every 5 ms.
     let mut nap = Duration::from_micros(100);
     let status: Result<ExitStatus, String> = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if started.elapsed() >= timeout => {
+        match exited_unreaped(child.id()) {
+            Ok(true) => {
+                // Whatever the plugin left running in the group goes with the worker. The
+                // worker is not reaped yet, so its pid — the group's id — cannot have been
+                // reused by another process.
+                kill_group(child.id());
+                break child
+                    .wait()
+                    .map_err(|e| format!("cannot wait for the worker: {e}"));
+            }
+            Ok(false) if started.elapsed() >= timeout => {
                 kill_group(child.id());
                 let _ = child.wait();
                 break Err(format!(
@@ -193,15 +221,17 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
                     timeout.as_secs_f64()
                 ));
             }
-            Ok(None) => {
+            Ok(false) => {
                 std::thread::sleep(nap);
                 nap = (nap * 2).min(Duration::from_millis(5));
             }
-            Err(e) => break Err(format!("cannot wait for the worker: {e}")),
+            Err(e) => {
+                kill_group(child.id());
+                let _ = child.wait();
+                break Err(format!("cannot wait for the worker: {e}"));
+            }
         }
     };
-    // Whatever the plugin left running in the group goes with the worker.
-    kill_group(child.id());
     drop(stdin);
     // A process that left the group could still hold the pipes: wait a moment, not forever.
     let grace = Duration::from_secs(2);

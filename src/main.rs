@@ -2,7 +2,12 @@
 //! Exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
 
 mod commands;
+mod exit_guard;
 mod input;
+mod input_limits;
+mod isolation;
+mod result_dir;
+mod test_hook;
 mod tournament_io;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +55,10 @@ enum Command {
         /// Per-match timeout under isolation, seconds.
         #[arg(long, default_value_t = 600.0)]
         timeout: f64,
+        /// Address-space limit of each isolated worker, MiB (0: none). A plugin that
+        /// allocates past it aborts its worker: one match is lost, not the machine.
+        #[arg(long, value_name = "MIB", default_value_t = isolation::DEFAULT_WORKER_MEMORY_MB)]
+        worker_memory: u64,
     },
     /// Play one match of a tournament and print its rows (used by `run --isolate`).
     #[command(hide = true)]
@@ -58,13 +67,22 @@ enum Command {
         file: PathBuf,
         /// The match to play, by its index in the plan.
         #[arg(long)]
-        match_index: usize,
+        match_index: Option<usize>,
+        /// Load and create every plugin, then answer (instead of playing a match).
+        #[arg(long, conflicts_with = "match_index")]
+        check: bool,
         /// The resolved plugin library of each entrant, in entrant order.
         #[arg(long = "lib")]
         libs: Vec<PathBuf>,
         /// Write the match's time series to this CSV file.
         #[arg(long)]
         series: Option<PathBuf>,
+        /// Where the answer goes (never stdout, which the plugins share).
+        #[arg(long)]
+        channel: PathBuf,
+        /// Address-space cap of this worker, MiB (0: none).
+        #[arg(long, default_value_t = 0)]
+        memory_mb: u64,
     },
     /// Check tournament files (and that their plugins load) without running.
     Validate {
@@ -74,6 +92,10 @@ enum Command {
         /// Do not load or build the plugins.
         #[arg(long)]
         no_plugins: bool,
+        /// Seconds the plugins may take to load and be created (they are checked in a
+        /// worker process, so one that aborts or hangs is reported, not fatal).
+        #[arg(long, default_value_t = 60.0)]
+        timeout: f64,
     },
     /// Print the JSON Schema of tournament files (for editors).
     Schema,
@@ -203,15 +225,30 @@ fn stop_quietly_on_a_closed_pipe() {
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
         if message.starts_with("failed printing to") && message.contains("Broken pipe") {
+            exit_guard::finished();
             std::process::exit(141);
+        }
+        // A panic of the main thread ends the process through exit(): that is tourney's own
+        // failure (status 101), not a plugin's exit.
+        if std::thread::current().name() == Some("main") {
+            exit_guard::finished();
         }
         default(info)
     }));
 }
 
+/// A duration from seconds given on the command line (at least a millisecond; NaN or
+/// negative count as that).
+fn seconds(s: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(s.max(0.001))
+        .unwrap_or(std::time::Duration::from_secs(u32::MAX as u64))
+}
+
 fn main() -> ExitCode {
     stop_quietly_on_a_closed_pipe();
+    // After parsing: clap itself exits (for --help, or a usage error) on purpose.
     let cli = Cli::parse();
+    exit_guard::install();
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -226,6 +263,7 @@ fn main() -> ExitCode {
             isolate,
             no_isolate,
             timeout,
+            worker_memory,
         } => commands::run::run(
             &files,
             &commands::run::RunOptions {
@@ -241,16 +279,34 @@ fn main() -> ExitCode {
                 } else {
                     None
                 },
-                timeout: std::time::Duration::from_secs_f64(timeout.max(0.001)),
+                limits: commands::worker::WorkerLimits {
+                    timeout: seconds(timeout),
+                    memory_mb: worker_memory,
+                },
             },
         ),
         Command::Worker {
             file,
             match_index,
+            check,
             libs,
             series,
-        } => commands::worker::main(&file, match_index, &libs, series.as_deref()),
-        Command::Validate { files, no_plugins } => commands::validate::run(&files, !no_plugins),
+            channel,
+            memory_mb,
+        } => commands::worker::main(commands::worker::WorkerArgs {
+            file: &file,
+            libs: &libs,
+            channel: &channel,
+            memory_mb,
+            match_index,
+            check,
+            series: series.as_deref(),
+        }),
+        Command::Validate {
+            files,
+            no_plugins,
+            timeout,
+        } => commands::validate::run(&files, !no_plugins, seconds(timeout)),
         Command::Merge { dirs, out, quiet } => commands::merge::run(&dirs, &out, quiet),
         Command::Schema => {
             commands::schema::run();
@@ -302,6 +358,7 @@ fn main() -> ExitCode {
             repeat,
         } => commands::bench::run(subnets, days, seed, repeat),
     };
+    exit_guard::finished();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(e)) => {

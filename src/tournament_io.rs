@@ -5,7 +5,7 @@ use crate::input::{read_yaml, semantic, InputError};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tourney_engine::plugin::{PluginLibrary, PluginSource};
+use tourney_engine::plugin::{resolve_with, PluginLibrary, PluginSource};
 use tourney_engine::tournament::config::{Format, TournamentConfig};
 use tourney_engine::tournament::roles::Plays;
 use tourney_engine::tournament::rows::{Cell, ColumnType, RawRow, COLUMNS};
@@ -65,60 +65,140 @@ impl EntrantFactory for PluginFactory {
     }
 }
 
-/// Load (building crates where named) every entrant's plugin. A missing plugin is bad input,
-/// reported at the entrant's line.
-pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, InputError> {
-    let mut libraries = Vec::new();
-    let mut params = Vec::new();
-    for (k, e) in loaded.config.entrants.iter().enumerate() {
-        let source = source_of(loaded, k);
-        if !quiet {
-            if let PluginSource::Crate(dir) = &source {
-                eprintln!("building {} ({})", e.display_name(), dir.display());
+/// The field an entrant's plugin is named by (for located errors).
+fn plugin_field(loaded: &Loaded, k: usize) -> String {
+    let entry = loaded.config.entrant_field(k);
+    if loaded.config.entrants[k].crate_dir.is_some() {
+        format!("{entry}.crate")
+    } else {
+        format!("{entry}.plugin")
+    }
+}
+
+/// Resolve every entrant's plugin to its library file (building crates where named) without
+/// loading any. A missing plugin is bad input, reported at the entrant's line.
+pub fn resolve_plugins(loaded: &Loaded, quiet: bool) -> Result<Vec<PathBuf>, InputError> {
+    (0..loaded.config.entrants.len())
+        .map(|k| {
+            let source = source_of(loaded, k);
+            if !quiet {
+                if let PluginSource::Crate(dir) = &source {
+                    eprintln!(
+                        "building {} ({})",
+                        loaded.config.entrants[k].display_name(),
+                        dir.display()
+                    );
+                }
             }
-        }
-        let entry = loaded.config.entrant_field(k);
-        let field = if e.crate_dir.is_some() {
-            format!("{entry}.crate")
-        } else {
-            format!("{entry}.plugin")
-        };
-        let lib = PluginLibrary::load_source_with(&source, quiet)
-            .map_err(|err| semantic(&loaded.path, &loaded.text, &field, &err.to_string()))?;
-        // Check the parameters once now, so a typo is bad input rather than a column of errors.
-        let p = e.sdk_params();
-        lib.instantiate(&p, 0).map_err(|err| {
+            resolve_with(&source, quiet).map_err(|err| {
+                semantic(
+                    &loaded.path,
+                    &loaded.text,
+                    &plugin_field(loaded, k),
+                    &err.to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Load resolved libraries into this process (their manifests are read; nothing is created).
+pub fn open_plugins(loaded: &Loaded, paths: &[PathBuf]) -> Result<Arc<PluginFactory>, InputError> {
+    let mut libraries = Vec::new();
+    for (k, path) in paths.iter().enumerate() {
+        let lib = PluginLibrary::load(path).map_err(|err| {
             semantic(
                 &loaded.path,
                 &loaded.text,
-                &format!("{entry}.params"),
+                &plugin_field(loaded, k),
                 &err.to_string(),
             )
         })?;
-        // A role's strategies must be able to play it (an owner cannot be the root holder).
-        if let Some((r, _)) = loaded.config.role_of_entrant(k) {
-            let role = &loaded.config.roles[r];
-            let plays = Plays::of(lib.info().classifier.role);
-            if !role.plays.accepts(lib.info().classifier.role) {
-                return Err(semantic(
-                    &loaded.path,
-                    &loaded.text,
-                    &field,
-                    &format!(
-                        "strategy `{}` is a {} (its classifier role) and cannot play role `{}`, \
-                         whose players are {}s",
-                        e.display_name(),
-                        plays.name(),
-                        role.name,
-                        role.plays.name()
-                    ),
-                ));
-            }
-        }
         libraries.push(lib);
-        params.push(p);
     }
+    let params = loaded
+        .config
+        .entrants
+        .iter()
+        .map(|e| e.sdk_params())
+        .collect();
     Ok(Arc::new(PluginFactory { libraries, params }))
+}
+
+/// Create every entrant once with its parameters, in this process, so that a typo is bad
+/// input rather than a column of errors.
+pub fn check_in_process(loaded: &Loaded, factory: &PluginFactory) -> Result<(), InputError> {
+    for (k, lib) in factory.libraries.iter().enumerate() {
+        lib.instantiate(&factory.params[k], 0).map_err(|err| {
+            semantic(
+                &loaded.path,
+                &loaded.text,
+                &format!("{}.params", loaded.config.entrant_field(k)),
+                &err.to_string(),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// The same check in a worker process (and the loading before it), so that a plugin that
+/// aborts or loops while being described or created is reported at its entrant, and the
+/// caller lives on.
+pub fn check_isolated(
+    loaded: &Loaded,
+    paths: &[PathBuf],
+    limits: &crate::commands::worker::WorkerLimits,
+) -> Result<(), InputError> {
+    crate::commands::worker::check_in_worker(&loaded.path, paths, limits).map_err(
+        |(entrant, message)| match entrant {
+            Some(k) => semantic(
+                &loaded.path,
+                &loaded.text,
+                &format!("{}.params", loaded.config.entrant_field(k)),
+                &message,
+            ),
+            None => InputError {
+                file: loaded.path.clone(),
+                line: None,
+                column: None,
+                message,
+            },
+        },
+    )
+}
+
+/// A role's strategies must be able to play it (an owner cannot be the root holder): each
+/// entrant's classifier role, read from its plugin's manifest, against its tournament role.
+pub fn check_roles(loaded: &Loaded, factory: &PluginFactory) -> Result<(), InputError> {
+    for (k, (e, lib)) in loaded
+        .config
+        .entrants
+        .iter()
+        .zip(&factory.libraries)
+        .enumerate()
+    {
+        let Some((r, _)) = loaded.config.role_of_entrant(k) else {
+            continue;
+        };
+        let role = &loaded.config.roles[r];
+        let classifier = lib.info().classifier.role;
+        if !role.plays.accepts(classifier) {
+            return Err(semantic(
+                &loaded.path,
+                &loaded.text,
+                &plugin_field(loaded, k),
+                &format!(
+                    "strategy `{}` is a {} (its classifier role) and cannot play role `{}`, \
+                     whose players are {}s",
+                    e.display_name(),
+                    Plays::of(classifier).name(),
+                    role.name,
+                    role.plays.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Why a round-robin or melee tournament's absolute payoffs mislead, if they do: its entrants
@@ -187,6 +267,35 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0000_0100_0000_01B3);
     }
     format!("{h:016x}")
+}
+
+/// One entrant's plugin build, as the manifest records it: the manifest's name, version and
+/// build id, and a fingerprint of the library file's bytes.
+pub fn plugin_build(lib: &PluginLibrary) -> [String; 4] {
+    let info = lib.info();
+    let file = std::fs::read(lib.path())
+        .map(|b| fingerprint(&b))
+        .unwrap_or_default();
+    [
+        info.name.clone(),
+        info.version.clone(),
+        info.build_id.clone(),
+        file,
+    ]
+}
+
+/// The tournament's fingerprint: its YAML text and every entrant's plugin build. The journal
+/// carries it, so `--resume` never mixes rows of another tournament (another seed, another
+/// file, a rebuilt plugin) into this one.
+pub fn tournament_fingerprint(loaded: &Loaded, factory: &PluginFactory) -> String {
+    let mut text = fingerprint(loaded.text.as_bytes());
+    for lib in &factory.libraries {
+        for part in plugin_build(lib) {
+            text.push('\n');
+            text.push_str(&part);
+        }
+    }
+    fingerprint(text.as_bytes())
 }
 
 /// The raw table as a polars DataFrame (typed columns, stable order).

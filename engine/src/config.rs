@@ -34,6 +34,38 @@ fn non_negative(field: &str, x: f64) -> Result<(), ConfigError> {
     }
 }
 
+/// The largest amount of TAO (or alpha) one configuration field may hold: the 21M TAO supply
+/// cap. Rao are `u64` (at most ≈ 1.8e10 TAO), so a larger amount would saturate and turn into
+/// nonsense silently; the cap keeps every sum of a few such amounts inside the integer range.
+pub const MAX_AMOUNT_TAO: f64 = 21_000_000.0;
+
+/// A TAO amount: finite, ≥ 0 and at most [`MAX_AMOUNT_TAO`].
+pub fn amount(field: &str, x: f64) -> Result<(), ConfigError> {
+    non_negative(field, x)?;
+    if x > MAX_AMOUNT_TAO {
+        return Err(err(
+            field,
+            format!("expected at most {MAX_AMOUNT_TAO} (the 21M TAO supply cap), got {x}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A pool's alpha reserve (`pool_tao / price`) within the same cap as any amount.
+fn pool_alpha(field: &str, pool_tao: f64, price: f64) -> Result<(), ConfigError> {
+    if pool_tao / price > MAX_AMOUNT_TAO {
+        return Err(err(
+            field,
+            format!(
+                "a price of {price} with {pool_tao} TAO in the pool means {} alpha, above the \
+                 cap of {MAX_AMOUNT_TAO}",
+                pool_tao / price
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn fraction(field: &str, x: f64) -> Result<(), ConfigError> {
     if (0.0..=1.0).contains(&x) {
         Ok(())
@@ -499,7 +531,7 @@ impl MatchConfig {
         if !(self.flow_exponent.is_finite() && self.flow_exponent > 0.0) {
             return Err(err("flow_exponent", "expected > 0"));
         }
-        non_negative("flow_cutoff_tao_per_day", self.flow_cutoff_tao_per_day)?;
+        amount("flow_cutoff_tao_per_day", self.flow_cutoff_tao_per_day)?;
         let n = &self.network;
         if n.tempo_blocks == 0 {
             return Err(err("network.tempo_blocks", "expected ≥ 1"));
@@ -511,7 +543,7 @@ impl MatchConfig {
                 "must be below the 21M TAO cap",
             ));
         }
-        non_negative("network.root_stake_tao", n.root_stake_tao)?;
+        amount("network.root_stake_tao", n.root_stake_tao)?;
         non_negative("network.tao_weight", n.tao_weight)?;
         if n.background_subnets > 1000 {
             return Err(err("network.background_subnets", "at most 1000"));
@@ -529,13 +561,15 @@ impl MatchConfig {
         if n.pool_tao.median < 1.0 {
             return Err(err("network.pool_tao.median", "pools need at least 1 TAO"));
         }
+        amount("network.pool_tao.median", n.pool_tao.median)?;
+        pool_alpha("network.price.median", n.pool_tao.median, n.price.median)?;
         fraction("network.zero_value_fraction", n.zero_value_fraction)?;
         fraction("network.owner_sell_fraction", n.owner_sell_fraction)?;
         fraction("network.miner_sell_fraction", n.miner_sell_fraction)?;
         fraction("network.ai_revenue_share", n.ai_revenue_share)?;
         non_negative("network.hype_sigma", n.hype_sigma)?;
         non_negative("network.hype_volatility_per_day", n.hype_volatility_per_day)?;
-        non_negative(
+        amount(
             "network.initial_flow_tao_per_day",
             n.initial_flow_tao_per_day,
         )?;
@@ -557,7 +591,7 @@ impl MatchConfig {
             return Err(err("market.interval_blocks", "expected ≥ 1"));
         }
         fraction("market.max_pool_fraction", m.max_pool_fraction)?;
-        non_negative("market.min_trade_tao", m.min_trade_tao)?;
+        amount("market.min_trade_tao", m.min_trade_tao)?;
         non_negative("market.max_position_pool_share", m.max_position_pool_share)?;
         for (name, s) in [
             ("momentum", m.momentum),
@@ -566,12 +600,12 @@ impl MatchConfig {
             ("noise", m.noise),
             ("panic", m.panic),
         ] {
-            non_negative(&format!("market.{name}.capital_tao"), s.capital_tao)?;
+            amount(&format!("market.{name}.capital_tao"), s.capital_tao)?;
             fraction(&format!("market.{name}.speed"), s.speed)?;
             fraction(&format!("market.{name}.invest_fraction"), s.invest_fraction)?;
             non_negative(&format!("market.{name}.sensitivity"), s.sensitivity)?;
         }
-        non_negative("entrants.capital_tao", self.entrants.capital_tao)?;
+        amount("entrants.capital_tao", self.entrants.capital_tao)?;
         let o = &self.entrants.owned_subnet;
         if !(o.pool_tao >= 1.0 && o.pool_tao.is_finite()) {
             return Err(err("entrants.owned_subnet.pool_tao", "expected ≥ 1 TAO"));
@@ -579,6 +613,8 @@ impl MatchConfig {
         if !(o.price > 0.0 && o.price.is_finite()) {
             return Err(err("entrants.owned_subnet.price", "expected > 0"));
         }
+        amount("entrants.owned_subnet.pool_tao", o.pool_tao)?;
+        pool_alpha("entrants.owned_subnet.price", o.pool_tao, o.price)?;
         non_negative("entrants.owned_subnet.productivity", o.productivity)?;
         non_negative("entrants.owned_subnet.hype", o.hype)?;
 
@@ -591,8 +627,8 @@ impl MatchConfig {
                     format!("duplicate agent `{}`", a.name),
                 ));
             }
-            non_negative(&format!("{f}.capital_tao"), a.capital_tao)?;
-            non_negative(&format!("{f}.root_stake_tao"), a.root_stake_tao)?;
+            amount(&format!("{f}.capital_tao"), a.capital_tao)?;
+            amount(&format!("{f}.root_stake_tao"), a.root_stake_tao)?;
         }
         let mut subnet_names: BTreeMap<&str, ()> = BTreeMap::new();
         for (k, s) in self.subnets.iter().enumerate() {
@@ -609,6 +645,8 @@ impl MatchConfig {
             if !(s.price > 0.0 && s.price.is_finite()) {
                 return Err(err(format!("{f}.price"), "expected > 0"));
             }
+            amount(&format!("{f}.pool_tao"), s.pool_tao)?;
+            pool_alpha(&format!("{f}.price"), s.pool_tao, s.price)?;
             fraction(&format!("{f}.holdings_weight"), s.holdings_weight)?;
             non_negative(&format!("{f}.productivity"), s.productivity)?;
             non_negative(&format!("{f}.hype"), s.hype)?;
@@ -645,7 +683,7 @@ impl MatchConfig {
                     format!("no agent named `{}`", e.agent),
                 ));
             }
-            let amount = |name: &str, x: f64| non_negative(&format!("{f}.{name}"), x);
+            let amount = |name: &str, x: f64| amount(&format!("{f}.{name}"), x);
             let subnet_ok = |r: &SubnetRef| -> Result<(), ConfigError> {
                 match r {
                     SubnetRef::Name(n) if !subnet_names.contains_key(n.as_str()) => {

@@ -265,9 +265,12 @@ impl Network {
         let start_blocks = (config.start_day * BLOCKS_PER_DAY as f64).round() as u64;
         let mean_pool = drafts.iter().map(|d| d.pool_tao).sum::<f64>() / n.max(1) as f64;
         for (i, d) in drafts.iter().enumerate() {
+            // A log-normal draw's far tail is held to the configuration's amount cap (a
+            // configured pool already is), so no reserve saturates the integer range.
+            let cap = crate::config::MAX_AMOUNT_TAO;
             let pool = Reserves {
-                tao_rao: tao_to_rao(d.pool_tao).max(MIN_RESERVE_RAO),
-                alpha_rao: tao_to_rao(d.pool_tao / d.price).max(MIN_RESERVE_RAO),
+                tao_rao: tao_to_rao(d.pool_tao.min(cap)).max(MIN_RESERVE_RAO),
+                alpha_rao: tao_to_rao((d.pool_tao / d.price).min(cap)).max(MIN_RESERVE_RAO),
             };
             // Alpha outstanding at the start day: a quarter of the pool from registration, plus
             // half the issuance growth since the transition (alpha_out; alpha_in went to the

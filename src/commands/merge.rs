@@ -21,23 +21,75 @@ fn manifest_of(dir: &Path) -> Result<(String, serde_json::Value), Failure> {
     Ok((text, value))
 }
 
+/// The first entrant whose plugin build differs between two manifests, named as
+/// `entrant (plugin)`: shards played with another library must not be merged.
+fn differing_plugin(a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
+    let (ea, eb) = (a["entrants"].as_array()?, b["entrants"].as_array()?);
+    if ea.len() != eb.len() {
+        return Some("(the entrant lists differ)".into());
+    }
+    ea.iter().zip(eb).find_map(|(x, y)| {
+        let same = ["plugin", "version", "build_id", "file_fingerprint"]
+            .iter()
+            .all(|k| x[k] == y[k]);
+        (!same).then(|| {
+            format!(
+                "entrant `{}` (plugin `{}`)",
+                x["name"].as_str().unwrap_or("?"),
+                x["plugin"].as_str().unwrap_or("?")
+            )
+        })
+    })
+}
+
 pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
     let (manifest_text, manifest) = manifest_of(&dirs[0])?;
     let rows_per_match = manifest["rows_per_match"].as_u64().unwrap_or(2) as usize;
     let total = manifest["matches"].as_u64().unwrap_or(0) as usize;
     let mut by_key: BTreeMap<(u32, u32), RawRow> = BTreeMap::new();
+    let mut fingerprint: Option<String> = None;
     for dir in dirs {
         let (_, m) = manifest_of(dir)?;
         if m["yaml_fingerprint"] != manifest["yaml_fingerprint"] {
-            return Err(Failure::Run(format!(
+            return Err(Failure::Usage(format!(
                 "{} comes from a different tournament file than {}",
                 dir.display(),
                 dirs[0].display()
             )));
         }
-        let rows = journal::read(&dir.join("journal.jsonl"), |_| rows_per_match)
-            .map_err(|e| Failure::Run(format!("{}: {e}", dir.display())))?;
-        for r in rows {
+        if let Some(which) = differing_plugin(&manifest, &m) {
+            return Err(Failure::Usage(format!(
+                "{} was played with a different build of {which} than {}: rerun that shard \
+                 with the same plugin",
+                dir.display(),
+                dirs[0].display()
+            )));
+        }
+        let path = dir.join("journal.jsonl");
+        let contents = journal::read(&path, |_| rows_per_match)
+            .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+        let Some(found) = contents.fingerprint else {
+            return Err(Failure::Usage(format!(
+                "{}: no journal header (missing, or written by an older tourney)",
+                path.display()
+            )));
+        };
+        if fingerprint.get_or_insert_with(|| found.clone()) != &found {
+            return Err(Failure::Usage(format!(
+                "{}: this journal belongs to another tournament than {}'s (its YAML or a \
+                 plugin build differs)",
+                path.display(),
+                dirs[0].display()
+            )));
+        }
+        if contents.dropped_lines > 0 {
+            eprintln!(
+                "{}: dropped {} damaged line(s) (torn or altered)",
+                path.display(),
+                contents.dropped_lines
+            );
+        }
+        for r in contents.rows {
             by_key.insert((r.match_index, r.slot), r);
         }
         let series = dir.join("series");
@@ -53,11 +105,12 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
     let mut rows: Vec<RawRow> = by_key.into_values().collect();
     sort_rows(&mut rows);
     std::fs::create_dir_all(out).map_err(|e| Failure::Run(e.to_string()))?;
-    let mut journal = journal::Journal::open(&out.join("journal.jsonl"), true)
-        .map_err(|e| Failure::Run(e.to_string()))?;
-    journal
-        .append(&rows)
-        .map_err(|e| Failure::Run(e.to_string()))?;
+    journal::Journal::create(
+        &out.join("journal.jsonl"),
+        fingerprint.as_deref().unwrap_or_default(),
+        &rows,
+    )
+    .map_err(|e| Failure::Run(e.to_string()))?;
     write_raw(out, &rows).map_err(Failure::Run)?;
     std::fs::write(out.join("manifest.json"), manifest_text)
         .map_err(|e| Failure::Run(e.to_string()))?;
@@ -75,10 +128,13 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
         );
     }
     if matches < total {
+        // Reports over part of the plan would pass for the whole: none until it is complete.
         eprintln!(
-            "warning: {} matches are missing (a shard not run or not finished?)",
+            "warning: {} matches are missing (a shard not run or not finished?); no reports \
+             until they are merged in",
             total - matches
         );
+        return Ok(());
     }
     if manifest["adaptive"].as_bool().unwrap_or(false) {
         eprintln!(

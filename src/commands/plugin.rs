@@ -190,6 +190,13 @@ fn play(
 fn check(spec: &str, seed: u64, params: &Params, bench: bool) -> Result<(), Failure> {
     // A plugin that cannot be found or loaded is bad input (exit 2); one that loads but
     // misbehaves fails the check (exit 1).
+    let dir = std::path::Path::new(spec);
+    if dir.is_dir() && !dir.join("Cargo.toml").is_file() {
+        return Err(Failure::Usage(format!(
+            "{spec}: a folder without Cargo.toml is not a strategy crate (give the crate's \
+             folder, or a library file)"
+        )));
+    }
     let lib = PluginLibrary::load_source(&PluginSource::guess(spec)).map_err(|e| match e {
         PluginError::Build { .. } => Failure::Run(e.to_string()),
         _ => Failure::Usage(e.to_string()),

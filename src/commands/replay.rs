@@ -5,7 +5,7 @@
 //! The tournament file must be the one the result came from: its fingerprint is checked
 //! against `DIR/manifest.json`, so a replay never silently draws another match.
 
-use crate::tournament_io::{fingerprint, load, load_plugins};
+use crate::tournament_io::{check_in_process, fingerprint, load, open_plugins, resolve_plugins};
 use crate::Failure;
 use std::path::{Path, PathBuf};
 use tourney_engine::tournament::{plan, play};
@@ -39,9 +39,15 @@ pub fn replay_series(dir: &Path, match_id: &str, tournament: &Path) -> Result<Pa
     let mut config = loaded.config.clone();
     // Sampling only reads the network: the replayed match is the one that was played.
     config.outputs.series = true;
-    let planned = plan::plan(&config)
-        .into_iter()
-        .find(|m| m.id == match_id)
+    // The manifest lists every match the run played (with adaptive repetitions, more than the
+    // first stage), by plan index.
+    let index = manifest["match_seeds"]
+        .as_array()
+        .and_then(|seeds| seeds.iter().find(|m| m["id"].as_str() == Some(match_id)))
+        .and_then(|m| m["index"].as_u64());
+    let planned = index
+        .and_then(|i| plan::planned(&config, i as usize))
+        .filter(|m| m.id == match_id)
         .ok_or_else(|| {
             Failure::Usage(format!(
                 "no match `{match_id}` in {} (match ids are in {}/raw.csv)",
@@ -49,7 +55,9 @@ pub fn replay_series(dir: &Path, match_id: &str, tournament: &Path) -> Result<Pa
                 dir.display()
             ))
         })?;
-    let factory = load_plugins(&loaded, true).map_err(Failure::Input)?;
+    let paths = resolve_plugins(&loaded, true).map_err(Failure::Input)?;
+    let factory = open_plugins(&loaded, &paths).map_err(Failure::Input)?;
+    check_in_process(&loaded, &factory).map_err(Failure::Input)?;
     let result = play(&config, &*factory, &planned);
     let csv = result.series_csv.ok_or_else(|| {
         Failure::Run(format!(

@@ -36,6 +36,7 @@ pub fn report(
 
 /// Reports at the end of `run` and `merge`: printed unless `quiet`.
 pub fn after_run(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    crate::result_dir::check_row_counts(dir)?;
     let text = report_command(dir, None, &ReportOptions::default()).map_err(failure)?;
     if !quiet {
         print!("{text}");
@@ -49,6 +50,9 @@ pub fn compare(
     baseline: Option<&str>,
     out: Option<&Path>,
 ) -> Result<(), Failure> {
+    for dir in dirs {
+        crate::result_dir::check_row_counts(dir)?;
+    }
     let by = by.map(|b| b.parse().map_err(failure)).transpose()?;
     let text =
         compare_command(dirs, by, baseline, out, &ReportOptions::default()).map_err(failure)?;
@@ -65,12 +69,14 @@ pub fn plot(
     png: bool,
     tournament: Option<&Path>,
 ) -> Result<(), Failure> {
+    crate::result_dir::check_row_counts(dir)?;
     if let (Some(id), Some(file)) = (match_id, tournament) {
         if !crate::commands::replay::series_path(dir, id).is_file() {
             let path = crate::commands::replay::replay_series(dir, id, file)?;
             eprintln!("replayed match {id}: {}", path.display());
         }
     }
+    crate::result_dir::check_row_counts(dir)?;
     let files = plot_command(dir, match_id, out, png).map_err(failure)?;
     for f in files {
         println!("{}", f.display());

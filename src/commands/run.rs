@@ -4,8 +4,10 @@
 //! manifest are written, in plan order, when all are done. `--resume` skips every match the
 //! journal already holds complete.
 
+use crate::commands::worker::WorkerLimits;
 use crate::tournament_io::{
-    fingerprint, load, load_plugins, source_of, unequal_stakes_warning, write_raw, Loaded,
+    check_in_process, check_isolated, check_roles, load, open_plugins, plugin_build,
+    resolve_plugins, source_of, tournament_fingerprint, unequal_stakes_warning, write_raw, Loaded,
 };
 use crate::Failure;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,8 +33,8 @@ pub struct RunOptions {
     /// `Some(true)`: worker processes; `Some(false)`: in process; `None`: isolate when a plugin
     /// lies outside the current directory.
     pub isolate: Option<bool>,
-    /// Per-match timeout under isolation.
-    pub timeout: std::time::Duration,
+    /// Per-match timeout and memory cap under isolation.
+    pub limits: WorkerLimits,
 }
 
 /// Parse `I/N` with 0 ≤ I < N.
@@ -67,15 +69,45 @@ pub fn run(files: &[PathBuf], opts: &RunOptions) -> Result<(), Failure> {
         .collect::<Result<_, _>>()
         .map_err(Failure::Input)?;
     for l in &loaded {
-        let factory = load_plugins(l, opts.quiet).map_err(Failure::Input)?;
+        let paths = resolve_plugins(l, opts.quiet).map_err(Failure::Input)?;
+        let isolate = should_isolate(&paths, opts);
+        // Under isolation a plugin is first loaded and created in a worker: one that aborts or
+        // loops there is reported at its entrant instead of taking this process down.
+        if isolate {
+            check_isolated(l, &paths, &opts.limits).map_err(Failure::Input)?;
+        }
+        let factory = open_plugins(l, &paths).map_err(Failure::Input)?;
+        check_roles(l, &factory).map_err(Failure::Input)?;
+        if !isolate {
+            check_in_process(l, &factory).map_err(Failure::Input)?;
+        }
         if let Some(warning) = unequal_stakes_warning(l, &factory) {
             if !opts.quiet {
                 eprintln!("{warning}");
             }
         }
-        run_one(l, factory, opts)?;
+        run_one(l, factory, isolate, opts)?;
     }
     Ok(())
+}
+
+/// `--isolate`, `--no-isolate`, or by default: isolate when a plugin lies outside the current
+/// directory (someone else's code).
+fn should_isolate(paths: &[PathBuf], opts: &RunOptions) -> bool {
+    let here = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .unwrap_or_default();
+    let outside = paths
+        .iter()
+        .any(|p| !p.canonicalize().unwrap_or(p.clone()).starts_with(&here));
+    let isolate = opts.isolate.unwrap_or(outside);
+    if isolate && opts.isolate.is_none() && !opts.quiet {
+        eprintln!(
+            "a plugin lies outside {}: isolating matches in worker processes",
+            here.display()
+        );
+    }
+    isolate
 }
 
 fn manifest_json(
@@ -89,17 +121,13 @@ fn manifest_json(
         .iter()
         .enumerate()
         .map(|(k, e)| {
-            let lib = factory.libraries[k];
-            let info = lib.info();
-            let file = std::fs::read(lib.path())
-                .map(|b| fingerprint(&b))
-                .unwrap_or_default();
+            let [plugin, version, build_id, file] = plugin_build(&factory.libraries[k]);
             serde_json::json!({
                 "name": e.display_name(),
                 "source": format!("{:?}", source_of(l, k)),
-                "plugin": info.name,
-                "version": info.version,
-                "build_id": info.build_id,
+                "plugin": plugin,
+                "version": version,
+                "build_id": build_id,
                 "file_fingerprint": file,
             })
         })
@@ -111,7 +139,7 @@ fn manifest_json(
     let manifest = serde_json::json!({
         "tourney_version": env!("CARGO_PKG_VERSION"),
         "tournament": l.config.name,
-        "yaml_fingerprint": fingerprint(l.text.as_bytes()),
+        "yaml_fingerprint": crate::tournament_io::fingerprint(l.text.as_bytes()),
         // As given on the command line: what `tourney plot --match ID --tournament FILE` needs
         // to replay a match (the report page prints that command).
         "tournament_file": l.path.display().to_string(),
@@ -179,9 +207,54 @@ fn play_stage(
     Ok(())
 }
 
+/// Open the journal of an interrupted run for appending, with the rows it holds. Refused when
+/// it belongs to another tournament (its fingerprint differs) or has no readable header.
+fn resume_journal(
+    path: &Path,
+    fingerprint: &str,
+    rows_per_match: usize,
+    quiet: bool,
+) -> Result<(Vec<RawRow>, Journal), Failure> {
+    let io =
+        |what: &str, e: std::io::Error| Failure::Run(format!("{what} {}: {e}", path.display()));
+    let contents =
+        journal::read(path, |_| rows_per_match).map_err(|e| io("cannot read the journal", e))?;
+    let journal = match &contents.fingerprint {
+        Some(found) if found == fingerprint => {
+            if contents.dropped_lines > 0 && !quiet {
+                eprintln!(
+                    "{}: dropped {} damaged line(s) (torn or altered); their matches will be played again",
+                    path.display(),
+                    contents.dropped_lines
+                );
+            }
+            crate::test_hook::pause_at("resume-journal-read");
+            Journal::append_to(path).map_err(|e| io("cannot open the journal", e))?
+        }
+        Some(_) => {
+            return Err(Failure::Usage(format!(
+            "{}: this journal belongs to another tournament (its YAML or a plugin build differs); \
+                 run without --resume to start over, or choose another --out",
+            path.display()
+        )))
+        }
+        None if contents.exists && contents.dropped_lines > 0 => {
+            return Err(Failure::Usage(format!(
+                "{}: not a journal of this tourney version (no valid header line); \
+                 run without --resume to start over, or choose another --out",
+                path.display()
+            )))
+        }
+        None => Journal::create(path, fingerprint, &[])
+            .map_err(|e| io("cannot create the journal", e))?,
+    };
+    Ok((contents.rows, journal))
+}
+
 fn run_one(
     l: &Loaded,
     factory: Arc<crate::tournament_io::PluginFactory>,
+    isolate: bool,
     opts: &RunOptions,
 ) -> Result<(), Failure> {
     let config = Arc::new(l.config.clone());
@@ -200,25 +273,23 @@ fn run_one(
         None => full_plan.clone(),
     };
 
-    // The journal: resumed rows are rewritten first (dropping any torn last line). Rows of
+    // The journal: a fresh run starts a new one (written aside, then renamed); a resumed run
+    // only appends to the one it found, after checking it belongs to this tournament. Rows of
     // matches a later adaptive stage chose are kept too: the stages are decided again from the
     // results, and reuse them when they are chosen again (they always are: the choice is a
     // pure function of earlier stages' results).
     let journal_path = out.join("journal.jsonl");
-    let mut journaled: Vec<RawRow> = if opts.resume {
-        journal::read(&journal_path, |_| rows_per_match)
-            .map_err(|e| io("cannot read the journal", e))?
+    let fingerprint = tournament_fingerprint(l, &factory);
+    let (mut journaled, mut journal) = if opts.resume {
+        resume_journal(&journal_path, &fingerprint, rows_per_match, opts.quiet)?
     } else {
-        Vec::new()
+        let journal = Journal::create(&journal_path, &fingerprint, &[])
+            .map_err(|e| io("cannot create the journal", e))?;
+        (Vec::new(), journal)
     };
     let wanted: BTreeSet<u32> = mine.iter().map(|m| m.index as u32).collect();
     let adaptive = config.repetitions.is_adaptive() && opts.shard.is_none();
     journaled.retain(|r| adaptive || wanted.contains(&r.match_index));
-    let mut journal =
-        Journal::open(&journal_path, true).map_err(|e| io("cannot open the journal", e))?;
-    journal
-        .append(&journaled)
-        .map_err(|e| io("cannot write the journal", e))?;
     let mut done: BTreeMap<u32, Vec<RawRow>> = BTreeMap::new();
     for r in journaled {
         done.entry(r.match_index).or_default().push(r);
@@ -236,23 +307,12 @@ fn run_one(
         .iter()
         .map(|l| l.path().to_path_buf())
         .collect();
-    let here = std::env::current_dir()
-        .and_then(|d| d.canonicalize())
-        .unwrap_or_default();
-    let outside = libraries.iter().any(|p| !p.starts_with(&here));
-    let isolate = opts.isolate.unwrap_or(outside);
-    if isolate && opts.isolate.is_none() && !opts.quiet {
-        eprintln!(
-            "a plugin lies outside {}: isolating matches in worker processes",
-            here.display()
-        );
-    }
     let play_one: PlayFn = if isolate {
         crate::commands::worker::isolated(
             l.path.clone(),
             libraries,
             Arc::clone(&config),
-            opts.timeout,
+            opts.limits.clone(),
             config.outputs.series.then(|| series_dir.clone()),
         )
     } else {

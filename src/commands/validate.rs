@@ -1,28 +1,44 @@
 //! `tourney validate FILE…`: check tournament files (types, values, plugins) without running.
 //! `tourney schema`: a JSON Schema of the tournament format, for editors.
 
-use crate::tournament_io::{load, load_plugins, unequal_stakes_warning};
+use crate::commands::worker::WorkerLimits;
+use crate::isolation::DEFAULT_WORKER_MEMORY_MB;
+use crate::tournament_io::{
+    check_isolated, check_roles, load, open_plugins, resolve_plugins, unequal_stakes_warning,
+};
 use crate::Failure;
 use std::path::PathBuf;
+use std::time::Duration;
 
-pub fn run(files: &[PathBuf], check_plugins: bool) -> Result<(), Failure> {
+/// Plugins are built and found here, then loaded and created with their parameters in a
+/// worker process: a plugin that aborts or hangs while being created is reported, not fatal.
+pub fn run(files: &[PathBuf], check_plugins: bool, timeout: Duration) -> Result<(), Failure> {
+    let limits = WorkerLimits {
+        timeout,
+        memory_mb: DEFAULT_WORKER_MEMORY_MB,
+    };
     let mut first_error = None;
     for f in files {
         let result = load(f).and_then(|l| {
             if check_plugins {
-                let factory = load_plugins(&l, true)?;
+                let paths = resolve_plugins(&l, true)?;
+                check_isolated(&l, &paths, &limits)?;
+                let factory = open_plugins(&l, &paths)?;
+                check_roles(&l, &factory)?;
                 if let Some(warning) = unequal_stakes_warning(&l, &factory) {
                     eprintln!("{warning}");
                 }
+                Ok(l)
+            } else {
+                Ok(l)
             }
-            Ok(l)
         });
         match result {
             Ok(l) => {
                 let n = tourney_engine::tournament::plan::plan(&l.config).len();
                 let adaptive = if l.config.repetitions.is_adaptive() {
-                    let (m, s, g, r) = tourney_engine::tournament::plan::shape(&l.config);
-                    format!(", up to {} with adaptive repetitions", m * s * g * r)
+                    let most = tourney_engine::tournament::limits::match_count(&l.config);
+                    format!(", up to {} with adaptive repetitions", most.unwrap_or(0))
                 } else {
                     String::new()
                 };

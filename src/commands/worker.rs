@@ -1,40 +1,44 @@
 //! Isolation: `tourney run --isolate` plays each match in a worker process (this binary,
 //! re-executed as the hidden `tourney worker` command) with a per-match timeout, so a plugin
-//! that aborts, segfaults or hangs costs one match — recorded as `error` rows with the reason —
-//! and never the tournament.
+//! that aborts, segfaults, hangs, prints, spawns children or eats memory costs one match —
+//! recorded as `error` rows naming the entrant whose plugin failed — and never the tournament.
+//! Under isolation the plugins are also first loaded and created in a worker (`--check`), so a
+//! plugin that aborts or loops while being described or created is a clear error, not the end
+//! of `run` or `validate`. What the parent relies on is in [`crate::isolation`].
 //!
-//! The parent passes the resolved plugin library paths (crates are built once, by the parent);
-//! the worker prints the match's rows as JSON lines on stdout and writes its series file itself.
+//! The parent passes the resolved plugin library paths (crates are built once, by the parent).
 
+use crate::isolation::{run_worker, worker_setup, Channel};
 use crate::tournament_io::{load, PluginFactory};
 use crate::Failure;
-use std::io::Read;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tourney_engine::plugin::PluginLibrary;
 use tourney_engine::tournament::config::TournamentConfig;
 use tourney_engine::tournament::plan::{self, PlannedMatch};
 use tourney_engine::tournament::rows::RawRow;
-use tourney_engine::tournament::{error_rows, play, MatchResult, PlayFn};
+use tourney_engine::tournament::{error_rows, play, EntrantFactory, MatchResult, PlayFn};
+use tourney_sdk::{Action, Observation, Strategy, StrategyFault, StrategyInfo};
 
-/// Why a worker produced no rows, in words.
-fn describe(status: std::process::ExitStatus) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = status.signal() {
-            let name = match sig {
-                6 => " (SIGABRT: the process aborted)",
-                9 => " (SIGKILL)",
-                11 => " (SIGSEGV: a segmentation fault)",
-                _ => "",
-            };
-            return format!("the worker was killed by signal {sig}{name}");
-        }
+/// How isolated workers are run.
+#[derive(Clone, Debug)]
+pub struct WorkerLimits {
+    pub timeout: Duration,
+    /// `RLIMIT_AS` of each worker, MiB (0: none).
+    pub memory_mb: u64,
+}
+
+fn common_args(yaml: &Path, libraries: &[PathBuf], limits: &WorkerLimits) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![yaml.into()];
+    for lib in libraries {
+        args.push("--lib".into());
+        args.push(lib.into());
     }
-    format!("the worker exited with {status}")
+    args.push("--memory-mb".into());
+    args.push(limits.memory_mb.to_string().into());
+    args
 }
 
 /// A play function that runs each match in a worker process.
@@ -42,115 +46,229 @@ pub fn isolated(
     yaml: PathBuf,
     libraries: Vec<PathBuf>,
     config: Arc<TournamentConfig>,
-    timeout: Duration,
+    limits: WorkerLimits,
     series_dir: Option<PathBuf>,
 ) -> PlayFn {
-    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("tourney"));
     Arc::new(move |m: &PlannedMatch| {
-        let fail = |reason: String| MatchResult {
-            planned: m.clone(),
-            rows: error_rows(&config, m, &reason),
-            series_csv: None,
-        };
-        let mut cmd = Command::new(&exe);
-        cmd.arg("worker")
-            .arg(&yaml)
-            .arg("--match-index")
-            .arg(m.index.to_string());
-        for lib in &libraries {
-            cmd.arg("--lib").arg(lib);
-        }
+        let mut args = common_args(&yaml, &libraries, &limits);
+        args.push("--match-index".into());
+        args.push(m.index.to_string().into());
         if let Some(dir) = &series_dir {
-            cmd.arg("--series").arg(dir.join(format!("{}.csv", m.id)));
+            args.push("--series".into());
+            args.push(dir.join(format!("{}.csv", m.id)).into());
         }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = match cmd.spawn() {
-            Ok(c) => c,
-            Err(e) => return fail(format!("cannot start a worker: {e}")),
+        let outcome = run_worker(&args, limits.timeout);
+        let Some(failure) = outcome.failure else {
+            let text = outcome.answer.unwrap_or_default();
+            let rows: Result<Vec<RawRow>, _> = text.lines().map(serde_json::from_str).collect();
+            let reason = match rows {
+                Ok(rows) if rows.len() == m.entrants.len() => {
+                    return MatchResult {
+                        planned: m.clone(),
+                        rows,
+                        series_csv: None,
+                    }
+                }
+                Ok(rows) => format!(
+                    "the worker returned {} rows, expected {}",
+                    rows.len(),
+                    m.entrants.len()
+                ),
+                Err(e) => format!("the worker's answer was unreadable: {e}"),
+            };
+            return MatchResult {
+                planned: m.clone(),
+                rows: error_rows(&config, m, &reason),
+                series_csv: None,
+            };
         };
-        // Read stdout on a thread so a chatty worker can never block on a full pipe.
-        let mut stdout = child.stdout.take().expect("piped");
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stdout.read_to_string(&mut text);
-            text
-        });
-        let started = Instant::now();
-        // Poll with a backoff: short matches finish in a few milliseconds, and a fixed 5 ms
-        // nap would be most of their cost; long ones are checked every 5 ms.
-        let mut nap = Duration::from_micros(100);
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break Ok(status),
-                Ok(None) if started.elapsed() >= timeout => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break Err(format!(
-                        "timed out after {:.0} s (a strategy hung?); the worker was killed",
-                        timeout.as_secs_f64()
-                    ));
-                }
-                Ok(None) => {
-                    std::thread::sleep(nap);
-                    nap = (nap * 2).min(Duration::from_millis(5));
-                }
-                Err(e) => break Err(format!("cannot wait for the worker: {e}")),
+        let with_output = |reason: String| {
+            if outcome.output.is_empty() {
+                reason
+            } else {
+                format!("{reason}; {}", outcome.output)
             }
         };
-        let text = reader.join().unwrap_or_default();
-        let status = match status {
-            Ok(s) => s,
-            Err(reason) => return fail(reason),
-        };
-        if !status.success() {
-            return fail(describe(status));
+        let mut rows = error_rows(&config, m, &with_output(failure.clone()));
+        if let Some(k) = outcome.in_entrant.filter(|k| *k < config.entrants.len()) {
+            let culprit = config.entrants[k].display_name();
+            for (slot, row) in rows.iter_mut().enumerate() {
+                row.reason = if m.entrants.get(slot) == Some(&k) {
+                    with_output(format!("its plugin failed: {failure}"))
+                } else {
+                    with_output(format!(
+                        "stopped because entrant `{culprit}`'s plugin failed: {failure}"
+                    ))
+                };
+            }
         }
-        let rows: Result<Vec<RawRow>, _> = text.lines().map(serde_json::from_str).collect();
-        match rows {
-            Ok(rows) if rows.len() == m.entrants.len() => MatchResult {
-                planned: m.clone(),
-                rows,
-                series_csv: None,
-            },
-            Ok(rows) => fail(format!(
-                "the worker returned {} rows, expected {}",
-                rows.len(),
-                m.entrants.len()
-            )),
-            Err(e) => fail(format!("the worker's output was unreadable: {e}")),
+        MatchResult {
+            planned: m.clone(),
+            rows,
+            series_csv: None,
         }
     })
 }
 
-/// `tourney worker FILE --match-index I --lib PATH… [--series PATH]` (hidden).
-pub fn main(
-    file: &Path,
-    match_index: usize,
-    libs: &[PathBuf],
-    series: Option<&Path>,
-) -> Result<(), Failure> {
-    let loaded = load(file).map_err(Failure::Input)?;
+/// Load every entrant's plugin and create it with its parameters in a worker, as `run` would
+/// in process: `Err((entrant index, message))` for the first that fails, or for the one that
+/// was being loaded or created when the worker died or hung.
+pub fn check_in_worker(
+    yaml: &Path,
+    libraries: &[PathBuf],
+    limits: &WorkerLimits,
+) -> Result<(), (Option<usize>, String)> {
+    let mut args = common_args(yaml, libraries, limits);
+    args.push("--check".into());
+    let outcome = run_worker(&args, limits.timeout);
+    if let Some(failure) = outcome.failure {
+        let mut message = format!("loading and creating the plugin in a worker failed: {failure}");
+        if !outcome.output.is_empty() {
+            message.push_str(&format!("; {}", outcome.output));
+        }
+        return Err((outcome.in_entrant, message));
+    }
+    let answer: serde_json::Value = serde_json::from_str(outcome.answer.as_deref().unwrap_or(""))
+        .map_err(|e| {
+        (
+            None,
+            format!("the plugin check's answer was unreadable: {e}"),
+        )
+    })?;
+    match answer["error"].as_str() {
+        None => Ok(()),
+        Some(message) => Err((
+            answer["entrant"].as_u64().map(|k| k as usize),
+            message.to_string(),
+        )),
+    }
+}
+
+/// A strategy whose every call is marked in the channel with its entrant's index, so that a
+/// crash inside a plugin is pinned on that entrant.
+struct Tracked {
+    inner: Box<dyn Strategy>,
+    entrant: usize,
+    channel: Arc<Channel>,
+}
+
+impl Tracked {
+    fn call<T>(&mut self, f: impl FnOnce(&mut Box<dyn Strategy>) -> T) -> T {
+        self.channel.mark(Some(self.entrant));
+        let out = f(&mut self.inner);
+        self.channel.mark(None);
+        out
+    }
+}
+
+impl Strategy for Tracked {
+    fn info(&self) -> StrategyInfo {
+        self.channel.mark(Some(self.entrant));
+        let info = self.inner.info();
+        self.channel.mark(None);
+        info
+    }
+    fn decide(&mut self, observation: &Observation, actions: &mut Vec<Action>) {
+        self.call(|s| s.decide(observation, actions))
+    }
+    fn take_faults(&mut self) -> Vec<StrategyFault> {
+        self.call(|s| s.take_faults())
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        // The plugin's destructor runs when `inner` drops, right after this.
+        self.channel.mark(Some(self.entrant));
+    }
+}
+
+/// The plugins' factory with every instance [`Tracked`].
+struct TrackingFactory {
+    inner: PluginFactory,
+    channel: Arc<Channel>,
+}
+
+impl EntrantFactory for TrackingFactory {
+    fn create(&self, index: usize, seed: u64) -> Result<Box<dyn Strategy>, String> {
+        self.channel.mark(Some(index));
+        let inner = self.inner.create(index, seed)?;
+        self.channel.mark(None);
+        Ok(Box::new(Tracked {
+            inner,
+            entrant: index,
+            channel: Arc::clone(&self.channel),
+        }))
+    }
+}
+
+/// What the hidden `tourney worker` command is asked to do.
+pub struct WorkerArgs<'a> {
+    pub file: &'a Path,
+    pub libs: &'a [PathBuf],
+    pub channel: &'a Path,
+    pub memory_mb: u64,
+    /// `Some(i)`: play match `i`; `None` with `check`: load and create every plugin.
+    pub match_index: Option<usize>,
+    pub check: bool,
+    pub series: Option<&'a Path>,
+}
+
+/// `tourney worker FILE --lib PATH… --channel PATH [--memory-mb N]
+/// (--match-index I [--series PATH] | --check)` (hidden).
+pub fn main(a: WorkerArgs) -> Result<(), Failure> {
+    worker_setup(a.memory_mb, a.channel).map_err(Failure::Run)?;
+    let channel =
+        Arc::new(Channel::open(a.channel).map_err(|e| Failure::Run(format!("channel: {e}")))?);
+    let loaded = load(a.file).map_err(Failure::Input)?;
     let config = &loaded.config;
-    if libs.len() != config.entrants.len() {
+    if a.libs.len() != config.entrants.len() {
         return Err(Failure::Usage(format!(
             "worker: {} libraries for {} entrants",
-            libs.len(),
+            a.libs.len(),
             config.entrants.len()
         )));
     }
-    let libraries = libs
-        .iter()
-        .map(PluginLibrary::load)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Run(e.to_string()))?;
+    let answer_error = |entrant: usize, message: String| {
+        let text = serde_json::json!({"entrant": entrant, "error": message}).to_string();
+        channel
+            .answer(&text)
+            .map_err(|e| Failure::Run(format!("channel: {e}")))
+    };
+    let mut libraries = Vec::new();
+    for (k, lib) in a.libs.iter().enumerate() {
+        channel.mark(Some(k));
+        match PluginLibrary::load(lib) {
+            Ok(l) => libraries.push(l),
+            Err(e) if a.check => return answer_error(k, e.to_string()),
+            Err(e) => return Err(Failure::Run(e.to_string())),
+        }
+        channel.mark(None);
+    }
     let params = config.entrants.iter().map(|e| e.sdk_params()).collect();
-    let factory = PluginFactory { libraries, params };
+    let factory = TrackingFactory {
+        inner: PluginFactory { libraries, params },
+        channel: Arc::clone(&channel),
+    };
+    if a.check {
+        for k in 0..config.entrants.len() {
+            if let Err(e) = factory.create(k, 0) {
+                return answer_error(k, e);
+            }
+        }
+        channel.mark(None);
+        return channel
+            .answer("{}")
+            .map_err(|e| Failure::Run(format!("channel: {e}")));
+    }
+    let match_index = a
+        .match_index
+        .ok_or_else(|| Failure::Usage("worker: --match-index or --check".into()))?;
     let planned = plan::planned(config, match_index)
         .ok_or_else(|| Failure::Usage(format!("worker: no match {match_index}")))?;
     let result = play(config, &factory, &planned);
-    if let (Some(path), Some(csv)) = (series, &result.series_csv) {
+    channel.mark(None);
+    if let (Some(path), Some(csv)) = (a.series, &result.series_csv) {
         std::fs::write(path, csv).map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
     }
     let mut out = String::new();
@@ -158,6 +276,7 @@ pub fn main(
         out.push_str(&serde_json::to_string(r).map_err(|e| Failure::Run(e.to_string()))?);
         out.push('\n');
     }
-    print!("{out}");
-    Ok(())
+    channel
+        .answer(&out)
+        .map_err(|e| Failure::Run(format!("channel: {e}")))
 }

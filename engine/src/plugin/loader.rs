@@ -58,11 +58,12 @@ pub enum PluginSource {
 }
 
 impl PluginSource {
-    /// Guess from one string: an existing directory with a `Cargo.toml` is a crate, an existing
-    /// file (or anything ending in the platform's library suffix) a path, anything else a name.
+    /// Guess from one string: an existing directory is a crate (building it says so when it
+    /// has no `Cargo.toml`), an existing file (or anything ending in the platform's library
+    /// suffix) a path, anything else a name.
     pub fn guess(spec: &str) -> PluginSource {
         let p = Path::new(spec);
-        if p.is_dir() && p.join("Cargo.toml").is_file() {
+        if p.is_dir() {
             PluginSource::Crate(p.to_path_buf())
         } else if p.is_file() || spec.ends_with(std::env::consts::DLL_SUFFIX) {
             PluginSource::Path(p.to_path_buf())
@@ -229,6 +230,19 @@ pub fn resolve_with(source: &PluginSource, quiet: bool) -> Result<PathBuf, Plugi
     }
 }
 
+/// An error with its causes: libloading's own text is only "dlopen failed"; the reason
+/// (dlerror's text: "invalid ELF header", "file too short", "Is a directory") is its source.
+fn with_sources(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 impl PluginLibrary {
     /// Load a library file and check its manifest. Loading the same file twice returns the
     /// same library.
@@ -248,7 +262,7 @@ impl PluginLibrary {
         let library = unsafe { libloading::Library::new(&canonical) }.map_err(|e| {
             PluginError::NotALibrary {
                 path: shown.clone(),
-                reason: e.to_string(),
+                reason: with_sources(&e),
             }
         })?;
         // Never unloaded: see the module docs.

@@ -505,6 +505,16 @@ impl TournamentConfig {
         Ok(Some(reduced))
     }
 
+    /// How many profiles a role tournament plays, counted without enumerating a game too
+    /// large to play (the error `validate` reports for it).
+    pub fn role_profile_count(&self) -> Result<u128, ConfigError> {
+        let (players, strategies) = self.role_shape();
+        match self.role_reduction()? {
+            None => Ok(roles::profile_count(&players, &strategies)),
+            Some(_) => Ok(self.role_profiles().len() as u128),
+        }
+    }
+
     /// The profiles a role tournament plays (see [`roles`]): all of them, or those of the
     /// deviation-preserving reduction. Empty for other formats.
     pub fn role_profiles(&self) -> Vec<Profile> {
@@ -514,12 +524,21 @@ impl TournamentConfig {
         let (players, strategies) = self.role_shape();
         match self.role_reduction() {
             Ok(Some(reduced)) => roles::dpr_profiles(&players, &strategies, &reduced),
-            _ => roles::all_profiles(&players, &strategies),
+            Ok(None) => roles::all_profiles(&players, &strategies),
+            // Too many even when reduced: `validate` refuses the file; never enumerate it.
+            Err(_) => Vec::new(),
         }
     }
 
     /// Checks beyond types, naming the field. Every match config is also validated.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        // Sizes and amounts first (before anything is planned), identities last.
+        super::limits::validate_limits(self)?;
+        self.validate_fields()?;
+        super::identity::validate_identities(self)
+    }
+
+    fn validate_fields(&self) -> Result<(), ConfigError> {
         let err = |field: String, message: String| ConfigError { field, message };
         if self.name.trim().is_empty() || self.name.contains(['/', '\\']) {
             return Err(err(
@@ -629,7 +648,12 @@ impl TournamentConfig {
             c.validate().map_err(|e| {
                 let field = match e.field.as_str() {
                     "start_day" | "horizon_day" => format!("schedules[{k}].start_day"),
-                    other => other.to_string(),
+                    // The match config's entrant fields, by their names in this file.
+                    "entrants.capital_tao" => "entrant_capital_tao".to_string(),
+                    other => match other.strip_prefix("entrants.") {
+                        Some(rest) => rest.to_string(),
+                        None => other.to_string(),
+                    },
                 };
                 err(field, e.message)
             })?;

@@ -1,11 +1,60 @@
-//! The journal: rows appended (one JSON line each) and flushed to disk as each match finishes,
-//! so that a crash or `kill -9` loses nothing already computed, and `--resume` replays nothing.
+//! The journal: rows appended (one line each) and flushed to disk as each match finishes, so
+//! that a crash or `kill -9` loses nothing already computed, and `--resume` replays nothing.
+//!
+//! Format (`journal.jsonl`), one record per line:
+//!
+//! ```text
+//! {"journal":2,"fingerprint":"<hex>"}\t<fnv1a-64 of the JSON, 16 hex digits>
+//! {<raw row as JSON>}\t<fnv1a-64 of the JSON>
+//! …
+//! ```
+//!
+//! - The first line names the tournament it belongs to (a fingerprint of the YAML and of every
+//!   plugin build, computed by the CLI), so a resume or merge never mixes two tournaments.
+//! - Every line carries a checksum, so a line damaged on disk — torn by a kill, or altered but
+//!   still parseable — is detected and dropped instead of trusted. The count of dropped lines is
+//!   reported.
+//! - The file is read as bytes: a torn line may end inside a multi-byte character.
+//! - The file is never rewritten in place: a new journal is written to a temporary file, synced
+//!   and renamed over the old one; a resumed one is only appended to. A kill at any instant
+//!   leaves either the old journal or the new one, never an empty or half-written one.
 
 use super::rows::RawRow;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+
+/// The journal format's version, in the header line.
+const FORMAT: u32 = 2;
+
+/// FNV-1a, 64 bits: a small checksum that detects torn and altered lines (not an adversary's
+/// edits — the journal is not a security boundary).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+/// One line: the JSON, a tab, its checksum, a newline.
+fn line_of(json: &str) -> String {
+    format!("{json}\t{:016x}\n", fnv1a64(json.as_bytes()))
+}
+
+/// The JSON of a line whose checksum holds, or `None` for a damaged line.
+fn checked(line: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(line).ok()?;
+    let (json, sum) = text.rsplit_once('\t')?;
+    let sum = u64::from_str_radix(sum, 16).ok()?;
+    (sum == fnv1a64(json.as_bytes()) && json.len() + 17 == text.len()).then_some(json)
+}
+
+fn header_json(fingerprint: &str) -> String {
+    serde_json::json!({"journal": FORMAT, "fingerprint": fingerprint}).to_string()
+}
 
 /// An open journal.
 pub struct Journal {
@@ -14,14 +63,51 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Open for appending (creating it); with `truncate`, start empty.
-    pub fn open(path: &Path, truncate: bool) -> std::io::Result<Journal> {
-        let file = OpenOptions::new()
-            .create(true)
-            .append(!truncate)
-            .write(true)
-            .truncate(truncate)
-            .open(path)?;
+    /// Start a new journal holding `rows`: written to `<path>.tmp`, synced, then renamed over
+    /// `path` (and the directory synced), so a kill never leaves a partial file at `path`.
+    pub fn create(path: &Path, fingerprint: &str, rows: &[RawRow]) -> std::io::Result<Journal> {
+        let tmp = path.with_extension("jsonl.tmp");
+        {
+            let mut f = File::create(&tmp)?;
+            let mut buf = line_of(&header_json(fingerprint));
+            for r in rows {
+                buf.push_str(&line_of(
+                    &serde_json::to_string(r).map_err(std::io::Error::other)?,
+                ));
+            }
+            f.write_all(buf.as_bytes())?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)?;
+        if let Some(dir) = path.parent() {
+            // Make the rename itself durable; not every platform can open a directory.
+            if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }) {
+                let _ = d.sync_all();
+            }
+        }
+        Journal::append_to(path)
+    }
+
+    /// Open an existing journal for appending, without touching what it holds. A torn last
+    /// line (no newline) is closed with one, so the next record starts on a line of its own
+    /// and the torn one stays a single damaged line.
+    pub fn append_to(path: &Path) -> std::io::Result<Journal> {
+        let mut file = OpenOptions::new().append(true).read(true).open(path)?;
+        let len = file.metadata()?.len();
+        if len > 0 {
+            use std::io::{Seek, SeekFrom};
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::Start(len - 1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+                file.sync_data()?;
+            }
+        }
         Ok(Journal {
             path: path.to_path_buf(),
             file,
@@ -36,38 +122,168 @@ impl Journal {
     pub fn append(&mut self, rows: &[RawRow]) -> std::io::Result<()> {
         let mut buf = String::new();
         for r in rows {
-            buf.push_str(&serde_json::to_string(r).map_err(std::io::Error::other)?);
-            buf.push('\n');
+            buf.push_str(&line_of(
+                &serde_json::to_string(r).map_err(std::io::Error::other)?,
+            ));
         }
         self.file.write_all(buf.as_bytes())?;
         self.file.sync_data()
     }
 }
 
-/// Read a journal: every complete row; a torn last line (killed mid-write) is ignored, and so
-/// is any match with fewer rows than `rows_per_match` says it should have.
-pub fn read(
-    path: &Path,
-    rows_per_match: impl Fn(&RawRow) -> usize,
-) -> std::io::Result<Vec<RawRow>> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+/// What a journal holds.
+#[derive(Debug, Default)]
+pub struct Contents {
+    /// The tournament fingerprint of the header; `None` when the file has no valid header
+    /// (absent, empty, or written by an older version).
+    pub fingerprint: Option<String>,
+    /// Every row of every complete match, each (match, slot) once.
+    pub rows: Vec<RawRow>,
+    /// Lines dropped: torn, altered (checksum mismatch) or unreadable.
+    pub dropped_lines: usize,
+    /// Whether the file exists.
+    pub exists: bool,
+}
+
+/// Read a journal: every row whose line is intact; a damaged line is dropped and counted, and
+/// so is any match with fewer rows than `rows_per_match` says it should have.
+pub fn read(path: &Path, rows_per_match: impl Fn(&RawRow) -> usize) -> std::io::Result<Contents> {
+    let mut bytes = Vec::new();
+    match File::open(path) {
+        Ok(mut f) => f.read_to_end(&mut bytes)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
         Err(e) => return Err(e),
     };
+    let mut contents = Contents {
+        exists: true,
+        ..Contents::default()
+    };
     let mut by_match: BTreeMap<u32, Vec<RawRow>> = BTreeMap::new();
-    for line in BufReader::new(file).lines() {
-        let line = line?;
-        if let Ok(row) = serde_json::from_str::<RawRow>(&line) {
-            let rows = by_match.entry(row.match_index).or_default();
-            if !rows.iter().any(|r| r.slot == row.slot) {
-                rows.push(row);
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let Some(json) = checked(line) else {
+            contents.dropped_lines += 1;
+            continue;
+        };
+        if n == 0 {
+            let header: Option<serde_json::Value> = serde_json::from_str(json).ok();
+            match header.as_ref().and_then(|h| h["fingerprint"].as_str()) {
+                Some(f) if header.as_ref().is_some_and(|h| h["journal"] == FORMAT) => {
+                    contents.fingerprint = Some(f.to_string());
+                }
+                _ => contents.dropped_lines += 1,
             }
+            continue;
+        }
+        match serde_json::from_str::<RawRow>(json) {
+            Ok(row) => {
+                let rows = by_match.entry(row.match_index).or_default();
+                if !rows.iter().any(|r| r.slot == row.slot) {
+                    rows.push(row);
+                }
+            }
+            Err(_) => contents.dropped_lines += 1,
         }
     }
-    Ok(by_match
+    contents.rows = by_match
         .into_values()
         .filter(|rows| rows.len() == rows_per_match(&rows[0]))
         .flatten()
-        .collect())
+        .collect();
+    Ok(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(match_index: u32, slot: u32) -> RawRow {
+        RawRow {
+            tournament: "t".into(),
+            match_index,
+            match_id: format!("m{match_index}"),
+            format: "round-robin".into(),
+            mechanism: "dtao-price".into(),
+            schedule: "native".into(),
+            repetition: 0,
+            seed: 7,
+            entrant: "a".into(),
+            opponent: "b".into(),
+            role: String::new(),
+            profile: String::new(),
+            slot,
+            status: "ok".into(),
+            reason: String::new(),
+            profit_tao: 1.5,
+            mark_to_market_tao: 0.0,
+            emission_captured_tao: 0.0,
+            roi: 0.0,
+            max_drawdown_tao: 0.0,
+            initial_capital_tao: 0.0,
+            revenue_tao: 0.0,
+            costs_tao: 0.0,
+            rejected_actions: 0,
+            emission_total_tao: 0.0,
+            emission_value_share: 0.0,
+            emission_meme_share: 0.0,
+            emission_offtopic_share: 0.0,
+            value_created_tao: 0.0,
+            value_per_tao_emitted: 0.0,
+            peak_meme_share: 0.0,
+            largest_crash: 0.0,
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("journal-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("journal.jsonl")
+    }
+
+    #[test]
+    fn fnv1a_matches_the_published_vectors() {
+        // FNV-1a 64 test vectors (Fowler/Noll/Vo): "" → offset basis, "a" → af63dc4c8601ec8c.
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn damaged_lines_are_dropped_and_counted() {
+        let path = scratch("damaged");
+        let mut j = Journal::create(&path, "f00d", &[row(0, 0), row(0, 1)]).unwrap();
+        j.append(&[row(1, 0), row(1, 1)]).unwrap();
+        j.append(&[row(2, 0), row(2, 1)]).unwrap();
+        drop(j);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Alter a digit of match 1's profit: still valid JSON, but the checksum no longer holds.
+        let altered = text.replacen("1.5", "9.5", 4);
+        let mut bytes = altered.into_bytes();
+        // A tear inside a two-byte character: not UTF-8.
+        bytes.extend_from_slice(b"{\"tournament\":\"\xc3");
+        std::fs::write(&path, &bytes).unwrap();
+        let c = read(&path, |_| 2).unwrap();
+        assert_eq!(c.fingerprint.as_deref(), Some("f00d"));
+        // Lines 2-5 (matches 0 and 1) altered: 4 dropped, plus the torn line: 5. Match 2 stays.
+        assert_eq!(c.dropped_lines, 5);
+        let kept: Vec<(u32, u32)> = c.rows.iter().map(|r| (r.match_index, r.slot)).collect();
+        assert_eq!(kept, vec![(2, 0), (2, 1)]);
+        // Appending after a tear starts a fresh line: the torn one stays one dropped line.
+        let mut j = Journal::append_to(&path).unwrap();
+        j.append(&[row(3, 0), row(3, 1)]).unwrap();
+        let c = read(&path, |_| 2).unwrap();
+        assert_eq!(c.dropped_lines, 5);
+        assert_eq!(c.rows.len(), 4);
+    }
+
+    #[test]
+    fn a_journal_without_a_header_has_no_fingerprint() {
+        let path = scratch("headerless");
+        std::fs::write(&path, "{\"x\":1}\n").unwrap();
+        let c = read(&path, |_| 2).unwrap();
+        assert!(c.exists && c.fingerprint.is_none());
+        assert_eq!(c.dropped_lines, 1);
+    }
 }

@@ -5,7 +5,9 @@
 //! writes Parquet and reports from the rows this module returns.
 
 pub mod config;
+pub mod identity;
 pub mod journal;
+pub mod limits;
 pub mod plan;
 pub mod roles;
 pub mod rows;

@@ -24,7 +24,7 @@ pub struct PlannedMatch {
     pub profile: String,
 }
 
-fn file_safe(s: &str) -> String {
+pub(crate) fn file_safe(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
@@ -37,7 +37,7 @@ fn file_safe(s: &str) -> String {
 }
 
 /// What meets in a match: entrant indices by slot, and the profile's label (roles only).
-struct Group {
+pub(crate) struct Group {
     slots: Vec<usize>,
     profile: String,
 }
@@ -66,7 +66,7 @@ pub fn profile_label(config: &TournamentConfig, profile: &Profile) -> String {
 /// The groups of a tournament: round-robin (i, j) with i ≤ j (self-play included), the one
 /// melee of everybody, or a role tournament's profiles (each role's players in role order,
 /// within a role by strategy).
-fn groups(config: &TournamentConfig) -> Vec<Group> {
+pub(crate) fn groups(config: &TournamentConfig) -> Vec<Group> {
     let n = config.entrants.len();
     let plain = |slots: Vec<usize>| Group {
         slots,

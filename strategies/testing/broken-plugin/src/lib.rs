@@ -12,6 +12,18 @@
 //! | `panic-in-drop` | panics when destroyed | carry on |
 //! | `abort-in-decide` | plays once, then aborts the process | under `--isolate`: an error row, the tournament completes |
 //! | `hang-in-decide` | plays once, then never returns | under `--isolate`: a timeout error row |
+//! | `print-in-decide` | prints a line on stdout and stderr at every decision, plays on | under `--isolate`: play it (stdout is not the result channel) |
+//! | `flood-stdout` | prints 32 MiB on stdout at its first decision, then aborts at its second | under `--isolate`: an error row quoting a capped tail of the output |
+//! | `spawn-child` | starts `sleep 60` at its first decision, plays on | under `--isolate`: the match ends without waiting for the child, which is killed |
+//! | `spawn-child-and-hang` | starts `sleep 60`, then never returns | under `--isolate`: a timeout; the worker's whole process group is killed |
+//! | `abort-in-create` | aborts the process while being created | `validate` and `run --isolate`: exit 2 naming the entrant |
+//! | `loop-in-create` | never returns from being created | the same, after the timeout |
+//! | `exit-in-decide` | plays once, then calls `exit(0)` | in process: `run` exits non-zero saying so; isolated: an error row |
+//! | `alloc-in-decide` | plays once, then reserves memory without end | under `--worker-memory`: an error row naming the entrant |
+//!
+//! With `BROKEN_PLUGIN_PID_DIR` set, the modes that hang or spawn write empty files named
+//! `worker-<pid>` (the process running the plugin) and `child-<pid>` (the child it started)
+//! there, so tests can check that none outlives what it should.
 //!
 //! An unknown `mode` is a parameter error (`PluginError::CreateFailed`).
 
@@ -42,6 +54,14 @@ pub enum Mode {
     PanicInDrop,
     AbortInDecide,
     HangInDecide,
+    PrintInDecide,
+    FloodStdout,
+    SpawnChild,
+    SpawnChildAndHang,
+    AbortInCreate,
+    LoopInCreate,
+    ExitInDecide,
+    AllocInDecide,
 }
 
 impl Mode {
@@ -56,6 +76,14 @@ impl Mode {
             "panic-in-drop" => Mode::PanicInDrop,
             "abort-in-decide" => Mode::AbortInDecide,
             "hang-in-decide" => Mode::HangInDecide,
+            "print-in-decide" => Mode::PrintInDecide,
+            "flood-stdout" => Mode::FloodStdout,
+            "spawn-child" => Mode::SpawnChild,
+            "spawn-child-and-hang" => Mode::SpawnChildAndHang,
+            "abort-in-create" => Mode::AbortInCreate,
+            "loop-in-create" => Mode::LoopInCreate,
+            "exit-in-decide" => Mode::ExitInDecide,
+            "alloc-in-decide" => Mode::AllocInDecide,
             _ => return None,
         })
     }
@@ -64,6 +92,33 @@ impl Mode {
 pub struct Broken {
     mode: Mode,
     decisions: u64,
+}
+
+/// Record a pid in `BROKEN_PLUGIN_PID_DIR` (if set) as an empty file `<what>-<pid>`.
+fn record_pid(what: &str, pid: u32) {
+    if let Some(dir) = std::env::var_os("BROKEN_PLUGIN_PID_DIR") {
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join(format!("{what}-{pid}")),
+            b"",
+        );
+    }
+}
+
+/// Start `sleep 60` (the plugin's own child process) and record both pids.
+fn spawn_sleeper() {
+    record_pid("worker", std::process::id());
+    if let Ok(child) = std::process::Command::new("sleep").arg("60").spawn() {
+        record_pid("child", child.id());
+        // Not waited for: it is left running, as a careless plugin would.
+        std::mem::forget(child);
+    }
+}
+
+fn hang() -> ! {
+    record_pid("worker", std::process::id());
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
 }
 
 impl Strategy for Broken {
@@ -99,13 +154,67 @@ impl Strategy for Broken {
                     if self.mode == Mode::AbortInDecide {
                         std::process::abort();
                     }
-                    loop {
-                        std::thread::sleep(std::time::Duration::from_secs(3600));
-                    }
+                    hang();
                 }
                 actions.push(stake(1_000));
             }
-            Mode::PanicInCreate => unreachable!("never created"),
+            Mode::PrintInDecide => {
+                println!(
+                    "broken-plugin: hello on stdout at decision {}",
+                    self.decisions
+                );
+                eprintln!(
+                    "broken-plugin: hello on stderr at decision {}",
+                    self.decisions
+                );
+                actions.push(stake(1_000));
+            }
+            Mode::FloodStdout => {
+                if self.decisions >= 2 {
+                    std::process::abort();
+                }
+                use std::io::Write;
+                let line = [b'x'; 1023];
+                let mut out = std::io::stdout().lock();
+                for _ in 0..32 * 1024 {
+                    let _ = out.write_all(&line);
+                    let _ = out.write_all(b"\n");
+                }
+                let _ = out.write_all(b"broken-plugin: end of the flood\n");
+                let _ = out.flush();
+                actions.push(stake(1_000));
+            }
+            Mode::SpawnChild => {
+                if self.decisions == 1 {
+                    spawn_sleeper();
+                }
+                actions.push(stake(1_000));
+            }
+            Mode::SpawnChildAndHang => {
+                spawn_sleeper();
+                hang();
+            }
+            Mode::ExitInDecide => {
+                if self.decisions >= 2 {
+                    std::process::exit(0);
+                }
+                actions.push(stake(1_000));
+            }
+            Mode::AllocInDecide => {
+                if self.decisions >= 2 {
+                    // Reserved, never touched: without a limit this costs address space only.
+                    let mut kept: Vec<Vec<u8>> = Vec::new();
+                    for _ in 0..64 {
+                        kept.push(std::hint::black_box(Vec::with_capacity(256 << 20)));
+                    }
+                    std::mem::forget(kept);
+                    panic!("broken-plugin: reserved 16 GiB and no limit stopped it");
+                }
+                actions.push(stake(1_000));
+            }
+            Mode::PanicInCreate | Mode::AbortInCreate | Mode::LoopInCreate => {
+                unreachable!("never created")
+            }
             Mode::GarbageTags => {
                 actions.push(stake(1_000));
                 actions.push(stake(GARBAGE_MARKER));
@@ -155,8 +264,14 @@ impl StrategyFactory for Broken {
             param: "mode".into(),
             message: format!("unknown mode `{text}`"),
         })?;
-        if mode == Mode::PanicInCreate {
-            panic!("broken-plugin: deliberate panic in create");
+        match mode {
+            Mode::PanicInCreate => panic!("broken-plugin: deliberate panic in create"),
+            Mode::AbortInCreate => {
+                eprintln!("broken-plugin: aborting in create");
+                std::process::abort()
+            }
+            Mode::LoopInCreate => hang(),
+            _ => {}
         }
         Ok(Broken { mode, decisions: 0 })
     }

@@ -1,0 +1,363 @@
+//! Running untrusted plugin code in a worker process, and what the parent relies on:
+//!
+//! - **Results over a channel the plugin does not write.** The worker writes its answer to a
+//!   channel file whose path only it and the parent know, written aside and renamed into place
+//!   when complete (so its presence is the completion marker). The plugin's stdout and stderr
+//!   are captured separately, up to [`CAPTURE_BYTES`] each (beginning and end; the middle of
+//!   a flood is read and discarded), and quoted, shortened, in the error reason.
+//! - **Which entrant was running.** Before each call into a plugin the worker records the
+//!   entrant's index in a small marker file (one `pwrite`); after a crash the parent reads it to
+//!   say whose plugin failed.
+//! - **A process group per worker**, killed whole on timeout and after the worker exits, so a
+//!   child process a plugin spawned neither outlives the match nor holds its pipes open.
+//! - **Workers die with their parent.** The worker watches its stdin, a pipe the parent holds;
+//!   when the parent dies the pipe closes and the worker kills its own process group.
+//! - **A memory cap.** `RLIMIT_AS` (`--worker-memory`), set by the worker on itself before it
+//!   loads any plugin.
+//!
+//! Unix only (process groups, rlimits); elsewhere isolation is refused.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The most of each of a worker's stdout and stderr kept (its beginning and its end); more is
+/// read and discarded.
+pub const CAPTURE_BYTES: usize = 64 * 1024;
+/// The most of the captured output quoted in an error reason, characters.
+const REASON_CHARS: usize = 600;
+/// The default `--worker-memory`, MiB: far above what a match needs (tens of MiB), far below
+/// what would push the machine into swap.
+pub const DEFAULT_WORKER_MEMORY_MB: u64 = 4096;
+
+/// What came of one worker.
+pub struct Outcome {
+    /// The channel file's contents, present only when the worker completed its answer.
+    pub answer: Option<String>,
+    /// Why there is no answer (timeout, signal, exit status), when there is none.
+    pub failure: Option<String>,
+    /// The entrant index the worker was calling when it stopped, if inside a plugin call.
+    pub in_entrant: Option<usize>,
+    /// The worker's stderr and stdout (what plugins printed), shortened, for reasons.
+    pub output: String,
+}
+
+/// A fresh channel path in the system temporary directory (parent pid + a counter).
+fn channel_path() -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    std::env::temp_dir().join(format!(
+        "tourney-worker-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// The marker file beside a channel.
+pub fn marker_path(channel: &Path) -> PathBuf {
+    channel.with_extension("at")
+}
+
+/// Keep reading `r` to its end, keeping its first 8 KiB and its last `CAPTURE_BYTES` − 8 KiB
+/// (a flood's middle is read and dropped, so the worker never blocks on a full pipe).
+fn capture(mut r: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    const HEAD: usize = 8 * 1024;
+    const TAIL: usize = CAPTURE_BYTES - HEAD;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut head, mut tail): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+        let mut dropped = false;
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = r.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut chunk = &buf[..n];
+            if head.len() < HEAD {
+                let take = chunk.len().min(HEAD - head.len());
+                head.extend_from_slice(&chunk[..take]);
+                chunk = &chunk[take..];
+            }
+            tail.extend_from_slice(chunk);
+            if tail.len() > 2 * TAIL {
+                tail.drain(..tail.len() - TAIL);
+                dropped = true;
+            }
+        }
+        if tail.len() > TAIL {
+            tail.drain(..tail.len() - TAIL);
+            dropped = true;
+        }
+        if dropped {
+            head.extend_from_slice(b"\n[...]\n");
+        }
+        head.extend_from_slice(&tail);
+        let _ = tx.send(head);
+    });
+    rx
+}
+
+/// Some output on one line, at most `REASON_CHARS` of it: its beginning (where an abort's
+/// message is, before any backtrace) and its end (where the last words are).
+fn tail(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let chars: Vec<char> = text.trim().chars().collect();
+    let shown: String = if chars.len() <= REASON_CHARS {
+        chars.iter().collect()
+    } else {
+        let head = REASON_CHARS / 3;
+        let end = REASON_CHARS - head;
+        let mut s: String = chars[..head].iter().collect();
+        s.push_str(" … ");
+        s.extend(&chars[chars.len() - end..]);
+        s
+    };
+    shown.replace(['\n', '\r'], " | ")
+}
+
+/// Why a worker ended without an answer, in words.
+pub fn describe(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(sig) = status.signal() {
+        let name = match sig {
+            6 => {
+                " (SIGABRT: the process aborted; out of memory under --worker-memory looks \
+                  like this too)"
+            }
+            9 => " (SIGKILL)",
+            11 => " (SIGSEGV: a segmentation fault)",
+            _ => "",
+        };
+        return format!("the worker was killed by signal {sig}{name}");
+    }
+    format!("the worker exited with {status}")
+}
+
+/// Kill a worker's whole process group (the worker is its leader, so the group id is its pid).
+fn kill_group(pid: u32) {
+    // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+    unsafe {
+        libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+    }
+}
+
+/// Whether the worker has exited, without reaping it (`waitid` with `WNOWAIT`): until it is
+/// reaped its pid stays taken, so killing its process group afterwards cannot hit a stranger.
+fn exited_unreaped(pid: u32) -> std::io::Result<bool> {
+    // SAFETY: a zeroed siginfo_t is a valid out-parameter; waitid writes it and reads nothing
+    // else of ours.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        if libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(info.si_pid() != 0)
+    }
+}
+
+/// Run `tourney worker ARGS… --channel PATH` with a timeout and wait for its answer.
+pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("tourney"));
+    let channel = channel_path();
+    let marker = marker_path(&channel);
+    let cleanup = || {
+        let _ = std::fs::remove_file(&channel);
+        let _ = std::fs::remove_file(&marker);
+        let _ = std::fs::remove_file(channel.with_extension("tmp"));
+    };
+    let mut cmd = Command::new(&exe);
+    cmd.arg("worker").args(args).arg("--channel").arg(&channel);
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return Outcome {
+                answer: None,
+                failure: Some(format!("cannot start a worker: {e}")),
+                in_entrant: None,
+                output: String::new(),
+            }
+        }
+    };
+    // Held open until the worker is done: its end closing is how a worker learns its parent
+    // died.
+    let stdin = child.stdin.take();
+    let out = capture(child.stdout.take().expect("piped"));
+    let err = capture(child.stderr.take().expect("piped"));
+    let started = Instant::now();
+    // Poll with a backoff: short matches finish in a few milliseconds, and a fixed 5 ms nap
+    // would be most of their cost; long ones are checked every 5 ms.
+    let mut nap = Duration::from_micros(100);
+    let status: Result<ExitStatus, String> = loop {
+        match exited_unreaped(child.id()) {
+            Ok(true) => {
+                // Whatever the plugin left running in the group goes with the worker. The
+                // worker is not reaped yet, so its pid — the group's id — cannot have been
+                // reused by another process.
+                kill_group(child.id());
+                break child
+                    .wait()
+                    .map_err(|e| format!("cannot wait for the worker: {e}"));
+            }
+            Ok(false) if started.elapsed() >= timeout => {
+                kill_group(child.id());
+                let _ = child.wait();
+                break Err(format!(
+                    "timed out after {:.0} s (a strategy hung?); the worker and its process \
+                     group were killed",
+                    timeout.as_secs_f64()
+                ));
+            }
+            Ok(false) => {
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(5));
+            }
+            Err(e) => {
+                kill_group(child.id());
+                let _ = child.wait();
+                break Err(format!("cannot wait for the worker: {e}"));
+            }
+        }
+    };
+    drop(stdin);
+    // A process that left the group could still hold the pipes: wait a moment, not forever.
+    let grace = Duration::from_secs(2);
+    let stderr = err.recv_timeout(grace).unwrap_or_default();
+    let stdout = out.recv_timeout(grace).unwrap_or_default();
+    let mut output = String::new();
+    if !stderr.is_empty() {
+        output.push_str(&format!("stderr: {}", tail(&stderr)));
+    }
+    if !stdout.is_empty() {
+        if !output.is_empty() {
+            output.push_str("; ");
+        }
+        output.push_str(&format!("stdout: {}", tail(&stdout)));
+    }
+    let in_entrant = std::fs::read_to_string(&marker)
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok());
+    let answer = std::fs::read_to_string(&channel).ok();
+    cleanup();
+    let failure = match status {
+        Err(reason) => Some(reason),
+        Ok(s) if !s.success() => Some(describe(s)),
+        Ok(_) if answer.is_none() => Some(
+            "the worker exited with status 0 but without finishing (a plugin called exit()?)"
+                .into(),
+        ),
+        Ok(_) => None,
+    };
+    Outcome {
+        answer: if failure.is_none() { answer } else { None },
+        failure,
+        in_entrant,
+        output,
+    }
+}
+
+// ---- the worker's side ----
+
+/// The worker's channel: its answer file and the marker of the entrant being called.
+pub struct Channel {
+    path: PathBuf,
+    marker: std::fs::File,
+}
+
+impl Channel {
+    pub fn open(path: &Path) -> std::io::Result<Channel> {
+        let marker = std::fs::File::create(marker_path(path))?;
+        Ok(Channel {
+            path: path.to_path_buf(),
+            marker,
+        })
+    }
+
+    /// Record that entrant `k` is being called (`None`: no plugin call in progress). One
+    /// positioned write of a fixed width, so the file always holds one value.
+    pub fn mark(&self, k: Option<usize>) {
+        use std::os::unix::fs::FileExt;
+        let text = match k {
+            Some(k) => format!("{k:>19}\n"),
+            None => format!("{:>19}\n", "-"),
+        };
+        let _ = self.marker.write_at(text.as_bytes(), 0);
+    }
+
+    /// Write the answer: aside, then renamed into place, so the parent sees all or nothing.
+    pub fn answer(&self, text: &str) -> std::io::Result<()> {
+        let tmp = self.path.with_extension("tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &self.path)
+    }
+}
+
+/// In the worker, first thing: cap its memory, and die with the parent (a thread watches
+/// stdin; end of file means the parent is gone, and the worker removes its channel files —
+/// nobody is left to — and kills its process group).
+pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
+    if memory_mb > 0 {
+        let bytes = memory_mb.saturating_mul(1024 * 1024) as libc::rlim_t;
+        let limit = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: bytes,
+        };
+        // SAFETY: setrlimit reads the struct we pass; no other memory is involved.
+        if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } != 0 {
+            return Err(format!(
+                "cannot set the memory limit: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    }
+    let leftovers = [
+        channel.to_path_buf(),
+        marker_path(channel),
+        channel.with_extension("tmp"),
+    ];
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin();
+        let mut buf = [0u8; 64];
+        while let Ok(n) = stdin.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+        }
+        for f in &leftovers {
+            let _ = std::fs::remove_file(f);
+        }
+        // SAFETY: kill(0, …) signals this process's own group; no memory is involved.
+        unsafe {
+            libc::kill(0, libc::SIGKILL);
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tail_is_short_and_on_one_line() {
+        assert_eq!(tail(b"a\nb\n"), "a | b");
+        // The first third and the last two thirds, joined by " … " (3 characters).
+        let long = format!("start{}end", "x".repeat(REASON_CHARS));
+        let t = tail(long.as_bytes());
+        assert_eq!(t.chars().count(), REASON_CHARS + 3);
+        assert!(t.starts_with("start") && t.ends_with("end") && t.contains(" … "));
+    }
+}

@@ -1,0 +1,491 @@
+//! Nothing lost, nothing silently wrong (issue 11, items 1–7 and 14–17), end to end through the
+//! `tourney` binary: the journal's fingerprint, checksums and crash-safe resume; identities that
+//! collide; merging shards of different plugin builds; torn raw tables; amounts, plan sizes and
+//! inputs beyond their bounds; loader messages that keep their reason.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn tourney() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tourney-rel-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn strategy_crate(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("strategies")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// 2 entrants (3 pairings) × 1 mechanism × 2 repetitions = 6 short matches.
+fn small_yaml(seed: u64) -> String {
+    format!(
+        "name: rel\nseed: {seed}\nentrants:\n  - crate: {}\n  - crate: {}\nmechanisms: [dtao-price]\n\
+         horizon_days: 0.5\nrepetitions: 2\nnetwork:\n  background_subnets: 4\n",
+        strategy_crate("root-staker"),
+        strategy_crate("momentum-speculator"),
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = tourney().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "tourney {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn fails(args: &[&str], code: i32, expected: &[&str]) -> String {
+    let out = tourney().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "tourney {args:?}:\n{stderr}");
+    for e in expected {
+        assert!(
+            stderr.contains(e),
+            "tourney {args:?}: expected `{e}` in:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+fn run_to(yaml: &Path, out: &Path) {
+    ok(&[
+        "run",
+        yaml.to_str().unwrap(),
+        "--quiet",
+        "--no-isolate",
+        "--jobs",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+}
+
+fn resume(yaml: &Path, out: &Path) -> Output {
+    tourney()
+        .args([
+            "run",
+            yaml.to_str().unwrap(),
+            "--resume",
+            "--no-isolate",
+            "--jobs",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap()
+}
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    for f in ["raw.csv", "raw.parquet", "manifest.json"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+/// The journal's lines (header first) as bytes, each with its newline.
+fn journal_lines(dir: &Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(dir.join("journal.jsonl")).unwrap();
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// A journal cut to its header and the first `rows` row lines, as a kill would leave it.
+fn cut_journal(from: &Path, to: &Path, rows: usize) {
+    std::fs::create_dir_all(to).unwrap();
+    let kept: Vec<u8> = journal_lines(from)
+        .into_iter()
+        .take(1 + rows)
+        .flatten()
+        .collect();
+    std::fs::write(to.join("journal.jsonl"), kept).unwrap();
+}
+
+#[test]
+fn resume_refuses_the_journal_of_another_tournament() {
+    let dir = scratch("fingerprint");
+    let yaml = write(&dir, "t.yaml", &small_yaml(9));
+    let out = dir.join("out");
+    run_to(&yaml, &out);
+    let raw_before = std::fs::read(out.join("raw.csv")).unwrap();
+    // The same file with another seed: a different tournament, whose rows must not be reused.
+    let reseeded = write(&dir, "t.yaml", &small_yaml(10));
+    let output = resume(&reseeded, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("belongs to another tournament"), "{stderr}");
+    let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
+    assert_eq!(errors, 1, "one clear line: {stderr}");
+    assert_eq!(std::fs::read(out.join("raw.csv")).unwrap(), raw_before);
+    // Another file resumed in this directory: refused the same way.
+    let other = write(
+        &dir,
+        "other.yaml",
+        &small_yaml(9).replace("name: rel", "name: other"),
+    );
+    let output = resume(&other, &out);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// Resume a journal cut short (a kill mid-run), but kill -9 that resume at the instant it has
+/// read the journal and is about to write — where older versions truncated and rewrote it —
+/// five times over. The test hook (`TOURNEY_TEST_PAUSE_AT`, see `src/test_hook.rs`) parks the
+/// process exactly there, so the kill lands in the window every time, however loaded the
+/// machine. The journal must come through each kill byte for byte, and the final resume must
+/// give a single run's bytes.
+#[test]
+fn kills_during_resume_never_lose_the_journal() {
+    let dir = scratch("kill-resume");
+    let yaml = write(&dir, "t.yaml", &small_yaml(9));
+    let (full, killed) = (dir.join("full"), dir.join("killed"));
+    run_to(&yaml, &full);
+    // 2 matches of 6 (2 rows each) survived the first kill.
+    cut_journal(&full, &killed, 4);
+    let before = std::fs::read(killed.join("journal.jsonl")).unwrap();
+    for attempt in 0..5 {
+        let mut child = tourney()
+            .args([
+                "run",
+                yaml.to_str().unwrap(),
+                "--resume",
+                "--quiet",
+                "--no-isolate",
+                "--out",
+                killed.to_str().unwrap(),
+            ])
+            .env("TOURNEY_TEST_PAUSE_AT", "resume-journal-read")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut paused = false;
+        for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+            if line
+                .unwrap()
+                .contains("test hook: paused at resume-journal-read")
+            {
+                paused = true;
+                break;
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert!(
+            paused,
+            "attempt {attempt}: the resume never reached the window"
+        );
+        let now = std::fs::read(killed.join("journal.jsonl")).unwrap();
+        assert!(
+            now == before,
+            "attempt {attempt}: the journal changed ({} bytes, was {})",
+            now.len(),
+            before.len()
+        );
+    }
+    let output = resume(&yaml, &killed);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // 2 of 6 matches were kept, 4 played.
+    assert!(
+        stderr.contains("resuming: 2 matches already done, 4 to play"),
+        "{stderr}"
+    );
+    assert_same_outputs(&full, &killed);
+}
+
+#[test]
+fn damaged_journal_lines_are_dropped_counted_and_replayed() {
+    let dir = scratch("checksum");
+    let yaml = write(&dir, "t.yaml", &small_yaml(9));
+    let (full, damaged) = (dir.join("full"), dir.join("damaged"));
+    run_to(&yaml, &full);
+    std::fs::create_dir_all(&damaged).unwrap();
+    let mut lines = journal_lines(&full);
+    // Line 1 (the first row): still valid JSON, a different profit — not to be trusted.
+    let altered = String::from_utf8(lines[1].clone()).unwrap().replacen(
+        "\"profit_tao\":",
+        "\"profit_tao\":1",
+        1,
+    );
+    lines[1] = altered.into_bytes();
+    // Keep 4 rows, then a torn line cut inside a two-byte UTF-8 character.
+    let mut bytes: Vec<u8> = lines.into_iter().take(5).flatten().collect();
+    bytes.extend_from_slice(b"{\"tournament\":\"r\xc3");
+    std::fs::write(damaged.join("journal.jsonl"), bytes).unwrap();
+    let output = resume(&yaml, &damaged);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // The altered row and the torn line.
+    assert!(stderr.contains("dropped 2 damaged line(s)"), "{stderr}");
+    // Match 0 lost a row (replayed), match 1 is whole: 1 done, 5 to play.
+    assert!(
+        stderr.contains("resuming: 1 matches already done, 5 to play"),
+        "{stderr}"
+    );
+    assert_same_outputs(&full, &damaged);
+}
+
+#[test]
+fn colliding_identities_are_refused_naming_both() {
+    let dir = scratch("identity");
+    let head = "name: ids\nmechanisms: [dtao-price]\n";
+    let cases = [
+        (
+            "entrants.yaml",
+            format!("{head}entrants:\n  - {{name: x y, plugin: a}}\n  - {{name: x_y, plugin: b}}\n"),
+            vec!["entrants[1].name", "`x_y`", "`x y`"],
+        ),
+        (
+            "mechanisms.yaml",
+            "name: ids\nentrants:\n  - plugin: a\nmechanisms: [dtao-price, taoflow, dtao-price]\n"
+                .to_string(),
+            vec!["mechanisms[2]", "`dtao-price`", "listed twice"],
+        ),
+        (
+            "schedules.yaml",
+            format!(
+                "{head}entrants:\n  - plugin: a\nschedules:\n  - {{name: s, root: {{constant: 0.5}}}}\n  \
+                 - {{name: s, root: {{constant: 0.1}}}}\n"
+            ),
+            vec!["schedules[1]", "`s`", "listed twice"],
+        ),
+    ];
+    for (file, yaml, expected) in cases {
+        let path = write(&dir, file, &yaml);
+        // `--no-plugins`: the identities alone are wrong (the plugins named do not exist).
+        fails(
+            &["validate", "--no-plugins", path.to_str().unwrap()],
+            2,
+            &expected,
+        );
+        fails(&["run", path.to_str().unwrap()], 2, &expected);
+    }
+}
+
+#[test]
+fn merge_refuses_shards_played_with_another_plugin_build() {
+    let dir = scratch("merge-build");
+    // Build both strategies (a crate run does), then play each shard with a different library
+    // copied to the same path: same YAML, a library swapped.
+    let built = dir.join("built");
+    run_to(&write(&dir, "build.yaml", &small_yaml(1)), &built);
+    let release = Path::new(env!("CARGO_BIN_EXE_tourney")).parent().unwrap();
+    let lib = dir.join("libswapped.so");
+    let yaml = write(
+        &dir,
+        "t.yaml",
+        &format!(
+            "name: swap\nentrants:\n  - {{name: s, plugin: {}}}\nmechanisms: [dtao-price]\n\
+             horizon_days: 0.5\nrepetitions: 2\nnetwork:\n  background_subnets: 4\n",
+            lib.display()
+        ),
+    );
+    let (s0, s1, merged) = (dir.join("s0"), dir.join("s1"), dir.join("merged"));
+    for (shard, out, library) in [
+        ("0/2", &s0, "libroot_staker.so"),
+        ("1/2", &s1, "libmomentum_speculator.so"),
+    ] {
+        std::fs::copy(release.join(library), &lib).unwrap();
+        ok(&[
+            "run",
+            yaml.to_str().unwrap(),
+            "--quiet",
+            "--no-isolate",
+            "--shard",
+            shard,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+    }
+    fails(
+        &[
+            "merge",
+            s0.to_str().unwrap(),
+            s1.to_str().unwrap(),
+            "--out",
+            merged.to_str().unwrap(),
+        ],
+        2,
+        &["different build of entrant `s`", "root-staker"],
+    );
+}
+
+#[test]
+fn report_refuses_a_raw_table_shorter_than_its_manifest() {
+    let dir = scratch("torn-raw");
+    let yaml = write(&dir, "t.yaml", &small_yaml(9));
+    let out = dir.join("out");
+    run_to(&yaml, &out);
+    // Header and one of the 12 rows survived a copy cut short.
+    let csv = std::fs::read_to_string(out.join("raw.csv")).unwrap();
+    let torn: String = csv.lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(out.join("raw.csv"), torn).unwrap();
+    // 6 matches × 2 rows = 12 expected.
+    let expected = ["raw.csv: 1 rows", "6 matches × 2 rows = 12"];
+    fails(&["report", out.to_str().unwrap()], 2, &expected);
+    std::fs::remove_file(out.join("raw.parquet")).unwrap();
+    fails(&["report", out.to_str().unwrap()], 2, &expected);
+}
+
+/// `validate --no-plugins` (the plugins these files name do not exist: the error must be the
+/// one under test) and `run` both refuse the file with exit code 2 and `expected` in stderr.
+fn expect_input_error(dir: &Path, name: &str, yaml: &str, expected: &[&str]) {
+    let path = write(dir, name, yaml);
+    let path = path.to_str().unwrap();
+    fails(&["validate", "--no-plugins", path], 2, expected);
+    fails(&["run", path], 2, expected);
+}
+
+#[test]
+fn amounts_beyond_their_range_name_the_field_and_line() {
+    let dir = scratch("amounts");
+    let head = "name: amounts\nentrants:\n  - plugin: a\nmechanisms: [dtao-price]\n";
+    expect_input_error(
+        &dir,
+        "capital.yaml",
+        &format!("{head}entrant_capital_tao: 1e12\n"),
+        &[
+            "capital.yaml:5:1",
+            "entrant_capital_tao",
+            "at most 21000000",
+        ],
+    );
+    expect_input_error(
+        &dir,
+        "pool.yaml",
+        &format!("{head}owned_subnet:\n  pool_tao: 1e300\n"),
+        &["pool.yaml:6:3", "owned_subnet.pool_tao", "at most 21000000"],
+    );
+    expect_input_error(
+        &dir,
+        "stake.yaml",
+        &format!("{head}network:\n  root_stake_tao: 1e15\n"),
+        &["stake.yaml:6:3", "network.root_stake_tao"],
+    );
+}
+
+#[test]
+fn plans_and_inputs_beyond_their_bounds_are_refused_before_the_work() {
+    let dir = scratch("bounds");
+    let head = "name: bounds\nentrants:\n  - plugin: a\nmechanisms: [dtao-price]\n";
+    // 1 mechanism × 1 schedule × 1 pairing × 4294967295 repetitions.
+    expect_input_error(
+        &dir,
+        "reps.yaml",
+        &format!("{head}repetitions: 4294967295\n"),
+        &[
+            "reps.yaml:5:1",
+            "repetitions",
+            "4294967295 matches",
+            "at most 1000000",
+        ],
+    );
+    expect_input_error(
+        &dir,
+        "reps7.yaml",
+        &format!("{head}repetitions: 10000000\n"),
+        &["repetitions", "10000000 matches"],
+    );
+    // 100,000 nested `[`: refused at the 33rd, before the parser sees it.
+    expect_input_error(
+        &dir,
+        "deep.yaml",
+        &format!("{head}x: {}\n", "[".repeat(100_000)),
+        &["deep.yaml:5:36", "nested deeper than 32"],
+    );
+}
+
+#[test]
+fn errors_point_at_the_field_that_is_wrong() {
+    let dir = scratch("misleading");
+    let head = "name: m\nentrants:\n  - plugin: a\nmechanisms: [dtao-price]\n";
+    expect_input_error(
+        &dir,
+        "horizon.yaml",
+        &format!("{head}horizon_days: 1e9\n"),
+        &["horizon.yaml:5:1", "horizon_days", "(0, 3650]"],
+    );
+    expect_input_error(
+        &dir,
+        "series.yaml",
+        &format!("{head}outputs:\n  series: true\n  series_interval_blocks: 0\n"),
+        &[
+            "series.yaml:7:3",
+            "outputs.series_interval_blocks",
+            "expected ≥ 1",
+        ],
+    );
+    for (file, name) in [("dot.yaml", "'.'"), ("dotdot.yaml", "'..'")] {
+        expect_input_error(
+            &dir,
+            file,
+            &head.replace("name: m", &format!("name: {name}")),
+            &[":1:1", "name", "output folder"],
+        );
+    }
+    expect_input_error(
+        &dir,
+        "long.yaml",
+        &head.replace("name: m", &format!("name: {}", "n".repeat(300))),
+        &["long.yaml:1:1", "at most 64 characters"],
+    );
+    // A byte-order mark is not part of the first key.
+    let bom = write(&dir, "bom.yaml", &format!("\u{feff}{head}"));
+    let out = ok(&["validate", "--no-plugins", bom.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (1 matches)"));
+}
+
+#[test]
+fn loader_errors_keep_the_systems_reason() {
+    let dir = scratch("loader");
+    // Longer than an ELF header, so the loader reads it and finds no ELF magic.
+    let text = write(&dir, "libtext.so", &"not a library\n".repeat(20));
+    let empty = write(&dir, "libempty.so", "");
+    let exe = dir.join("libexe.so");
+    std::fs::copy("/bin/true", &exe).unwrap();
+    let cases = [
+        (&text, "invalid ELF header"),
+        (&empty, "file too short"),
+        (&exe, "cannot dynamically load"),
+    ];
+    for (lib, reason) in cases {
+        fails(
+            &["plugin", "check", lib.to_str().unwrap()],
+            2,
+            &["dlopen failed", reason],
+        );
+    }
+    let folder = dir.join("no-crate");
+    std::fs::create_dir_all(&folder).unwrap();
+    fails(
+        &["plugin", "check", folder.to_str().unwrap()],
+        2,
+        &["without Cargo.toml"],
+    );
+}

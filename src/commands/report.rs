@@ -29,6 +29,7 @@ pub fn report(
         png,
         ..ReportOptions::default()
     };
+    crate::result_dir::check_row_counts(dir)?;
     let text = report_command(dir, out, &options).map_err(failure)?;
     print!("{text}");
     Ok(())

@@ -295,7 +295,14 @@ fn run_one(
         done.entry(r.match_index).or_default().push(r);
     }
     if !opts.quiet && !done.is_empty() {
-        eprintln!("resuming: {} matches already done", done.len());
+        let to_play = mine
+            .iter()
+            .filter(|m| !done.contains_key(&(m.index as u32)))
+            .count();
+        eprintln!(
+            "resuming: {} matches already done, {to_play} to play",
+            done.len()
+        );
     }
     if config.outputs.series {
         std::fs::create_dir_all(out.join("series")).map_err(|e| io("cannot create series/", e))?;

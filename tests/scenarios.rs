@@ -119,6 +119,11 @@ fn sn28_loop_climbs_into_the_top_ten_with_zero_value() {
         .map(|s| s[0].day)
         .unwrap();
     assert!(days_to_top_ten <= 30.0, "{days_to_top_ten}");
+    // What the model produces with every moving price starting at 0 at launch (the chain's
+    // storage default): the first subnet to pump its price dominates the sum of EMA prices at
+    // once — top 10 within the first hour, first by emission share (docs/fidelity.md).
+    assert!(days_to_top_ten < 1.0, "{days_to_top_ten}");
+    assert_eq!(best_rank, 1);
     assert!(
         rows.iter()
             .filter(|r| r.name == "meme")
@@ -135,9 +140,11 @@ fn the_intervention_at_launch_crashes_the_meme_and_a_year_on_it_does_not() {
     let fall = |rows: &[Row]| 1.0 - meme_price_at(rows, 11.0) / meme_price_at(rows, 10.0);
     let (at_launch, a_year_on) = (fall(&launch), fall(&year_on));
     // The record: ≈ 98 % in hours. The model: the foundation's validator wins consensus at
-    // 95 % root and the price falls by about two thirds within a day (64 % at seed 28) — less
-    // than the ≥ 90 % the record shows, because our holders other than speculators (the
-    // farmer, long-term holders) do not panic-sell. We assert the direction and a large fall.
+    // 95 % root and the price falls by about half within a day (53 % at seed 28) — less than
+    // the ≥ 90 % the record shows, because E1 keeps injecting the meme's ≈ 21 % share of TAO
+    // emission into its pool during the fall (its moving price barely moves in a day), and our
+    // holders other than speculators (the farmer, long-term holders) do not panic-sell
+    // (docs/fidelity.md). We assert the direction and a large fall.
     assert!(at_launch > 0.5, "fall within a day at launch: {at_launch}");
     // A year on (20 % root) the same validator loses consensus: no collapse.
     assert!(a_year_on < 0.2, "fall within a day a year on: {a_year_on}");

@@ -108,6 +108,11 @@ pub struct MatchConfig {
     /// Whether the EMA price rate ramps in with b/(b + 201,600) (from 2025-03-11); without it,
     /// the launch-day constant 3e-6.
     pub ema_ramp: bool,
+    /// Where the EMA price starts: `zero` at launch, aged to the start day (the chain), or
+    /// `spot` (counterfactual).
+    pub ema_start: crate::ema_start::EmaStart,
+    /// The pool's fee rule; `None`: the era's (by mechanism and start day, `fees.rs`).
+    pub fees: Option<crate::fees::FeeRule>,
     /// How much alpha a subnet mints a block: the chain's rule (`issuance`) or the
     /// counterfactual `by-share`.
     pub alpha_emission: AlphaEmissionRule,
@@ -140,6 +145,8 @@ impl Default for MatchConfig {
             flow_cutoff_tao_per_day: 0.0,
             flow_exponent: 1.0,
             ema_ramp: true,
+            ema_start: crate::ema_start::EmaStart::Zero,
+            fees: None,
             alpha_emission: AlphaEmissionRule::Issuance,
             schedule: RootSchedule::Native,
             start_day: 0.0,
@@ -188,6 +195,10 @@ pub struct NetworkConfig {
     pub tao_weight: f64,
     pub passive_root_weights: PassiveRootWeights,
     pub background_subnets: u32,
+    /// Subnets registered between this many days before dTAO's launch and the launch
+    /// (uniformly; subnets opened in October 2023, 480 days before launch). Their age drives
+    /// the EMA ramp `b/(b + 201,600)`.
+    pub registration_age_days: f64,
     pub pool_tao: LogNormal,
     pub price: LogNormal,
     /// Value created per TAO paid to workers, per background subnet.
@@ -223,6 +234,7 @@ impl Default for NetworkConfig {
             tao_weight: crate::units::TAO_WEIGHT,
             passive_root_weights: PassiveRootWeights::FollowRule,
             background_subnets: 30,
+            registration_age_days: 480.0,
             pool_tao: LogNormal {
                 median: 3_000.0,
                 sigma: 0.8,
@@ -545,6 +557,10 @@ impl MatchConfig {
         }
         amount("network.root_stake_tao", n.root_stake_tao)?;
         non_negative("network.tao_weight", n.tao_weight)?;
+        non_negative("network.registration_age_days", n.registration_age_days)?;
+        if n.registration_age_days > 3650.0 {
+            return Err(err("network.registration_age_days", "at most 3650"));
+        }
         if n.background_subnets > 1000 {
             return Err(err("network.background_subnets", "at most 1000"));
         }

@@ -28,6 +28,9 @@ pub struct Injection {
     pub alpha_in: Rao,
     /// TAO that buys alpha from the pool (the alpha bought is removed from circulation).
     pub chain_buy_tao: Rao,
+    /// E2's subsidy branch was taken (`p < E_i/E`): the chain then sells no root alpha on
+    /// this subnet and root is unpaid there (`run_coinbase`, 2025-07 to 2025-11).
+    pub subsidised: bool,
 }
 
 /// `E_i / p` in alpha rao, `u64::MAX` when the price is zero.
@@ -60,6 +63,7 @@ pub fn inject(
             tao_in: emission_rao,
             alpha_in: alpha_for_tao(emission_rao, price).min(alpha_emission_rao),
             chain_buy_tao: 0,
+            subsidised: false,
         },
         InjectionRule::E2 => {
             let share = emission_rao as i64 as f64 / block_emission_rao.max(1) as i64 as f64;
@@ -70,6 +74,7 @@ pub fn inject(
                     tao_in,
                     alpha_in: alpha_emission_rao,
                     chain_buy_tao: emission_rao - tao_in,
+                    subsidised: true,
                 }
             } else {
                 inject(
@@ -96,6 +101,7 @@ pub fn inject(
                     tao_in: emission_rao,
                     alpha_in: wanted,
                     chain_buy_tao: 0,
+                    subsidised: false,
                 }
             } else {
                 let tao_in = rao_from_f64(cap as i64 as f64 * price).min(emission_rao);
@@ -103,6 +109,7 @@ pub fn inject(
                     tao_in,
                     alpha_in: cap,
                     chain_buy_tao: emission_rao - tao_in,
+                    subsidised: false,
                 }
             }
         }
@@ -154,7 +161,8 @@ mod tests {
             Injection {
                 tao_in: TAO / 2,
                 alpha_in: TAO,
-                chain_buy_tao: 0
+                chain_buy_tao: 0,
+                subsidised: false,
             }
         );
         let after = Reserves {
@@ -176,7 +184,8 @@ mod tests {
             Injection {
                 tao_in: TAO / 10,
                 alpha_in: TAO,
-                chain_buy_tao: 4 * TAO / 10
+                chain_buy_tao: 4 * TAO / 10,
+                subsidised: false,
             }
         );
         let mut pool = Reserves {
@@ -208,7 +217,8 @@ mod tests {
             Injection {
                 tao_in: TAO / 20,
                 alpha_in: TAO / 2,
-                chain_buy_tao: 0
+                chain_buy_tao: 0,
+                subsidised: false,
             }
         );
     }
@@ -222,7 +232,8 @@ mod tests {
             Injection {
                 tao_in: TAO / 10,
                 alpha_in: TAO,
-                chain_buy_tao: 4 * TAO / 10
+                chain_buy_tao: 4 * TAO / 10,
+                subsidised: true,
             }
         );
         // Share 0.05 < price 0.1: as E1.

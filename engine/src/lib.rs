@@ -10,7 +10,10 @@
 //! Every amount that moves between accounts is an integer, so conservation is exact.
 
 pub mod config;
+pub mod dividends;
+pub mod ema_start;
 pub mod emission;
+pub mod fees;
 pub mod injection;
 pub mod market;
 pub mod mechanism;

@@ -3,7 +3,10 @@
 //! validated application of actions, and the conservation check.
 
 use crate::config::{MatchConfig, PassiveRootWeights, WorkConfig};
+use crate::dividends::{split_by_stake_mix, validator_take, StakeMix, OWNER_MINER_BURN_DAY};
+use crate::ema_start::initial_ema;
 use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, EmissionCache};
+use crate::fees::FeeRule;
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rng::{normal, stream};
@@ -76,6 +79,8 @@ struct Params {
     passive_root_weights: PassiveRootWeights,
     ema_ramp: bool,
     alpha_emission: AlphaEmissionRule,
+    /// The pool's fee rule for user swaps.
+    fees: FeeRule,
     owner_sell_fraction: f64,
     miner_sell_fraction: f64,
     ai_revenue_share: f64,
@@ -93,6 +98,11 @@ struct EpochScratch {
     v_keys: Vec<ValidatorKey>,
     v_stake: Vec<f64>,
     v_policy: Vec<WeightPolicy>,
+    /// Each validator's stake by origin (alpha, τw·root): its dividend's split.
+    v_mix: Vec<StakeMix>,
+    /// Each validator's alpha dividend and root TAO dividend this epoch.
+    div_alpha: Vec<Rao>,
+    div_tao: Vec<Rao>,
     m_keys: Vec<MinerKey>,
     holdings: Vec<f64>,
     weights: Vec<f64>,
@@ -125,6 +135,8 @@ pub struct Network {
     pub bg_miners: AccountId,
     pub bg_holders: AccountId,
     pub passive_root: AccountId,
+    /// Operators of the aggregate validators (community, passive root): the validator take.
+    pub bg_validators: AccountId,
     /// Account of each entrant, and the subnet each owner entrant owns.
     pub entrant_accounts: Vec<AccountId>,
     pub entrant_subnets: Vec<Option<SubnetId>>,
@@ -161,8 +173,13 @@ impl Network {
             Account::new("background-miners", AccountKind::BackgroundMiners, n),
             Account::new("background-holders", AccountKind::BackgroundHolders, n),
             Account::new("passive-root", AccountKind::PassiveRoot, n),
+            Account::new(
+                "background-validators",
+                AccountKind::BackgroundValidators,
+                n,
+            ),
         ];
-        let (bg_owners, bg_miners, bg_holders, passive_root) = (0, 1, 2, 3);
+        let (bg_owners, bg_miners, bg_holders, passive_root, bg_validators) = (0, 1, 2, 3, 4);
         accounts[passive_root].root_stake = tao_to_rao(n_cfg.root_stake_tao);
         let mut market_accounts = Vec::new();
         for seg in crate::market::Segment::ALL {
@@ -263,6 +280,15 @@ impl Network {
         }
 
         let start_blocks = (config.start_day * BLOCKS_PER_DAY as f64).round() as u64;
+        // Each subnet's registration, blocks before dTAO's launch (its own stream, so the
+        // draws above do not move): the EMA ramp counts blocks since registration.
+        let mut registration_rng = stream(config.seed, "registration");
+        let registered_before_launch: Vec<u64> = (0..n)
+            .map(|_| {
+                let u: f64 = rand::Rng::random(&mut registration_rng);
+                (u * n_cfg.registration_age_days * BLOCKS_PER_DAY as f64) as u64
+            })
+            .collect();
         let mean_pool = drafts.iter().map(|d| d.pool_tao).sum::<f64>() / n.max(1) as f64;
         for (i, d) in drafts.iter().enumerate() {
             // A log-normal draw's far tail is held to the configuration's amount cap (a
@@ -290,14 +316,21 @@ impl Network {
                 .push(AlphaEmission::at_issuance(pool.alpha_rao + outstanding));
             s.alpha_emission_interval
                 .push(halving_interval(pool.alpha_rao + outstanding));
-            s.ema_price.push(pool.price().min(1.0));
+            s.ema_price.push(initial_ema(
+                config.ema_start,
+                pool.price(),
+                start_blocks as f64,
+                registered_before_launch[i] as f64,
+                config.ema_ramp,
+            ));
             let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64 / BLOCKS_PER_DAY as f64
                 * (d.pool_tao / mean_pool);
             s.flow_ema.push(flow);
             s.flow_block.push(0.0);
             s.protocol_flow_ema.push(0.0);
             s.miner_burned.push(0.0);
-            s.start_block.push(-(start_blocks as i64));
+            s.start_block
+                .push(-((start_blocks + registered_before_launch[i]) as i64));
             s.share.push(0.0);
             s.root_proportion.push(0.0);
             s.pending_owner.push(0);
@@ -326,16 +359,18 @@ impl Network {
             s.refresh_class(i);
         }
         // Initial value score: productivity × the workers' expected pay per day (41 % of the
-        // subnet's expected TAO emission, by EMA price share).
-        let sum_ema: f64 = s.ema_price.iter().sum();
-        for i in 0..n {
-            let share = if sum_ema > 0.0 {
-                s.ema_price[i] / sum_ema
+        // subnet's expected TAO emission, by its share of the capped spot prices: what an aged
+        // network pays, whatever the EMA start).
+        let capped: Vec<f64> = s.reserves.iter().map(|r| r.price().min(1.0)).collect();
+        let sum_price: f64 = capped.iter().sum();
+        for (i, &price) in capped.iter().enumerate() {
+            let share = if sum_price > 0.0 {
+                price / sum_price
             } else {
                 0.0
             };
             // E4's protocol flow EMA starts where an aged network's would be: the TAO it has
-            // been injecting, its EMA-price share of a 1 TAO block emission (root sales, a few
+            // been injecting, its price share of a 1 TAO block emission (root sales, a few
             // percent of that, are left out).
             s.protocol_flow_ema[i] = share * RAO_PER_TAO as f64;
             let work_pay = share * BLOCKS_PER_DAY as f64 * 0.41;
@@ -389,6 +424,9 @@ impl Network {
                 passive_root_weights: n_cfg.passive_root_weights,
                 ema_ramp: config.ema_ramp,
                 alpha_emission: config.alpha_emission,
+                fees: config
+                    .fees
+                    .unwrap_or_else(|| FeeRule::for_match(config.mechanism, config.start_day)),
                 owner_sell_fraction: n_cfg.owner_sell_fraction,
                 miner_sell_fraction: n_cfg.miner_sell_fraction,
                 ai_revenue_share: n_cfg.ai_revenue_share,
@@ -410,6 +448,7 @@ impl Network {
             bg_miners,
             bg_holders,
             passive_root,
+            bg_validators,
             entrant_accounts,
             entrant_subnets,
             market_accounts,
@@ -713,6 +752,9 @@ impl Network {
             v_keys,
             v_stake,
             v_policy,
+            v_mix,
+            div_alpha,
+            div_tao,
             m_keys,
             holdings,
             weights,
@@ -726,6 +768,7 @@ impl Network {
         v_keys.clear();
         v_stake.clear();
         v_policy.clear();
+        v_mix.clear();
         v_keys.push(ValidatorKey::Community);
         v_stake.push(0.0);
         v_policy.push(WeightPolicy::FollowRule);
@@ -738,16 +781,29 @@ impl Network {
             }
         }
         v_stake[0] = community_stake as f64;
+        v_mix.push(StakeMix {
+            alpha: community_stake as f64,
+            root_weighted: 0.0,
+        });
         if self.params.passive_root_weights == PassiveRootWeights::FollowRule && passive_root > 0 {
             v_keys.push(ValidatorKey::PassiveRoot);
             v_stake.push(tw * passive_root as f64);
             v_policy.push(WeightPolicy::FollowRule);
+            v_mix.push(StakeMix {
+                alpha: 0.0,
+                root_weighted: tw * passive_root as f64,
+            });
         }
         for &(a, policy) in own.iter() {
             v_keys.push(ValidatorKey::Agent(a));
             let acc = &self.accounts[a];
-            v_stake.push(acc.alpha[i] as f64 + tw * acc.root_stake as f64);
+            let mix = StakeMix {
+                alpha: acc.alpha[i] as f64,
+                root_weighted: tw * acc.root_stake as f64,
+            };
+            v_stake.push(mix.alpha + mix.root_weighted);
             v_policy.push(policy);
+            v_mix.push(mix);
         }
         // Miners: burn, work, then holders in account order.
         let s = &self.subnets;
@@ -823,8 +879,11 @@ impl Network {
         self.subnets.holder_incentive[i] = out.incentive.iter().skip(2).sum();
         self.subnets.miner_burned[i] = out.incentive[0];
 
-        // Pay miners by incentive.
+        // Pay miners by incentive; from 2025-03-19 what Yuma assigns to the owner's own
+        // hotkeys (its holder uid) is burned.
         let price = self.subnets.reserves[i].price();
+        let owner = self.subnets.owner[i];
+        let burns_owner = self.day() >= OWNER_MINER_BURN_DAY;
         let miner_total = std::mem::take(&mut self.subnets.pending_miner[i]);
         let mut paid = 0;
         let mut work_paid = 0;
@@ -841,37 +900,56 @@ impl Network {
                     work_paid += amount;
                     self.credit_alpha(i, self.bg_miners, amount, price);
                 }
+                MinerKey::Holder(a) if a == owner && burns_owner => self.burn_pending(i, amount),
                 MinerKey::Holder(a) => self.credit_alpha(i, a, amount, price),
             }
         }
         self.burn_pending(i, miner_total - paid);
 
-        // Pay validators by dividends; each validator's dividends go to its stakers.
+        // Validators: each one's dividend split by its own stake mix, the alpha pool ∝ d·(1−r)
+        // and root's TAO ∝ d·r (`dividends`); nominators of the aggregate validators pay the
+        // validator take. What nobody is due is recycled (alpha) or burned (TAO).
         let validator_total = std::mem::take(&mut self.subnets.pending_validator[i]);
-        let mut paid = 0;
+        let root_tao = std::mem::take(&mut self.subnets.pending_root_tao[i]);
+        split_by_stake_mix(
+            &out.dividends,
+            v_mix,
+            validator_total,
+            root_tao,
+            div_alpha,
+            div_tao,
+        );
+        let (mut alpha_paid, mut tao_paid) = (0, 0);
         for (v, key) in v_keys.iter().enumerate() {
-            let amount =
-                ((validator_total as f64 * out.dividends[v]) as Rao).min(validator_total - paid);
-            if amount == 0 {
-                continue;
-            }
-            paid += amount;
+            let (alpha, tao_divs) = (div_alpha[v], div_tao[v]);
+            alpha_paid += alpha;
+            tao_paid += tao_divs;
             match *key {
-                ValidatorKey::Community => self.pay_community(i, amount, own, price),
-                ValidatorKey::PassiveRoot => self.pay_passive_root(i, amount, own),
-                ValidatorKey::Agent(a) => self.credit_alpha(i, a, amount, price),
+                ValidatorKey::Community => {
+                    let take = validator_take(alpha);
+                    self.credit_alpha(i, self.bg_validators, take, price);
+                    self.pay_community(i, alpha - take, own, price);
+                    self.pay_tao(self.bg_validators, tao_divs);
+                }
+                ValidatorKey::PassiveRoot => {
+                    let take = validator_take(tao_divs);
+                    self.pay_tao(self.bg_validators, take);
+                    let own: &[(AccountId, WeightPolicy)] = own;
+                    self.pay_root_tao(tao_divs - take, |a| own.iter().all(|x| x.0 != a));
+                    self.credit_alpha(i, self.bg_validators, alpha, price);
+                }
+                ValidatorKey::Agent(a) => {
+                    self.credit_alpha(i, a, alpha, price);
+                    self.pay_tao(a, tao_divs);
+                }
             }
         }
-        self.burn_pending(i, validator_total - paid);
+        self.burn_pending(i, validator_total - alpha_paid);
+        self.ledger.burned += (root_tao - tao_paid) as u128;
 
         // Owner cut.
         let owner_total = std::mem::take(&mut self.subnets.pending_owner[i]);
-        let owner = self.subnets.owner[i];
         self.credit_alpha(i, owner, owner_total, price);
-
-        // Root dividends (TAO from root alpha sales) to all root stakers pro rata.
-        let root_tao = std::mem::take(&mut self.subnets.pending_root_tao[i]);
-        self.pay_root_tao(root_tao, |_| true);
 
         // Work: value created, revenue to the owner, and the workers sell to cover costs.
         let work_tao = tao(work_paid) * price;
@@ -972,20 +1050,12 @@ impl Network {
         self.burn_pending(i, amount - paid);
     }
 
-    /// Passive root validators' alpha dividends: sold for TAO (no fee) and paid to the passive
-    /// root stakers pro rata their root stake.
-    fn pay_passive_root(&mut self, i: usize, amount: Rao, own: &[(AccountId, WeightPolicy)]) {
-        self.subnets.alpha_outstanding[i] -= amount;
-        let tao = self.subnets.reserves[i].protocol_sell(amount);
-        if tao == 0 {
-            self.subnets.alpha_burned[i] += amount;
-            return;
-        }
-        // The alpha went into the pool: it stays minted.
-        self.subnets.pending_root_tao[i] += tao;
-        let pending = std::mem::take(&mut self.subnets.pending_root_tao[i]);
-        let own: Vec<AccountId> = own.iter().map(|x| x.0).collect();
-        self.pay_root_tao(pending, |a| !own.contains(&a));
+    /// Root dividends in TAO to `account` (counted as emission received).
+    fn pay_tao(&mut self, account: AccountId, amount: Rao) {
+        let acc = &mut self.accounts[account];
+        acc.free_tao += amount;
+        acc.emission_since += amount;
+        acc.emission_total += amount as u128;
     }
 
     /// Pay `amount` TAO to root stakers selected by `eligible`, pro rata root stake; any
@@ -1065,7 +1135,7 @@ impl Network {
             Action::Unstake { subnet, alpha_rao } => {
                 let i = self.subnet_index(subnet)?;
                 Self::need(self.accounts[account].alpha[i], alpha_rao)?;
-                let swap = self.subnets.reserves[i].sell(alpha_rao)?;
+                let swap = self.subnets.reserves[i].sell_with(self.params.fees, alpha_rao)?;
                 let acc = &mut self.accounts[account];
                 acc.alpha[i] -= alpha_rao;
                 acc.free_tao += swap.received;
@@ -1151,7 +1221,7 @@ impl Network {
     }
 
     fn stake(&mut self, account: AccountId, i: usize, tao_rao: Rao) -> Result<Rao, ActionError> {
-        let swap = self.subnets.reserves[i].buy(tao_rao)?;
+        let swap = self.subnets.reserves[i].buy_with(self.params.fees, tao_rao)?;
         let acc = &mut self.accounts[account];
         acc.free_tao -= tao_rao;
         acc.alpha[i] += swap.received;
@@ -1166,7 +1236,9 @@ impl Network {
     pub fn liquidation_worth(&self, account: AccountId) -> Rao {
         let acc = &self.accounts[account];
         let alpha: Rao = (0..self.subnets.len())
-            .map(|i| self.subnets.reserves[i].liquidation_value(acc.alpha[i]))
+            .map(|i| {
+                self.subnets.reserves[i].liquidation_value_with(self.params.fees, acc.alpha[i])
+            })
             .sum();
         acc.free_tao + acc.root_stake + alpha
     }

@@ -4,10 +4,12 @@
 //! favour), so a swap never lowers `k = T·A` and conservation holds to the rao. The chain uses
 //! U96F32 fixed point and floors the output: the same results up to that rounding.
 //!
-//! Simplifications (documented in `docs/mechanisms.md`): the Uniswap-v3 era pool with
-//! protocol liquidity only is the same curve (x·y = L²) with a proportional 33/65535 fee; we
-//! keep the E1 flat fee for every era. The E5 Balancer pool is not modelled.
+//! The Uniswap-v3 era pool with protocol liquidity only is the same curve (x·y = L²) with a
+//! proportional 33/65535 fee and a lower minimum reserve: user swaps take a [`FeeRule`]
+//! (`fees.rs`); the `buy`/`sell`/`quote_*`/`liquidation_value` names without `_with` use the
+//! launch's flat fee. The E5 Balancer pool is not modelled (see `docs/mechanisms.md`).
 
+use crate::fees::FeeRule;
 use crate::units::{rao_from_f64, Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
 
 /// Why a swap was refused.
@@ -110,42 +112,65 @@ impl Reserves {
 
     /// Quote a stake (buy alpha with `tao_rao`, the flat fee included) without applying it.
     pub fn quote_buy(&self, tao_rao: Rao) -> Result<Swap, SwapError> {
-        if tao_rao <= STAKE_FEE_RAO {
+        self.quote_buy_with(FeeRule::Flat, tao_rao)
+    }
+
+    /// Quote a stake under `fees`: the fee is taken from the TAO paid in and stays in the pool.
+    pub fn quote_buy_with(&self, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
+        let fee = fees.fee_on(tao_rao);
+        if tao_rao <= fee || (fees == FeeRule::Flat && tao_rao <= STAKE_FEE_RAO) {
             return Err(SwapError::BelowFee);
         }
-        let received = self.alpha_out_for(tao_rao - STAKE_FEE_RAO);
-        if self.alpha_rao - received < MIN_RESERVE_RAO || received == 0 {
+        let received = self.alpha_out_for(tao_rao - fee);
+        if self.alpha_rao - received < fees.min_reserve() || received == 0 {
             return Err(SwapError::ReserveTooLow);
         }
         Ok(Swap {
             paid: tao_rao,
             received,
-            fee_rao: STAKE_FEE_RAO,
+            fee_rao: fee,
         })
     }
 
     /// Quote an unstake (sell `alpha_rao` for TAO, the flat fee deducted) without applying it.
     pub fn quote_sell(&self, alpha_rao: Rao) -> Result<Swap, SwapError> {
+        self.quote_sell_with(FeeRule::Flat, alpha_rao)
+    }
+
+    /// Quote an unstake under `fees`. Flat: 50,000 rao off the TAO out. Proportional: the fee
+    /// is taken from the alpha paid in, which the pool keeps whole; `fee_rao` is then in alpha.
+    pub fn quote_sell_with(&self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
         if alpha_rao == 0 {
             return Err(SwapError::BelowFee);
         }
-        let gross = self.tao_out_for(alpha_rao);
-        if gross <= STAKE_FEE_RAO {
+        let (gross, fee_out, fee) = match fees {
+            FeeRule::Flat => (self.tao_out_for(alpha_rao), STAKE_FEE_RAO, STAKE_FEE_RAO),
+            FeeRule::Proportional => {
+                let fee = fees.fee_on(alpha_rao);
+                (self.tao_out_for(alpha_rao - fee), 0, fee)
+            }
+        };
+        if gross <= fee_out {
             return Err(SwapError::BelowFee);
         }
-        if self.tao_rao - gross < MIN_RESERVE_RAO {
+        if self.tao_rao - gross < fees.min_reserve() {
             return Err(SwapError::ReserveTooLow);
         }
         Ok(Swap {
             paid: alpha_rao,
-            received: gross - STAKE_FEE_RAO,
-            fee_rao: STAKE_FEE_RAO,
+            received: gross - fee_out,
+            fee_rao: fee,
         })
     }
 
     /// Stake: pay `tao_rao` (fee included), receive alpha. The fee stays in the pool's TAO.
     pub fn buy(&mut self, tao_rao: Rao) -> Result<Swap, SwapError> {
-        let swap = self.quote_buy(tao_rao)?;
+        self.buy_with(FeeRule::Flat, tao_rao)
+    }
+
+    /// Stake under `fees`.
+    pub fn buy_with(&mut self, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
+        let swap = self.quote_buy_with(fees, tao_rao)?;
         self.tao_rao += swap.paid;
         self.alpha_rao -= swap.received;
         Ok(swap)
@@ -153,7 +178,12 @@ impl Reserves {
 
     /// Unstake: pay `alpha_rao`, receive TAO net of the fee (which stays in the pool).
     pub fn sell(&mut self, alpha_rao: Rao) -> Result<Swap, SwapError> {
-        let swap = self.quote_sell(alpha_rao)?;
+        self.sell_with(FeeRule::Flat, alpha_rao)
+    }
+
+    /// Unstake under `fees`.
+    pub fn sell_with(&mut self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
+        let swap = self.quote_sell_with(fees, alpha_rao)?;
         self.alpha_rao += swap.paid;
         self.tao_rao -= swap.received;
         Ok(swap)
@@ -192,12 +222,20 @@ impl Reserves {
     /// What selling `alpha_rao` would return now (liquidation value); 0 if the pool refuses.
     /// Large positions are valued by the marginal curve, capped at what the pool can pay.
     pub fn liquidation_value(&self, alpha_rao: Rao) -> Rao {
+        self.liquidation_value_with(FeeRule::Flat, alpha_rao)
+    }
+
+    /// What selling `alpha_rao` would return now under `fees`.
+    pub fn liquidation_value_with(&self, fees: FeeRule, alpha_rao: Rao) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
-        let gross = self.tao_out_for(alpha_rao);
-        let gross = gross.min(self.tao_rao.saturating_sub(MIN_RESERVE_RAO));
-        gross.saturating_sub(STAKE_FEE_RAO)
+        let (gross, fee_out) = match fees {
+            FeeRule::Flat => (self.tao_out_for(alpha_rao), STAKE_FEE_RAO),
+            FeeRule::Proportional => (self.tao_out_for(alpha_rao - fees.fee_on(alpha_rao)), 0),
+        };
+        let gross = gross.min(self.tao_rao.saturating_sub(fees.min_reserve()));
+        gross.saturating_sub(fee_out)
     }
 }
 
@@ -235,6 +273,28 @@ mod tests {
         assert_eq!(s.received, 90_909_040_909);
         assert_eq!(p.alpha_rao, 11_000 * TAO);
         assert_eq!(p.tao_rao, 909_090_909_091 + STAKE_FEE_RAO);
+    }
+
+    #[test]
+    fn proportional_fee_by_hand() {
+        // T = 1,000 TAO, A = 10,000 alpha. Stake 100 TAO: fee ⌊1e11·33/65,535⌋ = 50,354,772
+        // rao; Δτ_net = 99,949,645,228; Δα = ⌊1e13·Δτ/(1e12 + Δτ)⌋ = 908,674,734,899.
+        let mut p = Reserves {
+            tao_rao: 1_000 * TAO,
+            alpha_rao: 10_000 * TAO,
+        };
+        let s = p.buy_with(FeeRule::Proportional, 100 * TAO).unwrap();
+        assert_eq!((s.fee_rao, s.received), (50_354_772, 908_674_734_899));
+        assert_eq!(p.tao_rao, 1_100 * TAO);
+        // Sell 1,000 alpha from the start pool: fee ⌊1e12·33/65,535⌋ = 503,547,722 alpha rao;
+        // Δτ = ⌊1e12·999,496,452,278/(1e13 + 999,496,452,278)⌋ = 90,867,473,489.
+        let mut p = Reserves {
+            tao_rao: 1_000 * TAO,
+            alpha_rao: 10_000 * TAO,
+        };
+        let s = p.sell_with(FeeRule::Proportional, 1_000 * TAO).unwrap();
+        assert_eq!(s.received, 90_867_473_489);
+        assert_eq!(p.alpha_rao, 11_000 * TAO);
     }
 
     #[test]

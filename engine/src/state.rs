@@ -235,6 +235,9 @@ pub enum AccountKind {
     BackgroundHolders,
     /// Passive root stakers.
     PassiveRoot,
+    /// The operators of the community and passive-root validators: they keep the validator
+    /// take (18 %) of the dividends their nominators earn.
+    BackgroundValidators,
     /// A market segment of speculators.
     Market(crate::market::Segment),
 }

@@ -62,9 +62,12 @@ proptest! {
         seed in any::<u64>(),
         mechanism in 0u8..tourney_sdk::Mechanism::ALL.len() as u8,
         by_share in any::<bool>(),
+        // Launch, and after 2025-03-19 (the owner's own miner incentive is burned).
+        start_day in prop_oneof![Just(0.0), Just(40.0)],
         actions in proptest::collection::vec((0usize..2, 0u64..1_500, arb_action(4)), 1..40),
     ) {
-        let mut config = common::with_meme(common::small(seed, 3, 0.25), 1_000_000.0);
+        let mut config = common::with_meme(common::small(seed, 3, start_day + 0.25), 1_000_000.0);
+        config.start_day = start_day;
         config.mechanism = tourney_sdk::Mechanism::from_u8(mechanism).unwrap();
         if by_share {
             config.alpha_emission = tourney_engine::emission::AlphaEmissionRule::ByShare;

@@ -3,6 +3,8 @@
 //! emission, swaps, root proportion and injection; a plain float transcription of Yuma §6).
 //! The generator is reproduced in the comment at the end of this file.
 
+use tourney_engine::dividends::{split_by_stake_mix, validator_take, StakeMix};
+use tourney_engine::ema_start::{initial_ema, EmaStart};
 use tourney_engine::emission::block_emission_for_issuance;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
@@ -192,6 +194,13 @@ fn injection_per_era() {
         );
         // Whatever the rounding, the emission is accounted for exactly.
         assert_eq!(got.tao_in + got.chain_buy_tao, e);
+        // E2's subsidy branch (p < E_i/E; `run_coinbase`, 2025-08) is the one with a chain
+        // buy in these vectors; only there the chain sells no root alpha.
+        assert_eq!(
+            got.subsidised,
+            rule == InjectionRule::E2 && chain_buy > 0,
+            "{rule:?} E_i = {e} at p = {price}"
+        );
     }
 }
 
@@ -281,6 +290,85 @@ fn yuma_on_a_mixed_three_by_three() {
         &out.dividends,
         &[0.42496503496503496, 0.572937062937063, 0.002097902097902098],
     );
+}
+
+#[test]
+fn dividends_split_by_each_validators_stake_mix() {
+    // `calculate_dividend_distribution` (pallets/subtensor/src/coinbase/run_coinbase.rs, read at
+    // 2025-04-01; in this form since 2025-02-24): r_v = τw·root_v/(alpha_v + τw·root_v); the
+    // alpha pool is paid ∝ d_v(1 − r_v), root's TAO ∝ d_v·r_v.
+    // Validators: a community one (600 alpha, no root: r = 0), a passive-root one (τw·root = 900,
+    // no alpha: r = 1), an agent (100 alpha, 1,000 root → τw·root = 180: r = 180/280 = 9/14).
+    // Yuma dividends d = [0.5, 0.3, 0.2].
+    // Alpha weights: 0.5, 0, 0.2·5/14 = 1/14 → Σ = 4/7: shares 7/8, 0, 1/8.
+    //   8,000,000,001 · 7/8 = 7,000,000,000.875 → 7,000,000,000; · 1/8 = 1,000,000,000.125 →
+    //   1,000,000,000 (1 rao left for the caller to recycle).
+    // Root weights: 0, 0.3, 0.2·9/14 = 9/70 → Σ = 3/7: shares 0, 0.7, 0.3.
+    //   1,000,000,003 · 0.7 = 700,000,002.1 → 700,000,002; · 0.3 = 300,000,000.9 → 300,000,000.
+    let stake = [
+        StakeMix {
+            alpha: 600.0,
+            root_weighted: 0.0,
+        },
+        StakeMix {
+            alpha: 0.0,
+            root_weighted: TAO_WEIGHT * 5_000.0,
+        },
+        StakeMix {
+            alpha: 100.0,
+            root_weighted: TAO_WEIGHT * 1_000.0,
+        },
+    ];
+    let (mut alpha, mut tao) = (Vec::new(), Vec::new());
+    split_by_stake_mix(
+        &[0.5, 0.3, 0.2],
+        &stake,
+        8_000_000_001,
+        1_000_000_003,
+        &mut alpha,
+        &mut tao,
+    );
+    assert_eq!(alpha, vec![7_000_000_000, 0, 1_000_000_000]);
+    assert_eq!(tao, vec![0, 700_000_002, 300_000_000]);
+    // A root validator that loses consensus (d = 0) loses its root income: the agent takes it all.
+    split_by_stake_mix(
+        &[0.8, 0.0, 0.2],
+        &stake,
+        8_000_000_001,
+        1_000_000_003,
+        &mut alpha,
+        &mut tao,
+    );
+    assert_eq!(tao, vec![0, 0, 1_000_000_003]);
+}
+
+#[test]
+fn moving_price_starts_at_zero_and_ramps_from_registration() {
+    // `update_moving_price` (pallets/subtensor/src/coinbase/, read at 2025-04-01): the moving
+    // price is 0 at launch (storage default), then p̄ ← a·min(p, 1) + (1 − a)·p̄ with
+    // a = 3e-6·b/(b + 201,600), b = blocks since registration. At a constant price p,
+    // p̄ = min(p, 1)·(1 − Π(1 − a_b)) ≈ min(p, 1)·(1 − exp(−Σ a_b)).
+    // At launch: 0, whatever the price.
+    assert_eq!(initial_ema(EmaStart::Zero, 0.05, 0.0, 3e6, true), 0.0);
+    // No ramp, ten days (72,000 blocks): Σa = 0.216, p̄ = 0.05·(1 − e^−0.216) = 0.0097132349…
+    let got = initial_ema(EmaStart::Zero, 0.05, 72_000.0, 0.0, false);
+    assert!((got - 0.009713234906326019).abs() < 1e-15, "{got}");
+    // Ramp, registered 201,600 blocks before launch, 201,600 blocks on: Σa = 3e-6·(201,600 −
+    // 201,600·ln(604,800/403,200)) = 0.6048·(1 − ln 1.5) = 0.3595747026…; at p = 0.5,
+    // p̄ = 0.5·(1 − e^−0.3595747) = 0.1510134454…
+    let got = initial_ema(EmaStart::Zero, 0.5, 201_600.0, 201_600.0, true);
+    assert!((got - 0.15101344545334566).abs() < 1e-12, "{got}");
+    // The counterfactual: the spot price, capped at 1.
+    assert_eq!(initial_ema(EmaStart::Spot, 1.7, 72_000.0, 0.0, true), 1.0);
+}
+
+#[test]
+fn validator_take_by_default() {
+    // `distribute_dividends_and_incentives` (2025-04-01): take = DefaultDelegateTake 11,796/65,535
+    // of a hotkey's dividends. 123,456,789,012 · 11,796 / 65,535 = 22,221,656,873.2… →
+    // 22,221,656,873; 1e9 · 11,796/65,535 = 179,995,422.3… → 179,995,422.
+    assert_eq!(validator_take(123_456_789_012), 22_221_656_873);
+    assert_eq!(validator_take(1_000_000_000), 179_995_422);
 }
 
 // The generator (Python 3, `from fractions import Fraction as F`):

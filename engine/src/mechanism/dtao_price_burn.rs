@@ -36,6 +36,12 @@ impl EmissionRule for DtaoPriceBurn {
             *o = ema * (1.0 - burned.clamp(0.0, 1.0));
         }
         normalize_shares(out);
+        // When every subnet burns all its miner emission the weights vanish; the chain then
+        // falls back to the plain EMA-price shares so the block's emission is not stranded
+        // (`get_shares`, read at 2026-06-30).
+        if out.iter().all(|&x| x == 0.0) {
+            super::dtao_price::ema_price_shares(subnets, out);
+        }
     }
     fn injection(&self) -> InjectionRule {
         self.injection
@@ -65,6 +71,19 @@ mod tests {
         assert_eq!(
             DtaoPriceBurn::new(None).injection(),
             InjectionRule::E5RootCap
+        );
+    }
+
+    #[test]
+    fn all_burned_falls_back_to_price_shares() {
+        // burned = [1, 1]: weights [0, 0] → the EMA-price shares [0.2, 0.6]/0.8 = [0.25, 0.75].
+        let mut s = subnets(&[0.2, 0.6], &[0.; 2], &[0.; 2], &[0; 2]);
+        s.miner_burned = vec![1.0, 1.0];
+        let mut out = [0.0; 2];
+        DtaoPriceBurn::new(None).shares(&s, &mut out);
+        assert!(
+            (out[0] - 0.25).abs() < 1e-15 && (out[1] - 0.75).abs() < 1e-15,
+            "{out:?}"
         );
     }
 }

@@ -354,7 +354,8 @@ fn inject_and_split_slices(
         pending_validator[i] += validators;
         let paid_out = split.owner + split.miners + validators;
         alpha_outstanding[i] += paid_out;
-        root_alpha_out[i] = root_alpha;
+        // A subsidised subnet (E2) sells no root alpha: root's part is never minted.
+        root_alpha_out[i] = if inj.subsidised { 0 } else { root_alpha };
         alpha_minted[i] += inj.alpha_in + paid_out;
     }
     Injected {
@@ -637,6 +638,66 @@ mod tests {
         // Without the ramp a = 3e-6: 3e-6 · 0.5 + (1 − 3e-6) · 0.1 = 0.1 + 3e-6 · 0.4.
         let e = ema_price_step(0.1, 0.5, 0, false);
         assert!((e - (0.1 + 1.2e-6)).abs() < 1e-15, "{e}");
+    }
+
+    #[test]
+    fn e2_subsidised_subnets_sell_no_root_alpha() {
+        // E2 (`run_coinbase`, read at 2025-08-15): subnet 0 has share 0.9 at price 0.1 < 0.9
+        // (subsidised), subnet 1 share 0.1 at price 0.5 (not). α_e = 1 alpha: owner
+        // ⌊1e9·11796/65535⌋ = 179,995,422, miners 410,002,289, validators and root 410,002,289;
+        // root proportion 0.5 (scheduled): root 205,001,144, validators 205,001,145 on both.
+        // Subnet 1's root alpha goes to the sale; subsidised subnet 0's is never minted.
+        let n = 2;
+        let mut reserves = vec![
+            Reserves {
+                tao_rao: 1_000_000_000_000,
+                alpha_rao: 10_000_000_000_000,
+            },
+            Reserves {
+                tao_rao: 5_000_000_000_000,
+                alpha_rao: 10_000_000_000_000,
+            },
+        ];
+        let mut outstanding = vec![0; n];
+        let alpha_emission = vec![AlphaEmission::per_block(1_000_000_000); n];
+        let (mut share_out, mut rp) = (vec![0.0; n], vec![0.0; n]);
+        let [mut owner, mut miner, mut validator, mut minted, mut emission] =
+            std::array::from_fn(|_| vec![0 as Rao; n]);
+        let mut handoff = Handoff::default();
+        handoff.resize(n);
+        let inputs = BlockInputs {
+            rule: InjectionRule::E2,
+            block_emission: 1_000_000_000,
+            scheduled_root_proportion: Some(0.5),
+            root_weighted: 0.0,
+        };
+        inject_and_split(
+            Simd::Baseline,
+            &inputs,
+            InjectPass {
+                share: &[0.9, 0.1],
+                share_out: &mut share_out,
+                reserves: &mut reserves,
+                alpha_outstanding: &mut outstanding,
+                alpha_emission: &alpha_emission,
+                root_proportion: &mut rp,
+                pending_owner: &mut owner,
+                pending_miner: &mut miner,
+                pending_validator: &mut validator,
+                alpha_minted: &mut minted,
+                emission_tao: &mut emission,
+                handoff: &mut handoff,
+            },
+        );
+        assert_eq!(handoff.root_alpha, vec![0, 205_001_144]);
+        assert_eq!(validator, vec![205_001_145, 205_001_145]);
+        // Subsidised: tao_in = 0.1 × 1 alpha = 0.1 TAO, the other 0.8 TAO is a chain buy.
+        assert_eq!(handoff.chain_buy_tao, vec![800_000_000, 0]);
+        // Minted on subnet 0: alpha_in 1 alpha + owner + miners + validators (no root part).
+        assert_eq!(
+            minted[0],
+            1_000_000_000 + 179_995_422 + 410_002_289 + 205_001_145
+        );
     }
 
     #[test]

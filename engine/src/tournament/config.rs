@@ -113,6 +113,10 @@ pub struct MechanismEntry {
     pub injection: Option<InjectionRule>,
     /// `false`: the launch-day EMA rate (constant 3e-6, before the 2025-03-11 ramp).
     pub ema_ramp: bool,
+    /// Where the EMA price starts (`zero`, the chain; `spot`, counterfactual).
+    pub ema_start: crate::ema_start::EmaStart,
+    /// Override the era's pool fee rule.
+    pub fees: Option<crate::fees::FeeRule>,
     /// The counterfactual `by-share` alpha emission, or the chain's rule.
     pub alpha_emission: AlphaEmissionRule,
 }
@@ -134,6 +138,14 @@ impl MechanismEntry {
         if !self.ema_ramp {
             label.push_str("+no-ramp");
         }
+        if self.ema_start == crate::ema_start::EmaStart::Spot {
+            label.push_str("+ema-spot");
+        }
+        match self.fees {
+            Some(crate::fees::FeeRule::Flat) => label.push_str("+fees-flat"),
+            Some(crate::fees::FeeRule::Proportional) => label.push_str("+fees-proportional"),
+            None => {}
+        }
         if self.alpha_emission == AlphaEmissionRule::ByShare {
             label.push_str("+alpha-by-share");
         }
@@ -153,6 +165,10 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             #[serde(default = "yes")]
             ema_ramp: bool,
             #[serde(default)]
+            ema_start: crate::ema_start::EmaStart,
+            #[serde(default)]
+            fees: Option<crate::fees::FeeRule>,
+            #[serde(default)]
             alpha_emission: AlphaEmissionRule,
         }
         fn yes() -> bool {
@@ -162,7 +178,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
         impl<'de> Visitor<'de> for V {
             type Value = MechanismEntry;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mechanism name or {name, injection, ema_ramp, alpha_emission}")
+                f.write_str("a mechanism name or {name, injection, ema_ramp, ema_start, fees, alpha_emission}")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
                 let mechanism =
@@ -171,6 +187,8 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     mechanism,
                     injection: None,
                     ema_ramp: true,
+                    ema_start: crate::ema_start::EmaStart::Zero,
+                    fees: None,
                     alpha_emission: AlphaEmissionRule::Issuance,
                 })
             }
@@ -180,6 +198,8 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     mechanism: f.name,
                     injection: f.injection,
                     ema_ramp: f.ema_ramp,
+                    ema_start: f.ema_start,
+                    fees: f.fees,
                     alpha_emission: f.alpha_emission,
                 })
             }
@@ -673,6 +693,8 @@ impl TournamentConfig {
             mechanism: mechanism.mechanism,
             injection: mechanism.injection,
             ema_ramp: mechanism.ema_ramp,
+            ema_start: mechanism.ema_start,
+            fees: mechanism.fees,
             alpha_emission: mechanism.alpha_emission,
             schedule: schedule.root.clone(),
             start_day: schedule.start_day,

@@ -2,7 +2,12 @@
 //! Exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
 
 mod commands;
+mod executor;
 mod input;
+// The search's point tournaments; `tourney search` will use it once a point's role
+// equilibria can be evaluated (issue 15 builds on the role games of issue 10).
+#[cfg_attr(not(test), allow(dead_code))]
+mod point_yaml;
 mod tournament_io;
 
 use clap::{Parser, Subcommand};
@@ -52,6 +57,27 @@ enum Command {
         timeout: f64,
     },
     /// Play one match of a tournament and print its rows (used by `run --isolate`).
+    /// Run several tournaments as one batch through an executor (the search's plumbing).
+    #[command(hide = true)]
+    Batch {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "local")]
+        executor: ExecutorKind,
+        /// Local executor: matches at a time.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Slurm executor: array tasks (shards) per tournament.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        shards: u32,
+        /// Slurm executor: CPUs per array task (its --jobs).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        cpus_per_task: u32,
+        #[arg(long)]
+        quiet: bool,
+    },
     #[command(hide = true)]
     Worker {
         file: PathBuf,
@@ -150,6 +176,13 @@ enum Command {
     },
 }
 
+/// Where a batch of tournaments runs.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExecutorKind {
+    Local,
+    Slurm,
+}
+
 /// Why a command failed, deciding the exit code.
 pub enum Failure {
     /// Bad input with a location (exit 2).
@@ -216,6 +249,32 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs_f64(timeout.max(0.001)),
             },
         ),
+        Command::Batch {
+            files,
+            out,
+            executor,
+            jobs,
+            shards,
+            cpus_per_task,
+            quiet,
+        } => match std::env::current_exe() {
+            Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
+            Ok(tourney) => commands::batch::run(
+                &files,
+                &out,
+                &match executor {
+                    ExecutorKind::Local => executor::Executor::Local {
+                        jobs: jobs.unwrap_or(cores),
+                    },
+                    ExecutorKind::Slurm => executor::Executor::Slurm {
+                        shards,
+                        cpus_per_task,
+                        tourney,
+                    },
+                },
+                quiet,
+            ),
+        },
         Command::Worker {
             file,
             match_index,

@@ -6,7 +6,8 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tourney_engine::plugin::{PluginLibrary, PluginSource};
-use tourney_engine::tournament::config::TournamentConfig;
+use tourney_engine::tournament::config::{Format, TournamentConfig};
+use tourney_engine::tournament::roles::Plays;
 use tourney_engine::tournament::rows::{Cell, ColumnType, RawRow, COLUMNS};
 use tourney_engine::tournament::EntrantFactory;
 use tourney_sdk::{Params, Strategy};
@@ -20,9 +21,10 @@ pub struct Loaded {
 
 /// Read and validate a tournament file (types, then semantics), with located errors.
 pub fn load(path: &Path) -> Result<Loaded, InputError> {
-    let (config, text): (TournamentConfig, String) = read_yaml(path)?;
+    let (mut config, text): (TournamentConfig, String) = read_yaml(path)?;
     config
-        .validate()
+        .prepare()
+        .and_then(|()| config.validate())
         .map_err(|e| semantic(path, &text, &e.field, &e.message))?;
     Ok(Loaded {
         path: path.to_path_buf(),
@@ -75,10 +77,11 @@ pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, 
                 eprintln!("building {} ({})", e.display_name(), dir.display());
             }
         }
+        let entry = loaded.config.entrant_field(k);
         let field = if e.crate_dir.is_some() {
-            format!("entrants[{k}].crate")
+            format!("{entry}.crate")
         } else {
-            format!("entrants[{k}].plugin")
+            format!("{entry}.plugin")
         };
         let lib = PluginLibrary::load_source(&source)
             .map_err(|err| semantic(&loaded.path, &loaded.text, &field, &err.to_string()))?;
@@ -88,14 +91,92 @@ pub fn load_plugins(loaded: &Loaded, quiet: bool) -> Result<Arc<PluginFactory>, 
             semantic(
                 &loaded.path,
                 &loaded.text,
-                &format!("entrants[{k}].params"),
+                &format!("{entry}.params"),
                 &err.to_string(),
             )
         })?;
+        // A role's strategies must be able to play it (an owner cannot be the root holder).
+        if let Some((r, _)) = loaded.config.role_of_entrant(k) {
+            let role = &loaded.config.roles[r];
+            let plays = Plays::of(lib.info().classifier.role);
+            if !role.plays.accepts(lib.info().classifier.role) {
+                return Err(semantic(
+                    &loaded.path,
+                    &loaded.text,
+                    &field,
+                    &format!(
+                        "strategy `{}` is a {} (its classifier role) and cannot play role `{}`, \
+                         whose players are {}s",
+                        e.display_name(),
+                        plays.name(),
+                        role.name,
+                        role.plays.name()
+                    ),
+                ));
+            }
+        }
         libraries.push(lib);
         params.push(p);
     }
     Ok(Arc::new(PluginFactory { libraries, params }))
+}
+
+/// Why a round-robin or melee tournament's absolute payoffs mislead, if they do: its entrants
+/// start with different capital, or play different classifier roles (a subnet owner is then
+/// scored as if it could become a root holder). `None` when neither; role tournaments never.
+pub fn unequal_stakes_warning(loaded: &Loaded, factory: &PluginFactory) -> Option<String> {
+    let c = &loaded.config;
+    if c.format == Format::Roles {
+        return None;
+    }
+    let mut problems = Vec::new();
+    let capital = |e: &tourney_engine::tournament::config::EntrantEntry| {
+        e.capital_tao.unwrap_or(c.entrant_capital_tao)
+    };
+    let mut capitals: Vec<(f64, Vec<String>)> = Vec::new();
+    for e in &c.entrants {
+        match capitals.iter_mut().find(|(x, _)| *x == capital(e)) {
+            Some((_, names)) => names.push(e.display_name()),
+            None => capitals.push((capital(e), vec![e.display_name()])),
+        }
+    }
+    if capitals.len() > 1 {
+        let groups: Vec<String> = capitals
+            .iter()
+            .map(|(x, names)| format!("{} with {x} TAO", names.join(", ")))
+            .collect();
+        problems.push(format!(
+            "entrants start with different capital ({})",
+            groups.join("; ")
+        ));
+    }
+    let mut kinds: Vec<(Plays, Vec<String>)> = Vec::new();
+    for (e, lib) in c.entrants.iter().zip(&factory.libraries) {
+        let kind = Plays::of(lib.info().classifier.role);
+        match kinds.iter_mut().find(|(x, _)| *x == kind) {
+            Some((_, names)) => names.push(e.display_name()),
+            None => kinds.push((kind, vec![e.display_name()])),
+        }
+    }
+    if kinds.len() > 1 {
+        let groups: Vec<String> = kinds
+            .iter()
+            .map(|(k, names)| format!("{}: {}", k.name(), names.join(", ")))
+            .collect();
+        problems.push(format!(
+            "entrants play different roles ({})",
+            groups.join("; ")
+        ));
+    }
+    (!problems.is_empty()).then(|| {
+        format!(
+            "warning: {}: {}, so its {} payoffs compare unlike players (read ROI beside \
+             profit); `format: roles` compares strategies only within a role (docs/roles.md)",
+            loaded.path.display(),
+            problems.join(", and "),
+            c.format.name()
+        )
+    })
 }
 
 /// FNV-1a 64 of some bytes, hex: a content fingerprint for the manifest (not cryptographic).

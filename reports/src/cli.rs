@@ -60,11 +60,23 @@ pub fn compare_command(
     out: Option<&Path>,
     options: &ReportOptions,
 ) -> Result<String, ReportError> {
+    let mut role_comparisons = Vec::new();
     let comparisons =
         match dirs {
             [dir] => {
                 let set = build_reports(dir, options)?;
-                compare::compare_within(&set, by.unwrap_or(CompareBy::Mechanism), baseline)?
+                let by = by.unwrap_or(CompareBy::Mechanism);
+                role_comparisons = crate::role_games::compare::compare_within(
+                    &set.roles,
+                    by,
+                    baseline,
+                    &options.roles(),
+                )?;
+                if set.verdicts.is_empty() && !set.roles.is_empty() {
+                    Vec::new()
+                } else {
+                    compare::compare_within(&set, by, baseline)?
+                }
             }
             [a, b] => {
                 let label = |p: &Path| {
@@ -87,7 +99,11 @@ pub fn compare_command(
         .unwrap_or_else(|| default_out_dir(last));
     fs::create_dir_all(&out_dir).map_err(|e| ReportError::io(&out_dir, e))?;
     let md = out_dir.join("compare.md");
-    fs::write(&md, compare::render_markdown(&comparisons)).map_err(|e| ReportError::io(&md, e))?;
+    let mut markdown = crate::role_games::compare::render_markdown(&role_comparisons);
+    if !comparisons.is_empty() || role_comparisons.is_empty() {
+        markdown.push_str(&compare::render_markdown(&comparisons));
+    }
+    fs::write(&md, markdown).map_err(|e| ReportError::io(&md, e))?;
     write_frame(
         &out_dir,
         "compare_pairings",
@@ -98,7 +114,10 @@ pub fn compare_command(
         "compare_strategies",
         &mut compare_strategies_frame(&comparisons)?,
     )?;
-    let mut text = compare::render_terminal(&comparisons);
+    let mut text = crate::role_games::compare::render_terminal(&role_comparisons);
+    if !comparisons.is_empty() || role_comparisons.is_empty() {
+        text.push_str(&compare::render_terminal(&comparisons));
+    }
     text.push_str(&format!(
         "wrote compare.md and tables to {}\n",
         out_dir.display()

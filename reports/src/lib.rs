@@ -30,6 +30,7 @@ pub mod compare;
 pub mod meta;
 pub mod plot;
 pub mod render;
+pub mod role_games;
 pub mod stats;
 pub mod tables;
 
@@ -78,6 +79,8 @@ pub struct ReportOptions {
     /// Confidence level of the intervals (default 0.95).
     pub level: f64,
     pub meta: MetaOptions,
+    /// Role tournaments: bootstrap resamples per verdict (the level is `level`).
+    pub role_resamples: u32,
     /// Write SVG plots (default true).
     pub plots: bool,
     /// Also write each plot as PNG (rendered from the SVG with resvg).
@@ -89,6 +92,7 @@ impl Default for ReportOptions {
         ReportOptions {
             level: 0.95,
             meta: MetaOptions::default(),
+            role_resamples: role_games::RoleOptions::default().resamples,
             plots: true,
             png: false,
         }
@@ -169,7 +173,23 @@ pub struct ReportSet {
     pub tables: Tables,
     pub games: Vec<GameReport>,
     pub verdicts: Vec<Verdict>,
+    /// Role tournaments: one solved role game per (mechanism, schedule), and the network at
+    /// each one's equilibrium (`rolegame.json` and `role_network.*` hold them).
+    #[serde(skip)]
+    pub roles: Vec<role_games::RoleCell>,
+    #[serde(skip)]
+    pub role_network: Vec<role_games::network::EquilibriumNetwork>,
     pub level: f64,
+}
+
+impl ReportOptions {
+    /// The role analysis' options.
+    pub fn roles(&self) -> role_games::RoleOptions {
+        role_games::RoleOptions {
+            resamples: self.role_resamples,
+            level: self.level,
+        }
+    }
 }
 
 /// Reads `result_dir/raw.parquet` (or `raw.csv`) and computes every report.
@@ -183,14 +203,26 @@ pub fn build_reports_from(
     raw: LazyFrame,
     options: &ReportOptions,
 ) -> Result<ReportSet, ReportError> {
-    let raw = tables::select_raw(raw, "the raw frame")?;
-    let tables = tables::build_tables(raw, options.level)?;
+    let raw = tables::select_raw(raw, "the raw frame")?.collect()?.lazy();
+    let tables = tables::build_tables(raw.clone(), options.level)?;
     let games = games_of(&tables.payoff, &options.meta);
-    let verdicts = verdicts_of(&games, &tables.network);
+    let roles = role_games::role_cells(raw, &options.roles())?;
+    let role_network = role_games::network::equilibrium_network(&roles, &tables.network);
+    // A role cell's verdict is its role verdict (printed from `roles`), not a round-robin one.
+    let verdicts = verdicts_of(&games, &tables.network)
+        .into_iter()
+        .filter(|v| {
+            !roles
+                .iter()
+                .any(|c| c.mechanism() == v.mechanism && c.schedule() == v.schedule)
+        })
+        .collect();
     Ok(ReportSet {
         tables,
         games,
         verdicts,
+        roles,
+        role_network,
         level: options.level,
     })
 }
@@ -373,6 +405,12 @@ pub fn write_reports(
             written.push(path);
         }
     }
+
+    written.extend(role_games::write::write_role_reports(
+        &set.roles,
+        &set.role_network,
+        out_dir,
+    )?);
 
     let md_path = out_dir.join("summary.md");
     write_text(&md_path, &render::markdown(set))?;

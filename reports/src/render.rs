@@ -335,6 +335,20 @@ pub fn terminal(set: &ReportSet) -> String {
     for v in &set.verdicts {
         let _ = writeln!(out, "{}", v.line());
     }
+    for line in role_verdicts(set) {
+        let _ = writeln!(out, "{line}");
+    }
+    for c in &set.roles {
+        let (mech, sched) = (c.mechanism(), c.schedule());
+        let _ = writeln!(out, "\n== {mech} / {sched} (roles) ==");
+        let (hd, rows) = summary_table(set, mech, sched);
+        if !rows.is_empty() {
+            let _ = writeln!(out, "Strategies (ranked within their role):");
+            out.push_str(&text_table(&hd, &rows));
+        }
+        let _ = writeln!(out, "\nRole game (payoff: TAO profit per player at the role's capital; weights and support over {} bootstrap resamples):", c.options.resamples);
+        out.push_str(&crate::role_games::write::cell_terminal(c));
+    }
     for (mech, sched) in keys(set) {
         let _ = writeln!(out, "\n== {mech} / {sched} ==");
         if let Some((hd, rows)) = payoff_table(set, &mech, &sched) {
@@ -363,7 +377,26 @@ pub fn terminal(set: &ReportSet) -> String {
         let _ = writeln!(out, "\n== Network ==");
         out.push_str(&text_table(&hd, &rows));
     }
+    out.push_str(&crate::role_games::write::network_terminal(
+        &set.role_network,
+    ));
     out
+}
+
+/// The role verdict lines, each with the all-matches no-value share beside the equilibrium's.
+pub fn role_verdicts(set: &ReportSet) -> Vec<String> {
+    set.roles
+        .iter()
+        .map(|c| {
+            let all = set
+                .tables
+                .network
+                .iter()
+                .find(|r| r.mechanism == c.mechanism() && r.schedule == c.schedule())
+                .map(|r| r.emission_no_value_share);
+            crate::role_games::verdict_line(c, all)
+        })
+        .collect()
 }
 
 /// `summary.md`.
@@ -373,6 +406,18 @@ pub fn markdown(set: &ReportSet) -> String {
     let _ = writeln!(out, "## Verdicts\n");
     for v in &set.verdicts {
         let _ = writeln!(out, "- {}", v.line());
+    }
+    for line in role_verdicts(set) {
+        let _ = writeln!(out, "- {line}");
+    }
+    for c in &set.roles {
+        let _ = writeln!(
+            out,
+            "\n## {} / {} (roles)\n\n```text\n{}```",
+            c.mechanism(),
+            c.schedule(),
+            crate::role_games::write::cell_terminal(c)
+        );
     }
     let (hd, rows) = network_table(set);
     if !rows.is_empty() {

@@ -83,6 +83,9 @@ pub fn scan_raw(result_dir: &Path) -> Result<LazyFrame, ReportError> {
             overwrite.insert((*name).into(), ty.dtype());
         }
         overwrite.insert("reason".into(), DataType::String);
+        for name in OPTIONAL_RAW_COLUMNS {
+            overwrite.insert((*name).into(), DataType::String);
+        }
         overwrite.insert("seed".into(), DataType::UInt64);
         (
             csv.clone(),
@@ -97,7 +100,12 @@ pub fn scan_raw(result_dir: &Path) -> Result<LazyFrame, ReportError> {
     select_raw(lf, &path.to_string_lossy())
 }
 
-/// Checks that `lf` has every column of the contract and selects them with their types.
+/// Columns added to the contract later, read as empty text from tables written before them:
+/// the role of a row and the profile of its match (`format: roles` only).
+pub const OPTIONAL_RAW_COLUMNS: &[&str] = &["role", "profile"];
+
+/// Checks that `lf` has every column of the contract and selects them with their types (the
+/// optional ones as empty text where absent).
 pub fn select_raw(mut lf: LazyFrame, source: &str) -> Result<LazyFrame, ReportError> {
     let schema = lf.collect_schema()?;
     for (name, _) in RAW_COLUMNS {
@@ -108,12 +116,18 @@ pub fn select_raw(mut lf: LazyFrame, source: &str) -> Result<LazyFrame, ReportEr
             });
         }
     }
-    Ok(lf.select(
-        RAW_COLUMNS
-            .iter()
-            .map(|(name, ty)| col(*name).strict_cast(ty.dtype()))
-            .collect::<Vec<_>>(),
-    ))
+    let mut columns: Vec<Expr> = RAW_COLUMNS
+        .iter()
+        .map(|(name, ty)| col(*name).strict_cast(ty.dtype()))
+        .collect();
+    for name in OPTIONAL_RAW_COLUMNS {
+        columns.push(if schema.get(name).is_some() {
+            col(*name).strict_cast(DataType::String).fill_null(lit(""))
+        } else {
+            lit("").alias(*name)
+        });
+    }
+    Ok(lf.select(columns))
 }
 
 /// One cell of a payoff matrix.
@@ -301,18 +315,27 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
     let ok_profit = when(ok.clone())
         .then(col("profit_tao"))
         .otherwise(lit(NULL).cast(DataType::Float64));
+    // A role tournament's rows are ranked, and win, only within their role: the win windows
+    // are per (match, role), rows are grouped by role too, and their format reads
+    // `roles:<role>` in the summary (other formats have an empty role).
     let with_wins = raw
         .clone()
         .with_columns([ok_profit.alias("_p")])
         // Three windows over the same partition in one context share its grouping.
         .with_columns([
-            col("_p").max().over([col("match_id")])?.alias("_max"),
-            col("_p").count().over([col("match_id")])?.alias("_n_ok"),
+            col("_p")
+                .max()
+                .over([col("match_id"), col("role")])?
+                .alias("_max"),
+            col("_p")
+                .count()
+                .over([col("match_id"), col("role")])?
+                .alias("_n_ok"),
             col("_p")
                 .eq(col("_p").max())
                 .cast(DataType::UInt32)
                 .sum()
-                .over([col("match_id")])?
+                .over([col("match_id"), col("role")])?
                 .alias("_n_at_max"),
         ])
         .with_columns([col("_p")
@@ -329,6 +352,7 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
             col("mechanism"),
             col("schedule"),
             col("format"),
+            col("role"),
             col("entrant"),
         ])
         .agg([
@@ -352,16 +376,26 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
             col("_win").cast(DataType::UInt32).sum().alias("wins"),
         ])
         .sort(
-            ["mechanism", "schedule", "format", "entrant"],
+            ["mechanism", "schedule", "format", "role", "entrant"],
             SortMultipleOptions::default(),
         )
         .collect()?;
-    let (mech, sched, fmt, ent) = (
+    let (mech, sched, ent) = (
         strs(&summary_df, "mechanism")?,
         strs(&summary_df, "schedule")?,
-        strs(&summary_df, "format")?,
         strs(&summary_df, "entrant")?,
     );
+    let fmt: Vec<String> = strs(&summary_df, "format")?
+        .into_iter()
+        .zip(strs(&summary_df, "role")?)
+        .map(|(f, role)| {
+            if f == "roles" {
+                format!("roles:{role}")
+            } else {
+                f
+            }
+        })
+        .collect();
     let profits = lists(&summary_df, "profits")?;
     let emission = lists(&summary_df, "emission")?;
     let roi = lists(&summary_df, "roi")?;

@@ -73,6 +73,14 @@ pub fn run(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
             total - matches
         );
     }
+    if manifest["adaptive"].as_bool().unwrap_or(false) {
+        eprintln!(
+            "note: this tournament has adaptive repetitions; shards play the first stage only. \
+             Run `tourney run FILE --out {} --resume` to add the later stages (the result is \
+             byte-identical to one run)",
+            out.display()
+        );
+    }
     crate::commands::report::after_run(out, false)?;
     Ok(())
 }

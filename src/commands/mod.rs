@@ -1,5 +1,6 @@
 //! One module per subcommand; each takes parsed arguments and returns a result.
 
+pub mod adaptive;
 pub mod batch;
 pub mod bench;
 pub mod merge;

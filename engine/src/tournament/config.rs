@@ -1,6 +1,7 @@
 //! Tournament configuration as written in `tournaments/*.yaml` (parsed by the CLI with
 //! serde_yaml; unknown fields are rejected everywhere).
 
+use super::roles::{self, Profile, Repetitions, RoleEntry};
 use crate::config::{ConfigError, MarketConfig, NetworkConfig, OwnedSubnetConfig};
 use crate::emission::AlphaEmissionRule;
 use crate::injection::InjectionRule;
@@ -20,6 +21,9 @@ pub enum Format {
     RoundRobin,
     /// All entrants in one network.
     Melee,
+    /// Players in roles (`roles:`): every match plays one profile (a multiset of strategies
+    /// per role); payoffs are compared only within a role (see `docs/roles.md`).
+    Roles,
 }
 
 impl Format {
@@ -27,6 +31,7 @@ impl Format {
         match self {
             Format::RoundRobin => "round-robin",
             Format::Melee => "melee",
+            Format::Roles => "roles",
         }
     }
 }
@@ -305,7 +310,16 @@ pub struct TournamentConfig {
     pub seed: u64,
     #[serde(default = "round_robin")]
     pub format: Format,
+    /// Round-robin and melee entrants; in a role tournament, filled from `roles` by
+    /// [`TournamentConfig::prepare`] (each role's strategies in order, roles in order).
+    #[serde(default)]
     pub entrants: Vec<EntrantEntry>,
+    /// The roles of a `format: roles` tournament.
+    #[serde(default)]
+    pub roles: Vec<RoleEntry>,
+    /// Above this many profiles, a role tournament plays a deviation-preserving reduction.
+    #[serde(default = "max_profiles")]
+    pub max_profiles: u64,
     pub mechanisms: Vec<MechanismEntry>,
     #[serde(default = "native_only")]
     pub schedules: Vec<ScheduleEntry>,
@@ -314,8 +328,8 @@ pub struct TournamentConfig {
     pub horizon_days: f64,
     #[serde(default = "tempo")]
     pub decision_interval_blocks: u64,
-    #[serde(default = "one")]
-    pub repetitions: u32,
+    #[serde(default)]
+    pub repetitions: Repetitions,
     #[serde(default = "capital")]
     pub entrant_capital_tao: f64,
     #[serde(default)]
@@ -344,14 +358,202 @@ fn thirty() -> f64 {
 fn tempo() -> u64 {
     360
 }
-fn one() -> u32 {
-    1
+fn max_profiles() -> u64 {
+    1000
 }
 fn capital() -> f64 {
     10_000.0
 }
 
 impl TournamentConfig {
+    /// Reads the roles of a `format: roles` file into `entrants` (every role's strategies, in
+    /// order, each with its role's capital), after checking what only roles need: a role has a
+    /// name, players and strategies, and a strategy keeps its role's capital. Call once, after
+    /// parsing and before [`TournamentConfig::validate`]; other formats must not give `roles`.
+    pub fn prepare(&mut self) -> Result<(), ConfigError> {
+        let err = |field: String, message: String| ConfigError { field, message };
+        if self.format != Format::Roles {
+            if !self.roles.is_empty() {
+                return Err(err(
+                    "roles".into(),
+                    format!(
+                        "`roles` needs `format: roles` (this file says `{}`)",
+                        self.format.name()
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        if !self.entrants.is_empty() {
+            return Err(err(
+                "entrants".into(),
+                "a `format: roles` tournament lists its strategies under each role in `roles`, \
+                 not in `entrants`"
+                    .into(),
+            ));
+        }
+        if self.roles.is_empty() {
+            return Err(err("roles".into(), "at least one role".into()));
+        }
+        let mut names = BTreeMap::new();
+        for (r, role) in self.roles.iter().enumerate() {
+            let f = format!("roles[{r}]");
+            if role.name.trim().is_empty() || role.name.contains([',', '/', '\\']) {
+                return Err(err(
+                    format!("{f}.name"),
+                    "a non-empty name without commas or slashes".into(),
+                ));
+            }
+            if names.insert(role.name.clone(), r).is_some() {
+                return Err(err(
+                    format!("{f}.name"),
+                    format!("duplicate role name `{}`", role.name),
+                ));
+            }
+            if role.players == 0 {
+                return Err(err(
+                    format!("{f}.players"),
+                    format!("role `{}` needs at least 1 player, got 0", role.name),
+                ));
+            }
+            if role.strategies.is_empty() {
+                return Err(err(
+                    format!("{f}.strategies"),
+                    format!("role `{}` needs at least one strategy", role.name),
+                ));
+            }
+            if let Some(c) = role.capital_tao {
+                if !(c.is_finite() && c >= 0.0) {
+                    return Err(err(
+                        format!("{f}.capital_tao"),
+                        format!("expected ≥ 0, got {c}"),
+                    ));
+                }
+            }
+            if let Some(n) = role.reduced_players {
+                if !roles::valid_reduction(role.players, n) {
+                    return Err(err(
+                        format!("{f}.reduced_players"),
+                        format!(
+                            "{n} reduced players cannot stand for {}: give {} or a count n ≥ 2 \
+                             with ({0} − 1) and {0} both multiples of (n − 1) and n",
+                            role.players, role.players
+                        ),
+                    ));
+                }
+            }
+            for (k, e) in role.strategies.iter().enumerate() {
+                if e.capital_tao.is_some() {
+                    return Err(err(
+                        format!("{f}.strategies[{k}].capital_tao"),
+                        format!(
+                            "every player of role `{}` starts with the role's `capital_tao`; \
+                             give it on the role",
+                            role.name
+                        ),
+                    ));
+                }
+            }
+        }
+        self.entrants = self
+            .roles
+            .iter()
+            .flat_map(|role| {
+                let capital = role.capital_tao.unwrap_or(self.entrant_capital_tao);
+                role.strategies.iter().map(move |e| EntrantEntry {
+                    capital_tao: Some(capital),
+                    ..e.clone()
+                })
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// The YAML field of entrant `k`: `entrants[k]`, or `roles[r].strategies[s]`.
+    pub fn entrant_field(&self, k: usize) -> String {
+        match self.role_of_entrant(k) {
+            Some((r, s)) => format!("roles[{r}].strategies[{s}]"),
+            None => format!("entrants[{k}]"),
+        }
+    }
+
+    /// (role, strategy within the role) of entrant `k` in a role tournament.
+    pub fn role_of_entrant(&self, k: usize) -> Option<(usize, usize)> {
+        let mut first = 0;
+        for (r, role) in self.roles.iter().enumerate() {
+            if k < first + role.strategies.len() {
+                return Some((r, k - first));
+            }
+            first += role.strategies.len();
+        }
+        None
+    }
+
+    /// The entrant index of strategy `s` of role `r`.
+    pub fn entrant_of_role(&self, r: usize, s: usize) -> usize {
+        self.roles[..r]
+            .iter()
+            .map(|x| x.strategies.len())
+            .sum::<usize>()
+            + s
+    }
+
+    /// Players per role and strategies per role.
+    fn role_shape(&self) -> (Vec<u32>, Vec<usize>) {
+        (
+            self.roles.iter().map(|r| r.players).collect(),
+            self.roles.iter().map(|r| r.strategies.len()).collect(),
+        )
+    }
+
+    /// `None` when every profile is played; otherwise the reduced players per role of the
+    /// deviation-preserving reduction. An error when even the reduction exceeds `max_profiles`.
+    pub fn role_reduction(&self) -> Result<Option<Vec<u32>>, ConfigError> {
+        let (players, strategies) = self.role_shape();
+        let count = roles::profile_count(&players, &strategies);
+        if count <= self.max_profiles as u128 {
+            return Ok(None);
+        }
+        let reduced: Vec<u32> = self
+            .roles
+            .iter()
+            .map(|r| {
+                r.reduced_players
+                    .unwrap_or_else(|| roles::smallest_reduction(r.players))
+            })
+            .collect();
+        let reduced_count = roles::profile_count(&reduced, &strategies);
+        // Each reduced profile needs at most one full profile per (role, strategy) it plays.
+        let needed = reduced_count.saturating_mul(strategies.iter().sum::<usize>() as u128);
+        if needed > self.max_profiles as u128 {
+            let n = roles::dpr_profiles(&players, &strategies, &reduced).len() as u128;
+            if n > self.max_profiles as u128 {
+                return Err(ConfigError {
+                    field: "max_profiles".into(),
+                    message: format!(
+                        "{count} profiles, and {n} even in the reduced game with {reduced:?} \
+                         players per role: raise max_profiles, lower reduced_players or \
+                         give fewer strategies"
+                    ),
+                });
+            }
+        }
+        Ok(Some(reduced))
+    }
+
+    /// The profiles a role tournament plays (see [`roles`]): all of them, or those of the
+    /// deviation-preserving reduction. Empty for other formats.
+    pub fn role_profiles(&self) -> Vec<Profile> {
+        if self.format != Format::Roles {
+            return Vec::new();
+        }
+        let (players, strategies) = self.role_shape();
+        match self.role_reduction() {
+            Ok(Some(reduced)) => roles::dpr_profiles(&players, &strategies, &reduced),
+            _ => roles::all_profiles(&players, &strategies),
+        }
+    }
+
     /// Checks beyond types, naming the field. Every match config is also validated.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let err = |field: String, message: String| ConfigError { field, message };
@@ -366,7 +568,7 @@ impl TournamentConfig {
         }
         let mut names = BTreeMap::new();
         for (k, e) in self.entrants.iter().enumerate() {
-            let f = format!("entrants[{k}]");
+            let f = self.entrant_field(k);
             match (&e.plugin, &e.crate_dir) {
                 (Some(_), Some(_)) => {
                     return Err(err(f, "give `plugin` or `crate`, not both".into()))
@@ -398,8 +600,50 @@ impl TournamentConfig {
         if self.schedules.is_empty() {
             return Err(err("schedules".into(), "at least one schedule".into()));
         }
-        if self.repetitions == 0 {
-            return Err(err("repetitions".into(), "at least 1".into()));
+        match self.repetitions {
+            Repetitions::Fixed(0) => {
+                return Err(err("repetitions".into(), "at least 1".into()));
+            }
+            Repetitions::Fixed(_) => {}
+            Repetitions::Adaptive {
+                min,
+                max,
+                confidence,
+                batch,
+            } => {
+                if self.format != Format::Roles {
+                    return Err(err(
+                        "repetitions".into(),
+                        "adaptive repetitions {min, max, confidence} need `format: roles` \
+                         (they follow a role game's verdict); give a count"
+                            .into(),
+                    ));
+                }
+                if min == 0 {
+                    return Err(err("repetitions.min".into(), "at least 1".into()));
+                }
+                if max < min {
+                    return Err(err(
+                        "repetitions.max".into(),
+                        format!("at least min ({min}), got {max}"),
+                    ));
+                }
+                if !(confidence > 0.0 && confidence <= 1.0) {
+                    return Err(err(
+                        "repetitions.confidence".into(),
+                        format!("a share in (0, 1], got {confidence}"),
+                    ));
+                }
+                if batch == 0 {
+                    return Err(err("repetitions.batch".into(), "at least 1".into()));
+                }
+            }
+        }
+        if self.format == Format::Roles {
+            let too_many = self.role_reduction().err();
+            if let Some(e) = too_many {
+                return Err(e);
+            }
         }
         if !(self.horizon_days.is_finite() && self.horizon_days > 0.0) {
             return Err(err("horizon_days".into(), "expected > 0".into()));

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod journal;
 pub mod plan;
+pub mod roles;
 pub mod rows;
 
 use crate::runner::{entrant_seed, run_match, Entrant, EntrantStatus, MatchOutcome};
@@ -50,8 +51,12 @@ fn base_row(
     let sched = &config.schedules[planned.schedule];
     let opponent = match config.format {
         config::Format::RoundRobin => names[1 - slot.min(1)].clone(),
-        config::Format::Melee => "*".to_string(),
+        config::Format::Melee | config::Format::Roles => "*".to_string(),
     };
+    let role = config
+        .role_of_entrant(planned.entrants[slot])
+        .map(|(r, _)| config.roles[r].name.clone())
+        .unwrap_or_default();
     RawRow {
         tournament: config.name.clone(),
         match_index: planned.index as u32,
@@ -63,6 +68,8 @@ fn base_row(
         seed: planned.seed,
         entrant: names[slot].clone(),
         opponent,
+        role,
+        profile: planned.profile.clone(),
         slot: slot as u32,
         status: "ok".into(),
         reason: String::new(),

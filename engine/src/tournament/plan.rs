@@ -1,6 +1,7 @@
 //! The list of matches a tournament plays, and each match's identity and seed.
 
 use super::config::{Format, TournamentConfig};
+use super::roles::Profile;
 use crate::rng::derive_seed;
 
 /// One planned match.
@@ -14,9 +15,13 @@ pub struct PlannedMatch {
     pub seed: u64,
     pub mechanism: usize,
     pub schedule: usize,
+    /// The pairing (round-robin), 0 (melee) or the profile (roles) it plays.
+    pub group: usize,
     pub repetition: u32,
     /// Entrant indices, by slot.
     pub entrants: Vec<usize>,
+    /// In a role tournament, the profile's label (see [`profile_label`]); empty otherwise.
+    pub profile: String,
 }
 
 fn file_safe(s: &str) -> String {
@@ -31,31 +36,82 @@ fn file_safe(s: &str) -> String {
         .collect()
 }
 
-/// The pairings of a tournament: round-robin (i, j) with i ≤ j (self-play included), or the
-/// one melee of everybody.
-fn pairings(config: &TournamentConfig) -> Vec<Vec<usize>> {
+/// What meets in a match: entrant indices by slot, and the profile's label (roles only).
+struct Group {
+    slots: Vec<usize>,
+    profile: String,
+}
+
+/// A profile written with its strategies' names: roles in order separated by ` | `, each
+/// role's players' strategies joined by `+` (`meme-farmer+buyback-subnet | root-staker`).
+pub fn profile_label(config: &TournamentConfig, profile: &Profile) -> String {
+    profile
+        .iter()
+        .enumerate()
+        .map(|(r, counts)| {
+            counts
+                .iter()
+                .enumerate()
+                .flat_map(|(s, &c)| {
+                    let name = config.entrants[config.entrant_of_role(r, s)].display_name();
+                    std::iter::repeat_n(name, c as usize)
+                })
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The groups of a tournament: round-robin (i, j) with i ≤ j (self-play included), the one
+/// melee of everybody, or a role tournament's profiles (each role's players in role order,
+/// within a role by strategy).
+fn groups(config: &TournamentConfig) -> Vec<Group> {
     let n = config.entrants.len();
+    let plain = |slots: Vec<usize>| Group {
+        slots,
+        profile: String::new(),
+    };
     match config.format {
         Format::RoundRobin => (0..n)
             .flat_map(|i| (i..n).map(move |j| vec![i, j]))
+            .map(plain)
             .collect(),
-        Format::Melee => vec![(0..n).collect()],
+        Format::Melee => vec![plain((0..n).collect())],
+        Format::Roles => config
+            .role_profiles()
+            .iter()
+            .map(|p| Group {
+                slots: p
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(r, counts)| {
+                        counts.iter().enumerate().flat_map(move |(s, &c)| {
+                            std::iter::repeat_n(config.entrant_of_role(r, s), c as usize)
+                        })
+                    })
+                    .collect(),
+                profile: profile_label(config, p),
+            })
+            .collect(),
     }
 }
 
-/// The match at (mechanism, schedule, pairing, repetition), which is plan entry `index`.
+/// The match at (mechanism, schedule, group, repetition), which is plan entry `index`.
 fn planned_match(
     config: &TournamentConfig,
     index: usize,
-    (mechanism, schedule, pairing, repetition): (usize, usize, &[usize], u32),
+    (mechanism, schedule, g, group, repetition): (usize, usize, usize, &Group, u32),
 ) -> PlannedMatch {
     let who = match config.format {
-        Format::RoundRobin => pairing
+        Format::RoundRobin => group
+            .slots
             .iter()
             .map(|&k| config.entrants[k].display_name())
             .collect::<Vec<_>>()
             .join("-vs-"),
         Format::Melee => "melee".to_string(),
+        Format::Roles => group.profile.replace(" | ", "__").replace('+', "."),
     };
     let id = file_safe(&format!(
         "{}__{}__{}__r{}",
@@ -70,21 +126,48 @@ fn planned_match(
         id,
         mechanism,
         schedule,
+        group: g,
         repetition,
-        entrants: pairing.to_vec(),
+        entrants: group.slots.clone(),
+        profile: group.profile.clone(),
     }
 }
 
-/// Every match: mechanism × schedule × pairing × repetition, in that nesting order.
-/// Round-robin pairings are (i, j) with i ≤ j (self-play included); a melee has one.
+/// The shape of the plan's index space: (mechanisms, schedules, groups, repetitions), nested in
+/// that order. Repetitions count up to the most a group can get (`repetitions.max`), so that
+/// a match added by adaptive repetitions keeps one index whenever it is decided.
+pub fn shape(config: &TournamentConfig) -> (usize, usize, usize, usize) {
+    (
+        config.mechanisms.len(),
+        config.schedules.len(),
+        groups(config).len(),
+        config.repetitions.max() as usize,
+    )
+}
+
+/// The plan index of (mechanism, schedule, group, repetition).
+pub fn index_of(
+    (_, schedules, groups, reps): (usize, usize, usize, usize),
+    (m, s, g, rep): (usize, usize, usize, u32),
+) -> usize {
+    ((m * schedules + s) * groups + g) * reps + rep as usize
+}
+
+/// Every match every tournament plays: mechanism × schedule × group × repetition, in that
+/// nesting order, repetitions below `repetitions.min` (with adaptive repetitions, later
+/// stages add matches of higher repetition: [`matches_of`]). Round-robin groups are pairings
+/// (i, j) with i ≤ j (self-play included); a melee has one; a role tournament its profiles.
 pub fn plan(config: &TournamentConfig) -> Vec<PlannedMatch> {
-    let pairings = pairings(config);
+    let groups = groups(config);
+    let reps = config.repetitions.max() as usize;
     let mut out = Vec::new();
     for m in 0..config.mechanisms.len() {
         for s in 0..config.schedules.len() {
-            for pairing in &pairings {
-                for rep in 0..config.repetitions {
-                    out.push(planned_match(config, out.len(), (m, s, pairing, rep)));
+            for (g, group) in groups.iter().enumerate() {
+                for rep in 0..config.repetitions.min() {
+                    let index =
+                        ((m * config.schedules.len() + s) * groups.len() + g) * reps + rep as usize;
+                    out.push(planned_match(config, index, (m, s, g, group, rep)));
                 }
             }
         }
@@ -92,23 +175,34 @@ pub fn plan(config: &TournamentConfig) -> Vec<PlannedMatch> {
     out
 }
 
+/// The matches of (mechanism, schedule, group) with repetitions in `reps`.
+pub fn matches_of(
+    config: &TournamentConfig,
+    (m, s, g): (usize, usize, usize),
+    reps: std::ops::Range<u32>,
+) -> Vec<PlannedMatch> {
+    let shape = shape(config);
+    reps.filter_map(|rep| planned(config, index_of(shape, (m, s, g, rep))))
+        .collect()
+}
+
 /// Plan entry `index` alone, without planning the others (a worker process plays one match of
-/// a plan that may hold millions); `None` past the end.
+/// a plan that may hold millions); `None` past the end of the index space.
 pub fn planned(config: &TournamentConfig, index: usize) -> Option<PlannedMatch> {
-    let pairings = pairings(config);
-    let reps = config.repetitions as usize;
-    let per_schedule = pairings.len() * reps;
+    let groups = groups(config);
+    let reps = config.repetitions.max() as usize;
+    let per_schedule = groups.len() * reps;
     let per_mechanism = config.schedules.len() * per_schedule;
     if per_mechanism == 0 || index >= config.mechanisms.len() * per_mechanism {
         return None;
     }
     let (m, rest) = (index / per_mechanism, index % per_mechanism);
     let (s, rest) = (rest / per_schedule, rest % per_schedule);
-    let (p, rep) = (rest / reps, rest % reps);
+    let (g, rep) = (rest / reps, rest % reps);
     Some(planned_match(
         config,
         index,
-        (m, s, &pairings[p], rep as u32),
+        (m, s, g, &groups[g], rep as u32),
     ))
 }
 
@@ -146,5 +240,66 @@ mod tests {
             }
             assert_eq!(planned(&c, all.len()), None);
         }
+    }
+
+    fn roles_config(repetitions: &str) -> TournamentConfig {
+        let mut c: TournamentConfig = serde_json::from_str(&format!(
+            r#"{{"name": "t", "format": "roles", "seed": 5, "repetitions": {repetitions},
+                "roles": [
+                  {{"name": "owners", "players": 2, "plays": "subnet-owner", "capital_tao": 10000,
+                    "strategies": [{{"plugin": "a"}}, {{"plugin": "b"}}, {{"plugin": "c"}}]}},
+                  {{"name": "root", "players": 1, "plays": "staker", "capital_tao": 3000000,
+                    "strategies": [{{"plugin": "x"}}, {{"plugin": "y"}}]}}],
+                "mechanisms": ["dtao-price", "taoflow"]}}"#
+        ))
+        .unwrap();
+        c.prepare().unwrap();
+        c.validate().unwrap();
+        c
+    }
+
+    #[test]
+    fn a_role_tournament_plays_every_profile() {
+        let c = roles_config("2");
+        let all = plan(&c);
+        // Owners: C(2 + 3 − 1, 2) = 6 multisets of 2 over {a, b, c}; root: 2. 6 × 2 = 12
+        // profiles × 2 mechanisms × 1 schedule × 2 repetitions = 48 matches.
+        assert_eq!(all.len(), 48);
+        for (k, m) in all.iter().enumerate() {
+            assert_eq!(planned(&c, k).as_ref(), Some(m), "#{k}");
+            assert_eq!(m.entrants.len(), 3);
+        }
+        // The first profile: both owners play `a`, root plays `x` (entrants 0, 0, 3).
+        assert_eq!(all[0].entrants, vec![0, 0, 3]);
+        assert_eq!(all[0].profile, "a+a | x");
+        assert_eq!(all[0].id, "dtao-price__native__a.a__x__r0");
+        assert_eq!(all[2].profile, "a+a | y");
+        assert_eq!(all[4].profile, "a+b | x");
+        // Capitals come from the roles.
+        assert_eq!(c.entrants[1].capital_tao, Some(10_000.0));
+        assert_eq!(c.entrants[4].capital_tao, Some(3_000_000.0));
+        assert_eq!(c.entrant_field(4), "roles[1].strategies[1]");
+    }
+
+    #[test]
+    fn adaptive_repetitions_plan_the_minimum_and_index_the_maximum() {
+        let c = roles_config(r#"{"min": 2, "max": 5, "confidence": 0.9}"#);
+        let first = plan(&c);
+        // 12 profiles × 2 mechanisms × 2 (min) repetitions.
+        assert_eq!(first.len(), 48);
+        assert!(first.iter().all(|m| m.repetition < 2));
+        // Indices leave room for 5 repetitions: profile 1 of mechanism 0 starts at 5.
+        assert_eq!(first[2].index, 5);
+        let shape = shape(&c);
+        assert_eq!(shape, (2, 1, 12, 5));
+        let later = matches_of(&c, (1, 0, 3), 2..5);
+        assert_eq!(later.len(), 3);
+        assert_eq!(later[0].index, index_of(shape, (1, 0, 3, 2)));
+        assert_eq!(later[0].index, ((12 + 3) * 5) + 2);
+        assert_eq!(later[2].repetition, 4);
+        for m in first.iter().chain(&later) {
+            assert_eq!(planned(&c, m.index).as_ref(), Some(m));
+        }
+        assert_eq!(planned(&c, 2 * 12 * 5), None);
     }
 }

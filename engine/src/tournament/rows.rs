@@ -88,6 +88,8 @@ raw_table! {
     seed: u64,
     entrant: String,
     opponent: String,
+    role: String,
+    profile: String,
     slot: u32,
     status: String,
     reason: String,

@@ -80,7 +80,7 @@ pub fn fixation_probability(a: &[Vec<f64>], sigma: usize, tau: usize, alpha: f64
 /// Gaussian elimination with partial pivoting; fall back to power iteration of the lazy chain
 /// if the system is numerically singular (a chain made reducible by underflow).
 #[allow(clippy::needless_range_loop)] // index-based elimination reads like the algebra
-fn stationary(c: &[Vec<f64>]) -> Vec<f64> {
+pub(crate) fn stationary(c: &[Vec<f64>]) -> Vec<f64> {
     let n = c.len();
     // Equations: for each state j < n−1: Σ_i π_i (C[i][j] − δ_ij) = 0; last: Σ π_i = 1.
     let mut m: Vec<Vec<f64>> = (0..n)

@@ -6,6 +6,7 @@ pub mod alpharank;
 pub mod nash;
 pub mod nfg;
 pub mod replicator;
+pub mod roles;
 
 use serde::Serialize;
 

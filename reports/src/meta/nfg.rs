@@ -10,11 +10,11 @@ use std::fmt::Write;
 
 use super::Game;
 
-fn quoted(s: &str) -> String {
+pub(crate) fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     let s = format!("{x:.9}");
     if s == "-0.000000000" {
         "0.000000000".to_string()

@@ -4,10 +4,8 @@
 mod commands;
 mod executor;
 mod input;
-// The search's point tournaments; `tourney search` will use it once a point's role
-// equilibria can be evaluated (issue 15 builds on the role games of issue 10).
-#[cfg_attr(not(test), allow(dead_code))]
 mod point_yaml;
+mod search_eval;
 mod tournament_io;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +55,28 @@ enum Command {
         timeout: f64,
     },
     /// Play one match of a tournament and print its rows (used by `run --isolate`).
+    /// Search mechanism knobs for the role equilibrium a search file asks for.
+    Search {
+        file: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "local")]
+        executor: ExecutorKind,
+        /// Local executor: matches at a time.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Slurm executor: array tasks (shards) per point.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        shards: u32,
+        /// Slurm executor: CPUs per array task (its --jobs).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        cpus_per_task: u32,
+        /// Continue from the journal in --out, re-running no finished evaluation.
+        #[arg(long)]
+        resume: bool,
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Run several tournaments as one batch through an executor (the search's plumbing).
     #[command(hide = true)]
     Batch {
@@ -249,6 +269,36 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs_f64(timeout.max(0.001)),
             },
         ),
+        Command::Search {
+            file,
+            out,
+            executor,
+            jobs,
+            shards,
+            cpus_per_task,
+            resume,
+            quiet,
+        } => match std::env::current_exe() {
+            Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
+            Ok(tourney) => commands::search::run(
+                &file,
+                &commands::search::SearchOptions {
+                    out,
+                    executor: match executor {
+                        ExecutorKind::Local => executor::Executor::Local {
+                            jobs: jobs.unwrap_or(cores),
+                        },
+                        ExecutorKind::Slurm => executor::Executor::Slurm {
+                            shards,
+                            cpus_per_task,
+                            tourney,
+                        },
+                    },
+                    resume,
+                    quiet,
+                },
+            ),
+        },
         Command::Batch {
             files,
             out,

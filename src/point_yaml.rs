@@ -55,6 +55,42 @@ pub fn apply(base: &Value, knobs: &[String], values: &[Level]) -> Result<Value, 
     Ok(doc)
 }
 
+/// Make every relative `crate:` and path-like `plugin:` value absolute against `base_dir`
+/// (the base tournament's folder), so a point's YAML can live in the search's output folder.
+pub fn absolutise_paths(doc: &mut Value, base_dir: &std::path::Path) {
+    match doc {
+        Value::Mapping(map) => {
+            for (key, value) in map.iter_mut() {
+                let is_path = match (key.as_str(), value.as_str()) {
+                    (Some("crate"), Some(_)) => true,
+                    (Some("plugin"), Some(v)) => v.contains('/'),
+                    _ => false,
+                };
+                if is_path {
+                    let p = std::path::Path::new(value.as_str().unwrap_or_default());
+                    if p.is_relative() {
+                        *value = Value::String(base_dir.join(p).display().to_string());
+                    }
+                } else {
+                    absolutise_paths(value, base_dir);
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(|v| absolutise_paths(v, base_dir)),
+        _ => {}
+    }
+}
+
+/// Set the tournament's `repetitions` to a fixed count (a search point's rung).
+pub fn set_repetitions(doc: &mut Value, repetitions: u32) {
+    if let Some(map) = doc.as_mapping_mut() {
+        map.insert(
+            Value::String("repetitions".into()),
+            Value::Number(repetitions.into()),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +131,32 @@ mod tests {
         // The base is untouched, and an unknown knob is refused.
         assert_eq!(base["mechanisms"][0], Value::String("dtao-price".into()));
         assert!(apply(&base, &["owner_cutt".into()], &[Level::Number(0.1)]).is_err());
+    }
+
+    #[test]
+    fn relative_strategy_paths_become_absolute_and_repetitions_are_set() {
+        let mut doc: Value = serde_yaml::from_str(
+            "roles:\n  - strategies:\n      - crate: ../strategies/a\n      - plugin: b\n      \
+             - plugin: lib/c.so\n      - crate: /abs/d\nrepetitions: {min: 2, max: 8}\n",
+        )
+        .unwrap();
+        absolutise_paths(&mut doc, std::path::Path::new("/repo/tournaments"));
+        set_repetitions(&mut doc, 6);
+        let s = &doc["roles"][0]["strategies"];
+        assert_eq!(
+            s[0]["crate"],
+            Value::String("/repo/tournaments/../strategies/a".into())
+        );
+        assert_eq!(
+            s[1]["plugin"],
+            Value::String("b".into()),
+            "a plugin name stays a name"
+        );
+        assert_eq!(
+            s[2]["plugin"],
+            Value::String("/repo/tournaments/lib/c.so".into())
+        );
+        assert_eq!(s[3]["crate"], Value::String("/abs/d".into()));
+        assert_eq!(doc["repetitions"], Value::Number(6.into()));
     }
 }

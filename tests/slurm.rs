@@ -224,3 +224,66 @@ fn a_batch_through_the_slurm_executor_gives_the_local_executors_bytes() {
         "after re-submission",
     );
 }
+
+/// `tourney search --executor slurm` (each batch one job array of shards) gives the bytes of
+/// `--executor local`.
+#[test]
+fn a_search_through_slurm_gives_the_local_searchs_bytes() {
+    if !slurm_reachable() {
+        eprintln!(
+            "NOTICE: tests/slurm.rs skipped: no Slurm cluster reachable (`sinfo` failed); \
+             start one with `scripts/slurm-one-node.sh start`"
+        );
+        return;
+    }
+    let dir = scratch("search");
+    let file = tiny_search::write_search(&dir);
+    let run = |extra: &[&str], out: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_tourney"))
+            .arg("search")
+            .arg(&file)
+            .arg("--out")
+            .arg(out)
+            .arg("--quiet")
+            .args(extra)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let (local, slurm) = (dir.join("local"), dir.join("slurm"));
+    run(&["--executor", "local"], &local);
+    run(&["--executor", "slurm", "--shards", "2"], &slurm);
+    for f in [
+        "points.csv",
+        "points.parquet",
+        "front.csv",
+        "best.yaml",
+        "summary.md",
+    ] {
+        let (x, y) = (
+            std::fs::read(local.join(f)).unwrap(),
+            std::fs::read(slurm.join(f)).unwrap(),
+        );
+        assert!(x == y, "{f} differs between --executor local and slurm");
+    }
+    // The Slurm run played shards: every point result has its two shard directories.
+    let shards = std::fs::read_dir(slurm.join("points"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".shard-")
+        })
+        .count();
+    assert!(shards >= 2 * 4, "{shards}");
+}
+
+#[path = "support/tiny_search.rs"]
+mod tiny_search;

@@ -8,6 +8,7 @@ pub mod plugin;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod search;
 pub mod simulate;
 pub mod validate;
 pub mod worker;

@@ -2,11 +2,14 @@
 //! Exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
 
 mod commands;
+mod executor;
 mod exit_guard;
 mod input;
 mod input_limits;
 mod isolation;
+mod point_yaml;
 mod result_dir;
+mod search_eval;
 mod test_hook;
 mod tournament_io;
 
@@ -59,6 +62,58 @@ enum Command {
         /// allocates past it aborts its worker: one match is lost, not the machine.
         #[arg(long, value_name = "MIB", default_value_t = isolation::DEFAULT_WORKER_MEMORY_MB)]
         worker_memory: u64,
+    },
+    /// Search mechanism knobs for the role equilibrium a search file asks for.
+    Search {
+        /// The search file (`searches/*.yaml`: base tournament, parameter space, objective,
+        /// constraints, budget).
+        file: PathBuf,
+        /// Result directory (default `reports/out/search-<name>`): points, front, best.yaml.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where the matches run: this machine, or Slurm job arrays (`sbatch`).
+        #[arg(long, value_enum, default_value = "local")]
+        executor: ExecutorKind,
+        /// Local executor: matches at a time.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Slurm executor: array tasks (shards) per point.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        shards: u32,
+        /// Slurm executor: CPUs per array task (its --jobs).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        cpus_per_task: u32,
+        /// Continue from the journal in --out, re-running no finished evaluation.
+        #[arg(long)]
+        resume: bool,
+        /// No progress or summary lines (warnings still print).
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run several tournaments as one batch through an executor (the search's plumbing).
+    #[command(hide = true)]
+    Batch {
+        /// Tournament YAML files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Directory holding one result directory per tournament.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where the matches run: this machine, or Slurm job arrays (`sbatch`).
+        #[arg(long, value_enum, default_value = "local")]
+        executor: ExecutorKind,
+        /// Local executor: matches at a time.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Slurm executor: array tasks (shards) per tournament.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+        shards: u32,
+        /// Slurm executor: CPUs per array task (its --jobs).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        cpus_per_task: u32,
+        /// No progress or summary lines (warnings still print).
+        #[arg(long)]
+        quiet: bool,
     },
     /// Play one match of a tournament and print its rows (used by `run --isolate`).
     #[command(hide = true)]
@@ -200,6 +255,13 @@ enum Command {
     },
 }
 
+/// Where a batch of tournaments runs.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExecutorKind {
+    Local,
+    Slurm,
+}
+
 /// Why a command failed, deciding the exit code.
 pub enum Failure {
     /// Bad input with a location (exit 2).
@@ -285,6 +347,62 @@ fn main() -> ExitCode {
                 },
             },
         ),
+        Command::Search {
+            file,
+            out,
+            executor,
+            jobs,
+            shards,
+            cpus_per_task,
+            resume,
+            quiet,
+        } => match std::env::current_exe() {
+            Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
+            Ok(tourney) => commands::search::run(
+                &file,
+                &commands::search::SearchOptions {
+                    out,
+                    executor: match executor {
+                        ExecutorKind::Local => executor::Executor::Local {
+                            jobs: jobs.unwrap_or(cores),
+                        },
+                        ExecutorKind::Slurm => executor::Executor::Slurm {
+                            shards,
+                            cpus_per_task,
+                            tourney,
+                        },
+                    },
+                    resume,
+                    quiet,
+                },
+            ),
+        },
+        Command::Batch {
+            files,
+            out,
+            executor,
+            jobs,
+            shards,
+            cpus_per_task,
+            quiet,
+        } => match std::env::current_exe() {
+            Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
+            Ok(tourney) => commands::batch::run(
+                &files,
+                &out,
+                &match executor {
+                    ExecutorKind::Local => executor::Executor::Local {
+                        jobs: jobs.unwrap_or(cores),
+                    },
+                    ExecutorKind::Slurm => executor::Executor::Slurm {
+                        shards,
+                        cpus_per_task,
+                        tourney,
+                    },
+                },
+                quiet,
+            ),
+        },
         Command::Worker {
             file,
             match_index,

@@ -24,6 +24,7 @@ pub mod pool;
 pub mod rng;
 pub mod runner;
 pub mod schedule;
+pub mod search;
 pub mod series;
 pub mod state;
 pub mod tournament;

@@ -119,6 +119,10 @@ pub struct MechanismEntry {
     pub fees: Option<crate::fees::FeeRule>,
     /// The counterfactual `by-share` alpha emission, or the chain's rule.
     pub alpha_emission: AlphaEmissionRule,
+    /// TaoFlow's exponent p (`z^p`; 1 on chain), for `taoflow` and `taoflow-net`.
+    pub flow_exponent: f64,
+    /// TaoFlow's cutoff L in TAO per day (0 on chain), for `taoflow` and `taoflow-net`.
+    pub flow_cutoff_tao_per_day: f64,
 }
 
 impl MechanismEntry {
@@ -149,6 +153,12 @@ impl MechanismEntry {
         if self.alpha_emission == AlphaEmissionRule::ByShare {
             label.push_str("+alpha-by-share");
         }
+        if self.flow_exponent != 1.0 {
+            label.push_str(&format!("+flow-p{}", self.flow_exponent));
+        }
+        if self.flow_cutoff_tao_per_day != 0.0 {
+            label.push_str(&format!("+flow-cutoff{}", self.flow_cutoff_tao_per_day));
+        }
         label
     }
 }
@@ -170,15 +180,25 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             fees: Option<crate::fees::FeeRule>,
             #[serde(default)]
             alpha_emission: AlphaEmissionRule,
+            #[serde(default = "one")]
+            flow_exponent: f64,
+            #[serde(default)]
+            flow_cutoff_tao_per_day: f64,
         }
         fn yes() -> bool {
             true
+        }
+        fn one() -> f64 {
+            1.0
         }
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = MechanismEntry;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mechanism name or {name, injection, ema_ramp, ema_start, fees, alpha_emission}")
+                f.write_str(
+                    "a mechanism name or {name, injection, ema_ramp, ema_start, fees, \
+                     alpha_emission, flow_exponent, flow_cutoff_tao_per_day}",
+                )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
                 let mechanism =
@@ -190,10 +210,24 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     ema_start: crate::ema_start::EmaStart::Zero,
                     fees: None,
                     alpha_emission: AlphaEmissionRule::Issuance,
+                    flow_exponent: 1.0,
+                    flow_cutoff_tao_per_day: 0.0,
                 })
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
                 let f = Full::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                if !(f.flow_exponent.is_finite() && f.flow_exponent > 0.0) {
+                    return Err(de::Error::custom(format!(
+                        "flow_exponent: expected a number > 0, got {}",
+                        f.flow_exponent
+                    )));
+                }
+                if !(f.flow_cutoff_tao_per_day.is_finite() && f.flow_cutoff_tao_per_day >= 0.0) {
+                    return Err(de::Error::custom(format!(
+                        "flow_cutoff_tao_per_day: expected a number >= 0, got {}",
+                        f.flow_cutoff_tao_per_day
+                    )));
+                }
                 Ok(MechanismEntry {
                     mechanism: f.name,
                     injection: f.injection,
@@ -201,6 +235,8 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     ema_start: f.ema_start,
                     fees: f.fees,
                     alpha_emission: f.alpha_emission,
+                    flow_exponent: f.flow_exponent,
+                    flow_cutoff_tao_per_day: f.flow_cutoff_tao_per_day,
                 })
             }
         }
@@ -696,6 +732,8 @@ impl TournamentConfig {
             ema_start: mechanism.ema_start,
             fees: mechanism.fees,
             alpha_emission: mechanism.alpha_emission,
+            flow_exponent: mechanism.flow_exponent,
+            flow_cutoff_tao_per_day: mechanism.flow_cutoff_tao_per_day,
             schedule: schedule.root.clone(),
             start_day: schedule.start_day,
             horizon_day: schedule.start_day + self.horizon_days,
@@ -713,5 +751,50 @@ impl TournamentConfig {
             },
             ..crate::MatchConfig::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(yaml: &str) -> Result<MechanismEntry, serde_yaml::Error> {
+        serde_yaml::from_str(yaml)
+    }
+
+    #[test]
+    fn flow_exponent_and_cutoff_are_optional_mechanism_fields() {
+        let e = entry("{name: taoflow, flow_exponent: 2, flow_cutoff_tao_per_day: 5}").unwrap();
+        assert_eq!((e.flow_exponent, e.flow_cutoff_tao_per_day), (2.0, 5.0));
+        assert_eq!(e.label(), "taoflow+flow-p2+flow-cutoff5");
+        // Defaults are the chain's: p = 1, L = 0, and the label is unchanged.
+        for e in [entry("taoflow").unwrap(), entry("{name: taoflow}").unwrap()] {
+            assert_eq!((e.flow_exponent, e.flow_cutoff_tao_per_day), (1.0, 0.0));
+            assert_eq!(e.label(), "taoflow");
+        }
+        // They reach the match: L = 5 TAO/day = 5e9 rao / 7200 blocks ≈ 694444.4 rao per block.
+        let mut t: TournamentConfig = serde_yaml::from_str(
+            "name: x\nentrants: []\nmechanisms: [{name: taoflow, flow_exponent: 2, flow_cutoff_tao_per_day: 5}]\n",
+        )
+        .unwrap();
+        let m = t.mechanisms.remove(0);
+        let spec = t
+            .match_config(&m, &t.schedules[0].clone(), 1)
+            .mechanism_spec();
+        assert_eq!(spec.flow.exponent, 2.0);
+        assert!(
+            (spec.flow.cutoff - 5e9 / 7200.0).abs() < 1e-6,
+            "{}",
+            spec.flow.cutoff
+        );
+        // Out of range is refused.
+        let e = entry("{name: taoflow, flow_exponent: 0}").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("flow_exponent: expected a number > 0"),
+            "{e}"
+        );
+        let e = entry("{name: taoflow, flow_cutoff_tao_per_day: -1}").unwrap_err();
+        assert!(e.to_string().contains("flow_cutoff_tao_per_day"), "{e}");
     }
 }

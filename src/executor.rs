@@ -1,0 +1,206 @@
+//! Where a batch of tournaments runs: in this process (`local`, the parallel runner with
+//! `--jobs`) or as one Slurm job array (`slurm`) of `tourney run --shard` tasks writing into a
+//! shared directory, each tournament's shards merged once `sbatch --wait` returns. A search
+//! evaluates each batch of points this way; the two executors give byte-identical result
+//! directories because shards and merge do (`docs/scaling.md`).
+//!
+//! Resumable: a tournament whose result directory already holds a manifest is not run again,
+//! and an unfinished one resumes from its journal (`--resume`), so a killed driver that
+//! re-submits a batch repeats no finished match.
+
+use crate::commands::{merge, run};
+use crate::tournament_io::{load, resolve_plugins};
+use crate::Failure;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One tournament of a batch and the directory its result goes to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub yaml: PathBuf,
+    pub out: PathBuf,
+}
+
+/// How a batch runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Executor {
+    /// In this process, `jobs` matches at a time.
+    Local { jobs: usize },
+    /// One Slurm job array: `shards` tasks per tournament, each with `cpus_per_task` CPUs
+    /// (its `--jobs`), running the `tourney` binary at `tourney` (a path every node can read;
+    /// the result directories must be shared between the nodes and this one too).
+    Slurm {
+        shards: u32,
+        cpus_per_task: u32,
+        tourney: PathBuf,
+    },
+}
+
+/// True when `out` already holds a finished result (written last by `run` and `merge`).
+fn finished(out: &Path) -> bool {
+    out.join("manifest.json").is_file() && out.join("raw.parquet").is_file()
+}
+
+impl Executor {
+    /// Run every job of `batch` whose result is not there yet.
+    pub fn run_batch(&self, batch: &[Job], quiet: bool) -> Result<(), Failure> {
+        let todo: Vec<&Job> = batch.iter().filter(|j| !finished(&j.out)).collect();
+        if todo.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Executor::Local { jobs } => {
+                for job in todo {
+                    run::run(
+                        std::slice::from_ref(&job.yaml),
+                        &run::RunOptions {
+                            out: Some(job.out.clone()),
+                            jobs: *jobs,
+                            shard: None,
+                            resume: true,
+                            quiet,
+                            isolate: None,
+                            limits: crate::commands::worker::WorkerLimits {
+                                timeout: std::time::Duration::from_secs(600),
+                                memory_mb: crate::isolation::DEFAULT_WORKER_MEMORY_MB,
+                            },
+                        },
+                    )?;
+                }
+                Ok(())
+            }
+            Executor::Slurm {
+                shards,
+                cpus_per_task,
+                tourney,
+            } => {
+                // Check every file and build its plugins here, once, before any task starts
+                // (bad input is reported with its location, not as a failed array task, and
+                // no two tasks build the same crate at once).
+                for job in &todo {
+                    let loaded = load(&job.yaml).map_err(Failure::Input)?;
+                    resolve_plugins(&loaded, quiet).map_err(Failure::Input)?;
+                }
+                let dir = todo[0]
+                    .out
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("."));
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Failure::Run(format!("{}: {e}", dir.display())))?;
+                let script = dir.join("batch.sbatch");
+                std::fs::write(
+                    &script,
+                    array_script(&todo, *shards, *cpus_per_task, tourney, &dir),
+                )
+                .map_err(|e| Failure::Run(format!("{}: {e}", script.display())))?;
+                let out = Command::new("sbatch")
+                    .arg("--wait")
+                    .arg(&script)
+                    .output()
+                    .map_err(|e| Failure::Run(format!("cannot start sbatch: {e}")))?;
+                if !out.status.success() {
+                    return Err(Failure::Run(format!(
+                        "the Slurm job array failed ({}): {}{}; task logs in {}",
+                        out.status,
+                        String::from_utf8_lossy(&out.stdout).trim(),
+                        String::from_utf8_lossy(&out.stderr).trim(),
+                        dir.display()
+                    )));
+                }
+                for job in todo {
+                    let parts: Vec<PathBuf> =
+                        (0..*shards).map(|i| shard_dir(&job.out, i)).collect();
+                    merge::run(&parts, &job.out, quiet)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where shard `i` of a tournament whose result goes to `out` writes.
+fn shard_dir(out: &Path, i: u32) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "result".into());
+    out.with_file_name(format!("{name}.shard-{i}"))
+}
+
+/// Quote for bash: single quotes, with embedded single quotes closed, escaped and reopened.
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
+}
+
+/// The job array's script: task `t` plays shard `t mod shards` of tournament `t div shards`.
+fn array_script(
+    jobs: &[&Job],
+    shards: u32,
+    cpus_per_task: u32,
+    tourney: &Path,
+    dir: &Path,
+) -> String {
+    let tasks = jobs.len() as u32 * shards;
+    let list = |f: &dyn Fn(&Job) -> PathBuf| {
+        jobs.iter()
+            .map(|j| format!("  {}", quote(&f(j))))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "#!/bin/bash\n\
+         #SBATCH --job-name=tourney-batch\n\
+         #SBATCH --array=0-{last}\n\
+         #SBATCH --cpus-per-task={cpus_per_task}\n\
+         #SBATCH --output={log}\n\
+         set -euo pipefail\n\
+         YAMLS=(\n{yamls}\n)\n\
+         OUTS=(\n{outs}\n)\n\
+         J=$((SLURM_ARRAY_TASK_ID / {shards}))\n\
+         I=$((SLURM_ARRAY_TASK_ID % {shards}))\n\
+         exec {tourney} run \"${{YAMLS[$J]}}\" --shard \"$I/{shards}\" --jobs {cpus_per_task} \\\n\
+         \x20 --out \"${{OUTS[$J]}}.shard-$I\" --resume --quiet\n",
+        last = tasks - 1,
+        log = dir.join("slurm-%A_%a.out").display(),
+        yamls = list(&|j| j.yaml.clone()),
+        outs = list(&|j| j.out.clone()),
+        tourney = quote(tourney),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_array_script_maps_tasks_to_tournament_shards() {
+        let jobs = [
+            Job {
+                yaml: "/s/p0.yaml".into(),
+                out: "/s/p0".into(),
+            },
+            Job {
+                yaml: "/s/it's.yaml".into(),
+                out: "/s/p1".into(),
+            },
+        ];
+        let refs: Vec<&Job> = jobs.iter().collect();
+        let s = array_script(&refs, 3, 2, Path::new("/bin/tourney"), Path::new("/s"));
+        // 2 tournaments × 3 shards = tasks 0–5; task 4 → tournament 4 div 3 = 1, shard 4 mod 3 = 1.
+        assert!(s.contains("#SBATCH --array=0-5\n"), "{s}");
+        assert!(s.contains("J=$((SLURM_ARRAY_TASK_ID / 3))\nI=$((SLURM_ARRAY_TASK_ID % 3))"));
+        assert!(s.contains("  '/s/it'\\''s.yaml'\n"), "quoted: {s}");
+        assert!(s.contains("--out \"${OUTS[$J]}.shard-$I\" --resume --quiet"));
+        assert_eq!(
+            shard_dir(Path::new("/s/p1"), 1),
+            PathBuf::from("/s/p1.shard-1")
+        );
+        // The script is valid bash (parsed, not run).
+        let check = Command::new("bash")
+            .args(["-n", "-c", &s])
+            .status()
+            .unwrap();
+        assert!(check.success());
+    }
+}

@@ -1,0 +1,135 @@
+//! `tourney search` end to end on a tiny role game (one mechanism, 2 × 2 strategies, one
+//! simulated day): the outputs, byte-identical across `--jobs`, a killed search resumed from
+//! its journal without re-running finished evaluations, and located errors with exit 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+#[path = "support/tiny_search.rs"]
+mod tiny_search;
+use tiny_search::write_search;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tourney-search-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn search(file: &Path, out: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tourney"))
+        .arg("search")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn ok(o: Output) -> Output {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+const OUTPUTS: [&str; 5] = [
+    "points.csv",
+    "points.parquet",
+    "front.csv",
+    "best.yaml",
+    "summary.md",
+];
+
+fn assert_same(a: &Path, b: &Path) {
+    for f in OUTPUTS {
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn a_search_writes_its_outputs_identically_across_jobs_and_resumes_from_its_journal() {
+    let dir = scratch("e2e");
+    let file = write_search(&dir);
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    ok(search(&file, &one, &["--jobs", "1"]));
+    ok(search(&file, &two, &["--jobs", "2"]));
+    assert_same(&one, &two);
+
+    let points = std::fs::read_to_string(one.join("points.csv")).unwrap();
+    let lines: Vec<&str> = points.lines().collect();
+    // 4 initial points at 1 repetition; the best ceil(4/2) = 2 at 2 repetitions; then one
+    // compass round around the best: at most 2 knobs × 2 moves new points.
+    let phase = |p: &str| {
+        lines
+            .iter()
+            .filter(|l| l.split(',').nth(1) == Some(p))
+            .count()
+    };
+    assert_eq!(phase("initial"), 4);
+    assert!((1..=2).contains(&phase("halving-1")), "{points}");
+    assert!((1..=4).contains(&phase("refine-1")), "{points}");
+    // Matches: a point's role game has 2 × 2 = 4 profiles, so 4 matches per repetition.
+    for l in &lines[1..] {
+        let f: Vec<&str> = l.split(',').collect();
+        let reps: u64 = f[2].parse().unwrap();
+        let matches: u64 = f[f.len() - 3].parse().unwrap();
+        assert_eq!(matches, 4 * reps, "{l}");
+    }
+    // Exactly one best row, and best.yaml is a tournament `validate` accepts.
+    assert_eq!(lines.iter().filter(|l| l.ends_with(",true")).count(), 1);
+    let v = Command::new(env!("CARGO_BIN_EXE_tourney"))
+        .args(["validate", "--no-plugins"])
+        .arg(one.join("best.yaml"))
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+
+    // Killed after the first batch: the journal holds its header and the 4 initial
+    // evaluations, and no point results remain. The resumed search evaluates only what came
+    // after (no result directory for an initial point) and writes the same bytes.
+    let killed = dir.join("killed");
+    std::fs::create_dir_all(&killed).unwrap();
+    let journal = std::fs::read_to_string(one.join("journal.jsonl")).unwrap();
+    let head: Vec<&str> = journal.lines().take(1 + 4).collect();
+    std::fs::write(killed.join("journal.jsonl"), head.join("\n") + "\n").unwrap();
+    ok(search(&file, &killed, &["--resume"]));
+    assert_same(&one, &killed);
+    let played: Vec<String> = std::fs::read_dir(killed.join("points"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".yaml"))
+        .collect();
+    assert!(!played.is_empty());
+    assert!(
+        played.iter().all(|n| !n.ends_with("-r1")),
+        "an initial (1-repetition) point was played again: {played:?}"
+    );
+}
+
+#[test]
+fn bad_search_files_exit_2_with_their_location() {
+    let dir = scratch("bad");
+    let file = write_search(&dir);
+    let text = std::fs::read_to_string(&file).unwrap();
+    for (bad, expect) in [
+        (text.replace("tao_weight:", "taoweight:"), "s.yaml:6:"),
+        (text.replace("seed: 5", "seed: 5\nsede: 1"), "s.yaml:3:"),
+        (text.replace("eta: 2", "eta: 1"), "method"),
+    ] {
+        std::fs::write(&file, bad).unwrap();
+        let o = search(&file, &dir.join("out"), &[]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(expect), "{expect}: {err}");
+    }
+}

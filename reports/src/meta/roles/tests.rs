@@ -611,3 +611,36 @@ fn the_bootstrap_fast_path_draws_what_resample_draws() {
         .iter()
         .any(|p| format!("{:?}", c.mean_payoff(p)) != format!("{:?}", full.mean_payoff(p))));
 }
+
+#[test]
+fn degenerate_games_constant_payoffs_and_single_strategy_roles() {
+    // Constant payoffs (every mixture is an equilibrium) in a 3-player role beside a role with
+    // a single strategy: one component, every point with regret 0, the lone strategy always
+    // played; the pure points are all found.
+    let g = game_with(
+        vec![role("owners", 3, &["A", "B", "C"]), role("root", 1, &["F"])],
+        1,
+        |_, _| vec![vec![5.0; 3], vec![1.0]],
+        |_| 0.0,
+    );
+    let eqs = role_equilibria(&g, &EquilibriumOptions::default());
+    assert!(
+        eqs.iter().all(|e| e.component == 0 && e.regret == 0.0),
+        "{eqs:?}"
+    );
+    for s in 0..3 {
+        assert!(
+            eqs.iter().any(|e| e.support() == vec![vec![s], vec![0]]),
+            "{eqs:?}"
+        );
+    }
+    assert!(eqs
+        .iter()
+        .all(|e| e.mix[1] == vec![1.0] && e.payoff == vec![5.0, 1.0]));
+    // The same in the exact two-player shape: the whole simplex, extreme points the three
+    // pure strategies, one component.
+    let (g, _) = symmetric_role_game(&[&[1.0; 3], &[1.0; 3], &[1.0; 3]]);
+    let eqs = role_equilibria(&g, &EquilibriumOptions::default());
+    assert_eq!(eqs.len(), 3);
+    assert!(eqs.iter().all(|e| e.component == 0));
+}

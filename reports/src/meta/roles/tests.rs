@@ -644,3 +644,31 @@ fn degenerate_games_constant_payoffs_and_single_strategy_roles() {
     assert_eq!(eqs.len(), 3);
     assert!(eqs.iter().all(|e| e.component == 0));
 }
+
+#[test]
+fn alpha_rank_over_roles_by_hand() {
+    // Role "row" (U earns 1, D earns 0) against role "col" with the single strategy L. Row's
+    // span is 1, so normalized gaps are ±1. α = 0.5, m = 2: with a constant gap Δ the
+    // fixation probability is (1 − e^{−αΔ})/(1 − e^{−2αΔ}) = 1/(1 + e^{−αΔ});
+    // ρ(U→D) = 1/(1 + e^{0.5}) = 0.3775407, ρ(D→U) = 1/(1 + e^{−0.5}) = 0.6224593. Both moves
+    // have η = 1/(2 roles · 1 other strategy) = 1/2, so π_U ρ(U→D) = π_D ρ(D→U) →
+    // π_U/π_D = e^{0.5} → π_U = e^{0.5}/(1 + e^{0.5}) = 0.6224593.
+    let g = game_with(
+        vec![role("row", 1, &["U", "D"]), role("col", 1, &["L"])],
+        1,
+        |p, _| vec![vec![if p[0][0] == 1 { 1.0 } else { 0.0 }; 2], vec![0.0]],
+        |_| 0.0,
+    );
+    let opts = crate::meta::AlphaRankOptions {
+        alpha: 0.5,
+        population_size: 2,
+        normalize: true,
+    };
+    let r = alpha_rank_roles(&g, &opts);
+    let e = 0.5f64.exp();
+    assert_eq!(r.states, vec![vec![0, 0], vec![1, 0]]);
+    assert!((r.stationary[0] - e / (1.0 + e)).abs() < 1e-12, "{r:?}");
+    assert!((r.strategy_mass[0][1] - 1.0 / (1.0 + e)).abs() < 1e-12);
+    assert!((r.strategy_mass[1][0] - 1.0).abs() < 1e-12);
+    assert_eq!(r.ranking, vec![0, 1]);
+}

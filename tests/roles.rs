@@ -373,3 +373,26 @@ fn the_engine_plays_the_profiles_the_reports_reduce() {
         );
     }
 }
+
+#[test]
+fn a_round_robin_of_unlike_players_is_warned_about() {
+    let dir = scratch("warn");
+    let yaml = format!(
+        "name: unlike\nentrants:\n  - crate: {}\n  - crate: {}\n    capital_tao: 3000000\n\
+         mechanisms: [dtao-price]\n",
+        strategy_crate("meme-farmer"),
+        strategy_crate("root-staker"),
+    );
+    let path = dir.join("unlike.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let out = run(&["validate", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for e in [
+        "warning: ",
+        "different capital (meme-farmer with 10000 TAO; root-staker with 3000000 TAO)",
+        "different roles (subnet-owner: meme-farmer; staker: root-staker)",
+        "`format: roles`",
+    ] {
+        assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    }
+}

@@ -63,7 +63,7 @@ pub fn compare_command(
     out: Option<&Path>,
     options: &ReportOptions,
 ) -> Result<String, ReportError> {
-    let mut role_comparisons = Vec::new();
+    let role_comparisons: Vec<crate::role_games::compare::RoleComparison>;
     let comparisons =
         match dirs {
             [dir] => {
@@ -89,6 +89,21 @@ pub fn compare_command(
                 };
                 let sa = build_reports(a, options)?;
                 let sb = build_reports(b, options)?;
+                // Role games key by key: B's equilibrium against A's.
+                role_comparisons = sa
+                    .roles
+                    .iter()
+                    .filter_map(|ca| {
+                        let cb = sb.roles.iter().find(|c| {
+                            c.mechanism() == ca.mechanism() && c.schedule() == ca.schedule()
+                        })?;
+                        let mut c =
+                            crate::role_games::compare::compare_cells(ca, cb, &options.roles())?;
+                        c.baseline.0 = format!("{}: {}", label(a), c.baseline.0);
+                        c.variant.0 = format!("{}: {}", label(b), c.variant.0);
+                        Some(c)
+                    })
+                    .collect();
                 compare::compare_sets(&sa, &label(a), &sb, &label(b))
             }
             _ => return Err(ReportError::Invalid(

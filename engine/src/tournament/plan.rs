@@ -216,6 +216,7 @@ pub fn shard(plan: Vec<PlannedMatch>, i: u32, n: u32) -> Vec<PlannedMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn config(format: &str) -> TournamentConfig {
         serde_json::from_str(&format!(
@@ -279,6 +280,44 @@ mod tests {
         assert_eq!(c.entrants[1].capital_tao, Some(10_000.0));
         assert_eq!(c.entrants[4].capital_tao, Some(3_000_000.0));
         assert_eq!(c.entrant_field(4), "roles[1].strategies[1]");
+    }
+
+    #[test]
+    fn above_max_profiles_the_plan_plays_a_reduction() {
+        // Owners: 4 players over {a, b, c}: C(6, 2) = 15 profiles > max_profiles 12, so the
+        // owners are reduced to 2 players (4 − 1 and 4 are multiples of 1 and 2). The reduced
+        // profiles ss and st need: an owner deviating from ss → 4 s (3 profiles); from st →
+        // 1 s + 3 t and 3 s + 1 t (6); the root holder deviating → each reduced owner stands
+        // for 2: 4 s, 2 s + 2 t (3 new). 3 + 6 + 3 = 12, none with all three strategies.
+        let mut c: TournamentConfig = serde_json::from_str(
+            r#"{"name": "t", "format": "roles", "max_profiles": 12,
+                "roles": [
+                  {"name": "owners", "players": 4, "plays": "subnet-owner",
+                   "strategies": [{"plugin": "a"}, {"plugin": "b"}, {"plugin": "c"}]},
+                  {"name": "root", "players": 1, "plays": "staker",
+                   "strategies": [{"plugin": "x"}]}],
+                "mechanisms": ["dtao-price"]}"#,
+        )
+        .unwrap();
+        c.prepare().unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.role_reduction().unwrap(), Some(vec![2, 1]));
+        let played = plan(&c);
+        assert_eq!(played.len(), 12);
+        assert_eq!(played[0].entrants, vec![0, 0, 0, 0, 3]);
+        assert!(played.iter().all(|m| {
+            let owners: BTreeSet<usize> = m.entrants[..4].iter().copied().collect();
+            owners.len() <= 2
+        }));
+        // With max_profiles 11 even the reduction is too big: a config error on the field.
+        c.max_profiles = 11;
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.field, "max_profiles");
+        assert!(
+            e.message.starts_with("15 profiles, and 12 even"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

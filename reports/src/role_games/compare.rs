@@ -3,7 +3,8 @@
 //! on the differences.
 //!
 //! For each resample `b` (of `resamples`), both games are resampled (each profile's matches
-//! drawn with replacement, each side from its own rng seeded by (its bootstrap seed, b)),
+//! drawn with replacement, each side from its own rng seeded by (its bootstrap seed, its side,
+//! b)),
 //! re-solved, and the equilibrium nearest (L1 over all roles' weights) to each side's verdict
 //! equilibrium is taken; the difference variant − baseline of every weight and of every
 //! network observable at those equilibria is one draw. The interval is the percentile interval
@@ -76,9 +77,10 @@ struct Draw {
     observables: Vec<f64>,
 }
 
-/// Resample `b` of `cell`, re-solved (None if it has no equilibrium).
-fn resampled(cell: &RoleCell, reference: &RoleEquilibrium, b: u32) -> Option<Draw> {
-    let seed = bootstrap_seed(cell.mechanism(), cell.schedule()) ^ 0x05ee_d0fc_0a1e;
+/// Resample `b` of `cell`, re-solved (None if it has no equilibrium). `side` (0 baseline, 1
+/// variant) keeps the two sides' streams apart when they share labels (two directories).
+fn resampled(cell: &RoleCell, reference: &RoleEquilibrium, b: u32, side: u64) -> Option<Draw> {
+    let seed = bootstrap_seed(cell.mechanism(), cell.schedule()) ^ 0x05ee_d0fc_0a1e ^ (side << 40);
     let mut rng = ChaCha8Rng::seed_from_u64(
         seed.wrapping_add((b as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
     );
@@ -123,7 +125,7 @@ pub fn compare_cells(
         return None;
     }
     let draws: Vec<(Option<Draw>, Option<Draw>)> = (0..options.resamples)
-        .map(|b| (resampled(base, be, b), resampled(var, ve, b)))
+        .map(|b| (resampled(base, be, b, 0), resampled(var, ve, b, 1)))
         .collect();
     let mut weights = Vec::new();
     for (r, role) in roles.iter().enumerate() {

@@ -14,6 +14,9 @@ pub mod compare;
 pub mod network;
 pub mod write;
 
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
 
 use crate::meta::roles::{

@@ -111,7 +111,7 @@ fn resample_once(
 ) -> Option<Matched> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(u64::from(index));
-    let resampled = game.resample(&mut rng);
+    let resampled = game.resampled_means(&mut rng);
     let found = equilibria_near(&resampled, reference, eq);
     let best = found
         .into_iter()

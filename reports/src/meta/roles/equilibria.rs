@@ -31,7 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::game::{Mixture, RoleGame};
-use super::refine::{refine, refine_on, support_of};
+use super::refine::{refine, refine_on, support_of, support_with_gainers};
 use super::replicator::{normalize_roles, rk4_step, velocity, RoleReplicatorOptions};
 
 /// One role-symmetric equilibrium.
@@ -163,6 +163,8 @@ fn solve_from(game: &RoleGame, start: &Mixture, opts: &EquilibriumOptions) -> Op
     let mut counted = 0usize;
     let mut next_try = 16;
     let mut escapes = 0;
+    let (mut half_sum, mut half_visited) = (vec![0.0; x.len()], vec![0.0f64; x.len()]);
+    let mut half_counted = 0usize;
     for step in 0..steps {
         if step == next_try {
             next_try *= 2;
@@ -211,12 +213,74 @@ fn solve_from(game: &RoleGame, start: &Mixture, opts: &EquilibriumOptions) -> Op
         sum.iter_mut().zip(&x).for_each(|(s, p)| *s += p);
         visited.iter_mut().zip(&x).for_each(|(v, p)| *v = v.max(*p));
         counted += 1;
+        if step >= steps / 2 {
+            half_sum.iter_mut().zip(&x).for_each(|(s, p)| *s += p);
+            half_visited
+                .iter_mut()
+                .zip(&x)
+                .for_each(|(v, p)| *v = v.max(*p));
+            half_counted += 1;
+        }
     }
-    attempt(&x).or_else(|| {
-        (counted > 0)
-            .then(|| sum.iter().map(|s| s / counted as f64).collect::<Vec<f64>>())
-            .and_then(|average| attempt(&average))
-    })
+    if let Some(e) = attempt(&x) {
+        return Some(e);
+    }
+    // Last resorts for a run that never settled: Newton from the average of the second half
+    // of the run, on the strategies it visited, then on the average's likely support joined
+    // by every strategy that gains against it, then on the union of those and the strategies
+    // gaining at the end (a cycle along the boundary keeps a strategy of the support near
+    // zero all along).
+    let average: Vec<f64> = if half_counted > 0 {
+        half_sum.iter().map(|s| s / half_counted as f64).collect()
+    } else {
+        x.clone()
+    };
+    let visited_support = support_of(game, &half_visited, opts.support_threshold);
+    let with_gainers = support_with_gainers(game, &average, opts.support_threshold);
+    let visited_or_gaining = union(
+        &union(&visited_support, &with_gainers),
+        &support_with_gainers(game, &x, opts.support_threshold),
+    );
+    [visited_support, with_gainers, visited_or_gaining]
+        .into_iter()
+        .find_map(|support| {
+            // From the average, and from the support's centroid (where the interior
+            // equilibrium of a cycle tends to sit when the average is skewed by slow passes).
+            let starts = [average.clone(), centroid_of(game, &support)];
+            starts.iter().find_map(|start| {
+                refine_on(
+                    game,
+                    start,
+                    support.clone(),
+                    opts.support_threshold,
+                    opts.regret_threshold,
+                )
+            })
+        })
+}
+
+/// Per role, the strategies in either support.
+fn union(a: &[Vec<usize>], b: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let mut s: Vec<usize> = x.iter().chain(y).copied().collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        })
+        .collect()
+}
+
+/// The uniform mixture over each role's part of `support` (flat).
+fn centroid_of(game: &RoleGame, support: &[Vec<usize>]) -> Vec<f64> {
+    let mut x = vec![0.0; game.strategy_count()];
+    for sup in support {
+        for &i in sup {
+            x[i] = 1.0 / sup.len() as f64;
+        }
+    }
+    x
 }
 
 /// Rest points that are not equilibria left at most this many times per run.

@@ -70,6 +70,41 @@ pub(crate) struct Row {
     pub payoff: Vec<f64>,
     /// Mean of each observable over the profile's observations.
     pub observables: Vec<f64>,
+    /// The positive counts as (flat index, count), role by role: the hot loops skip zeros.
+    entries: Vec<(usize, u32)>,
+    /// `entries[role_entries[r]..role_entries[r + 1]]` are role `r`'s.
+    role_entries: Vec<usize>,
+}
+
+impl Row {
+    /// A row from its flat counts (roles split by `offsets`) and its means.
+    pub(crate) fn new(
+        counts: Vec<u32>,
+        offsets: &[usize],
+        payoff: Vec<f64>,
+        observables: Vec<f64>,
+    ) -> Row {
+        let mut entries = Vec::new();
+        let mut role_entries = vec![0];
+        let mut coefficient = Vec::with_capacity(offsets.len() - 1);
+        for w in offsets.windows(2) {
+            coefficient.push(multinomial(&counts[w[0]..w[1]]));
+            entries.extend(
+                (w[0]..w[1])
+                    .filter(|&i| counts[i] > 0)
+                    .map(|i| (i, counts[i])),
+            );
+            role_entries.push(entries.len());
+        }
+        Row {
+            counts,
+            coefficient,
+            payoff,
+            observables,
+            entries,
+            role_entries,
+        }
+    }
 }
 
 /// Where a reduced game came from, so that resampling resamples the full game's matches.
@@ -85,13 +120,14 @@ pub(crate) struct ReducedFrom {
 pub struct RoleGame {
     roles: Vec<Role>,
     observables: Vec<String>,
-    profiles: Vec<ProfileData>,
+    /// Shared with the game's bootstrap resamples, which only change the means.
+    profiles: Arc<Vec<ProfileData>>,
     /// First flat index of each role's strategies (and, last, the total).
     offsets: Vec<usize>,
     /// The profiles with at least one observation.
     rows: Vec<Row>,
-    /// Flat counts → index in `rows`.
-    index: HashMap<Box<[u32]>, usize>,
+    /// Flat counts → index in `rows` (shared with resamples).
+    index: Arc<HashMap<Box<[u32]>, usize>>,
     /// Per role, (lowest, highest) mean payoff over every profile (the role's payoff scale).
     payoff_range: Vec<(f64, f64)>,
     reduced_from: Option<Arc<ReducedFrom>>,
@@ -136,7 +172,7 @@ impl RoleGame {
         let rows: Vec<Row> = profiles
             .iter()
             .filter(|d| !d.observations.is_empty())
-            .map(|d| row_of(d, observables.len()))
+            .map(|d| row_of(d, &offsets, observables.len()))
             .collect();
         Self::from_rows(roles, observables, profiles, offsets, rows)
     }
@@ -153,31 +189,14 @@ impl RoleGame {
             .enumerate()
             .map(|(i, r)| (r.counts.clone().into_boxed_slice(), i))
             .collect();
-        let payoff_range = (0..roles.len())
-            .map(|r| {
-                let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-                for row in &rows {
-                    for &u in &row.payoff[offsets[r]..offsets[r + 1]] {
-                        if !u.is_nan() {
-                            lo = lo.min(u);
-                            hi = hi.max(u);
-                        }
-                    }
-                }
-                if lo > hi {
-                    (0.0, 0.0)
-                } else {
-                    (lo, hi)
-                }
-            })
-            .collect();
+        let payoff_range = payoff_range_of(&rows, &offsets);
         RoleGame {
             roles,
             observables,
-            profiles,
+            profiles: Arc::new(profiles),
             offsets,
             rows,
-            index,
+            index: Arc::new(index),
             payoff_range,
             reduced_from: None,
         }
@@ -259,18 +278,28 @@ impl RoleGame {
         mix.iter().flatten().copied().collect()
     }
 
-    /// `powers[i][k] = x_i^k` for every flat strategy `i` and `k = 0..=players` of its role.
-    fn powers(&self, x: &[f64]) -> Vec<Vec<f64>> {
-        let mut out = Vec::with_capacity(x.len());
+    /// Stride of the power table: the largest role's players + 1.
+    fn power_stride(&self) -> usize {
+        self.roles
+            .iter()
+            .map(|r| r.players as usize)
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+
+    /// `powers[i · stride + k] = x_i^k` for every flat strategy `i` and `k = 0..=players` of
+    /// its role.
+    fn powers(&self, x: &[f64]) -> Vec<f64> {
+        let stride = self.power_stride();
+        let mut out = vec![0.0; x.len() * stride];
         for (r, role) in self.roles.iter().enumerate() {
-            for &p in &x[self.offsets[r]..self.offsets[r + 1]] {
-                let mut v = Vec::with_capacity(role.players as usize + 1);
+            for i in self.offsets[r]..self.offsets[r + 1] {
                 let mut acc = 1.0;
-                for _ in 0..=role.players {
-                    v.push(acc);
-                    acc *= p;
+                for k in 0..=role.players as usize {
+                    out[i * stride + k] = acc;
+                    acc *= x[i];
                 }
-                out.push(v);
             }
         }
         out
@@ -279,21 +308,21 @@ impl RoleGame {
     /// Expected payoff of each flat (role, strategy) for one player deviating to it while every
     /// other player draws independently from `x` (flat), and the total probability of the
     /// profiles with data that this used (1 when the game covers the mixture).
-    #[allow(clippy::needless_range_loop)] // flat indices read like the formula's subscripts
     pub(crate) fn deviation_flat(&self, x: &[f64]) -> Vec<f64> {
         let n = x.len();
+        let stride = self.power_stride();
         let pw = self.powers(x);
         let roles = self.roles.len();
         let mut dev = vec![0.0; n];
         let mut covered = vec![0.0; n];
         let mut role_prob = vec![0.0; roles];
         for row in &self.rows {
-            for r in 0..roles {
+            for (r, prob) in role_prob.iter_mut().enumerate() {
                 let mut p = row.coefficient[r];
-                for i in self.offsets[r]..self.offsets[r + 1] {
-                    p *= pw[i][row.counts[i] as usize];
+                for &(i, c) in &row.entries[row.role_entries[r]..row.role_entries[r + 1]] {
+                    p *= pw[i * stride + c as usize];
                 }
-                role_prob[r] = p;
+                *prob = p;
             }
             for r in 0..roles {
                 let others: f64 = (0..roles)
@@ -304,17 +333,16 @@ impl RoleGame {
                     continue;
                 }
                 let players = self.roles[r].players as f64;
-                for i in self.offsets[r]..self.offsets[r + 1] {
-                    let c = row.counts[i];
-                    if c == 0 {
-                        continue;
-                    }
+                let own_role = &row.entries[row.role_entries[r]..row.role_entries[r + 1]];
+                for (a, &(i, c)) in own_role.iter().enumerate() {
                     // Weight of the other N_r − 1 players of role r being `counts − e_i`:
                     // (N−1)!/Π(c − e_i)! = N!/Π c! · c_i/N, times Π x^(c − e_i).
                     let mut own = row.coefficient[r] * c as f64 / players;
-                    for j in self.offsets[r]..self.offsets[r + 1] {
-                        let k = row.counts[j] - u32::from(j == i);
-                        own *= pw[j][k as usize];
+                    own *= pw[i * stride + c as usize - 1];
+                    for (b, &(j, cj)) in own_role.iter().enumerate() {
+                        if b != a {
+                            own *= pw[j * stride + cj as usize];
+                        }
                     }
                     let w = others * own;
                     dev[i] += w * row.payoff[i];
@@ -411,19 +439,16 @@ impl RoleGame {
     /// Probability of each row's profile when every player draws from `x` (flat), and the
     /// total probability covered by the rows.
     fn profile_probabilities(&self, x: &[f64]) -> (Vec<f64>, f64) {
+        let stride = self.power_stride();
         let pw = self.powers(x);
         let probs: Vec<f64> = self
             .rows
             .iter()
             .map(|row| {
-                let mut p = 1.0;
-                for r in 0..self.roles.len() {
-                    p *= row.coefficient[r];
-                    for i in self.offsets[r]..self.offsets[r + 1] {
-                        p *= pw[i][row.counts[i] as usize];
-                    }
-                }
-                p
+                let coefficients: f64 = row.coefficient.iter().product();
+                row.entries
+                    .iter()
+                    .fold(coefficients, |p, &(i, c)| p * pw[i * stride + c as usize])
             })
             .collect();
         let total = probs.iter().sum();
@@ -497,6 +522,59 @@ impl RoleGame {
         profiles
     }
 
+    /// The means of a resample, exactly as `resample` would compute them from the same random
+    /// stream (the same draws in the same order), without copying any observation: the
+    /// bootstrap's fast path. The returned game shares this game's profile list, so its
+    /// `profiles()` are the original observations; only its means differ.
+    pub(crate) fn resampled_means(&self, rng: &mut impl Rng) -> RoleGame {
+        if let Some(from) = &self.reduced_from {
+            let full = from.full.resampled_means(rng);
+            return super::reduction::dpr_reduce(&full, &from.reduced_players)
+                .expect("a reduction that succeeded once succeeds on a resample");
+        }
+        let mut originals = self.rows.iter();
+        let mut rows = Vec::with_capacity(self.rows.len());
+        for data in self.profiles.iter() {
+            let n = data.observations.len();
+            if n == 0 {
+                continue;
+            }
+            let mut row = originals
+                .next()
+                .expect("one row per profile with data")
+                .clone();
+            // Accumulate in draw order and divide, as `row_of` does on a resample.
+            let mut payoff = vec![0.0; row.payoff.len()];
+            let mut observables = vec![0.0; row.observables.len()];
+            for _ in 0..n {
+                let obs = &data.observations[rng.random_range(0..n)];
+                for (acc, u) in payoff.iter_mut().zip(obs.payoff.iter().flatten()) {
+                    *acc += u;
+                }
+                for (acc, v) in observables.iter_mut().zip(&obs.observables) {
+                    *acc += v;
+                }
+            }
+            for (u, &c) in payoff.iter_mut().zip(&row.counts) {
+                *u = if c == 0 { f64::NAN } else { *u / n as f64 };
+            }
+            observables.iter_mut().for_each(|v| *v /= n as f64);
+            row.payoff = payoff;
+            row.observables = observables;
+            rows.push(row);
+        }
+        RoleGame {
+            roles: self.roles.clone(),
+            observables: self.observables.clone(),
+            profiles: Arc::clone(&self.profiles),
+            offsets: self.offsets.clone(),
+            payoff_range: payoff_range_of(&rows, &self.offsets),
+            rows,
+            index: Arc::clone(&self.index),
+            reduced_from: None,
+        }
+    }
+
     /// A game resampled: each profile's observations drawn with replacement (whole matches),
     /// as many as it has. A reduced game resamples the full game's matches and reduces again,
     /// so each played profile is resampled once.
@@ -526,6 +604,29 @@ impl RoleGame {
             self.offsets.clone(),
         )
     }
+}
+
+/// Per role, (lowest, highest) mean payoff over the rows ((0, 0) without data).
+fn payoff_range_of(rows: &[Row], offsets: &[usize]) -> Vec<(f64, f64)> {
+    offsets
+        .windows(2)
+        .map(|w| {
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for row in rows {
+                for &u in &row.payoff[w[0]..w[1]] {
+                    if !u.is_nan() {
+                        lo = lo.min(u);
+                        hi = hi.max(u);
+                    }
+                }
+            }
+            if lo > hi {
+                (0.0, 0.0)
+            } else {
+                (lo, hi)
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn offsets_of(roles: &[Role]) -> Vec<usize> {
@@ -638,7 +739,7 @@ fn check_observation(
 }
 
 /// `n! / Π c!` as f64 (exact for the player counts of a match).
-pub(crate) fn multinomial(counts: &[u32]) -> f64 {
+fn multinomial(counts: &[u32]) -> f64 {
     let mut result = 1.0;
     let mut k = 0.0;
     for &c in counts {
@@ -650,7 +751,7 @@ pub(crate) fn multinomial(counts: &[u32]) -> f64 {
     result
 }
 
-fn row_of(data: &ProfileData, observables: usize) -> Row {
+fn row_of(data: &ProfileData, offsets: &[usize], observables: usize) -> Row {
     let counts: Vec<u32> = data.profile.iter().flatten().copied().collect();
     let n = data.observations.len() as f64;
     let mut payoff = vec![0.0; counts.len()];
@@ -667,10 +768,5 @@ fn row_of(data: &ProfileData, observables: usize) -> Row {
         *u = if c == 0 { f64::NAN } else { *u / n };
     }
     obs_mean.iter_mut().for_each(|v| *v /= n);
-    Row {
-        coefficient: data.profile.iter().map(|c| multinomial(c)).collect(),
-        counts,
-        payoff,
-        observables: obs_mean,
-    }
+    Row::new(counts, offsets, payoff, obs_mean)
 }

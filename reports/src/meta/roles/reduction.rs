@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 
 use super::game::{
-    offsets_of, Observation, Profile, ProfileData, ReducedFrom, Role, RoleGame, RoleGameError,
+    offsets_of, Observation, Profile, ProfileData, ReducedFrom, Role, RoleGame, RoleGameError, Row,
 };
 use super::profiles::{all_profiles, flat_key, sort_in_profile_order};
 
@@ -205,15 +205,12 @@ pub fn dpr_reduce(full: &RoleGame, reduced_players: &[u32]) -> Result<RoleGame, 
                 }
             })
             .collect();
-        rows.push(super::game::Row {
-            counts: reduced.iter().flatten().copied().collect(),
-            coefficient: reduced
-                .iter()
-                .map(|c| super::game::multinomial(c))
-                .collect(),
-            payoff: row_payoff,
-            observables: row_obs,
-        });
+        rows.push(Row::new(
+            reduced.iter().flatten().copied().collect(),
+            &offsets,
+            row_payoff,
+            row_obs,
+        ));
         profiles.push(ProfileData {
             profile: reduced,
             observations,

@@ -6,9 +6,10 @@
 //! `dev_{r,s}(x) − dev_{r,s_0}(x) = 0` for `s ∈ S_r \ {s_0}` and `Σ_{s∈S_r} x_rs = 1`
 //! (with `x_rt = 0` off the support) — as many equations as unknowns. Deviation payoffs are
 //! polynomials in `x`, so Newton converges quadratically from a replicator end point. The
-//! Jacobian is taken by forward differences (supports are small). If the solution has a
-//! negative weight, the most negative strategy leaves the support; if a strategy outside it
-//! gains more than the tolerance, the one gaining most joins; at most a few rounds.
+//! Jacobian is taken by forward differences (supports are small). If the solution has
+//! negative weights, those strategies leave the support; if the system has no solution, the
+//! support's worst strategy against the start leaves it; if a strategy outside it gains more
+//! than the tolerance, the one gaining most joins; at most a few rounds.
 //! A singular system (a tie: duplicate strategies, a continuum of equilibria) is not an
 //! error: the caller keeps the unrefined point when its regret is within tolerance.
 
@@ -60,7 +61,7 @@ fn residual(game: &RoleGame, support: &Support, x: &[f64]) -> Option<Vec<f64>> {
 }
 
 /// Newton iterations at most (it converges in a handful from a good start).
-const NEWTON_ITERATIONS: usize = 16;
+const NEWTON_ITERATIONS: usize = 30;
 /// Residual (in units of the role's payoff span) counted as solved.
 const CONVERGED: f64 = 1e-12;
 /// Residual accepted when rounding stops Newton improving (large payoffs, small spans).
@@ -129,7 +130,7 @@ pub(crate) fn newton_on_support(
         if norm(&f) < CONVERGED {
             return Some(x);
         }
-        if iteration == 6 && norm(&f) > 1e-4 {
+        if iteration == 10 && norm(&f) > 1e-3 {
             // Not converging quadratically: a wrong support or a poor start; give up early.
             return None;
         }
@@ -171,7 +172,7 @@ pub(crate) fn newton_on_support(
 }
 
 /// Support rounds (drop the negative, add the best deviation) at most.
-const ROUNDS: usize = 4;
+const ROUNDS: usize = 6;
 /// A strategy losing more than this share of its role's payoff span against the candidate is
 /// dying out, not part of a nearby equilibrium's support.
 const DYING: f64 = 0.02;
@@ -187,6 +188,28 @@ fn likely_support(game: &RoleGame, x: &[f64], threshold: f64) -> Support {
         sup.retain(|&i| {
             Some(i) == heaviest || gains[i] / game.payoff_span(role_of(offsets, i)) > -DYING
         });
+    }
+    support
+}
+
+/// `likely_support` joined by every strategy that gains against `x` (relative gain above
+/// zero).
+pub(crate) fn support_with_gainers(game: &RoleGame, x: &[f64], threshold: f64) -> Support {
+    let gains = game.regrets_flat(x);
+    let offsets = game.offsets();
+    let mut support = likely_support(game, x, threshold);
+    for (r, sup) in support.iter_mut().enumerate() {
+        for (i, &gain) in gains
+            .iter()
+            .enumerate()
+            .take(offsets[r + 1])
+            .skip(offsets[r])
+        {
+            if gain > 0.0 && !sup.contains(&i) {
+                sup.push(i);
+            }
+        }
+        sup.sort_unstable();
     }
     support
 }
@@ -221,7 +244,28 @@ pub(crate) fn refine_on(
     let strategies = game.strategy_count();
     for _ in 0..ROUNDS {
         let Some(mut x) = newton_on_support(game, &support, &start) else {
-            break;
+            // No solution on this support (e.g. a strategy that always earns a constant amount
+            // less than another: its indifference equation has none). The support's worst
+            // strategy against the start leaves it, and Newton tries again.
+            let gains = game.regrets_flat(&start);
+            let offsets = game.offsets();
+            let worst = support
+                .iter()
+                .filter(|s| s.len() > 1)
+                .flatten()
+                .copied()
+                .min_by(|&a, &b| {
+                    let ga = gains[a] / game.payoff_span(role_of(offsets, a));
+                    let gb = gains[b] / game.payoff_span(role_of(offsets, b));
+                    ga.total_cmp(&gb).then(a.cmp(&b))
+                });
+            let Some(worst) = worst.filter(|&w| !gains[w].is_nan()) else {
+                break;
+            };
+            support[role_of(offsets, worst)].retain(|&j| j != worst);
+            start[worst] = 0.0;
+            normalize_roles(game, &mut start);
+            continue;
         };
         // Weights below zero: those strategies leave the support (each role keeps its
         // heaviest).

@@ -15,7 +15,7 @@ use super::game::{Mixture, RoleGame};
 pub struct RoleReplicatorOptions {
     /// RK4 step in normalized time (default 0.25).
     pub dt: f64,
-    /// Time horizon (default 200).
+    /// Time horizon (default 100).
     pub max_time: f64,
     /// Converged when every `|ẋ_rs|` is below this (default 1e-9).
     pub tolerance: f64,
@@ -25,7 +25,7 @@ impl Default for RoleReplicatorOptions {
     fn default() -> Self {
         RoleReplicatorOptions {
             dt: 0.25,
-            max_time: 200.0,
+            max_time: 100.0,
             tolerance: 1e-9,
         }
     }

@@ -183,7 +183,22 @@ fn describe(strategies: &[String], mix: &[f64]) -> String {
     crate::meta::describe_mix(strategies, mix)
 }
 
-/// A role's part of the verdict: `owners: meme-farmer (0.93 of resamples)`.
+/// A deviation whose gain against the equilibrium is within this share of the role's payoff
+/// span is a tie, not a worse reply.
+const TIE: f64 = 1e-9;
+
+/// The strategies of role `r` outside the support of the verdict's equilibrium that earn what
+/// the equilibrium earns against it: a tie, which the verdict names instead of hiding behind
+/// the solver's first pick.
+fn tied_strategies(cell: &RoleCell, r: usize, mix: &[f64]) -> Vec<usize> {
+    let tolerance = TIE * cell.game().payoff_span(r);
+    (0..mix.len())
+        .filter(|&s| mix[s] <= SUPPORT && cell.regrets[r][s] >= -tolerance)
+        .collect()
+}
+
+/// A role's part of the verdict: `owners: meme-farmer (0.93 of resamples)`, and
+/// `root: a (1.00 of resamples; tied with b)` when another strategy earns exactly as much.
 fn role_part(cell: &RoleCell, r: usize, eq: &RoleEquilibrium) -> String {
     let role = &cell.game().roles()[r];
     let mix = &eq.mix[r];
@@ -196,8 +211,17 @@ fn role_part(cell: &RoleCell, r: usize, eq: &RoleEquilibrium) -> String {
             .join(" / "),
         None => "–".into(),
     };
+    let tied: Vec<&str> = tied_strategies(cell, r, mix)
+        .into_iter()
+        .map(|s| role.strategies[s].as_str())
+        .collect();
+    let tie = if tied.is_empty() {
+        String::new()
+    } else {
+        format!("; tied with {}", tied.join(", "))
+    };
     format!(
-        "{}: {} ({freq} of resamples)",
+        "{}: {} ({freq} of resamples{tie})",
         role.name,
         describe(&role.strategies, mix)
     )

@@ -108,3 +108,26 @@ fn a_role_game_from_raw_rows_by_hand() {
         "{line}"
     );
 }
+
+#[test]
+fn a_tie_is_named_in_the_verdict_not_hidden() {
+    // The root holder earns exactly 0 with x and with y (as both root strategies do under a
+    // rule that pays root nothing); the owner's payoff depends on the root's choice (5 vs 3).
+    let rows = [
+        ("m1", "owners", "a", "ok", 5.0, 0.6),
+        ("m1", "root", "x", "ok", 0.0, 0.6),
+        ("m2", "owners", "a", "ok", 3.0, 0.6),
+        ("m2", "root", "y", "ok", 0.0, 0.6),
+    ];
+    let games = role_games(raw(&rows)).unwrap();
+    let cell = analyse(games.into_iter().next().unwrap(), &RoleOptions::default());
+    let line = verdict_line(&cell, None);
+    let root = line.split(" · root: ").nth(1).unwrap();
+    // Whichever equilibrium of the tie the verdict shows, it names both strategies.
+    assert!(
+        root.contains('x') && root.contains('y'),
+        "the tie is hidden: {line}"
+    );
+    // A strict best reply is no tie: the owner's part names no other strategy.
+    assert!(line.contains("owners: a (1.00 of resamples) ·"), "{line}");
+}

@@ -322,3 +322,21 @@ pub fn role_representatives(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::profile_probability;
+
+    #[test]
+    fn profile_probability_is_multinomial_per_role() {
+        // Two owners (a, b) and one trader (c, d); owners mix 0.6 a + 0.4 b, the trader plays c.
+        let mix = vec![vec![0.6, 0.4], vec![1.0, 0.0]];
+        // One a and one b: 2!/(1!·1!) · 0.6 · 0.4 = 0.48; the trader: 1.
+        assert!((profile_probability(&[vec![1, 1], vec![1, 0]], &mix) - 0.48).abs() < 1e-12);
+        // Two a: 0.6² = 0.36; two b: 0.16; the three sum to 1 with the trader on c.
+        assert!((profile_probability(&[vec![2, 0], vec![1, 0]], &mix) - 0.36).abs() < 1e-12);
+        assert!((profile_probability(&[vec![0, 2], vec![1, 0]], &mix) - 0.16).abs() < 1e-12);
+        // The trader on d: impossible.
+        assert_eq!(profile_probability(&[vec![2, 0], vec![0, 1]], &mix), 0.0);
+    }
+}

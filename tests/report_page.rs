@@ -1,4 +1,5 @@
-//! The report page of a real run, opened in a headless Chromium: no console error or blocked
+//! The report page of a real run (a round-robin and a role tournament), opened in a headless
+//! Chromium: no console error or blocked
 //! fetch, every verdict, heatmap and match series rendered (element counts, drawn path
 //! lengths), table sorting working; a screenshot is saved for people to look at. Also: `run`,
 //! `merge` and `compare` write their pages, and `--quiet` means silent.

@@ -357,6 +357,7 @@ pub fn grid_heatmap(
 }
 
 /// [`grid_heatmap`] before serialization.
+#[allow(clippy::needless_range_loop)]
 pub fn grid_heatmap_svg(
     title: &str,
     axes: &HeatmapAxes,

@@ -186,6 +186,18 @@ fn the_checker_rejects_what_it_must() {
     assert!(check_page(duplicate).unwrap_err().contains("duplicate id"));
 }
 
+/// One row of [`role_raw`].
+struct RoleRow {
+    mechanism: &'static str,
+    match_id: String,
+    repetition: u32,
+    role: &'static str,
+    entrant: &'static str,
+    status: &'static str,
+    profit: f64,
+    value_share: f64,
+}
+
 /// A role tournament's raw table, written by hand. Two games:
 /// - dtao-price / native: `owners` (1 player: a-owner, b-owner) and `traders` (1 player:
 ///   c-trader, d-trader), all 4 profiles × 3 repetitions;
@@ -197,7 +209,7 @@ fn the_checker_rejects_what_it_must() {
 /// Repetition 0 of dtao-price's (a-owner | c-trader) could not be played (an `error` row):
 /// the representative match there is repetition 1.
 fn role_raw() -> DataFrame {
-    let mut rows: Vec<(String, String, u32, String, String, &str, f64, f64)> = Vec::new();
+    let mut rows: Vec<RoleRow> = Vec::new();
     for (mechanism, owners) in [("dtao-price", 1), ("taoflow", 2)] {
         let owner_sets: Vec<Vec<&str>> = if owners == 1 {
             vec![vec!["a-owner"], vec!["b-owner"]]
@@ -223,59 +235,55 @@ fn role_raw() -> DataFrame {
                     for o in owners {
                         let p = if *o == "a-owner" { 10.0 } else { 5.0 };
                         let status = if errored { "error" } else { "ok" };
-                        rows.push((
-                            mechanism.into(),
-                            id.clone(),
-                            rep,
-                            "owners".into(),
-                            o.to_string(),
+                        rows.push(RoleRow {
+                            mechanism,
+                            match_id: id.clone(),
+                            repetition: rep,
+                            role: "owners",
+                            entrant: o,
                             status,
-                            p + noise,
-                            value,
-                        ));
+                            profit: p + noise,
+                            value_share: value,
+                        });
                     }
                     let p = if trader == "c-trader" { 3.0 } else { 1.0 };
-                    rows.push((
-                        mechanism.into(),
-                        id.clone(),
-                        rep,
-                        "traders".into(),
-                        trader.into(),
-                        "ok",
-                        p + noise,
-                        value,
-                    ));
+                    rows.push(RoleRow {
+                        mechanism,
+                        match_id: id.clone(),
+                        repetition: rep,
+                        role: "traders",
+                        entrant: trader,
+                        status: "ok",
+                        profit: p + noise,
+                        value_share: value,
+                    });
                 }
             }
         }
     }
     let n = rows.len();
-    let text = |f: fn(&(String, String, u32, String, String, &str, f64, f64)) -> String| {
-        rows.iter().map(f).collect::<Vec<_>>()
-    };
-    let float = |f: fn(&(String, String, u32, String, String, &str, f64, f64)) -> f64| {
-        rows.iter().map(f).collect::<Vec<_>>()
-    };
+    let text = |f: fn(&RoleRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let float = |f: fn(&RoleRow) -> f64| rows.iter().map(f).collect::<Vec<_>>();
     DataFrame::new_infer_height(vec![
         Column::new("tournament".into(), vec!["roles"; n]),
-        Column::new("match_id".into(), text(|r| r.1.clone())),
+        Column::new("match_id".into(), text(|r| r.match_id.clone())),
         Column::new("format".into(), vec!["roles"; n]),
-        Column::new("mechanism".into(), text(|r| r.0.clone())),
+        Column::new("mechanism".into(), text(|r| r.mechanism.to_string())),
         Column::new("schedule".into(), vec!["native"; n]),
         Column::new(
             "repetition".into(),
-            rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            rows.iter().map(|r| r.repetition).collect::<Vec<_>>(),
         ),
-        Column::new("entrant".into(), text(|r| r.4.clone())),
+        Column::new("entrant".into(), text(|r| r.entrant.to_string())),
         Column::new("opponent".into(), vec!["*"; n]),
-        Column::new("role".into(), text(|r| r.3.clone())),
+        Column::new("role".into(), text(|r| r.role.to_string())),
         Column::new("profile".into(), vec![""; n]),
-        Column::new("status".into(), text(|r| r.5.to_string())),
-        Column::new("profit_tao".into(), float(|r| r.6)),
+        Column::new("status".into(), text(|r| r.status.to_string())),
+        Column::new("profit_tao".into(), float(|r| r.profit)),
         Column::new("emission_captured_tao".into(), vec![1.0; n]),
-        Column::new("roi".into(), float(|r| r.6 / 1000.0)),
-        Column::new("emission_value_share".into(), float(|r| r.7)),
-        Column::new("emission_meme_share".into(), float(|r| 0.9 - r.7)),
+        Column::new("roi".into(), float(|r| r.profit / 1000.0)),
+        Column::new("emission_value_share".into(), float(|r| r.value_share)),
+        Column::new("emission_meme_share".into(), float(|r| 0.9 - r.value_share)),
         Column::new("emission_offtopic_share".into(), vec![0.0; n]),
         Column::new("value_per_tao_emitted".into(), vec![1.0; n]),
         Column::new("peak_meme_share".into(), vec![0.3; n]),

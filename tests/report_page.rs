@@ -1,4 +1,5 @@
-//! The report page of a real run, opened in a headless Chromium: no console error or blocked
+//! The report page of a real run (a round-robin and a role tournament), opened in a headless
+//! Chromium: no console error or blocked
 //! fetch, every verdict, heatmap and match series rendered (element counts, drawn path
 //! lengths), table sorting working; a screenshot is saved for people to look at. Also: `run`,
 //! `merge` and `compare` write their pages, and `--quiet` means silent.
@@ -264,6 +265,86 @@ fn browser(exe: &Path, profile: &Path, args: &[String]) -> Output {
         .expect("start the browser")
 }
 
+/// Opens `page` with the probes in a headless browser and returns the probe's findings, after
+/// checking that nothing failed or was blocked.
+fn probe_page(exe: &Path, dir: &Path, page: &Path) -> serde_json::Value {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probed = html
+        .replacen("<head>", &format!("<head>\n{HEAD_PROBE}"), 1)
+        .replacen("</body>", &format!("{BODY_PROBE}\n</body>"), 1);
+    let probed_path = page.with_file_name("index.probed.html");
+    std::fs::write(&probed_path, probed).unwrap();
+    let out = browser(
+        exe,
+        &dir.join("profile-dom"),
+        &[
+            "--virtual-time-budget=10000".into(),
+            "--dump-dom".into(),
+            format!("file://{}", probed_path.display()),
+        ],
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let start = dom
+        .find("<pre id=\"probe\">")
+        .unwrap_or_else(|| panic!("the probe did not run; browser stderr:\n{stderr}"));
+    let json = &dom[start + "<pre id=\"probe\">".len()..];
+    let json = &json[..json.find("</pre>").unwrap()];
+    let json = json
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let r: serde_json::Value = serde_json::from_str(&json).unwrap();
+    eprintln!("browser probe: {r}");
+    assert_eq!(
+        r["problems"],
+        serde_json::json!([]),
+        "console errors or blocked fetches"
+    );
+    let console: Vec<&str> = stderr.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console output: {console:#?}");
+    r
+}
+
+/// Every series plot drew every one of its lines (a polyline of length 0 draws nothing), and
+/// the strategy table sorted both ways.
+fn assert_series_and_sorting(r: &serde_json::Value, series_expected: usize) {
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(series.len(), series_expected);
+    for s in series {
+        assert!(
+            s["lines"].as_u64().unwrap() >= 2 * 6,
+            "two panels of ≥ 6 subnets"
+        );
+        assert_eq!(s["drawn"], s["lines"]);
+        assert!(s["height"].as_f64().unwrap() > 300.0);
+    }
+    assert_eq!(r["sorted_column"], "mean profit TAO");
+    assert_eq!(r["ascending"], true);
+    assert_eq!(r["descending"], true);
+}
+
+/// The screenshot of the page as shipped, for people to look at.
+fn screenshot(exe: &Path, dir: &Path, page: &Path) {
+    let shot = dir.join("index.png");
+    let out = browser(
+        exe,
+        &dir.join("profile-shot"),
+        &[
+            "--window-size=1400,8000".into(),
+            format!("--screenshot={}", shot.display()),
+            format!("file://{}", page.display()),
+        ],
+    );
+    assert!(
+        shot.is_file() && std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "no screenshot; browser stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("screenshot: {}", shot.display());
+}
+
 #[test]
 fn the_report_page_renders_in_a_headless_browser() {
     let Some(exe) = chromium() else {
@@ -287,44 +368,7 @@ fn the_report_page_renders_in_a_headless_browser() {
     let stats = page_check::check_page(&html).unwrap();
     let series_expected = stats.count("figure.series");
     assert!(series_expected >= 2, "one series per game at least");
-
-    // A copy with the probes, opened with --dump-dom.
-    let probed = html
-        .replacen("<head>", &format!("<head>\n{HEAD_PROBE}"), 1)
-        .replacen("</body>", &format!("{BODY_PROBE}\n</body>"), 1);
-    let probed_path = result.join("reports/index.probed.html");
-    std::fs::write(&probed_path, probed).unwrap();
-    let out = browser(
-        &exe,
-        &dir.join("profile-dom"),
-        &[
-            "--virtual-time-budget=10000".into(),
-            "--dump-dom".into(),
-            format!("file://{}", probed_path.display()),
-        ],
-    );
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let start = dom
-        .find("<pre id=\"probe\">")
-        .unwrap_or_else(|| panic!("the probe did not run; browser stderr:\n{stderr}"));
-    let json = &dom[start + "<pre id=\"probe\">".len()..];
-    let json = &json[..json.find("</pre>").unwrap()];
-    let json = json
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&");
-    let r: serde_json::Value = serde_json::from_str(&json).unwrap();
-    eprintln!("browser probe: {r}");
-
-    assert_eq!(
-        r["problems"],
-        serde_json::json!([]),
-        "console errors or blocked fetches"
-    );
-    let console: Vec<&str> = stderr.lines().filter(|l| l.contains(":CONSOLE")).collect();
-    assert!(console.is_empty(), "console output: {console:#?}");
+    let r = probe_page(&exe, &dir, &page);
     // Two games (dtao-price and taoflow, native schedule): two verdicts and two heatmaps of
     // 3 × 3 cells, each with the white background and 48 colour-bar steps, laid out.
     assert_eq!(r["verdicts"], 2);
@@ -334,36 +378,71 @@ fn the_report_page_renders_in_a_headless_browser() {
         assert_eq!(h["rects"], 1 + 9 + 48);
         assert!(h["width"].as_f64().unwrap() > 200.0 && h["height"].as_f64().unwrap() > 150.0);
     }
-    // Every series plot drew every one of its lines (a polyline of length 0 draws nothing).
-    let series = r["series"].as_array().unwrap();
-    assert_eq!(series.len(), series_expected);
-    for s in series {
-        assert!(
-            s["lines"].as_u64().unwrap() >= 2 * 6,
-            "two panels of ≥ 6 subnets"
-        );
-        assert_eq!(s["drawn"], s["lines"]);
-        assert!(s["height"].as_f64().unwrap() > 300.0);
-    }
-    assert_eq!(r["sorted_column"], "mean profit TAO");
-    assert_eq!(r["ascending"], true);
-    assert_eq!(r["descending"], true);
+    assert_series_and_sorting(&r, series_expected);
+    screenshot(&exe, &dir, &page);
+}
 
-    // The screenshot of the page as shipped, for people to look at.
-    let shot = dir.join("index.png");
-    let out = browser(
-        &exe,
-        &dir.join("profile-shot"),
-        &[
-            "--window-size=1400,8000".into(),
-            format!("--screenshot={}", shot.display()),
-            format!("file://{}", page.display()),
-        ],
+/// A role tournament like the README's `quick.yaml` (owners: meme-farmer or
+/// honest-ai-subnet; traders: momentum-speculator or root-staker; one player each) under two
+/// mechanisms, two repetitions of one day, with time series.
+fn write_role_tournament(dir: &Path) -> PathBuf {
+    let yaml = format!(
+        "name: roles-page\nseed: 5\nformat: roles\nroles:\n  - name: owners\n    players: 1\n    plays: subnet-owner\n    strategies:\n      - crate: {}\n      - crate: {}\n  - name: traders\n    players: 1\n    plays: staker\n    strategies:\n      - crate: {}\n      - crate: {}\n\
+         mechanisms: [dtao-price, taoflow]\nhorizon_days: 1\nrepetitions: 2\n\
+         network:\n  background_subnets: 6\noutputs:\n  series: true\n  series_interval_blocks: 720\n",
+        strategy_crate("meme-farmer"),
+        strategy_crate("honest-ai-subnet"),
+        strategy_crate("momentum-speculator"),
+        strategy_crate("root-staker"),
     );
-    assert!(
-        shot.is_file() && std::fs::metadata(&shot).unwrap().len() > 10_000,
-        "no screenshot; browser stderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("screenshot: {}", shot.display());
+    let path = dir.join("roles.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+#[test]
+fn the_role_report_page_renders_in_a_headless_browser() {
+    let Some(exe) = chromium() else {
+        eprintln!(
+            "NOTICE: no chromium found (install Debian's `chromium` or set TOURNEY_CHROMIUM): the browser test is skipped"
+        );
+        return;
+    };
+    let dir = scratch("browser-roles");
+    let yaml = write_role_tournament(&dir);
+    let result = dir.join("result");
+    run(&[
+        "run",
+        yaml.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        result.to_str().unwrap(),
+    ]);
+    let page = result.join("reports/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let stats = page_check::check_page(&html).unwrap();
+    // One role verdict row, role-game table and strategy table per game; the network at
+    // equilibrium (8 observables per game).
+    assert_eq!(stats.count("tr.verdict"), 2);
+    assert_eq!(html.matches("<td>role equilibrium</td>").count(), 2);
+    assert_eq!(html.matches("<caption>Role game: the verdict").count(), 2);
+    assert_eq!(html.matches("<caption>Strategies ranked within").count(), 2);
+    assert_eq!(html.matches("<td>no value %</td>").count(), 2);
+    // Every game has an equilibrium, so one representative match each, drawn from the series
+    // the run wrote (no replay command needed).
+    assert_eq!(stats.count("figure.series"), 2);
+    assert_eq!(stats.count("code.cmd"), 0);
+
+    let r = probe_page(&exe, &dir, &page);
+    assert_eq!(r["verdicts"], 2);
+    // Two roles of one player with two strategies each: per game one 2 × 2 heatmap per role
+    // (white background, 4 cells, 48 colour-bar steps), laid out.
+    let heatmaps = r["heatmaps"].as_array().unwrap();
+    assert_eq!(heatmaps.len(), 2 * 2);
+    for h in heatmaps {
+        assert_eq!(h["rects"], 1 + 4 + 48);
+        assert!(h["width"].as_f64().unwrap() > 200.0 && h["height"].as_f64().unwrap() > 150.0);
+    }
+    assert_series_and_sorting(&r, 2);
+    screenshot(&exe, &dir, &page);
 }

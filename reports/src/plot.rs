@@ -322,24 +322,62 @@ pub fn payoff_heatmap_svg(title: &str, strategies: &[String], payoff: &[Vec<f64>
 }
 
 /// The heatmap of [`matrix_heatmap`], before serialization.
-#[allow(clippy::needless_range_loop)]
 pub fn matrix_heatmap_svg(
     title: &str,
     strategies: &[String],
     payoff: &[Vec<f64>],
     quantity: &str,
 ) -> Svg {
-    let n = strategies.len();
+    let axes = HeatmapAxes {
+        rows: strategies,
+        columns: strategies,
+        row_axis: "entrant (row strategy)",
+        column_axis: "opponent (column strategy)",
+    };
+    grid_heatmap_svg(title, &axes, payoff, quantity)
+}
+
+/// What the rows and columns of a [`grid_heatmap`] are: their labels and the axes' names.
+pub struct HeatmapAxes<'a> {
+    pub rows: &'a [String],
+    pub columns: &'a [String],
+    pub row_axis: &'a str,
+    pub column_axis: &'a str,
+}
+
+/// A heatmap of any rows × columns (a role game's two roles: one role's strategies down, the
+/// other's across), `values[row][column]`, named by `quantity` beside the colour bar.
+pub fn grid_heatmap(
+    title: &str,
+    axes: &HeatmapAxes,
+    values: &[Vec<f64>],
+    quantity: &str,
+) -> String {
+    grid_heatmap_svg(title, axes, values, quantity).finish()
+}
+
+/// [`grid_heatmap`] before serialization.
+#[allow(clippy::needless_range_loop)]
+pub fn grid_heatmap_svg(
+    title: &str,
+    axes: &HeatmapAxes,
+    payoff: &[Vec<f64>],
+    quantity: &str,
+) -> Svg {
+    let (rows, columns) = (axes.rows, axes.columns);
     let cell = 72.0;
-    let longest = strategies
-        .iter()
-        .map(|s| text_width(s, LABEL_SIZE))
-        .fold(0.0, f64::max);
-    let left = 34.0 + longest + 10.0;
+    let widest = |labels: &[String]| {
+        labels
+            .iter()
+            .map(|s| text_width(s, LABEL_SIZE))
+            .fold(0.0, f64::max)
+    };
+    let left = 34.0 + widest(rows) + 10.0;
     let title_bottom = 34.0;
-    let top = title_bottom + 12.0 + longest + 8.0;
-    let matrix = cell * n as f64;
-    let bar_x = left + matrix + 24.0;
+    let top = title_bottom + 12.0 + widest(columns) + 8.0;
+    let matrix_w = cell * columns.len() as f64;
+    let matrix = cell * rows.len() as f64;
+    let bar_x = left + matrix_w + 24.0;
     let (finite_min, finite_max) = payoff
         .iter()
         .flatten()
@@ -370,9 +408,9 @@ pub fn matrix_heatmap_svg(
     let mut svg = Svg::new(width, height);
     svg.text(width / 2.0, 24.0, title, TITLE_SIZE, "middle", 0.0, "#000");
     svg.text(
-        left + matrix / 2.0,
+        left + matrix_w / 2.0,
         top + matrix + 30.0,
-        "opponent (column strategy)",
+        axes.column_axis,
         12.0,
         "middle",
         0.0,
@@ -381,13 +419,13 @@ pub fn matrix_heatmap_svg(
     svg.text(
         16.0,
         top + matrix / 2.0,
-        "entrant (row strategy)",
+        axes.row_axis,
         12.0,
         "middle",
         -90.0,
         "#333",
     );
-    for (j, s) in strategies.iter().enumerate() {
+    for (j, s) in columns.iter().enumerate() {
         // Vertical, reading upward, its baseline just right of the column's centre line.
         svg.text(
             left + cell * (j as f64 + 0.5) + 0.3 * LABEL_SIZE,
@@ -400,7 +438,7 @@ pub fn matrix_heatmap_svg(
         );
     }
     let scale = |v: f64| (v - lo) / (hi - lo);
-    for (i, s) in strategies.iter().enumerate() {
+    for (i, s) in rows.iter().enumerate() {
         svg.text(
             left - 8.0,
             top + cell * (i as f64 + 0.5) + 4.0,
@@ -410,7 +448,7 @@ pub fn matrix_heatmap_svg(
             0.0,
             "#000",
         );
-        for j in 0..n {
+        for j in 0..columns.len() {
             let v = payoff[i][j];
             let colour = if v.is_finite() {
                 sequential(scale(v))

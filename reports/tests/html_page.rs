@@ -13,7 +13,7 @@ use page_check::check_page;
 use polars::prelude::*;
 use tourney_reports::cli::{compare_command, report_command, synthetic_raw};
 use tourney_reports::compare::CompareBy;
-use tourney_reports::html::representative_matches;
+use tourney_reports::html::{representative_matches, role_representatives, role_verdict_rows};
 use tourney_reports::{build_reports, ReportOptions};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -184,4 +184,227 @@ fn the_checker_rejects_what_it_must() {
     assert!(check_page(external).unwrap_err().contains("self-contained"));
     let duplicate = "<html><body><p id=\"a\"/><p id=\"a\"/></body></html>";
     assert!(check_page(duplicate).unwrap_err().contains("duplicate id"));
+}
+
+/// One row of [`role_raw`].
+struct RoleRow {
+    mechanism: &'static str,
+    match_id: String,
+    repetition: u32,
+    role: &'static str,
+    entrant: &'static str,
+    status: &'static str,
+    profit: f64,
+    value_share: f64,
+}
+
+/// A role tournament's raw table, written by hand. Two games:
+/// - dtao-price / native: `owners` (1 player: a-owner, b-owner) and `traders` (1 player:
+///   c-trader, d-trader), all 4 profiles × 3 repetitions;
+/// - taoflow / native: 2 owners and 1 trader, all 6 profiles × 3 repetitions.
+///
+/// Payoffs do not depend on the others: an owner earns 10 with a-owner and 5 with b-owner, a
+/// trader 3 with c-trader and 1 with d-trader (± 0.1 by repetition), so each game's only
+/// equilibrium is pure (a-owner, c-trader), and its most likely profile is the all-a, c one.
+/// Repetition 0 of dtao-price's (a-owner | c-trader) could not be played (an `error` row):
+/// the representative match there is repetition 1.
+fn role_raw() -> DataFrame {
+    let mut rows: Vec<RoleRow> = Vec::new();
+    for (mechanism, owners) in [("dtao-price", 1), ("taoflow", 2)] {
+        let owner_sets: Vec<Vec<&str>> = if owners == 1 {
+            vec![vec!["a-owner"], vec!["b-owner"]]
+        } else {
+            vec![
+                vec!["a-owner", "a-owner"],
+                vec!["a-owner", "b-owner"],
+                vec!["b-owner", "b-owner"],
+            ]
+        };
+        for owners in &owner_sets {
+            for trader in ["c-trader", "d-trader"] {
+                for rep in 0..3u32 {
+                    let id = format!("{mechanism}-{}-{trader}-r{rep}", owners.join("-"));
+                    let noise = 0.1 * (rep as f64 - 1.0);
+                    // The value share falls with every b-owner in the match.
+                    let b = owners.iter().filter(|o| **o == "b-owner").count() as f64;
+                    let value = 0.8 - 0.1 * b;
+                    let errored = mechanism == "dtao-price"
+                        && owners[0] == "a-owner"
+                        && trader == "c-trader"
+                        && rep == 0;
+                    for o in owners {
+                        let p = if *o == "a-owner" { 10.0 } else { 5.0 };
+                        let status = if errored { "error" } else { "ok" };
+                        rows.push(RoleRow {
+                            mechanism,
+                            match_id: id.clone(),
+                            repetition: rep,
+                            role: "owners",
+                            entrant: o,
+                            status,
+                            profit: p + noise,
+                            value_share: value,
+                        });
+                    }
+                    let p = if trader == "c-trader" { 3.0 } else { 1.0 };
+                    rows.push(RoleRow {
+                        mechanism,
+                        match_id: id.clone(),
+                        repetition: rep,
+                        role: "traders",
+                        entrant: trader,
+                        status: "ok",
+                        profit: p + noise,
+                        value_share: value,
+                    });
+                }
+            }
+        }
+    }
+    let n = rows.len();
+    let text = |f: fn(&RoleRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let float = |f: fn(&RoleRow) -> f64| rows.iter().map(f).collect::<Vec<_>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("tournament".into(), vec!["roles"; n]),
+        Column::new("match_id".into(), text(|r| r.match_id.clone())),
+        Column::new("format".into(), vec!["roles"; n]),
+        Column::new("mechanism".into(), text(|r| r.mechanism.to_string())),
+        Column::new("schedule".into(), vec!["native"; n]),
+        Column::new(
+            "repetition".into(),
+            rows.iter().map(|r| r.repetition).collect::<Vec<_>>(),
+        ),
+        Column::new("entrant".into(), text(|r| r.entrant.to_string())),
+        Column::new("opponent".into(), vec!["*"; n]),
+        Column::new("role".into(), text(|r| r.role.to_string())),
+        Column::new("profile".into(), vec![""; n]),
+        Column::new("status".into(), text(|r| r.status.to_string())),
+        Column::new("profit_tao".into(), float(|r| r.profit)),
+        Column::new("emission_captured_tao".into(), vec![1.0; n]),
+        Column::new("roi".into(), float(|r| r.profit / 1000.0)),
+        Column::new("emission_value_share".into(), float(|r| r.value_share)),
+        Column::new("emission_meme_share".into(), float(|r| 0.9 - r.value_share)),
+        Column::new("emission_offtopic_share".into(), vec![0.0; n]),
+        Column::new("value_per_tao_emitted".into(), vec![1.0; n]),
+        Column::new("peak_meme_share".into(), vec![0.3; n]),
+        Column::new("largest_crash".into(), vec![0.5; n]),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn the_report_page_shows_a_role_tournament() {
+    let dir = temp_dir("roles");
+    let mut df = role_raw();
+    let file = fs::File::create(dir.join("raw.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+    fs::write(
+        dir.join("manifest.json"),
+        r#"{"tournament": "roles", "tournament_file": "tournaments/roles.yaml", "seed": 1}"#,
+    )
+    .unwrap();
+    let set = build_reports(&dir, &ReportOptions::default()).unwrap();
+    assert_eq!(set.roles.len(), 2);
+    assert!(
+        set.verdicts.is_empty(),
+        "role cells have no round-robin verdict"
+    );
+
+    // The representative match of each game: the profile the pure equilibrium makes certain
+    // (probability 1), its first ok match — repetition 1 where repetition 0 errored.
+    let reps = role_representatives(&dir, &set).unwrap();
+    let picked: Vec<(&str, &str, f64)> = reps
+        .iter()
+        .map(|m| (m.match_id.as_str(), m.profile.as_str(), m.probability))
+        .collect();
+    assert_eq!(
+        picked,
+        vec![
+            ("dtao-price-a-owner-c-trader-r1", "a-owner | c-trader", 1.0),
+            (
+                "taoflow-a-owner-a-owner-c-trader-r0",
+                "a-owner+a-owner | c-trader",
+                1.0
+            ),
+        ]
+    );
+    // dtao-price's match has a series; taoflow's gets the replay command.
+    fs::create_dir_all(dir.join("series")).unwrap();
+    fs::write(
+        dir.join("series/dtao-price-a-owner-c-trader-r1.csv"),
+        series_csv(),
+    )
+    .unwrap();
+
+    report_command(&dir, None, &ReportOptions::default()).unwrap();
+    let html = fs::read_to_string(dir.join("reports/index.html")).unwrap();
+    let stats = check_page(&html).unwrap_or_else(|e| panic!("index.html: {e}"));
+
+    // One role verdict row per game, its text the terminal's verdict line after the game's
+    // name, linked to the game's section.
+    assert_eq!(stats.count("tr.verdict"), 2);
+    let rows = role_verdict_rows(&set);
+    for (row, line) in rows
+        .iter()
+        .zip(tourney_reports::render::role_verdicts(&set))
+    {
+        assert_eq!(format!("{}: {}", row.game, row.text), line);
+        assert!(row.text.starts_with(
+            "owners: a-owner (1.00 of resamples) · traders: c-trader (1.00 of resamples); no value"
+        ));
+        assert_eq!(
+            row.confidence.as_deref(),
+            Some("bootstrap support 1.00 (least over the support; 200 resamples)")
+        );
+        assert!(html.contains(&tourney_reports::html::esc(&row.text)));
+    }
+    // The no-value share at the pure equilibrium is that of its profile: 1 − 0.8 = 20.0 %;
+    // the network table's mean over dtao-price's 12 matches: value 0.8 in 6 (a-owner), 0.7 in
+    // 6 (b-owner) → 0.75, no value 25.0 %.
+    assert!(rows[0].text.contains("no value 20.0 %"), "{}", rows[0].text);
+    assert!(
+        rows[0].text.contains("(all matches: 25.0 %)"),
+        "{}",
+        rows[0].text
+    );
+    // Navigation: verdicts, network at equilibrium, network, two games, manifest; plus one
+    // link per verdict.
+    assert_eq!(stats.links, 6 + 2);
+    // Per game: the role-game table, the strategies ranked within role and the profile table
+    // are sortable; plus network at equilibrium, network.
+    assert_eq!(stats.count("table.sortable"), 2 * 3 + 2);
+    assert_eq!(count(&html, "<caption>Role game: the verdict"), 2);
+    assert_eq!(count(&html, "<caption>Equilibrium payoff per role"), 2);
+    // Network at equilibrium: 8 observables per game.
+    assert_eq!(count(&html, "<td>no value %</td>"), 2);
+    assert_eq!(count(&html, "<td>largest crash %</td>"), 2);
+    // Two roles of one player (dtao-price): one 2 × 2 heatmap per role (+ background and 48
+    // colour-bar steps). Two owners (taoflow): no heatmap but the profile table of its 6
+    // profiles.
+    let heatmaps: Vec<_> = stats.figures.iter().filter(|f| f.0 == "heatmap").collect();
+    assert_eq!(heatmaps.len(), 2);
+    for h in &heatmaps {
+        assert_eq!(h.1, 1 + 4 + 48, "rects of a role heatmap");
+    }
+    assert!(html.contains("Mean profit (TAO) of owners — dtao-price / native"));
+    assert!(html.contains("Mean profit (TAO) of traders — dtao-price / native"));
+    for profile in [
+        "a-owner+a-owner | c-trader",
+        "a-owner+b-owner | d-trader",
+        "b-owner+b-owner | c-trader",
+    ] {
+        assert_eq!(count(&html, &format!("<td>{profile}</td>")), 1, "{profile}");
+    }
+    // The representative matches: one series (3 subnets × 2 panels + 3 legend lines), one
+    // exact command.
+    let series: Vec<_> = stats.figures.iter().filter(|f| f.0 == "series").collect();
+    assert_eq!(series.len(), 1);
+    assert_eq!(series[0].2, 3 * 2 + 3);
+    assert_eq!(stats.count("code.cmd"), 1);
+    let command = format!(
+        "tourney plot {} --match taoflow-a-owner-a-owner-c-trader-r0 --tournament tournaments/roles.yaml",
+        dir.display()
+    );
+    assert_eq!(count(&html, &command), 1);
+    assert_eq!(count(&html, "the first ok one in plan order"), 2);
 }

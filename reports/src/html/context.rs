@@ -38,6 +38,22 @@ pub struct RunContext {
     /// `tournament.yaml`, the copy of the tournament file the run saved.
     pub yaml: Option<String>,
     pub matches: Vec<RepresentativeMatch>,
+    /// Role tournaments: one match per role game (see [`role_representatives`]).
+    pub role_matches: Vec<RoleMatch>,
+}
+
+/// The match that shows a role game's equilibrium at work: the first ok match (in plan order)
+/// of the profile the equilibrium mixture makes most likely.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleMatch {
+    pub mechanism: String,
+    pub schedule: String,
+    /// The profile in words (`meme-farmer | root-staker`), and its probability under the mix.
+    pub profile: String,
+    pub probability: f64,
+    pub match_id: String,
+    /// `series/<match_id>.csv`, when the run wrote it.
+    pub series: Option<BTreeMap<String, SubnetSeries>>,
 }
 
 impl RunContext {
@@ -57,12 +73,22 @@ impl RunContext {
                 m.series = Some(read_series(&path)?);
             }
         }
+        let mut role_matches = role_representatives(result_dir, set)?;
+        for m in &mut role_matches {
+            let path = result_dir
+                .join("series")
+                .join(format!("{}.csv", m.match_id));
+            if path.is_file() {
+                m.series = Some(read_series(&path)?);
+            }
+        }
         Ok(RunContext {
             result_dir: result_dir.to_path_buf(),
             manifest_text,
             manifest,
             yaml,
             matches,
+            role_matches,
         })
     }
 }
@@ -175,4 +201,142 @@ pub fn representative_matches(
         }
     }
     Ok(out)
+}
+
+/// Probability of `profile` (counts per role and strategy) when every player of role `r` draws
+/// its strategy from `mix[r]`: per role the multinomial `players! / Π counts! · Π w^count`.
+pub fn profile_probability(profile: &[Vec<u32>], mix: &[Vec<f64>]) -> f64 {
+    profile
+        .iter()
+        .zip(mix)
+        .map(|(counts, weights)| {
+            let players: u32 = counts.iter().sum();
+            let mut p: f64 = (1..=players).map(f64::from).product();
+            for (&c, &w) in counts.iter().zip(weights) {
+                p /= (1..=c).map(f64::from).product::<f64>();
+                p *= w.powi(c as i32);
+            }
+            p
+        })
+        .product()
+}
+
+/// For each role game with an equilibrium: the profile (among those played) with the highest
+/// probability under the equilibrium mixture (ties: the first in profile order), and its
+/// first match (in plan order) whose rows are all ok.
+pub fn role_representatives(
+    result_dir: &Path,
+    set: &ReportSet,
+) -> Result<Vec<RoleMatch>, ReportError> {
+    if set.roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let df = tables::scan_raw(result_dir)?
+        .filter(col("format").eq(lit("roles")))
+        .select([
+            col("mechanism"),
+            col("schedule"),
+            col("match_id"),
+            col("role"),
+            col("entrant"),
+            col("status"),
+        ])
+        .collect()?;
+    let text = |name: &str| -> Result<Vec<String>, ReportError> {
+        let column = df.column(name)?.cast(&DataType::String)?;
+        Ok(column
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect())
+    };
+    let (mech, sched, ids, roles, entrants, status) = (
+        text("mechanism")?,
+        text("schedule")?,
+        text("match_id")?,
+        text("role")?,
+        text("entrant")?,
+        text("status")?,
+    );
+    let mut out = Vec::new();
+    for cell in &set.roles {
+        let Some(eq) = cell.reference() else {
+            continue;
+        };
+        let game = &cell.built.full;
+        let mut best: Option<(f64, &Vec<Vec<u32>>)> = None;
+        for p in game.profiles() {
+            let prob = profile_probability(&p.profile, &eq.mix);
+            match best {
+                Some((b, _)) if prob <= b => {}
+                _ => best = Some((prob, &p.profile)),
+            }
+        }
+        let Some((probability, profile)) = best else {
+            continue;
+        };
+        // The cell's matches in plan order: their profile, and whether every row is ok.
+        let mut order: Vec<String> = Vec::new();
+        let mut counts: BTreeMap<String, (Vec<Vec<u32>>, bool)> = BTreeMap::new();
+        for k in 0..df.height() {
+            if mech[k] != cell.mechanism() || sched[k] != cell.schedule() {
+                continue;
+            }
+            let entry = counts.entry(ids[k].clone()).or_insert_with(|| {
+                order.push(ids[k].clone());
+                (
+                    game.roles()
+                        .iter()
+                        .map(|r| vec![0; r.strategies.len()])
+                        .collect(),
+                    true,
+                )
+            });
+            entry.1 &= status[k] == "ok";
+            let r = game.roles().iter().position(|r| r.name == roles[k]);
+            let s = r.and_then(|r| {
+                game.roles()[r]
+                    .strategies
+                    .iter()
+                    .position(|n| *n == entrants[k])
+            });
+            match (r, s) {
+                (Some(r), Some(s)) => entry.0[r][s] += 1,
+                _ => entry.1 = false,
+            }
+        }
+        let Some(id) = order.iter().find(|id| {
+            let (c, ok) = &counts[*id];
+            *ok && c == profile
+        }) else {
+            continue;
+        };
+        out.push(RoleMatch {
+            mechanism: cell.mechanism().to_string(),
+            schedule: cell.schedule().to_string(),
+            profile: crate::role_games::write::profile_text(game, profile),
+            probability,
+            match_id: id.clone(),
+            series: None,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::profile_probability;
+
+    #[test]
+    fn profile_probability_is_multinomial_per_role() {
+        // Two owners (a, b) and one trader (c, d); owners mix 0.6 a + 0.4 b, the trader plays c.
+        let mix = vec![vec![0.6, 0.4], vec![1.0, 0.0]];
+        // One a and one b: 2!/(1!·1!) · 0.6 · 0.4 = 0.48; the trader: 1.
+        assert!((profile_probability(&[vec![1, 1], vec![1, 0]], &mix) - 0.48).abs() < 1e-12);
+        // Two a: 0.6² = 0.36; two b: 0.16; the three sum to 1 with the trader on c.
+        assert!((profile_probability(&[vec![2, 0], vec![1, 0]], &mix) - 0.36).abs() < 1e-12);
+        assert!((profile_probability(&[vec![0, 2], vec![1, 0]], &mix) - 0.16).abs() < 1e-12);
+        // The trader on d: impossible.
+        assert_eq!(profile_probability(&[vec![2, 0], vec![0, 1]], &mix), 0.0);
+    }
 }

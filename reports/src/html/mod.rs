@@ -12,10 +12,15 @@
 mod compare_page;
 mod context;
 mod report_page;
+mod role_page;
 
 pub use compare_page::{compare_page, write_compare_page};
-pub use context::{representative_matches, RepresentativeMatch, RunContext};
+pub use context::{
+    profile_probability, representative_matches, role_representatives, RepresentativeMatch,
+    RoleMatch, RunContext,
+};
 pub use report_page::{report_page, verdict_rows, write_report_page};
+pub use role_page::role_verdict_rows;
 
 use std::fmt::Write;
 

@@ -2,13 +2,15 @@
 //! then per (mechanism, schedule) the evidence (heatmap, strategies, meta-game) and the matches
 //! behind the equilibrium, and last the run's manifest.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::context::RunContext;
+use super::role_page::{role_game_section, role_network_section, role_verdict_rows};
 use super::{anchor, Block, Cell, Page, Section, Table, VerdictRow};
 use crate::meta::describe_mix;
-use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar};
+use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar, SubnetSeries};
 use crate::render::{equilibria_lines, num};
 use crate::{ReportError, ReportSet};
 
@@ -17,12 +19,16 @@ pub fn game_id(mechanism: &str, schedule: &str) -> String {
     anchor(&["game", mechanism, schedule])
 }
 
-/// The verdict rows of a report: today one symmetric-equilibrium row per (mechanism, schedule).
-///
-/// Other analyses plug in here: a function `role_verdict_rows(set) -> Vec<VerdictRow>` (kind
-/// "role equilibrium", `confidence` from the bootstrap) whose rows are appended below; the page
-/// renders every row the same way, linked to its game's section.
+/// The verdict rows of a report: one symmetric-equilibrium row per round-robin (mechanism,
+/// schedule), then one role-equilibrium row per role game ([`role_verdict_rows`], with its
+/// bootstrap confidence); every row links to its game's section.
 pub fn verdict_rows(set: &ReportSet) -> Vec<VerdictRow> {
+    let mut rows = symmetric_verdict_rows(set);
+    rows.extend(role_verdict_rows(set));
+    rows
+}
+
+fn symmetric_verdict_rows(set: &ReportSet) -> Vec<VerdictRow> {
     set.verdicts
         .iter()
         .map(|v| {
@@ -46,13 +52,30 @@ pub fn verdict_rows(set: &ReportSet) -> Vec<VerdictRow> {
 
 fn verdict_section(set: &ReportSet) -> Section {
     let rows = verdict_rows(set);
-    let mut blocks = vec![Block::Paragraph(format!(
-        "Per mechanism and schedule: the selected equilibrium of the payoff matrix (highest payoff, then larger support) with its payoff per match, and the share of emission that funded no value. Payoffs are means over repetitions; intervals are {} % t intervals. Follow a game's name to its evidence.",
-        num(100.0 * set.level, 0)
-    ))];
+    let mut blocks = Vec::new();
+    if !set.verdicts.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Symmetric equilibrium (round-robin), per mechanism and schedule: the selected equilibrium of the payoff matrix (highest payoff, then larger support) with its payoff per match, and the share of emission that funded no value. Payoffs are means over repetitions; intervals are {} % t intervals.",
+            num(100.0 * set.level, 0)
+        )));
+    }
+    if !set.roles.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Role equilibrium (role tournament), per mechanism and schedule: each role's equilibrium mixture, with the share of {} bootstrap resamples (over repetitions) in which each support strategy is still played; the share of emission that funded no value at the equilibrium with its {} % bootstrap interval, beside the mean over all matches. Confidence is the least support share of the verdict's strategies.",
+            set.roles
+                .first()
+                .map(|c| c.options.resamples)
+                .unwrap_or(0),
+            num(100.0 * set.level, 0)
+        )));
+    }
+    blocks.push(Block::Paragraph(
+        "Follow a game's name to its evidence.".into(),
+    ));
     if rows.is_empty() {
         blocks.push(Block::Paragraph(
-            "No verdicts: the raw table holds no ok round-robin rows and no network data.".into(),
+            "No verdicts: the raw table holds no ok round-robin or role rows and no network data."
+                .into(),
         ));
     } else {
         blocks.push(Block::Verdicts(rows));
@@ -349,34 +372,46 @@ fn matches_blocks(
     }
     for m in matches {
         let what = format!("{} vs {} — match {}", m.strategy, m.opponent, m.match_id);
-        match &m.series {
-            Some(series) => blocks.push(Block::Figure {
-                class: "series".into(),
-                svg: match_series_plot(&m.match_id, series),
-                caption: format!("{what} (from series/{}.csv)", m.match_id),
-            }),
-            None => {
-                let tournament = ctx
-                    .manifest
-                    .as_ref()
-                    .and_then(|m| m["tournament_file"].as_str());
-                blocks.push(Block::Paragraph(format!(
+        blocks.extend(series_blocks(ctx, &m.match_id, m.series.as_ref(), &what));
+    }
+    blocks
+}
+
+/// One match's series as a figure, or (when the run wrote none) the command that draws it.
+pub(super) fn series_blocks(
+    ctx: &RunContext,
+    match_id: &str,
+    series: Option<&BTreeMap<String, SubnetSeries>>,
+    what: &str,
+) -> Vec<Block> {
+    match series {
+        Some(series) => vec![Block::Figure {
+            class: "series".into(),
+            svg: match_series_plot(match_id, series),
+            caption: format!("{what} (from series/{match_id}.csv)"),
+        }],
+        None => {
+            let tournament = ctx
+                .manifest
+                .as_ref()
+                .and_then(|m| m["tournament_file"].as_str());
+            vec![
+                Block::Paragraph(format!(
                     "{what}: this run wrote no time series (`outputs.series: true` in the tournament file records them). {}",
                     if tournament.is_some() {
                         "This plays the match again (same seed) with series on, saves them in the result directory and draws them; run `tourney report` afterwards to see them here:"
                     } else {
                         "Replay it with the tournament file the result came from:"
                     }
-                )));
-                blocks.push(Block::Command(plot_command_line(
+                )),
+                Block::Command(plot_command_line(
                     &ctx.result_dir,
-                    &m.match_id,
+                    match_id,
                     Some(tournament.unwrap_or("FILE")),
-                )));
-            }
+                )),
+            ]
         }
     }
-    blocks
 }
 
 fn game_section(set: &ReportSet, ctx: &RunContext, mechanism: &str, schedule: &str) -> Section {
@@ -578,16 +613,20 @@ pub fn report_page(set: &ReportSet, ctx: &RunContext) -> Page {
                 .unwrap_or_else(|| "tournament".into())
         });
     let mut sections = vec![verdict_section(set)];
+    sections.extend(role_network_section(set));
     sections.extend(network_section(set));
     for v in &set.verdicts {
         sections.push(game_section(set, ctx, &v.mechanism, &v.schedule));
+    }
+    for c in &set.roles {
+        sections.push(role_game_section(set, ctx, c));
     }
     sections.push(manifest_section(ctx));
     Page {
         title: format!("Tournament report: {name}"),
         subtitle: format!(
             "{} games (mechanism × schedule) from {}",
-            set.verdicts.len(),
+            set.verdicts.len() + set.roles.len(),
             ctx.result_dir.display()
         ),
         sections,

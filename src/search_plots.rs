@@ -60,7 +60,7 @@ pub fn top_records(o: &Outcome) -> Vec<usize> {
 }
 
 /// The objective `j` of a record as the file states it: value, lo, hi.
-fn stated(r: &Record, j: usize, maximise: bool) -> (f64, f64, f64) {
+fn stated(r: &Record, j: usize, maximise: bool) -> Stated {
     let e = r.evaluation.objectives[j];
     if maximise {
         (-e.value, -e.hi, -e.lo)
@@ -189,8 +189,14 @@ fn legend(svg: &mut Svg, x: f64, y: f64) {
     );
 }
 
+/// Where a knob value goes on a panel's x axis.
+type Place = Box<dyn Fn(&Level) -> f64>;
+
+/// A value as the file states it, with its interval: (value, lo, hi).
+type Stated = (f64, f64, f64);
+
 /// The x position of a knob value in a panel, and the panel's x ticks.
-fn knob_axis(d: &Dimension, x0: f64) -> (Box<dyn Fn(&Level) -> f64>, Vec<(f64, String)>) {
+fn knob_axis(d: &Dimension, x0: f64) -> (Place, Vec<(f64, String)>) {
     let (from, to) = (x0 + 12.0, x0 + PANEL_W - 12.0);
     match &d.domain {
         Domain::Range { lo, hi, .. } => {
@@ -247,7 +253,7 @@ pub fn objective_svg(
         "#000000",
     );
     let top = top_records(o);
-    let rows: Vec<(&Record, (f64, f64, f64))> = top
+    let rows: Vec<(&Record, Stated)> = top
         .iter()
         .map(|&k| (&o.records[k], stated(&o.records[k], 0, maximise)))
         .collect();
@@ -301,7 +307,7 @@ pub fn front_svg(
         "#000000",
     );
     let top = top_records(o);
-    let pts: Vec<(usize, (f64, f64, f64), (f64, f64, f64))> = top
+    let pts: Vec<(usize, Stated, Stated)> = top
         .iter()
         .map(|&k| {
             let r = &o.records[k];

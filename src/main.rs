@@ -10,6 +10,7 @@ mod isolation;
 mod point_yaml;
 mod result_dir;
 mod search_eval;
+mod search_plots;
 mod test_hook;
 mod tournament_io;
 

@@ -103,15 +103,22 @@ mod tests {
             "name: b\nentrants: []\nmechanisms: [dtao-price, {name: taoflow, injection: e3}]\n",
         )
         .unwrap();
-        let knobs: Vec<String> = ["alpha_emission", "flow_exponent", "tao_weight", "ema_ramp"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let knobs: Vec<String> = [
+            "alpha_emission",
+            "flow_exponent",
+            "tao_weight",
+            "ema_ramp",
+            "owner_cut",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let values = vec![
             Level::Text("by-share".into()),
             Level::Number(2.5),
             Level::Number(0.3),
             Level::Bool(false),
+            Level::Number(0.25),
         ];
         let doc = apply(&base, &knobs, &values).unwrap();
         let text = serde_yaml::to_string(&doc).unwrap();
@@ -122,11 +129,12 @@ mod tests {
             assert_eq!(m.alpha_emission, AlphaEmissionRule::ByShare);
             assert_eq!(m.flow_exponent, 2.5);
             assert!(!m.ema_ramp);
+            assert_eq!(m.owner_cut, 0.25);
         }
         // The second entry keeps what it had.
         assert_eq!(
             t.mechanisms[1].label(),
-            "taoflow+e3+no-ramp+alpha-by-share+flow-p2.5"
+            "taoflow+e3+no-ramp+alpha-by-share+flow-p2.5+owner-cut0.25"
         );
         // The base is untouched, and an unknown knob is refused.
         assert_eq!(base["mechanisms"][0], Value::String("dtao-price".into()));

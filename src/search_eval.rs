@@ -23,6 +23,19 @@ pub struct RoleEvaluator {
     pub dir: PathBuf,
     pub executor: Executor,
     pub quiet: bool,
+    /// Wall time spent playing batches (the engine, through the executor) and analysing
+    /// their results (reading the raw table, building and solving the role game with its
+    /// bootstrap). Reported on stderr by `tourney search`, never written to an output file:
+    /// times differ run to run, the outputs must not.
+    pub timing: Timing,
+}
+
+/// Where a search's wall time went, summed over its batches.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timing {
+    pub engine: std::time::Duration,
+    pub analysis: std::time::Duration,
+    pub evaluations: usize,
 }
 
 const NAN: Estimate = Estimate {
@@ -163,10 +176,14 @@ impl Evaluator for RoleEvaluator {
             .iter()
             .map(|r| self.job(r))
             .collect::<Result<_, _>>()?;
+        let started = std::time::Instant::now();
         self.executor
             .run_batch(&jobs, self.quiet)
             .map_err(failure_text)?;
-        jobs.iter()
+        let played = std::time::Instant::now();
+        self.timing.engine += played - started;
+        let evaluations = jobs
+            .iter()
             .map(|job| {
                 let raw = tourney_reports::tables::scan_raw(&job.out)
                     .map_err(|e| format!("{}: {e}", job.out.display()))?;
@@ -183,6 +200,9 @@ impl Evaluator for RoleEvaluator {
                 let cell = solve(games.remove(0), &RoleOptions::default(), false);
                 evaluation(&cell, &self.objectives, &self.constraints)
             })
-            .collect()
+            .collect::<Result<Vec<_>, String>>()?;
+        self.timing.analysis += played.elapsed();
+        self.timing.evaluations += evaluations.len();
+        Ok(evaluations)
     }
 }

@@ -89,6 +89,16 @@ pub fn de_mechanism<'de, D: Deserializer<'de>>(d: D) -> Result<Mechanism, D::Err
     })
 }
 
+/// The chain's owner cut as a fraction: `SubnetOwnerCut` = 11796 of 65535.
+pub const DEFAULT_OWNER_CUT: f64 =
+    crate::units::OWNER_CUT_NUMERATOR as f64 / crate::units::OWNER_CUT_DENOMINATOR as f64;
+
+/// `owner_cut` (a fraction) in the chain's units: the nearest multiple of 1/65535, so that
+/// [`DEFAULT_OWNER_CUT`] (and 0.18 written by hand) give the chain's 11796 exactly.
+pub fn owner_cut_numerator(owner_cut: f64) -> u64 {
+    (owner_cut.clamp(0.0, 1.0) * crate::units::OWNER_CUT_DENOMINATOR as f64).round() as u64
+}
+
 fn default_mechanism() -> Mechanism {
     Mechanism::DtaoPrice
 }
@@ -116,6 +126,9 @@ pub struct MatchConfig {
     /// How much alpha a subnet mints a block: the chain's rule (`issuance`) or the
     /// counterfactual `by-share`.
     pub alpha_emission: AlphaEmissionRule,
+    /// The subnet owner's cut of alpha emission, a fraction (the chain: 11796/65535 ≈ 0.18);
+    /// applied as the nearest multiple of 1/65535, the chain's `SubnetOwnerCut` units.
+    pub owner_cut: f64,
     pub schedule: RootSchedule,
     /// Day of the transition at which the match starts (the network is aged to it).
     pub start_day: f64,
@@ -136,6 +149,13 @@ pub struct MatchConfig {
     pub events: Vec<EventConfig>,
 }
 
+impl MatchConfig {
+    /// The owner cut in the chain's units (over 65535); see [`owner_cut_numerator`].
+    pub fn owner_cut_numerator(&self) -> u64 {
+        owner_cut_numerator(self.owner_cut)
+    }
+}
+
 impl Default for MatchConfig {
     fn default() -> Self {
         Self {
@@ -148,6 +168,7 @@ impl Default for MatchConfig {
             ema_start: crate::ema_start::EmaStart::Zero,
             fees: None,
             alpha_emission: AlphaEmissionRule::Issuance,
+            owner_cut: DEFAULT_OWNER_CUT,
             schedule: RootSchedule::Native,
             start_day: 0.0,
             horizon_day: 30.0,
@@ -542,6 +563,9 @@ impl MatchConfig {
         }
         if !(self.flow_exponent.is_finite() && self.flow_exponent > 0.0) {
             return Err(err("flow_exponent", "expected > 0"));
+        }
+        if !(0.0..=1.0).contains(&self.owner_cut) {
+            return Err(err("owner_cut", "expected a fraction in [0, 1]"));
         }
         amount("flow_cutoff_tao_per_day", self.flow_cutoff_tao_per_day)?;
         let n = &self.network;

@@ -118,20 +118,33 @@ pub struct AlphaEmission {
 
 impl AlphaEmission {
     pub fn at_issuance(issued_rao: Rao) -> Self {
-        Self::per_block(block_emission_for_issuance(issued_rao))
+        Self::at_issuance_with_cut(issued_rao, OWNER_CUT_NUMERATOR)
     }
 
-    /// Under [`AlphaEmissionRule::ByShare`]: this emission × min(1, `subnets` × `share`).
-    pub fn scaled_by_share(&self, share: f64, subnets: usize) -> Self {
+    /// [`Self::at_issuance`] with the owner cut `owner_cut / 65535` (the chain's
+    /// `SubnetOwnerCut` representation; [`OWNER_CUT_NUMERATOR`] is today's).
+    pub fn at_issuance_with_cut(issued_rao: Rao, owner_cut: u64) -> Self {
+        Self::per_block_with_cut(block_emission_for_issuance(issued_rao), owner_cut)
+    }
+
+    /// Under [`AlphaEmissionRule::ByShare`]: this emission × min(1, `subnets` × `share`),
+    /// split with the owner cut `owner_cut / 65535`.
+    pub fn scaled_by_share(&self, share: f64, subnets: usize, owner_cut: u64) -> Self {
         let scale = (subnets as f64 * share).clamp(0.0, 1.0);
-        Self::per_block(crate::units::rao_from_f64(
-            self.per_block as i64 as f64 * scale,
-        ))
+        Self::per_block_with_cut(
+            crate::units::rao_from_f64(self.per_block as i64 as f64 * scale),
+            owner_cut,
+        )
     }
 
-    /// `per_block` alpha a block, split.
+    /// `per_block` alpha a block, split with today's owner cut.
     pub fn per_block(per_block: Rao) -> Self {
-        let owner = per_block * OWNER_CUT_NUMERATOR / OWNER_CUT_DENOMINATOR;
+        Self::per_block_with_cut(per_block, OWNER_CUT_NUMERATOR)
+    }
+
+    /// `per_block` alpha a block, split with the owner cut `owner_cut / 65535` (at most 1).
+    pub fn per_block_with_cut(per_block: Rao, owner_cut: u64) -> Self {
+        let owner = per_block * owner_cut.min(OWNER_CUT_DENOMINATOR) / OWNER_CUT_DENOMINATOR;
         let rest = per_block - owner;
         let miners = rest / 2;
         Self {
@@ -192,11 +205,18 @@ mod tests {
     fn alpha_emission_by_share() {
         let full = AlphaEmission::at_issuance(0);
         // 4 subnets: a share of 0 mints nothing, ≥ ¼ mints in full, ⅛ mints half.
-        assert_eq!(full.scaled_by_share(0.0, 4).per_block, 0);
-        assert_eq!(full.scaled_by_share(0.0, 4).validators_and_root, 0);
-        assert_eq!(full.scaled_by_share(0.25, 4), full);
-        assert_eq!(full.scaled_by_share(0.9, 4), full);
-        let half = full.scaled_by_share(0.125, 4);
+        assert_eq!(
+            full.scaled_by_share(0.0, 4, OWNER_CUT_NUMERATOR).per_block,
+            0
+        );
+        assert_eq!(
+            full.scaled_by_share(0.0, 4, OWNER_CUT_NUMERATOR)
+                .validators_and_root,
+            0
+        );
+        assert_eq!(full.scaled_by_share(0.25, 4, OWNER_CUT_NUMERATOR), full);
+        assert_eq!(full.scaled_by_share(0.9, 4, OWNER_CUT_NUMERATOR), full);
+        let half = full.scaled_by_share(0.125, 4, OWNER_CUT_NUMERATOR);
         assert_eq!(half, AlphaEmission::per_block(TAO / 2));
         // ⌊5e8 · 11796 / 65535⌋ = 89,997,711; the rest 410,002,289 halves (205,001,144 + 1).
         assert_eq!(half.owner, 89_997_711);

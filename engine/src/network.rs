@@ -79,6 +79,8 @@ struct Params {
     passive_root_weights: PassiveRootWeights,
     ema_ramp: bool,
     alpha_emission: AlphaEmissionRule,
+    /// The owner's cut of alpha emission, over 65535 (`MatchConfig::owner_cut_numerator`).
+    owner_cut: u64,
     /// The pool's fee rule for user swaps.
     fees: FeeRule,
     owner_sell_fraction: f64,
@@ -312,8 +314,10 @@ impl Network {
             s.alpha_outstanding.push(outstanding);
             s.alpha_minted.push(pool.alpha_rao + outstanding);
             s.alpha_burned.push(0);
-            s.alpha_emission
-                .push(AlphaEmission::at_issuance(pool.alpha_rao + outstanding));
+            s.alpha_emission.push(AlphaEmission::at_issuance_with_cut(
+                pool.alpha_rao + outstanding,
+                config.owner_cut_numerator(),
+            ));
             s.alpha_emission_interval
                 .push(halving_interval(pool.alpha_rao + outstanding));
             s.ema_price.push(initial_ema(
@@ -424,6 +428,7 @@ impl Network {
                 passive_root_weights: n_cfg.passive_root_weights,
                 ema_ramp: config.ema_ramp,
                 alpha_emission: config.alpha_emission,
+                owner_cut: config.owner_cut_numerator(),
                 fees: config
                     .fees
                     .unwrap_or_else(|| FeeRule::for_match(config.mechanism, config.start_day)),
@@ -570,16 +575,18 @@ impl Network {
             &s.alpha_outstanding,
             &mut s.alpha_emission_interval,
             &mut s.alpha_emission,
+            self.params.owner_cut,
         );
         self.handoff.resize(n);
         let alpha_emission = match self.params.alpha_emission {
             AlphaEmissionRule::Issuance => &s.alpha_emission,
             AlphaEmissionRule::ByShare => {
                 // α_e × min(1, N × share): a counterfactual, so a scalar pre-pass is fine.
+                let owner_cut = self.params.owner_cut;
                 self.alpha_by_share.clear();
                 self.alpha_by_share.extend(
                     (s.alpha_emission.iter().zip(&shares[..n]))
-                        .map(|(a, &share)| a.scaled_by_share(share, n)),
+                        .map(|(a, &share)| a.scaled_by_share(share, n, owner_cut)),
                 );
                 &self.alpha_by_share
             }

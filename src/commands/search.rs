@@ -10,6 +10,7 @@ use crate::executor::Executor;
 use crate::input::{read_yaml, semantic, InputError};
 use crate::point_yaml::{absolutise_paths, apply};
 use crate::search_eval::RoleEvaluator;
+use crate::search_plots;
 use crate::tournament_io::{fingerprint, load};
 use crate::Failure;
 use polars::prelude::*;
@@ -75,12 +76,14 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
         dir: out.join("points"),
         executor: opts.executor.clone(),
         quiet: true,
+        timing: Default::default(),
     };
     let outcome = driver::run(&space, &method, &mut evaluator, &mut journal)
         .map_err(|e| Failure::Run(e.to_string()))?;
 
     write_points(&out, &knobs, &config, &outcome)
         .map_err(|e| Failure::Run(format!("{}: {e}", out.display())))?;
+    write_plots(&out, &config, &space, &objectives, &outcome)?;
     let summary = summary(&config, &knobs, &outcome);
     if let Some(b) = outcome.best {
         let best = &outcome.records[b];
@@ -98,6 +101,45 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
         .map_err(|e| Failure::Run(format!("summary.md: {e}")))?;
     if !opts.quiet {
         print!("{summary}");
+        let t = evaluator.timing;
+        if t.evaluations > 0 {
+            // Wall times vary run to run, so they go to stderr only, never into summary.md.
+            let engine = t.engine.as_secs_f64();
+            let analysis = t.analysis.as_secs_f64();
+            eprintln!(
+                "time: {:.1} s playing matches, {:.1} s analysing ({:.1} % of the total; {:.3} s \
+                 per evaluation against {:.2} s of matches)",
+                engine,
+                analysis,
+                100.0 * analysis / (engine + analysis).max(f64::MIN_POSITIVE),
+                analysis / t.evaluations as f64,
+                engine / t.evaluations as f64
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `objective.svg` (the first objective over each knob) and, with two objectives or more,
+/// `front.svg` (the Pareto front); see `search_plots`.
+fn write_plots(
+    out: &Path,
+    config: &SearchConfig,
+    space: &tourney_engine::search::space::Space,
+    objectives: &[tourney_engine::search::config::Objective],
+    o: &Outcome,
+) -> Result<(), Failure> {
+    let required: Vec<f64> = config.constraints.iter().map(|c| c.confidence).collect();
+    let write = |name: &str, svg: tourney_reports::plot::Svg| {
+        std::fs::write(out.join(name), svg.finish())
+            .map_err(|e| Failure::Run(format!("{}: {e}", out.join(name).display())))
+    };
+    write(
+        "objective.svg",
+        search_plots::objective_svg(&config.name, space.dims(), objectives, &required, o),
+    )?;
+    if let Some(svg) = search_plots::front_svg(&config.name, objectives, &required, o) {
+        write("front.svg", svg)?;
     }
     Ok(())
 }

@@ -135,6 +135,7 @@ pub fn refresh_alpha_emission(
     alpha_outstanding: &[Rao],
     interval: &mut [(Rao, Rao)],
     alpha_emission: &mut [AlphaEmission],
+    owner_cut: u64,
 ) {
     let stale = match simd {
         Simd::Baseline => any_outside_interval(reserves, alpha_outstanding, interval),
@@ -148,7 +149,7 @@ pub fn refresh_alpha_emission(
         for i in 0..reserves.len() {
             let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
             if outside(issuance, interval[i]) {
-                alpha_emission[i] = AlphaEmission::at_issuance(issuance);
+                alpha_emission[i] = AlphaEmission::at_issuance_with_cut(issuance, owner_cut);
                 interval[i] = halving_interval(issuance);
             }
         }

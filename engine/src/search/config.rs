@@ -47,8 +47,8 @@ pub struct Knob {
 }
 
 /// The knobs a tournament file can set today. The chain constants that are not yet fields
-/// of the mechanism or network config (the EMA price rate and ramp, the owner cut, the flow
-/// EMA rate, the stake fee) join this list when they become such fields.
+/// of the mechanism or network config (the EMA price rate and ramp length, the flow EMA
+/// rate, the injection cap, the stake fee) join this list when they become such fields.
 pub const KNOBS: &[Knob] = &[
     Knob {
         name: "tao_weight",
@@ -85,6 +85,12 @@ pub const KNOBS: &[Knob] = &[
         target: Target::Mechanism("flow_cutoff_tao_per_day"),
         sets: "TaoFlow's cutoff L, TAO per day",
         default: "0",
+    },
+    Knob {
+        name: "owner_cut",
+        target: Target::Mechanism("owner_cut"),
+        sets: "the subnet owner's cut of alpha emission, a fraction (nearest 1/65535)",
+        default: "11796/65535 ≈ 0.18",
     },
 ];
 

@@ -123,6 +123,8 @@ pub struct MechanismEntry {
     pub flow_exponent: f64,
     /// TaoFlow's cutoff L in TAO per day (0 on chain), for `taoflow` and `taoflow-net`.
     pub flow_cutoff_tao_per_day: f64,
+    /// The subnet owner's cut of alpha emission, a fraction (the chain's 11796/65535 ≈ 0.18).
+    pub owner_cut: f64,
 }
 
 impl MechanismEntry {
@@ -159,6 +161,12 @@ impl MechanismEntry {
         if self.flow_cutoff_tao_per_day != 0.0 {
             label.push_str(&format!("+flow-cutoff{}", self.flow_cutoff_tao_per_day));
         }
+        // Labelled when it changes the chain's units (0.18 written by hand is the default).
+        if crate::config::owner_cut_numerator(self.owner_cut)
+            != crate::config::owner_cut_numerator(crate::config::DEFAULT_OWNER_CUT)
+        {
+            label.push_str(&format!("+owner-cut{}", self.owner_cut));
+        }
         label
     }
 }
@@ -184,6 +192,11 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             flow_exponent: f64,
             #[serde(default)]
             flow_cutoff_tao_per_day: f64,
+            #[serde(default = "owner_cut")]
+            owner_cut: f64,
+        }
+        fn owner_cut() -> f64 {
+            crate::config::DEFAULT_OWNER_CUT
         }
         fn yes() -> bool {
             true
@@ -197,7 +210,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
                     "a mechanism name or {name, injection, ema_ramp, ema_start, fees, \
-                     alpha_emission, flow_exponent, flow_cutoff_tao_per_day}",
+                     alpha_emission, flow_exponent, flow_cutoff_tao_per_day, owner_cut}",
                 )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
@@ -212,6 +225,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     alpha_emission: AlphaEmissionRule::Issuance,
                     flow_exponent: 1.0,
                     flow_cutoff_tao_per_day: 0.0,
+                    owner_cut: crate::config::DEFAULT_OWNER_CUT,
                 })
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
@@ -228,6 +242,12 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                         f.flow_cutoff_tao_per_day
                     )));
                 }
+                if !(0.0..=1.0).contains(&f.owner_cut) {
+                    return Err(de::Error::custom(format!(
+                        "owner_cut: expected a fraction in [0, 1], got {}",
+                        f.owner_cut
+                    )));
+                }
                 Ok(MechanismEntry {
                     mechanism: f.name,
                     injection: f.injection,
@@ -237,6 +257,7 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     alpha_emission: f.alpha_emission,
                     flow_exponent: f.flow_exponent,
                     flow_cutoff_tao_per_day: f.flow_cutoff_tao_per_day,
+                    owner_cut: f.owner_cut,
                 })
             }
         }
@@ -734,6 +755,7 @@ impl TournamentConfig {
             alpha_emission: mechanism.alpha_emission,
             flow_exponent: mechanism.flow_exponent,
             flow_cutoff_tao_per_day: mechanism.flow_cutoff_tao_per_day,
+            owner_cut: mechanism.owner_cut,
             schedule: schedule.root.clone(),
             start_day: schedule.start_day,
             horizon_day: schedule.start_day + self.horizon_days,

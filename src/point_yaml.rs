@@ -109,6 +109,8 @@ mod tests {
             "tao_weight",
             "ema_ramp",
             "owner_cut",
+            "fees",
+            "ema_start",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -119,6 +121,8 @@ mod tests {
             Level::Number(0.3),
             Level::Bool(false),
             Level::Number(0.25),
+            Level::Text("proportional".into()),
+            Level::Text("spot".into()),
         ];
         let doc = apply(&base, &knobs, &values).unwrap();
         let text = serde_yaml::to_string(&doc).unwrap();
@@ -130,11 +134,13 @@ mod tests {
             assert_eq!(m.flow_exponent, 2.5);
             assert!(!m.ema_ramp);
             assert_eq!(m.owner_cut, 0.25);
+            assert_eq!(m.fees, Some(tourney_engine::fees::FeeRule::Proportional));
+            assert_eq!(m.ema_start, tourney_engine::ema_start::EmaStart::Spot);
         }
         // The second entry keeps what it had.
         assert_eq!(
             t.mechanisms[1].label(),
-            "taoflow+e3+no-ramp+alpha-by-share+flow-p2.5+owner-cut0.25"
+            "taoflow+e3+no-ramp+ema-spot+fees-proportional+alpha-by-share+flow-p2.5+owner-cut0.25"
         );
         // The base is untouched, and an unknown knob is refused.
         assert_eq!(base["mechanisms"][0], Value::String("dtao-price".into()));

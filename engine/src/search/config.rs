@@ -48,7 +48,8 @@ pub struct Knob {
 
 /// The knobs a tournament file can set today. The chain constants that are not yet fields
 /// of the mechanism or network config (the EMA price rate and ramp length, the flow EMA
-/// rate, the injection cap, the stake fee) join this list when they become such fields.
+/// rate, the injection cap, the objective rule's weights) join this list when they become
+/// such fields.
 pub const KNOBS: &[Knob] = &[
     Knob {
         name: "tao_weight",
@@ -85,6 +86,18 @@ pub const KNOBS: &[Knob] = &[
         target: Target::Mechanism("flow_cutoff_tao_per_day"),
         sets: "TaoFlow's cutoff L, TAO per day",
         default: "0",
+    },
+    Knob {
+        name: "ema_start",
+        target: Target::Mechanism("ema_start"),
+        sets: "where the EMA price starts: zero (the chain) or spot (counterfactual)",
+        default: "zero",
+    },
+    Knob {
+        name: "fees",
+        target: Target::Mechanism("fees"),
+        sets: "the pool's fee rule: flat (50,000 rao) or proportional (33/65535)",
+        default: "the era's (flat before day 137, proportional from it)",
     },
     Knob {
         name: "owner_cut",

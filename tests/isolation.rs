@@ -3,30 +3,11 @@
 //! being created, exhaust memory or call `exit(0)`, run under `--isolate` (and `exit(0)` in
 //! process too). Each test checks what the parent and the raw table must show.
 
+mod common;
+use common::{scratch, strategy_crate, tourney};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn tourney() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-iso-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn strategy_crate(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("strategies")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// root-staker and one broken-plugin entrant named `name` in `mode`: 3 pairings, 6 rows.
 fn yaml_with(dir: &Path, name: &str, mode: &str) -> PathBuf {

@@ -3,30 +3,11 @@
 //! collide; merging shards of different plugin builds; torn raw tables; amounts, plan sizes and
 //! inputs beyond their bounds; loader messages that keep their reason.
 
+mod common;
+use common::{assert_same_outputs, scratch, strategy_crate, tourney};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn tourney() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-rel-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn strategy_crate(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("strategies")
-        .join(name)
-        .display()
-        .to_string()
-}
+use std::process::{Output, Stdio};
 
 /// 2 entrants (3 pairings) × 1 mechanism × 2 repetitions = 6 short matches.
 fn small_yaml(seed: u64) -> String {
@@ -95,17 +76,6 @@ fn resume(yaml: &Path, out: &Path) -> Output {
         ])
         .output()
         .unwrap()
-}
-
-fn assert_same_outputs(a: &Path, b: &Path) {
-    for f in ["raw.csv", "raw.parquet", "manifest.json"] {
-        assert!(
-            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
-            "{f} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
 }
 
 /// The journal's lines (header first) as bytes, each with its newline.

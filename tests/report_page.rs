@@ -11,14 +11,10 @@
 #[path = "../reports/tests/support/page_check.rs"]
 mod page_check;
 
+mod common;
+use common::{run, strategy_crate, tourney};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn tourney() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 /// A fresh directory under the tests' target directory (kept after the test, for the
 /// screenshot).
@@ -27,14 +23,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn strategy_crate(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("strategies")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 /// Three entrants (6 round-robin pairings) × 2 mechanisms, one repetition of one day, with
@@ -51,16 +39,6 @@ fn write_tournament(dir: &Path) -> PathBuf {
     let path = dir.join("page.yaml");
     std::fs::write(&path, yaml).unwrap();
     path
-}
-
-fn run(args: &[&str]) -> Output {
-    let out = tourney().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "tourney {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn assert_silent(out: &Output, what: &str) {

@@ -3,40 +3,10 @@
 //! on a coin-flip game and early on a dominant-strategy game, and the engine's and the
 //! reports' profile sets agreeing.
 
+mod common;
+use common::{run, scratch, strategy_crate, tourney};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tourney() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-roles-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn strategy_crate(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("strategies")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    let out = tourney().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "tourney {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// A one-day, small-network tournament with `roles` (YAML text) and `repetitions`.
 fn write_roles(dir: &Path, file: &str, roles: &str, repetitions: &str) -> PathBuf {

@@ -4,19 +4,14 @@
 //! Where the model does not reproduce the record at full strength, the test asserts what it
 //! does produce and says so: an honest weaker result beats a tuned one.
 
+mod common;
+use common::scratch;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-scenario-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn tourney(args: &[&str]) -> String {

@@ -2,19 +2,14 @@
 //! simulated day): the outputs, byte-identical across `--jobs`, a killed search resumed from
 //! its journal without re-running finished evaluations, and located errors with exit 2.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::scratch;
+use std::path::Path;
 use std::process::{Command, Output};
 
 #[path = "support/tiny_search.rs"]
 mod tiny_search;
 use tiny_search::write_search;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-search-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn search(file: &Path, out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tourney"))

@@ -3,7 +3,9 @@
 //! `tourney run`, and a batch through the Slurm executor must give the bytes of the local one. Without a reachable cluster
 //! (`sinfo` fails) the test prints a notice and returns, so a laptop without Slurm stays green.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{scratch, strategy_crate};
+use std::path::Path;
 use std::process::Command;
 
 /// True when `sinfo` answers with at least one node (a controller is reachable).
@@ -12,14 +14,6 @@ fn slurm_reachable() -> bool {
         Ok(out) => out.status.success() && !out.stdout.is_empty(),
         Err(_) => false,
     }
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-slurm-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The ```` ```bash ```` blocks of the section of `doc` headed `heading`, in order, verbatim.
@@ -68,14 +62,6 @@ fn assert_same_outputs(a: &Path, b: &Path, what: &str) {
         let y = std::fs::read(b.join(f)).unwrap();
         assert!(x == y, "{f} differs: {what}");
     }
-}
-
-fn strategy_crate(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("strategies")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 /// `PATH` with the directory of the `tourney` binary under test first, so the job script's

@@ -2,30 +2,9 @@
 //! shards and the scalar/vector engine kernels, resumption after `kill -9`, and located errors
 //! for malformed YAML.
 
+mod common;
+use common::{assert_same_outputs, run, scratch, strategy_crate, tourney};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tourney() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tourney-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn strategy_crate(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("strategies")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// A small tournament: 2 entrants (3 pairings) × 2 mechanisms × `reps` repetitions.
 fn write_tournament(dir: &Path, reps: u32, days: f64) -> PathBuf {
@@ -38,32 +17,6 @@ fn write_tournament(dir: &Path, reps: u32, days: f64) -> PathBuf {
     let path = dir.join("t.yaml");
     std::fs::write(&path, yaml).unwrap();
     path
-}
-
-fn run(args: &[&str]) -> Output {
-    let out = tourney().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "tourney {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// Assert the outputs that must be byte-identical are (raw table and manifest).
-fn assert_same_outputs(a: &Path, b: &Path) {
-    for f in ["raw.csv", "raw.parquet", "manifest.json"] {
-        let (x, y) = (
-            std::fs::read(a.join(f)).unwrap(),
-            std::fs::read(b.join(f)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{f} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
 }
 
 #[test]

@@ -1,0 +1,59 @@
+//! Helpers every end-to-end test of the `tourney` binary shares: the binary, a scratch
+//! directory, the strategy crates, a run that must succeed, and the byte-identity check of a
+//! result directory. Each test file compiles this module on its own and uses a part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `tourney` binary under test, run from the workspace root.
+pub fn tourney() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tourney"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// A fresh scratch directory for one test, named after the test file, the process and `name`.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tourney-{}-{}-{name}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The absolute path of strategy crate `name` (for `crate:` entries in test tournaments).
+pub fn strategy_crate(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("strategies")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// `tourney ARGS…`, which must succeed.
+pub fn run(args: &[&str]) -> Output {
+    let out = tourney().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "tourney {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The outputs that must be byte-identical between two result directories are: the raw
+/// table (CSV and Parquet) and the manifest.
+pub fn assert_same_outputs(a: &Path, b: &Path) {
+    for f in ["raw.csv", "raw.parquet", "manifest.json"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}

@@ -65,6 +65,17 @@ impl RawType {
     }
 }
 
+/// A text column of `df` as owned strings (a missing value is the empty string); other column
+/// types are cast to text first.
+pub(crate) fn text_column(df: &DataFrame, name: &str) -> Result<Vec<String>, ReportError> {
+    let column = df.column(name)?.cast(&DataType::String)?;
+    Ok(column
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect())
+}
+
 /// Opens `raw.parquet` (preferred) or `raw.csv` in `result_dir` as a lazy frame with the
 /// columns this crate needs, cast to their contract types.
 pub fn scan_raw(result_dir: &Path) -> Result<LazyFrame, ReportError> {

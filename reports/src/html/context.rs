@@ -118,14 +118,7 @@ fn round_robin_rows(result_dir: &Path) -> Result<Vec<RoundRobinRow>, ReportError
             col("match_id"),
         ])
         .collect()?;
-    let text = |name: &str| -> Result<Vec<String>, ReportError> {
-        let column = df.column(name)?.cast(&DataType::String)?;
-        Ok(column
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
+    let text = |name: &str| tables::text_column(&df, name);
     let (m, s, e, o, id) = (
         text("mechanism")?,
         text("schedule")?,
@@ -242,14 +235,7 @@ pub fn role_representatives(
             col("status"),
         ])
         .collect()?;
-    let text = |name: &str| -> Result<Vec<String>, ReportError> {
-        let column = df.column(name)?.cast(&DataType::String)?;
-        Ok(column
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
+    let text = |name: &str| tables::text_column(&df, name);
     let (mech, sched, ids, roles, entrants, status) = (
         text("mechanism")?,
         text("schedule")?,

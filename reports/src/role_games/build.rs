@@ -18,6 +18,7 @@ use polars::prelude::*;
 use crate::meta::roles::{
     all_profiles, dpr_profiles, dpr_reduce, Observation, Profile, ProfileData, Role, RoleGame,
 };
+use crate::tables::text_column;
 use crate::ReportError;
 
 /// The network observables every role game carries, by name, in this order.
@@ -68,15 +69,6 @@ struct Row {
     network: [f64; 6],
 }
 
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>, ReportError> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|s| s.unwrap_or("").to_string())
-        .collect())
-}
-
 fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>, ReportError> {
     let s = df.column(name)?.cast(&DataType::Float64)?;
     Ok(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
@@ -99,12 +91,12 @@ pub fn role_games(raw: LazyFrame) -> Result<Vec<BuiltGame>, ReportError> {
         return Ok(Vec::new());
     }
     let (mech, sched, ids, roles, entrants, status) = (
-        strings(&df, "mechanism")?,
-        strings(&df, "schedule")?,
-        strings(&df, "match_id")?,
-        strings(&df, "role")?,
-        strings(&df, "entrant")?,
-        strings(&df, "status")?,
+        text_column(&df, "mechanism")?,
+        text_column(&df, "schedule")?,
+        text_column(&df, "match_id")?,
+        text_column(&df, "role")?,
+        text_column(&df, "entrant")?,
+        text_column(&df, "status")?,
     );
     let profit = floats(&df, "profit_tao")?;
     let network: Vec<Vec<f64>> = NETWORK

@@ -311,6 +311,11 @@ fn main() -> ExitCode {
     stop_quietly_on_a_closed_pipe();
     // After parsing: clap itself exits (for --help, or a usage error) on purpose.
     let cli = Cli::parse();
+    // A kernel forced by TOURNEY_SIMD that this build or CPU lacks: refused before any work.
+    if let Err(e) = tourney_engine::network::Simd::requested() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     exit_guard::install();
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())

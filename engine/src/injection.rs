@@ -1,6 +1,7 @@
 //! Per-block injection of TAO and alpha into a subnet's pool (spec §3), by era.
 
-use crate::units::{rao_from_f64, Rao};
+use crate::lanes::{Lanes, Native};
+use crate::units::Rao;
 
 /// How a subnet's TAO emission enters its pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -34,13 +35,13 @@ pub struct Injection {
 }
 
 /// `E_i / p` in alpha rao, `u64::MAX` when the price is zero.
-#[inline]
-fn alpha_for_tao(tao_rao: Rao, price: f64) -> Rao {
+#[inline(always)]
+fn alpha_for_tao<C: Lanes>(tao_rao: Rao, price: f64) -> Rao {
     if price > 0.0 {
         // Conversions that vectorise (the block kernel runs this for every subnet every
         // block); `tao_rao` < 2^63, and a quotient past 2^63 saturates, which every caller
         // caps far below anyway.
-        rao_from_f64(tao_rao as i64 as f64 / price)
+        C::to_rao(C::to_f64(tao_rao) / price)
     } else {
         u64::MAX
     }
@@ -58,18 +59,37 @@ pub fn inject(
     price: f64,
     block_emission_rao: Rao,
 ) -> Injection {
+    inject_with::<Native>(
+        rule,
+        emission_rao,
+        alpha_emission_rao,
+        root_proportion,
+        price,
+        block_emission_rao,
+    )
+}
+
+/// [`inject`] with the amount conversions of a block kernel (`crate::lanes`): the same result.
+#[inline(always)]
+pub fn inject_with<C: Lanes>(
+    rule: InjectionRule,
+    emission_rao: Rao,
+    alpha_emission_rao: Rao,
+    root_proportion: f64,
+    price: f64,
+    block_emission_rao: Rao,
+) -> Injection {
     match rule {
         InjectionRule::E1 => Injection {
             tao_in: emission_rao,
-            alpha_in: alpha_for_tao(emission_rao, price).min(alpha_emission_rao),
+            alpha_in: alpha_for_tao::<C>(emission_rao, price).min(alpha_emission_rao),
             chain_buy_tao: 0,
             subsidised: false,
         },
         InjectionRule::E2 => {
-            let share = emission_rao as i64 as f64 / block_emission_rao.max(1) as i64 as f64;
+            let share = C::to_f64(emission_rao) / C::to_f64(block_emission_rao.max(1));
             if price < share {
-                let tao_in =
-                    rao_from_f64(price * alpha_emission_rao as i64 as f64).min(emission_rao);
+                let tao_in = C::to_rao(price * C::to_f64(alpha_emission_rao)).min(emission_rao);
                 Injection {
                     tao_in,
                     alpha_in: alpha_emission_rao,
@@ -77,7 +97,7 @@ pub fn inject(
                     subsidised: true,
                 }
             } else {
-                inject(
+                inject_with::<C>(
                     InjectionRule::E1,
                     emission_rao,
                     alpha_emission_rao,
@@ -91,11 +111,11 @@ pub fn inject(
             let cap = match rule {
                 InjectionRule::E3CapBlockEmission => alpha_emission_rao.min(block_emission_rao),
                 InjectionRule::E5RootCap => {
-                    rao_from_f64(alpha_emission_rao as i64 as f64 * root_proportion)
+                    C::to_rao(C::to_f64(alpha_emission_rao) * root_proportion)
                 }
                 _ => alpha_emission_rao,
             };
-            let wanted = alpha_for_tao(emission_rao, price);
+            let wanted = alpha_for_tao::<C>(emission_rao, price);
             if wanted <= cap {
                 Injection {
                     tao_in: emission_rao,
@@ -104,7 +124,7 @@ pub fn inject(
                     subsidised: false,
                 }
             } else {
-                let tao_in = rao_from_f64(cap as i64 as f64 * price).min(emission_rao);
+                let tao_in = C::to_rao(C::to_f64(cap) * price).min(emission_rao);
                 Injection {
                     tao_in,
                     alpha_in: cap,
@@ -221,6 +241,32 @@ mod tests {
                 subsidised: false,
             }
         );
+    }
+
+    proptest::proptest! {
+        /// The kernels' conversions (`lanes::Magic`, AVX2) give the same injection as the casts.
+        #[test]
+        fn every_conversion_form_injects_the_same(
+            rule in 0usize..5,
+            emission in 0u64..1 << 34,
+            alpha_emission in 0u64..1 << 31,
+            root_proportion in 0.0f64..1.0,
+            price in proptest::prop_oneof![0.0f64..2.0, 0.0f64..1e-12, proptest::strategy::Just(0.0)],
+            block_emission in 0u64..1 << 31,
+        ) {
+            let rule = [
+                InjectionRule::E1,
+                InjectionRule::E2,
+                InjectionRule::E3,
+                InjectionRule::E3CapBlockEmission,
+                InjectionRule::E5RootCap,
+            ][rule];
+            let args = (rule, emission, alpha_emission, root_proportion, price, block_emission);
+            proptest::prop_assert_eq!(
+                inject(args.0, args.1, args.2, args.3, args.4, args.5),
+                inject_with::<crate::lanes::Magic>(args.0, args.1, args.2, args.3, args.4, args.5)
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod ema_start;
 pub mod emission;
 pub mod fees;
 pub mod injection;
+pub mod lanes;
 pub mod market;
 pub mod mechanism;
 pub mod network;

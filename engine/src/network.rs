@@ -631,7 +631,7 @@ impl Network {
             self.params.ema_ramp,
             protocol_flow,
             block_kernel::EmaPass {
-                reserves: &s.reserves,
+                price: &self.handoff.price,
                 start_block: &s.start_block,
                 ema_price: &mut s.ema_price,
                 flow_ema: &mut s.flow_ema,

@@ -24,9 +24,10 @@
 
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
-use crate::pool::{correct_quotient, quotient_estimate, Reserves};
+use crate::lanes::{Lanes, Magic, Native};
+use crate::pool::{correct_quotient, Reserves};
 use crate::units::{
-    rao_from_f64, Rao, EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS, FLOW_EMA_ALPHA, MIN_RESERVE_RAO,
+    Rao, EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS, FLOW_EMA_ALPHA, MIN_RESERVE_RAO,
 };
 
 /// One block of the moving price (spec §2): `p̄ ← a·min(p, 1) + (1 − a)·p̄` with
@@ -34,9 +35,15 @@ use crate::units::{
 /// `b` is the subnet's age in blocks (a negative age counts as 0).
 #[inline(always)]
 pub fn ema_price_step(ema: f64, price: f64, age_blocks: i64, ramp: bool) -> f64 {
+    ema_price_step_with::<Native>(ema, price, age_blocks, ramp)
+}
+
+/// [`ema_price_step`] with the conversions of a kernel (the same bits).
+#[inline(always)]
+fn ema_price_step_with<C: Lanes>(ema: f64, price: f64, age_blocks: i64, ramp: bool) -> f64 {
     let a = if ramp {
-        // Signed conversion: one instruction, scalar or vector.
-        let b = age_blocks.max(0) as f64;
+        // A non-negative age: the same value as `age as f64`.
+        let b = C::to_f64(age_blocks.max(0) as u64);
         EMA_PRICE_BASE_ALPHA * b / (b + EMA_PRICE_RAMP_BLOCKS)
     } else {
         EMA_PRICE_BASE_ALPHA
@@ -53,37 +60,137 @@ pub fn flow_ema_step(ema: f64, flow: f64) -> f64 {
 /// Which compiled version of the elementwise passes this CPU runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simd {
+    /// The baseline build of the target (x86-64: SSE2, mostly scalar here; aarch64: NEON,
+    /// whose 64-bit integer ↔ float vector conversions let the passes vectorise as written).
     Baseline,
+    /// x86-64-v3: AVX2 and FMA, with the conversions of [`lanes::Magic`] (AVX2 has no 64-bit
+    /// integer ↔ float vector instructions).
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// AVX-512 F, DQ and VL: eight lanes and native 64-bit conversions.
     #[cfg(target_arch = "x86_64")]
     Avx512,
 }
 
+/// `TOURNEY_SIMD` names a kernel this build or this CPU does not have.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("TOURNEY_SIMD={requested}: {reason} (kernels here: {available})")]
+pub struct SimdError {
+    requested: String,
+    reason: &'static str,
+    available: String,
+}
+
 impl Simd {
-    /// `avx512` or `baseline`.
+    /// Every kernel of this build, narrowest first.
+    pub const ALL: &'static [Simd] = &[
+        Simd::Baseline,
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx2,
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512,
+    ];
+
+    /// `baseline`, `avx2` or `avx512`.
     pub fn name(self) -> &'static str {
         match self {
             Simd::Baseline => "baseline",
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => "avx2",
             #[cfg(target_arch = "x86_64")]
             Simd::Avx512 => "avx512",
         }
     }
 
-    /// The widest version the CPU supports (`std` caches the CPU's answer), unless the
-    /// environment sets `TOURNEY_SIMD=baseline` (to measure or check the scalar build on a
-    /// machine that has AVX-512: results are identical either way).
-    pub fn detect() -> Simd {
-        if std::env::var_os("TOURNEY_SIMD").is_some_and(|v| v == "baseline") {
-            return Simd::Baseline;
+    /// Whether this CPU can run the kernel (`std` caches the CPU's answer).
+    pub fn supported(self) -> bool {
+        match self {
+            Simd::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => {
+                std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+            }
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+            }
         }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-        {
-            return Simd::Avx512;
-        }
-        Simd::Baseline
     }
+
+    /// The kernels this CPU can run, narrowest first.
+    pub fn available() -> Vec<Simd> {
+        Simd::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.supported())
+            .collect()
+    }
+
+    /// The widest kernel this CPU runs.
+    pub fn best() -> Simd {
+        *Simd::available().last().unwrap_or(&Simd::Baseline)
+    }
+
+    /// The kernel `TOURNEY_SIMD` forces (`baseline`, `avx2`, `avx512`), if set: to measure
+    /// or check one kernel on a CPU that has a wider one (results are identical whichever
+    /// runs). A name this build does not know, or a kernel this CPU cannot run, is an error.
+    pub fn requested() -> Result<Option<Simd>, SimdError> {
+        let Some(value) = std::env::var_os("TOURNEY_SIMD") else {
+            return Ok(None);
+        };
+        let value = value.to_string_lossy().into_owned();
+        let available = || {
+            let names: Vec<&str> = Simd::available().iter().map(|s| s.name()).collect();
+            names.join(", ")
+        };
+        match Simd::ALL.iter().find(|s| s.name() == value) {
+            None => Err(SimdError {
+                requested: value,
+                reason: "no such kernel",
+                available: available(),
+            }),
+            Some(&simd) if !simd.supported() => Err(SimdError {
+                requested: value,
+                reason: "this CPU lacks the instructions that kernel needs",
+                available: available(),
+            }),
+            Some(&simd) => Ok(Some(simd)),
+        }
+    }
+
+    /// The kernel `TOURNEY_SIMD` forces, else the widest the CPU supports. A bad
+    /// `TOURNEY_SIMD` is refused by the command line before any match runs (see
+    /// [`Simd::requested`]); here it falls back to the widest kernel.
+    pub fn detect() -> Simd {
+        Simd::requested().ok().flatten().unwrap_or_else(Simd::best)
+    }
+}
+
+/// [`Reserves::price`] with a kernel's conversions: the same bits (`kernel_price_is_the_pool_price`
+/// checks it)..
+#[inline(always)]
+fn price_with<C: Lanes>(pool: Reserves) -> f64 {
+    price_of::<C>(pool.tao_rao, pool.alpha_rao)
+}
+
+/// `T/A`, 0 for an empty alpha side: [`price_with`] on the plain arrays.
+#[inline(always)]
+fn price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
+    if alpha == 0 {
+        0.0
+    } else {
+        C::to_f64(tao) / C::to_f64(alpha)
+    }
+}
+
+/// The pool's `f64` estimate of `⌊y·dx / new_x⌋` (`pool::quotient_estimate`) with a kernel's
+/// conversions. Only an estimate: [`correct_quotient`] proves it or the exact swap runs.
+#[inline(always)]
+fn quotient_estimate<C: Lanes>(y: Rao, dx: Rao, new_x: Rao) -> Rao {
+    C::to_rao(C::to_f64(y) * (C::to_f64(dx) / C::to_f64(new_x)))
 }
 
 /// Block-wide inputs of pass 1.
@@ -107,6 +214,12 @@ pub struct Handoff {
     pub root_alpha: Vec<Rao>,
     /// Protocol flow P_i this block (E4): TAO injected plus chain buys minus root sales, rao.
     pub protocol_flow: Vec<f64>,
+    /// The pools' reserves between passes 1 and 2, as two plain arrays (the pools themselves
+    /// are pairs): a loop over pairs of 64-bit integers does not vectorise on AVX2.
+    pub tao: Vec<Rao>,
+    pub alpha: Vec<Rao>,
+    /// Each pool's spot price after pass 2, for pass 3 (the moving price).
+    pub price: Vec<f64>,
 }
 
 impl Handoff {
@@ -114,6 +227,9 @@ impl Handoff {
         self.chain_buy_tao.resize(n, 0);
         self.root_alpha.resize(n, 0);
         self.protocol_flow.resize(n, 0.0);
+        self.tao.resize(n, 0);
+        self.alpha.resize(n, 0);
+        self.price.resize(n, 0.0);
     }
 }
 
@@ -140,7 +256,10 @@ pub fn refresh_alpha_emission(
     let stale = match simd {
         Simd::Baseline => any_outside_interval(reserves, alpha_outstanding, interval),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+        // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
+        Simd::Avx2 => unsafe { any_outside_interval_avx2(reserves, alpha_outstanding, interval) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
         Simd::Avx512 => unsafe {
             any_outside_interval_avx512(reserves, alpha_outstanding, interval)
         },
@@ -166,6 +285,16 @@ fn outside(issuance: Rao, (from, below): (Rao, Rao)) -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
 unsafe fn any_outside_interval_avx512(
+    reserves: &[Reserves],
+    alpha_outstanding: &[Rao],
+    interval: &[(Rao, Rao)],
+) -> bool {
+    any_outside_interval(reserves, alpha_outstanding, interval)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn any_outside_interval_avx2(
     reserves: &[Reserves],
     alpha_outstanding: &[Rao],
     interval: &[(Rao, Rao)],
@@ -209,9 +338,12 @@ pub struct InjectPass<'a> {
 /// are left in the handoff for pass 2.
 pub fn inject_and_split(simd: Simd, inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
     match simd {
-        Simd::Baseline => inject_and_split_for_rule(inputs, pass),
+        Simd::Baseline => inject_and_split_for_rule::<Native>(inputs, pass),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+        // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
+        Simd::Avx2 => unsafe { inject_and_split_avx2(inputs, pass) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
         Simd::Avx512 => unsafe { inject_and_split_avx512(inputs, pass) },
     }
 }
@@ -219,25 +351,33 @@ pub fn inject_and_split(simd: Simd, inputs: &BlockInputs, pass: InjectPass<'_>) 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
 unsafe fn inject_and_split_avx512(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
-    inject_and_split_for_rule(inputs, pass)
+    inject_and_split_for_rule::<Native>(inputs, pass)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn inject_and_split_avx2(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
+    inject_and_split_for_rule::<Magic>(inputs, pass)
 }
 
 /// One monomorphic loop per injection rule, so the rule's `match` is resolved outside the loop.
 #[inline(always)]
-fn inject_and_split_for_rule(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
+fn inject_and_split_for_rule<C: Lanes>(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
     match inputs.rule {
-        InjectionRule::E1 => inject_and_split_loop(InjectionRule::E1, inputs, pass),
-        InjectionRule::E2 => inject_and_split_loop(InjectionRule::E2, inputs, pass),
-        InjectionRule::E3 => inject_and_split_loop(InjectionRule::E3, inputs, pass),
+        InjectionRule::E1 => inject_and_split_loop::<C>(InjectionRule::E1, inputs, pass),
+        InjectionRule::E2 => inject_and_split_loop::<C>(InjectionRule::E2, inputs, pass),
+        InjectionRule::E3 => inject_and_split_loop::<C>(InjectionRule::E3, inputs, pass),
         InjectionRule::E3CapBlockEmission => {
-            inject_and_split_loop(InjectionRule::E3CapBlockEmission, inputs, pass)
+            inject_and_split_loop::<C>(InjectionRule::E3CapBlockEmission, inputs, pass)
         }
-        InjectionRule::E5RootCap => inject_and_split_loop(InjectionRule::E5RootCap, inputs, pass),
+        InjectionRule::E5RootCap => {
+            inject_and_split_loop::<C>(InjectionRule::E5RootCap, inputs, pass)
+        }
     }
 }
 
 #[inline(always)]
-fn inject_and_split_loop(
+fn inject_and_split_loop<C: Lanes>(
     rule: InjectionRule,
     inputs: &BlockInputs,
     pass: InjectPass<'_>,
@@ -247,7 +387,7 @@ fn inject_and_split_loop(
     // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
     // arguments because only function arguments carry the no-alias facts that let the loop
     // vectorise without runtime overlap checks between every pair of arrays.
-    inject_and_split_slices(
+    inject_and_split_slices::<C>(
         rule,
         inputs,
         &pass.share[..n],
@@ -264,12 +404,14 @@ fn inject_and_split_loop(
         &mut h.chain_buy_tao[..n],
         &mut h.root_alpha[..n],
         &mut h.protocol_flow[..n],
+        &mut h.tao[..n],
+        &mut h.alpha[..n],
     )
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn inject_and_split_slices(
+fn inject_and_split_slices<C: Lanes>(
     rule: InjectionRule,
     inputs: &BlockInputs,
     share: &[f64],
@@ -286,8 +428,11 @@ fn inject_and_split_slices(
     chain_buy_tao: &mut [Rao],
     root_alpha_out: &mut [Rao],
     protocol_flow: &mut [f64],
+    tao_after: &mut [Rao],
+    alpha_after: &mut [Rao],
 ) -> Injected {
     let n = share.len();
+    let (tao_after, alpha_after) = (&mut tao_after[..n], &mut alpha_after[..n]);
     let (share_out, reserves, alpha_outstanding) = (
         &mut share_out[..n],
         &mut reserves[..n],
@@ -318,7 +463,7 @@ fn inject_and_split_slices(
     for i in 0..n {
         let s = share[i];
         share_out[i] = s;
-        let emission = rao_from_f64(e_block_f * s);
+        let emission = C::to_rao(e_block_f * s);
         let pool = reserves[i];
         let issuance = pool.alpha_rao + alpha_outstanding[i];
         let split = alpha_emission[i];
@@ -326,7 +471,7 @@ fn inject_and_split_slices(
         // the alpha_out split).
         let rp = match scheduled {
             None => {
-                let a = issuance as i64 as f64;
+                let a = C::to_f64(issuance);
                 if root_weighted + a > 0.0 {
                     root_weighted / (root_weighted + a)
                 } else {
@@ -336,19 +481,22 @@ fn inject_and_split_slices(
             Some(x) => x,
         };
         root_proportion[i] = rp;
-        let inj = injection::inject(rule, emission, split.per_block, rp, pool.price(), e_block);
+        let price = price_with::<C>(pool);
+        let inj = injection::inject_with::<C>(rule, emission, split.per_block, rp, price, e_block);
+        let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
         reserves[i] = Reserves {
-            tao_rao: pool.tao_rao + inj.tao_in,
-            alpha_rao: pool.alpha_rao + inj.alpha_in,
+            tao_rao: tao,
+            alpha_rao: alpha,
         };
+        (tao_after[i], alpha_after[i]) = (tao, alpha);
         emission_tao[i] += inj.tao_in;
         tao_in_total += inj.tao_in;
         chain_buy_tao[i] = inj.chain_buy_tao;
         chain_buys |= inj.chain_buy_tao;
-        protocol_flow[i] = inj.tao_in as i64 as f64;
+        protocol_flow[i] = C::to_f64(inj.tao_in);
 
         // alpha_out split (spec §5): root's part by root proportion.
-        let root_alpha = rao_from_f64(split.validators_and_root as i64 as f64 * rp);
+        let root_alpha = C::to_rao(C::to_f64(split.validators_and_root) * rp);
         let validators = split.validators_and_root - root_alpha;
         pending_owner[i] += split.owner;
         pending_miner[i] += split.miners;
@@ -389,92 +537,160 @@ pub fn swap(
     pass: SwapPass<'_>,
 ) -> Rao {
     let n = pass.reserves.len();
+    let h = pass.handoff;
     let mut bought_with: Rao = 0;
     if injected.any_chain_buy {
         for i in 0..n {
-            let buy = pass.handoff.chain_buy_tao[i];
+            let buy = h.chain_buy_tao[i];
             if buy > 0 {
                 let bought = pass.reserves[i].protocol_buy(buy);
                 if bought > 0 {
                     pass.alpha_burned[i] += bought;
                     pass.emission_tao[i] += buy;
-                    pass.handoff.protocol_flow[i] += buy as i64 as f64;
+                    h.protocol_flow[i] += buy as i64 as f64;
                     bought_with += buy;
                 }
+                (h.tao[i], h.alpha[i]) = (pass.reserves[i].tao_rao, pass.reserves[i].alpha_rao);
             }
         }
     }
-    if sells_root {
-        let Handoff {
-            root_alpha,
-            protocol_flow,
-            ..
-        } = pass.handoff;
-        let (root_alpha, protocol_flow) = (&mut root_alpha[..n], &mut protocol_flow[..n]);
+    let Handoff {
+        root_alpha,
+        protocol_flow,
+        tao,
+        alpha,
+        price,
+        ..
+    } = h;
+    let pools = Pools {
+        reserves: &mut pass.reserves[..n],
+        tao: &mut tao[..n],
+        alpha: &mut alpha[..n],
+        price: &mut price[..n],
+    };
+    let sale = Sale {
+        sells: sells_root,
+        root_alpha: &mut root_alpha[..n],
+        pending_root_tao: &mut pass.pending_root_tao[..n],
+        alpha_minted: &mut pass.alpha_minted[..n],
+        protocol_flow: &mut protocol_flow[..n],
+        track_flow,
+    };
+    let unsettled = match simd {
+        Simd::Baseline => settle::<Native>(sale, pools),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
+        Simd::Avx2 => unsafe { settle_avx2(sale, pools) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
+        Simd::Avx512 => unsafe { settle_avx512(sale, pools) },
+    };
+    if unsettled {
+        // The few sales the fast path could not prove exact: the pool's own swap.
         let reserves = &mut pass.reserves[..n];
-        let pending_root_tao = &mut pass.pending_root_tao[..n];
-        let alpha_minted = &mut pass.alpha_minted[..n];
-        let unsettled = match simd {
-            Simd::Baseline => sell_root_alpha(
-                root_alpha,
-                reserves,
-                pending_root_tao,
-                alpha_minted,
-                (protocol_flow, track_flow),
-            ),
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
-            Simd::Avx512 => unsafe {
-                sell_root_alpha_avx512(
-                    root_alpha,
-                    reserves,
-                    pending_root_tao,
-                    alpha_minted,
-                    (protocol_flow, track_flow),
-                )
-            },
-        };
-        if unsettled {
-            // The few sales the fast path could not prove exact: the pool's own swap.
-            for i in 0..n {
-                let sold = root_alpha[i];
-                if sold > 0 {
-                    let tao = reserves[i].protocol_sell(sold);
-                    if tao > 0 {
-                        pending_root_tao[i] += tao;
-                        alpha_minted[i] += sold;
-                        if track_flow {
-                            protocol_flow[i] -= tao as i64 as f64;
-                        }
+        for i in 0..n {
+            let sold = root_alpha[i];
+            if sold > 0 {
+                let tao = reserves[i].protocol_sell(sold);
+                if tao > 0 {
+                    pass.pending_root_tao[i] += tao;
+                    pass.alpha_minted[i] += sold;
+                    if track_flow {
+                        protocol_flow[i] -= tao as i64 as f64;
                     }
                 }
+                price[i] = reserves[i].price();
             }
         }
     }
     bought_with
 }
 
+/// The pools in pass 2: the pairs, and the plain arrays the vector loops work on.
+struct Pools<'a> {
+    reserves: &'a mut [Reserves],
+    tao: &'a mut [Rao],
+    alpha: &'a mut [Rao],
+    price: &'a mut [f64],
+}
+
+/// The root sale's arrays (`sells`: whether root's alpha is sold this block at all).
+struct Sale<'a> {
+    sells: bool,
+    root_alpha: &'a mut [Rao],
+    pending_root_tao: &'a mut [Rao],
+    alpha_minted: &'a mut [Rao],
+    protocol_flow: &'a mut [f64],
+    track_flow: bool,
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-unsafe fn sell_root_alpha_avx512(
-    root_alpha: &mut [Rao],
-    reserves: &mut [Reserves],
-    pending_root_tao: &mut [Rao],
-    alpha_minted: &mut [Rao],
-    protocol_flow: (&mut [f64], bool),
-) -> bool {
-    sell_root_alpha(
-        root_alpha,
-        reserves,
-        pending_root_tao,
-        alpha_minted,
-        protocol_flow,
-    )
+unsafe fn settle_avx512(sale: Sale<'_>, pools: Pools<'_>) -> bool {
+    settle::<Native>(sale, pools)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn settle_avx2(sale: Sale<'_>, pools: Pools<'_>) -> bool {
+    settle::<Magic>(sale, pools)
+}
+
+/// The root sale where root's alpha is sold, then each pool's price, and the pairs written
+/// back. Returns whether a sale was left for the exact scalar swap.
+#[inline(always)]
+fn settle<C: Lanes>(sale: Sale<'_>, pools: Pools<'_>) -> bool {
+    let n = pools.reserves.len();
+    let (tao, alpha, price) = (
+        &mut pools.tao[..n],
+        &mut pools.alpha[..n],
+        &mut pools.price[..n],
+    );
+    let unsettled = if sale.sells {
+        sell_root_alpha::<C>(
+            &mut sale.root_alpha[..n],
+            tao,
+            alpha,
+            price,
+            &mut sale.pending_root_tao[..n],
+            &mut sale.alpha_minted[..n],
+            (&mut sale.protocol_flow[..n], sale.track_flow),
+        )
+    } else {
+        prices::<C>(tao, alpha, price);
+        false
+    };
+    write_back(pools.reserves, tao, alpha);
+    unsettled
+}
+
+/// Each pool's spot price from the plain arrays.
+#[inline(always)]
+fn prices<C: Lanes>(tao: &[Rao], alpha: &[Rao], price: &mut [f64]) {
+    let n = tao.len();
+    let (alpha, price) = (&alpha[..n], &mut price[..n]);
+    for i in 0..n {
+        price[i] = price_of::<C>(tao[i], alpha[i]);
+    }
+}
+
+/// The plain arrays back into the pairs.
+#[inline(always)]
+fn write_back(reserves: &mut [Reserves], tao: &[Rao], alpha: &[Rao]) {
+    let n = reserves.len();
+    let (tao, alpha) = (&tao[..n], &alpha[..n]);
+    for i in 0..n {
+        reserves[i] = Reserves {
+            tao_rao: tao[i],
+            alpha_rao: alpha[i],
+        };
+    }
 }
 
 /// The root alpha sale of every subnet, elementwise: the same swap as
 /// [`Reserves::protocol_sell`] — `out = ⌊T·dx/(A + dx)⌋`, refused when `out` is 0 or would
-/// leave less than the minimum reserve — computed so that it vectorises.
+/// leave less than the minimum reserve — computed so that it vectorises; then the pool's
+/// price after it.
 ///
 /// The quotient is estimated in `f64` and checked exactly with 64-bit wrapping arithmetic: when
 /// `T` and `A + dx` are below 2^53 the estimate is within 3 of the quotient, so the remainder
@@ -484,16 +700,18 @@ unsafe fn sell_root_alpha_avx512(
 /// any other (reserves past 2^53 rao, or an estimate further off) is left for the exact
 /// scalar swap, and the return value says whether there is one.
 #[inline(always)]
-fn sell_root_alpha(
+fn sell_root_alpha<C: Lanes>(
     root_alpha: &mut [Rao],
-    reserves: &mut [Reserves],
+    tao: &mut [Rao],
+    alpha: &mut [Rao],
+    price: &mut [f64],
     pending_root_tao: &mut [Rao],
     alpha_minted: &mut [Rao],
     (protocol_flow, track_flow): (&mut [f64], bool),
 ) -> bool {
     let n = root_alpha.len();
-    let (reserves, pending_root_tao, alpha_minted, protocol_flow) = (
-        &mut reserves[..n],
+    let (tao, alpha, price) = (&mut tao[..n], &mut alpha[..n], &mut price[..n]);
+    let (pending_root_tao, alpha_minted, protocol_flow) = (
         &mut pending_root_tao[..n],
         &mut alpha_minted[..n],
         &mut protocol_flow[..n],
@@ -502,26 +720,18 @@ fn sell_root_alpha(
     #[allow(clippy::needless_range_loop)]
     for i in 0..n {
         let dx = root_alpha[i];
-        let Reserves {
-            tao_rao: y,
-            alpha_rao: x,
-        } = reserves[i];
+        let (y, x) = (tao[i], alpha[i]);
         let new_x = x.wrapping_add(dx);
-        let (out, proven) = correct_quotient(y, dx, new_x, quotient_estimate(y, dx, new_x));
+        let (out, proven) = correct_quotient(y, dx, new_x, quotient_estimate::<C>(y, dx, new_x));
         let sells = proven && out > 0 && out <= y && y - out >= MIN_RESERVE_RAO;
-        reserves[i] = if sells {
-            Reserves {
-                tao_rao: y - out,
-                alpha_rao: new_x,
-            }
-        } else {
-            reserves[i]
-        };
+        let (y, x) = if sells { (y - out, new_x) } else { (y, x) };
+        (tao[i], alpha[i]) = (y, x);
+        price[i] = price_of::<C>(y, x);
         pending_root_tao[i] += if sells { out } else { 0 };
         alpha_minted[i] += if sells { dx } else { 0 };
         // Loop-invariant: hoisted out of the loop by the compiler.
         if track_flow {
-            protocol_flow[i] -= if sells { out as i64 as f64 } else { 0.0 };
+            protocol_flow[i] -= if sells { C::to_f64(out) } else { 0.0 };
         }
         let left = if proven { 0 } else { dx };
         root_alpha[i] = left;
@@ -532,7 +742,8 @@ fn sell_root_alpha(
 
 /// The arrays pass 3 reads and writes.
 pub struct EmaPass<'a> {
-    pub reserves: &'a [Reserves],
+    /// Each pool's spot price after this block's swaps (`Handoff::price`, from pass 2).
+    pub price: &'a [f64],
     pub start_block: &'a [i64],
     pub ema_price: &'a mut [f64],
     pub flow_ema: &'a mut [f64],
@@ -549,9 +760,12 @@ pub struct EmaPass<'a> {
 /// reads it).
 pub fn update_emas(simd: Simd, block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
     match simd {
-        Simd::Baseline => update_emas_loop(block, ramp, protocol_flow, pass),
+        Simd::Baseline => update_emas_loop::<Native>(block, ramp, protocol_flow, pass),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Simd::Avx512` is only ever detected on a CPU with these features.
+        // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
+        Simd::Avx2 => unsafe { update_emas_avx2(block, ramp, protocol_flow, pass) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
         Simd::Avx512 => unsafe { update_emas_avx512(block, ramp, protocol_flow, pass) },
     }
 }
@@ -559,22 +773,28 @@ pub fn update_emas(simd: Simd, block: i64, ramp: bool, protocol_flow: bool, pass
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
 unsafe fn update_emas_avx512(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
-    update_emas_loop(block, ramp, protocol_flow, pass)
+    update_emas_loop::<Native>(block, ramp, protocol_flow, pass)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_emas_avx2(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
+    update_emas_loop::<Magic>(block, ramp, protocol_flow, pass)
 }
 
 #[inline(always)]
-fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
-    let n = pass.reserves.len();
+fn update_emas_loop<C: Lanes>(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
+    let n = pass.price.len();
     // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
-    let (reserves, start_block) = (&pass.reserves[..n], &pass.start_block[..n]);
+    let (price, start_block) = (&pass.price[..n], &pass.start_block[..n]);
     let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
     let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
-    update_emas_slices(
+    update_emas_slices::<C>(
         block,
         ramp,
         protocol_flow,
-        reserves,
+        price,
         start_block,
         ema_price,
         flow_ema,
@@ -586,11 +806,11 @@ fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn update_emas_slices(
+fn update_emas_slices<C: Lanes>(
     block: i64,
     ramp: bool,
     keep_protocol_flow: bool,
-    reserves: &[Reserves],
+    price: &[f64],
     start_block: &[i64],
     ema_price: &mut [f64],
     flow_ema: &mut [f64],
@@ -598,7 +818,7 @@ fn update_emas_slices(
     protocol_flow_ema: &mut [f64],
     protocol_flow: &[f64],
 ) {
-    let n = reserves.len();
+    let n = price.len();
     let (start_block, ema_price, flow_ema) =
         (&start_block[..n], &mut ema_price[..n], &mut flow_ema[..n]);
     let (flow_block, protocol_flow_ema, protocol_flow) = (
@@ -608,12 +828,8 @@ fn update_emas_slices(
     );
     #[allow(clippy::needless_range_loop)]
     for i in 0..n {
-        ema_price[i] = ema_price_step(
-            ema_price[i],
-            reserves[i].price(),
-            block - start_block[i],
-            ramp,
-        );
+        ema_price[i] =
+            ema_price_step_with::<C>(ema_price[i], price[i], block - start_block[i], ramp);
         flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
         flow_block[i] = 0.0;
         // Loop-invariant: the compiler hoists the test out of the loop (unswitching).
@@ -715,6 +931,10 @@ mod tests {
             chain_buy_tao: vec![0],
             root_alpha: vec![dx],
             protocol_flow: vec![0.0],
+            // As pass 1 leaves them.
+            tao: vec![pool.tao_rao],
+            alpha: vec![pool.alpha_rao],
+            price: vec![f64::NAN],
         };
         swap(
             simd,
@@ -730,8 +950,9 @@ mod tests {
                 handoff: &mut handoff,
             },
         );
-        // The protocol flow records the sale.
+        // The protocol flow records the sale; pass 3 gets the pool's price after it.
         assert_eq!(handoff.protocol_flow[0], -(pending[0] as f64));
+        assert_eq!(handoff.price[0].to_bits(), reserves[0].price().to_bits());
         (reserves[0], pending[0], minted[0])
     }
 
@@ -760,7 +981,7 @@ mod tests {
                 tao_rao: y,
                 alpha_rao: x,
             };
-            for simd in [Simd::Baseline, Simd::detect()] {
+            for &simd in &Simd::available() {
                 assert_eq!(
                     kernel_sale(pool, dx, simd),
                     reference_sale(pool, dx),
@@ -778,12 +999,26 @@ mod tests {
             dx in 0u64..1 << 40,
         ) {
             let pool = Reserves { tao_rao: y, alpha_rao: x };
-            for simd in [Simd::Baseline, Simd::detect()] {
+            for &simd in &Simd::available() {
                 proptest::prop_assert_eq!(kernel_sale(pool, dx, simd), reference_sale(pool, dx));
             }
         }
 
-        /// Whichever compiled version runs, a block gives bit-identical state.
+        /// The kernels' price (with their conversions) is the pool's price, bit for bit.
+        #[test]
+        fn kernel_price_is_the_pool_price(t in 0u64..1 << 62, a in 0u64..1 << 62, shift in 0u32..40) {
+            for pool in [
+                Reserves { tao_rao: t, alpha_rao: a },
+                Reserves { tao_rao: t >> shift, alpha_rao: a >> shift },
+            ] {
+                let expected = pool.price().to_bits();
+                proptest::prop_assert_eq!(price_with::<Native>(pool).to_bits(), expected);
+                proptest::prop_assert_eq!(price_with::<Magic>(pool).to_bits(), expected);
+            }
+        }
+
+        /// Whichever compiled version runs, a block gives bit-identical state: every kernel
+        /// this CPU can run against the baseline.
         #[test]
         fn vector_and_scalar_passes_agree(
             seed in 0u64..u64::MAX,
@@ -798,8 +1033,10 @@ mod tests {
                 InjectionRule::E5RootCap,
             ][rule];
             let baseline = run_block(seed, rule, scheduled, Simd::Baseline);
-            let detected = run_block(seed, rule, scheduled, Simd::detect());
-            proptest::prop_assert_eq!(baseline, detected);
+            for &simd in &Simd::available()[1..] {
+                let other = run_block(seed, rule, scheduled, simd);
+                proptest::prop_assert_eq!(&baseline, &other, "{:?}", simd);
+            }
         }
     }
 
@@ -880,7 +1117,7 @@ mod tests {
             true,
             true,
             EmaPass {
-                reserves: &reserves,
+                price: &handoff.price,
                 start_block: &start_block,
                 ema_price: &mut ema,
                 flow_ema: &mut flow_ema,

@@ -123,27 +123,53 @@ fn every_mechanism_plays_and_is_deterministic_across_jobs() {
     }
 }
 
-/// The engine's block kernel runs a vectorised build where the CPU has AVX-512 and a scalar one
-/// elsewhere: a tournament gives the same bytes on both (on a machine without AVX-512 both runs
-/// take the scalar path, and the test still checks determinism).
+/// The engine's block kernel is compiled for the baseline CPU, AVX2 and AVX-512, and runs the
+/// widest the CPU has: a tournament gives the same bytes with every kernel this CPU can run
+/// (`TOURNEY_SIMD` forces each; on a CPU with none of the vector kernels the test still checks
+/// determinism), and a kernel the CPU lacks, or an unknown name, is refused with exit code 2.
 #[test]
-fn scalar_and_vector_kernels_give_identical_bytes() {
+fn every_block_kernel_gives_identical_bytes() {
+    use tourney_engine::network::Simd;
     let dir = scratch("simd");
     let yaml = write_tournament(&dir, 1, 1.0);
     let y = yaml.to_str().unwrap();
-    let (detected, baseline) = (dir.join("detected"), dir.join("baseline"));
+    let detected = dir.join("detected");
     run(&["run", y, "--quiet", "--out", detected.to_str().unwrap()]);
-    let out = tourney()
-        .args(["run", y, "--quiet", "--out", baseline.to_str().unwrap()])
-        .env("TOURNEY_SIMD", "baseline")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_same_outputs(&detected, &baseline);
+    for simd in Simd::available() {
+        let forced = dir.join(simd.name());
+        let out = tourney()
+            .args(["run", y, "--quiet", "--out", forced.to_str().unwrap()])
+            .env("TOURNEY_SIMD", simd.name())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            simd.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_same_outputs(&detected, &forced);
+    }
+    let unsupported = Simd::ALL.iter().find(|s| !s.supported());
+    for name in ["sse9"].into_iter().chain(unsupported.map(|s| s.name())) {
+        let out = tourney()
+            .args([
+                "run",
+                y,
+                "--quiet",
+                "--out",
+                dir.join("refused").to_str().unwrap(),
+            ])
+            .env("TOURNEY_SIMD", name)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("TOURNEY_SIMD={name}")) && stderr.contains("baseline"),
+            "{name}: {stderr}"
+        );
+    }
 }
 
 #[test]

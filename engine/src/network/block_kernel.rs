@@ -384,6 +384,12 @@ fn inject_and_split_loop<C: Lanes>(
 ) -> Injected {
     let n = pass.share.len();
     let h = pass.handoff;
+    refresh_prices::<C>(
+        &pass.reserves[..n],
+        &mut h.tao[..n],
+        &mut h.alpha[..n],
+        &mut h.price[..n],
+    );
     // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
     // arguments because only function arguments carry the no-alias facts that let the loop
     // vectorise without runtime overlap checks between every pair of arrays.
@@ -406,7 +412,38 @@ fn inject_and_split_loop<C: Lanes>(
         &mut h.protocol_flow[..n],
         &mut h.tao[..n],
         &mut h.alpha[..n],
+        &h.price[..n],
     )
+}
+
+/// The price of each pool before this block's injection, kept from the end of the last
+/// block's pass 2 (`Handoff::price`, with the reserves it was computed from) and recomputed
+/// only where the pool changed since (trades, an epoch's sales, a new subnet): most blocks
+/// none did, and pass 1 saves a division per subnet — the first of the two it chains (price,
+/// then alpha in = E_i/price). The cache is keyed by the reserves themselves, so it is exact
+/// whoever changed a pool.
+#[inline(always)]
+fn refresh_prices<C: Lanes>(
+    reserves: &[Reserves],
+    tao: &mut [Rao],
+    alpha: &mut [Rao],
+    price: &mut [f64],
+) {
+    let n = reserves.len();
+    let (tao, alpha, price) = (&mut tao[..n], &mut alpha[..n], &mut price[..n]);
+    let mut stale = false;
+    for i in 0..n {
+        stale |= (reserves[i].tao_rao != tao[i]) | (reserves[i].alpha_rao != alpha[i]);
+    }
+    if stale {
+        for i in 0..n {
+            let pool = reserves[i];
+            if (pool.tao_rao, pool.alpha_rao) != (tao[i], alpha[i]) {
+                (tao[i], alpha[i]) = (pool.tao_rao, pool.alpha_rao);
+                price[i] = price_with::<C>(pool);
+            }
+        }
+    }
 }
 
 #[inline(always)]
@@ -430,9 +467,11 @@ fn inject_and_split_slices<C: Lanes>(
     protocol_flow: &mut [f64],
     tao_after: &mut [Rao],
     alpha_after: &mut [Rao],
+    price_before: &[f64],
 ) -> Injected {
     let n = share.len();
     let (tao_after, alpha_after) = (&mut tao_after[..n], &mut alpha_after[..n]);
+    let price_before = &price_before[..n];
     let (share_out, reserves, alpha_outstanding) = (
         &mut share_out[..n],
         &mut reserves[..n],
@@ -481,7 +520,8 @@ fn inject_and_split_slices<C: Lanes>(
             Some(x) => x,
         };
         root_proportion[i] = rp;
-        let price = price_with::<C>(pool);
+        // `pool.price()`, kept from the last block (see `refresh_prices`).
+        let price = price_before[i];
         let inj = injection::inject_with::<C>(rule, emission, split.per_block, rp, price, e_block);
         let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
         reserves[i] = Reserves {
@@ -591,15 +631,17 @@ pub fn swap(
         for i in 0..n {
             let sold = root_alpha[i];
             if sold > 0 {
-                let tao = reserves[i].protocol_sell(sold);
-                if tao > 0 {
-                    pass.pending_root_tao[i] += tao;
+                let received = reserves[i].protocol_sell(sold);
+                if received > 0 {
+                    pass.pending_root_tao[i] += received;
                     pass.alpha_minted[i] += sold;
                     if track_flow {
-                        protocol_flow[i] -= tao as i64 as f64;
+                        protocol_flow[i] -= received as i64 as f64;
                     }
                 }
+                // Pass 3's price, and the reserves it belongs to (see `refresh_prices`).
                 price[i] = reserves[i].price();
+                (tao[i], alpha[i]) = (reserves[i].tao_rao, reserves[i].alpha_rao);
             }
         }
     }

@@ -237,6 +237,10 @@ pub struct Handoff {
 
 impl Handoff {
     pub fn resize(&mut self, n: usize) {
+        // Every block asks; the subnet count rarely changes.
+        if self.price.len() == n {
+            return;
+        }
         self.chain_buy_tao.resize(n, 0);
         self.root_alpha.resize(n, 0);
         self.protocol_flow.resize(n, 0.0);
@@ -593,17 +597,42 @@ pub fn swap(
     let h = pass.handoff;
     let mut bought_with: Rao = 0;
     if injected.any_chain_buy {
-        for i in 0..n {
-            let buy = h.chain_buy_tao[i];
-            if buy > 0 {
-                let bought = pass.reserves[i].protocol_buy(buy);
-                if bought > 0 {
-                    pass.alpha_burned[i] += bought;
-                    pass.emission_tao[i] += buy;
-                    h.protocol_flow[i] += buy as i64 as f64;
-                    bought_with += buy;
+        let buys = ChainBuys {
+            chain_buy_tao: &mut h.chain_buy_tao[..n],
+            tao: &mut h.tao[..n],
+            alpha: &mut h.alpha[..n],
+            alpha_burned: &mut pass.alpha_burned[..n],
+            emission_tao: &mut pass.emission_tao[..n],
+            protocol_flow: &mut h.protocol_flow[..n],
+        };
+        let (bought, unsettled) = match simd {
+            Simd::Baseline => chain_buys::<Native>(buys),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
+            Simd::Avx2 => unsafe { chain_buys_avx2(buys) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
+            Simd::Avx512 => unsafe { chain_buys_avx512(buys) },
+        };
+        bought_with += bought;
+        if unsettled {
+            // The few buys the fast path could not prove exact: the pool's own swap.
+            for i in 0..n {
+                let buy = h.chain_buy_tao[i];
+                if buy > 0 {
+                    let mut pool = Reserves {
+                        tao_rao: h.tao[i],
+                        alpha_rao: h.alpha[i],
+                    };
+                    let bought = pool.protocol_buy(buy);
+                    if bought > 0 {
+                        pass.alpha_burned[i] += bought;
+                        pass.emission_tao[i] += buy;
+                        h.protocol_flow[i] += buy as i64 as f64;
+                        bought_with += buy;
+                    }
+                    (h.tao[i], h.alpha[i]) = (pool.tao_rao, pool.alpha_rao);
                 }
-                (h.tao[i], h.alpha[i]) = (pass.reserves[i].tao_rao, pass.reserves[i].alpha_rao);
             }
         }
     }
@@ -659,6 +688,66 @@ pub fn swap(
         }
     }
     bought_with
+}
+
+/// The chain buys' arrays (E2/E3/E5), on the plain reserve arrays pass 1 left.
+struct ChainBuys<'a> {
+    chain_buy_tao: &'a mut [Rao],
+    tao: &'a mut [Rao],
+    alpha: &'a mut [Rao],
+    alpha_burned: &'a mut [Rao],
+    emission_tao: &'a mut [Rao],
+    protocol_flow: &'a mut [f64],
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn chain_buys_avx512(buys: ChainBuys<'_>) -> (Rao, bool) {
+    chain_buys::<Native>(buys)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn chain_buys_avx2(buys: ChainBuys<'_>) -> (Rao, bool) {
+    chain_buys::<Magic>(buys)
+}
+
+/// The chain buys of every subnet, elementwise: the same swap as [`Reserves::protocol_buy`] —
+/// `out = ⌊A·Δτ/(T + Δτ)⌋`, refused when `out` is 0 or would leave less than the minimum
+/// reserve — proven exact as the root sale is (see [`sell_root_alpha`]: the same curve with
+/// the reserves' roles swapped). The alpha bought is burned. Settled buys have their
+/// `chain_buy_tao` cleared; returns the TAO the settled buys emitted, and whether a buy is
+/// left for the exact scalar swap.
+#[inline(always)]
+fn chain_buys<C: Lanes>(buys: ChainBuys<'_>) -> (Rao, bool) {
+    let ChainBuys {
+        chain_buy_tao,
+        tao,
+        alpha,
+        alpha_burned,
+        emission_tao,
+        protocol_flow,
+    } = buys;
+    let n = chain_buy_tao.len();
+    let (tao, alpha, alpha_burned) = (&mut tao[..n], &mut alpha[..n], &mut alpha_burned[..n]);
+    let (emission_tao, protocol_flow) = (&mut emission_tao[..n], &mut protocol_flow[..n]);
+    let (mut emitted, mut unsettled): (Rao, Rao) = (0, 0);
+    for i in 0..n {
+        let buy = chain_buy_tao[i];
+        let (t, a) = (tao[i], alpha[i]);
+        let new_t = t.wrapping_add(buy);
+        let (out, proven) = correct_quotient(a, buy, new_t, quotient_estimate::<C>(a, buy, new_t));
+        let buys = proven && buy > 0 && out > 0 && out <= a && a - out >= MIN_RESERVE_RAO;
+        (tao[i], alpha[i]) = if buys { (new_t, a - out) } else { (t, a) };
+        alpha_burned[i] += if buys { out } else { 0 };
+        emission_tao[i] += if buys { buy } else { 0 };
+        protocol_flow[i] += if buys { C::to_f64(buy) } else { 0.0 };
+        emitted += if buys { buy } else { 0 };
+        let left = if proven { 0 } else { buy };
+        chain_buy_tao[i] = left;
+        unsettled |= left;
+    }
+    (emitted, unsettled != 0)
 }
 
 /// The pools in pass 2: the pairs, and the plain arrays the vector loops work on.
@@ -1011,6 +1100,34 @@ mod tests {
         (reserves[0], pending[0], minted[0])
     }
 
+    /// One pool's chain buy as pass 2 makes it (the vector loop, then the exact swap for what
+    /// it left): the pool after it, the alpha burned and the TAO emitted.
+    fn kernel_chain_buy<C: Lanes>(pool: Reserves, buy: Rao) -> (Reserves, Rao, Rao) {
+        let (mut chain_buy_tao, mut tao, mut alpha) = ([buy], [pool.tao_rao], [pool.alpha_rao]);
+        let (mut burned, mut emission, mut flow) = ([0], [0], [0.0]);
+        let (mut emitted, unsettled) = chain_buys::<C>(ChainBuys {
+            chain_buy_tao: &mut chain_buy_tao,
+            tao: &mut tao,
+            alpha: &mut alpha,
+            alpha_burned: &mut burned,
+            emission_tao: &mut emission,
+            protocol_flow: &mut flow,
+        });
+        let mut after = Reserves {
+            tao_rao: tao[0],
+            alpha_rao: alpha[0],
+        };
+        if unsettled {
+            let bought = after.protocol_buy(chain_buy_tao[0]);
+            burned[0] += bought;
+            emitted += if bought > 0 { chain_buy_tao[0] } else { 0 };
+        }
+        // The settled buy's TAO is counted as the subnet's emission and its protocol flow.
+        assert_eq!(emission[0], if unsettled { 0 } else { emitted });
+        assert_eq!(flow[0], emission[0] as f64);
+        (after, burned[0], emitted)
+    }
+
     /// Whether the vectorised sale leaves a one-pool sale to the exact scalar swap.
     fn fast_sale_leaves_some<C: Lanes>(y: Rao, x: Rao, dx: Rao) -> bool {
         let (mut root_alpha, mut tao, mut alpha) = ([dx], [y], [x]);
@@ -1085,6 +1202,22 @@ mod tests {
         ) {
             proptest::prop_assert!(!fast_sale_leaves_some::<Native>(y, x, dx));
             proptest::prop_assert!(!fast_sale_leaves_some::<Magic>(y, x, dx));
+        }
+
+        /// The vectorised chain buy, with the exact scalar swap behind it, is the pool's own
+        /// protocol buy, in both conversion forms.
+        #[test]
+        fn chain_buys_match_the_pool_swap(
+            t in 0u64..1 << 56,
+            a in 0u64..1 << 56,
+            buy in proptest::prop_oneof![0u64..1 << 40, 0u64..1_000],
+        ) {
+            let pool = Reserves { tao_rao: t, alpha_rao: a };
+            let mut reference = pool;
+            let bought = reference.protocol_buy(buy);
+            let expected = (reference, bought, if bought > 0 { buy } else { 0 });
+            proptest::prop_assert_eq!(kernel_chain_buy::<Native>(pool, buy), expected);
+            proptest::prop_assert_eq!(kernel_chain_buy::<Magic>(pool, buy), expected);
         }
 
         /// The kernels' price (with their conversions) is the pool's price, bit for bit.

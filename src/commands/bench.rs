@@ -27,7 +27,7 @@ pub fn run(subnets: u32, days: f64, seed: u64, repeat: u32) -> Result<(), Failur
                 "subnets: {subnets}, days: {days}, blocks: {}",
                 outcome.blocks
             );
-            // Which compiled block kernel this CPU runs (AVX-512 or the scalar baseline).
+            // Which compiled block kernel runs (the widest the CPU has, or the one TOURNEY_SIMD forces).
             println!("kernel: {}", tourney_engine::network::Simd::detect().name());
             println!(
                 "emission_total_tao: {:.3}",

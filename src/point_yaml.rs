@@ -111,6 +111,12 @@ mod tests {
             "owner_cut",
             "fees",
             "ema_start",
+            "ema_price_rate",
+            "ema_ramp_blocks",
+            "flow_ema_rate",
+            "injection_cap",
+            "objective_price_weight",
+            "objective_flow_weight",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -123,6 +129,12 @@ mod tests {
             Level::Number(0.25),
             Level::Text("proportional".into()),
             Level::Text("spot".into()),
+            Level::Number(1e-5),
+            Level::Number(50_400.0),
+            Level::Number(2e-5),
+            Level::Number(0.5),
+            Level::Number(0.25),
+            Level::Number(0.125),
         ];
         let doc = apply(&base, &knobs, &values).unwrap();
         let text = serde_yaml::to_string(&doc).unwrap();
@@ -136,11 +148,24 @@ mod tests {
             assert_eq!(m.owner_cut, 0.25);
             assert_eq!(m.fees, Some(tourney_engine::fees::FeeRule::Proportional));
             assert_eq!(m.ema_start, tourney_engine::ema_start::EmaStart::Spot);
+            let r = m.rates;
+            assert_eq!(
+                (
+                    r.ema_price_rate,
+                    r.ema_ramp_blocks,
+                    r.flow_ema_rate,
+                    r.injection_cap
+                ),
+                (1e-5, 50_400.0, 2e-5, 0.5)
+            );
+            assert_eq!((m.objective.price, m.objective.flow), (0.25, 0.125));
         }
         // The second entry keeps what it had.
         assert_eq!(
             t.mechanisms[1].label(),
-            "taoflow+e3+no-ramp+ema-spot+fees-proportional+alpha-by-share+flow-p2.5+owner-cut0.25"
+            "taoflow+e3+no-ramp+ema-spot+fees-proportional+alpha-by-share+flow-p2.5+owner-cut0.25\
+             +ema-rate0.00001+ramp-blocks50400+flow-rate0.00002+injection-cap0.5\
+             +obj-price0.25+obj-flow0.125"
         );
         // The base is untouched, and an unknown knob is refused.
         assert_eq!(base["mechanisms"][0], Value::String("dtao-price".into()));

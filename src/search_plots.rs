@@ -42,6 +42,13 @@ pub fn knob_label(knob: &str) -> String {
         "tao_weight" => "tao_weight (fraction of root stake)".into(),
         "flow_exponent" => "flow_exponent p (dimensionless)".into(),
         "flow_cutoff_tao_per_day" => "flow_cutoff_tao_per_day (TAO/day)".into(),
+        "owner_cut" => "owner_cut (fraction of alpha emission)".into(),
+        "ema_price_rate" | "flow_ema_rate" => format!("{knob} (per block)"),
+        "ema_ramp_blocks" => "ema_ramp_blocks h (blocks)".into(),
+        "injection_cap" => "injection_cap (× α_e)".into(),
+        "objective_price_weight" | "objective_flow_weight" => {
+            format!("{knob} (fraction of emission)")
+        }
         other => format!("{other} (level)"),
     }
 }

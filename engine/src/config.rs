@@ -5,7 +5,8 @@
 
 use crate::emission::AlphaEmissionRule;
 use crate::injection::InjectionRule;
-use crate::mechanism::{FlowParams, MechanismSpec};
+use crate::mechanism::{FlowParams, MechanismSpec, ObjectiveWeights};
+use crate::rates::Rates;
 use crate::schedule::RootSchedule;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -129,6 +130,18 @@ pub struct MatchConfig {
     /// The subnet owner's cut of alpha emission, a fraction (the chain: 11796/65535 ≈ 0.18);
     /// applied as the nearest multiple of 1/65535, the chain's `SubnetOwnerCut` units.
     pub owner_cut: f64,
+    /// The moving price's base rate per block (the chain: 3e-6); see [`Rates`].
+    pub ema_price_rate: f64,
+    /// The moving price's ramp length h in blocks (the chain: 201,600).
+    pub ema_ramp_blocks: f64,
+    /// TaoFlow's EMA rate per block (the chain: 3.209e-6).
+    pub flow_ema_rate: f64,
+    /// A factor on the injection rule's alpha_in cap (the chain: 1).
+    pub injection_cap: f64,
+    /// The `objective` rule's weights on the price and flow signals; the value score gets
+    /// the rest (the chain has no such rule: both 0, value only).
+    pub objective_price_weight: f64,
+    pub objective_flow_weight: f64,
     pub schedule: RootSchedule,
     /// Day of the transition at which the match starts (the network is aged to it).
     pub start_day: f64,
@@ -158,6 +171,7 @@ impl MatchConfig {
 
 impl Default for MatchConfig {
     fn default() -> Self {
+        let chain_rates = Rates::default();
         Self {
             seed: 0,
             mechanism: default_mechanism(),
@@ -169,6 +183,12 @@ impl Default for MatchConfig {
             fees: None,
             alpha_emission: AlphaEmissionRule::Issuance,
             owner_cut: DEFAULT_OWNER_CUT,
+            ema_price_rate: chain_rates.ema_price_rate,
+            ema_ramp_blocks: chain_rates.ema_ramp_blocks,
+            flow_ema_rate: chain_rates.flow_ema_rate,
+            injection_cap: chain_rates.injection_cap,
+            objective_price_weight: 0.0,
+            objective_flow_weight: 0.0,
             schedule: RootSchedule::Native,
             start_day: 0.0,
             horizon_day: 30.0,
@@ -530,6 +550,25 @@ impl MatchConfig {
                     / crate::units::BLOCKS_PER_DAY as f64,
                 exponent: self.flow_exponent,
             },
+            objective: self.objective_weights(),
+        }
+    }
+
+    /// The per-block rates this match runs with.
+    pub fn rates(&self) -> Rates {
+        Rates {
+            ema_price_rate: self.ema_price_rate,
+            ema_ramp_blocks: self.ema_ramp_blocks,
+            flow_ema_rate: self.flow_ema_rate,
+            injection_cap: self.injection_cap,
+        }
+    }
+
+    /// The `objective` rule's weights.
+    pub fn objective_weights(&self) -> ObjectiveWeights {
+        ObjectiveWeights {
+            price: self.objective_price_weight,
+            flow: self.objective_flow_weight,
         }
     }
 
@@ -568,6 +607,10 @@ impl MatchConfig {
             return Err(err("owner_cut", "expected a fraction in [0, 1]"));
         }
         amount("flow_cutoff_tao_per_day", self.flow_cutoff_tao_per_day)?;
+        self.rates().check().map_err(|(field, m)| err(field, m))?;
+        self.objective_weights()
+            .check()
+            .map_err(|(field, m)| err(field, m))?;
         let n = &self.network;
         if n.tempo_blocks == 0 {
             return Err(err("network.tempo_blocks", "expected ≥ 1"));

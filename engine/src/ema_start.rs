@@ -7,7 +7,7 @@
 //! gains emission share fast: every EMA is small. The engine's earlier start at the spot price
 //! is kept as the counterfactual `ema_start: spot`.
 
-use crate::units::{EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS};
+use crate::rates::Rates;
 use serde::{Deserialize, Serialize};
 
 /// How the EMA price starts (YAML `ema_start`).
@@ -21,15 +21,17 @@ pub enum EmaStart {
     Spot,
 }
 
-/// Σ a_b over the blocks `b` in `(from, from + blocks]`: `3e-6·blocks` without the ramp; with
-/// it, the integral of `3e-6·b/(b + h)`, `3e-6·(blocks − h·ln((from + blocks + h)/(from + h)))`
-/// (the per-block sum differs from the integral by under 3e-6·½·blocks/(from + h)).
-pub fn summed_rate(from: f64, blocks: f64, ramp: bool) -> f64 {
+/// Σ a_b over the blocks `b` in `(from, from + blocks]`: `a·blocks` without the ramp; with
+/// it, the integral of `a·b/(b + h)`, `a·(blocks − h·ln((from + blocks + h)/(from + h)))`
+/// (the per-block sum differs from the integral by under a·½·blocks/(from + h)). `a` and `h`
+/// are the match's rates (the chain's 3e-6 and 201,600).
+pub fn summed_rate(from: f64, blocks: f64, ramp: bool, rates: &Rates) -> f64 {
+    let a = rates.ema_price_rate;
     if !ramp {
-        return EMA_PRICE_BASE_ALPHA * blocks;
+        return a * blocks;
     }
-    let h = EMA_PRICE_RAMP_BLOCKS;
-    EMA_PRICE_BASE_ALPHA * (blocks - h * ((from + blocks + h) / (from + h)).ln())
+    let h = rates.ema_ramp_blocks;
+    a * (blocks - h * ((from + blocks + h) / (from + h)).ln())
 }
 
 /// The EMA price at the start day of a subnet whose (capped) price has been `price` since
@@ -42,11 +44,12 @@ pub fn initial_ema(
     since_launch: f64,
     age_at_launch: f64,
     ramp: bool,
+    rates: &Rates,
 ) -> f64 {
     let p = price.min(1.0);
     match start {
         EmaStart::Spot => p,
-        EmaStart::Zero => p * -(-summed_rate(age_at_launch, since_launch, ramp)).exp_m1(),
+        EmaStart::Zero => p * -(-summed_rate(age_at_launch, since_launch, ramp, rates)).exp_m1(),
     }
 }
 
@@ -56,14 +59,27 @@ mod tests {
 
     #[test]
     fn zero_at_launch_and_spot_unchanged() {
-        assert_eq!(initial_ema(EmaStart::Zero, 0.05, 0.0, 1e6, true), 0.0);
-        assert_eq!(initial_ema(EmaStart::Spot, 2.0, 0.0, 0.0, true), 1.0);
+        assert_eq!(
+            initial_ema(EmaStart::Zero, 0.05, 0.0, 1e6, true, &Rates::default()),
+            0.0
+        );
+        assert_eq!(
+            initial_ema(EmaStart::Spot, 2.0, 0.0, 0.0, true, &Rates::default()),
+            1.0
+        );
     }
 
     #[test]
     fn constant_rate_after_ten_days() {
         // 72,000 blocks at 3e-6: Σa = 0.216; p̄ = 0.05·(1 − e^−0.216) = 0.0097…
-        let got = initial_ema(EmaStart::Zero, 0.05, 72_000.0, 0.0, false);
+        let got = initial_ema(
+            EmaStart::Zero,
+            0.05,
+            72_000.0,
+            0.0,
+            false,
+            &Rates::default(),
+        );
         assert!((got - 0.05 * (1.0 - (-0.216f64).exp())).abs() < 1e-15);
     }
 
@@ -74,7 +90,7 @@ mod tests {
         let exact: f64 = (1..=201_600u64)
             .map(|b| 3e-6 * b as f64 / (b as f64 + 201_600.0))
             .sum();
-        let got = summed_rate(0.0, 201_600.0, true);
+        let got = summed_rate(0.0, 201_600.0, true, &Rates::default());
         assert!((got - 3e-6 * 201_600.0 * (1.0 - 2f64.ln())).abs() < 1e-12);
         assert!((got - exact).abs() < 1e-6, "{got} vs {exact}");
     }

@@ -114,6 +114,9 @@ pub struct AlphaEmission {
     pub miners: Rao,
     /// Validators and root together: the other half (41 %), split by root proportion.
     pub validators_and_root: Rao,
+    /// The cap on alpha_in that the injection rule applies: α_e on chain, the match's
+    /// `injection_cap` factor × α_e otherwise ([`Self::with_injection_cap`]).
+    pub injection_cap: Rao,
 }
 
 impl AlphaEmission {
@@ -152,6 +155,16 @@ impl AlphaEmission {
             owner,
             miners,
             validators_and_root: rest - miners,
+            injection_cap: per_block,
+        }
+    }
+
+    /// This emission with the alpha_in cap `rates.injection_cap × α_e` (α_e itself at the
+    /// chain's factor 1).
+    pub fn with_injection_cap(self, rates: &crate::rates::Rates) -> Self {
+        Self {
+            injection_cap: rates.injection_cap_rao(self.per_block),
+            ..self
         }
     }
 }

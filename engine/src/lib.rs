@@ -22,6 +22,7 @@ pub mod network;
 pub mod observe;
 pub mod plugin;
 pub mod pool;
+pub mod rates;
 pub mod rng;
 pub mod runner;
 pub mod schedule;

@@ -9,6 +9,7 @@ use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, Emissi
 use crate::fees::FeeRule;
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
+use crate::rates::Rates;
 use crate::rng::{normal, stream};
 use crate::schedule::{effective_tao_weight, native_root_proportion, RootSchedule};
 use crate::state::*;
@@ -78,6 +79,9 @@ struct Params {
     schedule: RootSchedule,
     passive_root_weights: PassiveRootWeights,
     ema_ramp: bool,
+    /// The per-block rates (EMA rates, injection cap factor): the chain's unless a
+    /// counterfactual sets them.
+    rates: Rates,
     alpha_emission: AlphaEmissionRule,
     /// The owner's cut of alpha emission, over 65535 (`MatchConfig::owner_cut_numerator`).
     owner_cut: u64,
@@ -314,10 +318,13 @@ impl Network {
             s.alpha_outstanding.push(outstanding);
             s.alpha_minted.push(pool.alpha_rao + outstanding);
             s.alpha_burned.push(0);
-            s.alpha_emission.push(AlphaEmission::at_issuance_with_cut(
-                pool.alpha_rao + outstanding,
-                config.owner_cut_numerator(),
-            ));
+            s.alpha_emission.push(
+                AlphaEmission::at_issuance_with_cut(
+                    pool.alpha_rao + outstanding,
+                    config.owner_cut_numerator(),
+                )
+                .with_injection_cap(&config.rates()),
+            );
             s.alpha_emission_interval
                 .push(halving_interval(pool.alpha_rao + outstanding));
             s.ema_price.push(initial_ema(
@@ -326,6 +333,7 @@ impl Network {
                 start_blocks as f64,
                 registered_before_launch[i] as f64,
                 config.ema_ramp,
+                &config.rates(),
             ));
             let flow = n_cfg.initial_flow_tao_per_day * RAO_PER_TAO as f64 / BLOCKS_PER_DAY as f64
                 * (d.pool_tao / mean_pool);
@@ -427,6 +435,7 @@ impl Network {
                 schedule: config.schedule.clone(),
                 passive_root_weights: n_cfg.passive_root_weights,
                 ema_ramp: config.ema_ramp,
+                rates: config.rates(),
                 alpha_emission: config.alpha_emission,
                 owner_cut: config.owner_cut_numerator(),
                 fees: config
@@ -576,18 +585,22 @@ impl Network {
             &mut s.alpha_emission_interval,
             &mut s.alpha_emission,
             self.params.owner_cut,
+            &self.params.rates,
         );
         self.handoff.resize(n);
         let alpha_emission = match self.params.alpha_emission {
             AlphaEmissionRule::Issuance => &s.alpha_emission,
             AlphaEmissionRule::ByShare => {
                 // α_e × min(1, N × share): a counterfactual, so a scalar pre-pass is fine.
-                let owner_cut = self.params.owner_cut;
+                let (owner_cut, rates) = (self.params.owner_cut, &self.params.rates);
                 self.alpha_by_share.clear();
-                self.alpha_by_share.extend(
-                    (s.alpha_emission.iter().zip(&shares[..n]))
-                        .map(|(a, &share)| a.scaled_by_share(share, n, owner_cut)),
-                );
+                self.alpha_by_share
+                    .extend(
+                        (s.alpha_emission.iter().zip(&shares[..n])).map(|(a, &share)| {
+                            a.scaled_by_share(share, n, owner_cut)
+                                .with_injection_cap(rates)
+                        }),
+                    );
                 &self.alpha_by_share
             }
         };
@@ -629,6 +642,7 @@ impl Network {
             self.simd,
             self.block as i64,
             self.params.ema_ramp,
+            &self.params.rates,
             protocol_flow,
             block_kernel::EmaPass {
                 price: &self.handoff.price,

@@ -9,6 +9,7 @@ use tourney_engine::emission::block_emission_for_issuance;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
 use tourney_engine::pool::Reserves;
+use tourney_engine::rates::Rates;
 use tourney_engine::schedule::native_root_proportion;
 use tourney_engine::state::Subnets;
 use tourney_engine::units::{RAO_PER_TAO, TAO_WEIGHT};
@@ -349,17 +350,37 @@ fn moving_price_starts_at_zero_and_ramps_from_registration() {
     // a = 3e-6·b/(b + 201,600), b = blocks since registration. At a constant price p,
     // p̄ = min(p, 1)·(1 − Π(1 − a_b)) ≈ min(p, 1)·(1 − exp(−Σ a_b)).
     // At launch: 0, whatever the price.
-    assert_eq!(initial_ema(EmaStart::Zero, 0.05, 0.0, 3e6, true), 0.0);
+    assert_eq!(
+        initial_ema(EmaStart::Zero, 0.05, 0.0, 3e6, true, &Rates::default()),
+        0.0
+    );
     // No ramp, ten days (72,000 blocks): Σa = 0.216, p̄ = 0.05·(1 − e^−0.216) = 0.0097132349…
-    let got = initial_ema(EmaStart::Zero, 0.05, 72_000.0, 0.0, false);
+    let got = initial_ema(
+        EmaStart::Zero,
+        0.05,
+        72_000.0,
+        0.0,
+        false,
+        &Rates::default(),
+    );
     assert!((got - 0.009713234906326019).abs() < 1e-15, "{got}");
     // Ramp, registered 201,600 blocks before launch, 201,600 blocks on: Σa = 3e-6·(201,600 −
     // 201,600·ln(604,800/403,200)) = 0.6048·(1 − ln 1.5) = 0.3595747026…; at p = 0.5,
     // p̄ = 0.5·(1 − e^−0.3595747) = 0.1510134454…
-    let got = initial_ema(EmaStart::Zero, 0.5, 201_600.0, 201_600.0, true);
+    let got = initial_ema(
+        EmaStart::Zero,
+        0.5,
+        201_600.0,
+        201_600.0,
+        true,
+        &Rates::default(),
+    );
     assert!((got - 0.15101344545334566).abs() < 1e-12, "{got}");
     // The counterfactual: the spot price, capped at 1.
-    assert_eq!(initial_ema(EmaStart::Spot, 1.7, 72_000.0, 0.0, true), 1.0);
+    assert_eq!(
+        initial_ema(EmaStart::Spot, 1.7, 72_000.0, 0.0, true, &Rates::default()),
+        1.0
+    );
 }
 
 #[test]

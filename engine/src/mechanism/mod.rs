@@ -19,6 +19,7 @@ use crate::injection::InjectionRule;
 use crate::state::Subnets;
 use tourney_sdk::Mechanism;
 
+pub use objective::ObjectiveWeights;
 pub use taoflow::FlowParams;
 
 /// One mechanism's rules.
@@ -48,6 +49,8 @@ pub struct MechanismSpec {
     pub injection: Option<InjectionRule>,
     /// TaoFlow's cutoff and exponent.
     pub flow: FlowParams,
+    /// The `objective` rule's weights on the market signals.
+    pub objective: ObjectiveWeights,
 }
 
 impl MechanismSpec {
@@ -56,6 +59,7 @@ impl MechanismSpec {
             mechanism,
             injection: None,
             flow: FlowParams::default(),
+            objective: ObjectiveWeights::default(),
         }
     }
 }
@@ -107,7 +111,7 @@ pub fn build(spec: &MechanismSpec) -> Box<dyn EmissionRule> {
         Mechanism::DtaoSubsidy => Box::new(dtao_subsidy::DtaoSubsidy::new(inj)),
         Mechanism::Taoflow => Box::new(taoflow::Taoflow::new(inj, spec.flow)),
         Mechanism::MarketCap => Box::new(market_cap::MarketCap::new(inj)),
-        Mechanism::Objective => Box::new(objective::Objective::new(inj)),
+        Mechanism::Objective => Box::new(objective::Objective::new(inj, spec.objective)),
         Mechanism::TaoflowNet => Box::new(taoflow_net::TaoflowNet::new(inj, spec.flow)),
         Mechanism::DtaoPriceBurn => Box::new(dtao_price_burn::DtaoPriceBurn::new(inj)),
     }

@@ -26,35 +26,42 @@ use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
 use crate::lanes::{Lanes, Magic, Native};
 use crate::pool::{correct_quotient, Reserves};
-use crate::units::{
-    Rao, EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS, FLOW_EMA_ALPHA, MIN_RESERVE_RAO,
-};
+use crate::rates::Rates;
+use crate::units::{Rao, MIN_RESERVE_RAO};
 
 /// One block of the moving price (spec §2): `p̄ ← a·min(p, 1) + (1 − a)·p̄` with
 /// `a = 3e-6 · b/(b + 201,600)` (the ramp, from 2025-03-11) or the constant 3e-6 without it;
-/// `b` is the subnet's age in blocks (a negative age counts as 0).
+/// `b` is the subnet's age in blocks (a negative age counts as 0). The rate and the ramp's
+/// length are the match's [`Rates`] (the chain's by default).
 #[inline(always)]
-pub fn ema_price_step(ema: f64, price: f64, age_blocks: i64, ramp: bool) -> f64 {
-    ema_price_step_with::<Native>(ema, price, age_blocks, ramp)
+pub fn ema_price_step(ema: f64, price: f64, age_blocks: i64, ramp: bool, rates: &Rates) -> f64 {
+    ema_price_step_with::<Native>(ema, price, age_blocks, ramp, rates)
 }
 
-/// [`ema_price_step`] with the conversions of a kernel (the same bits).
+/// [`ema_price_step`] with the conversions of a kernel: the same bits as
+/// [`Rates::ema_price_rate_at`] (`kernel_ema_rate_is_the_rates_rate` checks it).
 #[inline(always)]
-fn ema_price_step_with<C: Lanes>(ema: f64, price: f64, age_blocks: i64, ramp: bool) -> f64 {
+fn ema_price_step_with<C: Lanes>(
+    ema: f64,
+    price: f64,
+    age_blocks: i64,
+    ramp: bool,
+    rates: &Rates,
+) -> f64 {
     let a = if ramp {
         // A non-negative age: the same value as `age as f64`.
         let b = C::to_f64(age_blocks.max(0) as u64);
-        EMA_PRICE_BASE_ALPHA * b / (b + EMA_PRICE_RAMP_BLOCKS)
+        rates.ema_price_rate * b / (b + rates.ema_ramp_blocks)
     } else {
-        EMA_PRICE_BASE_ALPHA
+        rates.ema_price_rate
     };
     a * price.min(1.0) + (1.0 - a) * ema
 }
 
-/// One block of TaoFlow's EMA: `S ← (1 − f)·S + f·F`.
+/// One block of TaoFlow's EMA at rate `f`: `S ← (1 − f)·S + f·F`.
 #[inline(always)]
-pub fn flow_ema_step(ema: f64, flow: f64) -> f64 {
-    ema + FLOW_EMA_ALPHA * (flow - ema)
+pub fn flow_ema_step(ema: f64, flow: f64, f: f64) -> f64 {
+    ema + f * (flow - ema)
 }
 
 /// Which compiled version of the elementwise passes this CPU runs.
@@ -269,6 +276,7 @@ pub fn refresh_alpha_emission(
     interval: &mut [(Rao, Rao)],
     alpha_emission: &mut [AlphaEmission],
     owner_cut: u64,
+    rates: &Rates,
 ) {
     let stale = match simd {
         Simd::Baseline => any_outside_interval(reserves, alpha_outstanding, interval),
@@ -285,7 +293,8 @@ pub fn refresh_alpha_emission(
         for i in 0..reserves.len() {
             let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
             if outside(issuance, interval[i]) {
-                alpha_emission[i] = AlphaEmission::at_issuance_with_cut(issuance, owner_cut);
+                alpha_emission[i] = AlphaEmission::at_issuance_with_cut(issuance, owner_cut)
+                    .with_injection_cap(rates);
                 interval[i] = halving_interval(issuance);
             }
         }
@@ -539,7 +548,8 @@ fn inject_and_split_slices<C: Lanes>(
         root_proportion[i] = rp;
         // `pool.price()`, kept from the last block (see `refresh_prices`).
         let price = price_before[i];
-        let inj = injection::inject_with::<C>(rule, emission, split.per_block, rp, price, e_block);
+        let cap = split.injection_cap;
+        let inj = injection::inject_with::<C>(rule, emission, cap, rp, price, e_block);
         let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
         reserves[i] = Reserves {
             tao_rao: tao,
@@ -902,32 +912,57 @@ pub struct EmaPass<'a> {
 ///
 /// The protocol flow EMA is kept only when `protocol_flow` is set (E4 is the one rule that
 /// reads it).
-pub fn update_emas(simd: Simd, block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
+pub fn update_emas(
+    simd: Simd,
+    block: i64,
+    ramp: bool,
+    rates: &Rates,
+    protocol_flow: bool,
+    pass: EmaPass<'_>,
+) {
     match simd {
-        Simd::Baseline => update_emas_loop::<Native>(block, ramp, protocol_flow, pass),
+        Simd::Baseline => update_emas_loop::<Native>(block, ramp, rates, protocol_flow, pass),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
-        Simd::Avx2 => unsafe { update_emas_avx2(block, ramp, protocol_flow, pass) },
+        Simd::Avx2 => unsafe { update_emas_avx2(block, ramp, rates, protocol_flow, pass) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
-        Simd::Avx512 => unsafe { update_emas_avx512(block, ramp, protocol_flow, pass) },
+        Simd::Avx512 => unsafe { update_emas_avx512(block, ramp, rates, protocol_flow, pass) },
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-unsafe fn update_emas_avx512(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
-    update_emas_loop::<Native>(block, ramp, protocol_flow, pass)
+unsafe fn update_emas_avx512(
+    block: i64,
+    ramp: bool,
+    rates: &Rates,
+    protocol_flow: bool,
+    pass: EmaPass<'_>,
+) {
+    update_emas_loop::<Native>(block, ramp, rates, protocol_flow, pass)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn update_emas_avx2(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
-    update_emas_loop::<Magic>(block, ramp, protocol_flow, pass)
+unsafe fn update_emas_avx2(
+    block: i64,
+    ramp: bool,
+    rates: &Rates,
+    protocol_flow: bool,
+    pass: EmaPass<'_>,
+) {
+    update_emas_loop::<Magic>(block, ramp, rates, protocol_flow, pass)
 }
 
 #[inline(always)]
-fn update_emas_loop<C: Lanes>(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'_>) {
+fn update_emas_loop<C: Lanes>(
+    block: i64,
+    ramp: bool,
+    rates: &Rates,
+    protocol_flow: bool,
+    pass: EmaPass<'_>,
+) {
     let n = pass.price.len();
     // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
     let (price, start_block) = (&pass.price[..n], &pass.start_block[..n]);
@@ -937,6 +972,7 @@ fn update_emas_loop<C: Lanes>(block: i64, ramp: bool, protocol_flow: bool, pass:
     update_emas_slices::<C>(
         block,
         ramp,
+        rates,
         protocol_flow,
         price,
         start_block,
@@ -953,6 +989,7 @@ fn update_emas_loop<C: Lanes>(block: i64, ramp: bool, protocol_flow: bool, pass:
 fn update_emas_slices<C: Lanes>(
     block: i64,
     ramp: bool,
+    rates: &Rates,
     keep_protocol_flow: bool,
     price: &[f64],
     start_block: &[i64],
@@ -970,15 +1007,16 @@ fn update_emas_slices<C: Lanes>(
         &mut protocol_flow_ema[..n],
         &protocol_flow[..n],
     );
+    let flow_rate = rates.flow_ema_rate;
     #[allow(clippy::needless_range_loop)]
     for i in 0..n {
         ema_price[i] =
-            ema_price_step_with::<C>(ema_price[i], price[i], block - start_block[i], ramp);
-        flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i]);
+            ema_price_step_with::<C>(ema_price[i], price[i], block - start_block[i], ramp, rates);
+        flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i], flow_rate);
         flow_block[i] = 0.0;
         // Loop-invariant: the compiler hoists the test out of the loop (unswitching).
         if keep_protocol_flow {
-            protocol_flow_ema[i] = flow_ema_step(protocol_flow_ema[i], protocol_flow[i]);
+            protocol_flow_ema[i] = flow_ema_step(protocol_flow_ema[i], protocol_flow[i], flow_rate);
         }
     }
 }
@@ -991,13 +1029,13 @@ mod tests {
     fn one_ema_step_with_ramp_and_clamp() {
         // b = 201,600 → a = 3e-6 · ½ = 1.5e-6. Price 2.0 is clamped to 1.0:
         // p̄ = 1.5e-6 · 1.0 + (1 − 1.5e-6) · 0.1 = 0.1 + 1.5e-6 · 0.9 = 0.10000135.
-        let e = ema_price_step(0.1, 2.0, 201_600, true);
+        let e = ema_price_step(0.1, 2.0, 201_600, true, &Rates::default());
         assert!((e - 0.100_001_35).abs() < 1e-15, "{e}");
         // At b = 0 the ramp gives a = 0: nothing moves; a negative age counts as 0.
-        assert_eq!(ema_price_step(0.1, 0.5, 0, true), 0.1);
-        assert_eq!(ema_price_step(0.1, 0.5, -7, true), 0.1);
+        assert_eq!(ema_price_step(0.1, 0.5, 0, true, &Rates::default()), 0.1);
+        assert_eq!(ema_price_step(0.1, 0.5, -7, true, &Rates::default()), 0.1);
         // Without the ramp a = 3e-6: 3e-6 · 0.5 + (1 − 3e-6) · 0.1 = 0.1 + 3e-6 · 0.4.
-        let e = ema_price_step(0.1, 0.5, 0, false);
+        let e = ema_price_step(0.1, 0.5, 0, false, &Rates::default());
         assert!((e - (0.1 + 1.2e-6)).abs() < 1e-15, "{e}");
     }
 
@@ -1064,7 +1102,12 @@ mod tests {
     #[test]
     fn one_flow_ema_step() {
         // S = 100, F = 1,100: S' = 100 + 3.209e-6 · 1,000 = 100.003209.
-        assert!((flow_ema_step(100.0, 1_100.0) - 100.003_209).abs() < 1e-12);
+        assert!(
+            (flow_ema_step(100.0, 1_100.0, Rates::default().flow_ema_rate) - 100.003_209).abs()
+                < 1e-12
+        );
+        // At the rate 1e-3 (a search knob): 100 + 1e-3 · 1000 = 101.
+        assert!((flow_ema_step(100.0, 1_100.0, 1e-3) - 101.0).abs() < 1e-12);
     }
 
     /// Pass 2 with root sales only, on one subnet: what the kernel does to the pool.
@@ -1220,6 +1263,28 @@ mod tests {
             proptest::prop_assert_eq!(kernel_chain_buy::<Magic>(pool, buy), expected);
         }
 
+        /// The kernels' moving-price step is the one `Rates::ema_price_rate_at` defines, bit for
+        /// bit, in both conversion forms, at the chain's rates and at a search's.
+        #[test]
+        fn kernel_ema_rate_is_the_rates_rate(
+            ema in 0.0f64..2.0,
+            price in 0.0f64..3.0,
+            age in -1_000_000i64..1 << 40,
+            ramp in proptest::bool::ANY,
+            rate in 1e-7f64..1e-3,
+            ramp_blocks in 1.0f64..1e6,
+        ) {
+            let search = Rates { ema_price_rate: rate, ema_ramp_blocks: ramp_blocks, ..Rates::default() };
+            for rates in [Rates::default(), search] {
+                let a = rates.ema_price_rate_at(age, ramp);
+                let expected = (a * price.min(1.0) + (1.0 - a) * ema).to_bits();
+                let native = ema_price_step_with::<Native>(ema, price, age, ramp, &rates);
+                let magic = ema_price_step_with::<Magic>(ema, price, age, ramp, &rates);
+                proptest::prop_assert_eq!(native.to_bits(), expected);
+                proptest::prop_assert_eq!(magic.to_bits(), expected);
+            }
+        }
+
         /// The kernels' price (with their conversions) is the pool's price, bit for bit.
         #[test]
         fn kernel_price_is_the_pool_price(t in 0u64..1 << 62, a in 0u64..1 << 62, shift in 0u32..40) {
@@ -1273,8 +1338,22 @@ mod tests {
             })
             .collect();
         let mut outstanding: Vec<Rao> = (0..n).map(|_| rng.random_range(0..1u64 << 52)).collect();
+        // The chain's rates, or (half the time) the search's knobs at random values.
+        let rates = if rng.random::<bool>() {
+            Rates::default()
+        } else {
+            Rates {
+                ema_price_rate: rng.random_range(1e-7..1e-3),
+                ema_ramp_blocks: rng.random_range(1.0..1e6),
+                flow_ema_rate: rng.random_range(1e-7..1e-3),
+                injection_cap: rng.random_range(0.0..3.0),
+            }
+        };
         let alpha_emission: Vec<AlphaEmission> = (0..n)
-            .map(|i| AlphaEmission::at_issuance(reserves[i].alpha_rao + outstanding[i]))
+            .map(|i| {
+                AlphaEmission::at_issuance(reserves[i].alpha_rao + outstanding[i])
+                    .with_injection_cap(&rates)
+            })
             .collect();
         let start_block: Vec<i64> = (0..n).map(|_| rng.random_range(-500_000..1_000)).collect();
         let mut ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
@@ -1331,6 +1410,7 @@ mod tests {
             simd,
             1_000,
             true,
+            &rates,
             true,
             EmaPass {
                 price: &handoff.price,

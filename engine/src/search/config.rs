@@ -46,10 +46,8 @@ pub struct Knob {
     pub default: &'static str,
 }
 
-/// The knobs a tournament file can set today. The chain constants that are not yet fields
-/// of the mechanism or network config (the EMA price rate and ramp length, the flow EMA
-/// rate, the injection cap, the objective rule's weights) join this list when they become
-/// such fields.
+/// The knobs a tournament file can set: every mechanism parameter the engine exposes (the
+/// chain's per-block rates are fields of a mechanism entry too, `rates.rs`).
 pub const KNOBS: &[Knob] = &[
     Knob {
         name: "tao_weight",
@@ -104,6 +102,42 @@ pub const KNOBS: &[Knob] = &[
         target: Target::Mechanism("owner_cut"),
         sets: "the subnet owner's cut of alpha emission, a fraction (nearest 1/65535)",
         default: "11796/65535 ≈ 0.18",
+    },
+    Knob {
+        name: "ema_price_rate",
+        target: Target::Mechanism("ema_price_rate"),
+        sets: "the moving price's base rate a per block (E1 and E2 shares follow it)",
+        default: "3e-6",
+    },
+    Knob {
+        name: "ema_ramp_blocks",
+        target: Target::Mechanism("ema_ramp_blocks"),
+        sets: "the moving price's ramp length h: rate a·b/(b + h) for a subnet b blocks old",
+        default: "201600",
+    },
+    Knob {
+        name: "flow_ema_rate",
+        target: Target::Mechanism("flow_ema_rate"),
+        sets: "TaoFlow's EMA rate per block (the flow signal's memory)",
+        default: "3.209e-6",
+    },
+    Knob {
+        name: "injection_cap",
+        target: Target::Mechanism("injection_cap"),
+        sets: "a factor on the injection rule's alpha_in cap (α_e, min(α_e, E) or rp·α_e)",
+        default: "1",
+    },
+    Knob {
+        name: "objective_price_weight",
+        target: Target::Mechanism("objective_price_weight"),
+        sets: "the objective rule's weight on the EMA price signal (value gets the rest)",
+        default: "0",
+    },
+    Knob {
+        name: "objective_flow_weight",
+        target: Target::Mechanism("objective_flow_weight"),
+        sets: "the objective rule's weight on the flow EMA signal (value gets the rest)",
+        default: "0",
     },
 ];
 

@@ -5,6 +5,8 @@ use super::roles::{self, Profile, Repetitions, RoleEntry};
 use crate::config::{ConfigError, MarketConfig, NetworkConfig, OwnedSubnetConfig};
 use crate::emission::AlphaEmissionRule;
 use crate::injection::InjectionRule;
+use crate::mechanism::ObjectiveWeights;
+use crate::rates::Rates;
 use crate::schedule::RootSchedule;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -125,6 +127,11 @@ pub struct MechanismEntry {
     pub flow_cutoff_tao_per_day: f64,
     /// The subnet owner's cut of alpha emission, a fraction (the chain's 11796/65535 ≈ 0.18).
     pub owner_cut: f64,
+    /// The per-block rates (`ema_price_rate`, `ema_ramp_blocks`, `flow_ema_rate`,
+    /// `injection_cap` in YAML); the chain's by default.
+    pub rates: Rates,
+    /// The `objective` rule's weights (`objective_price_weight`, `objective_flow_weight`).
+    pub objective: ObjectiveWeights,
 }
 
 impl MechanismEntry {
@@ -167,6 +174,8 @@ impl MechanismEntry {
         {
             label.push_str(&format!("+owner-cut{}", self.owner_cut));
         }
+        label.push_str(&self.rates.label());
+        label.push_str(&self.objective.label());
         label
     }
 }
@@ -194,6 +203,27 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             flow_cutoff_tao_per_day: f64,
             #[serde(default = "owner_cut")]
             owner_cut: f64,
+            #[serde(default = "ema_price_rate")]
+            ema_price_rate: f64,
+            #[serde(default = "ema_ramp_blocks")]
+            ema_ramp_blocks: f64,
+            #[serde(default = "flow_ema_rate")]
+            flow_ema_rate: f64,
+            #[serde(default = "one")]
+            injection_cap: f64,
+            #[serde(default)]
+            objective_price_weight: f64,
+            #[serde(default)]
+            objective_flow_weight: f64,
+        }
+        fn ema_price_rate() -> f64 {
+            Rates::default().ema_price_rate
+        }
+        fn ema_ramp_blocks() -> f64 {
+            Rates::default().ema_ramp_blocks
+        }
+        fn flow_ema_rate() -> f64 {
+            Rates::default().flow_ema_rate
         }
         fn owner_cut() -> f64 {
             crate::config::DEFAULT_OWNER_CUT
@@ -210,7 +240,9 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
                     "a mechanism name or {name, injection, ema_ramp, ema_start, fees, \
-                     alpha_emission, flow_exponent, flow_cutoff_tao_per_day, owner_cut}",
+                     alpha_emission, flow_exponent, flow_cutoff_tao_per_day, owner_cut, \
+                     ema_price_rate, ema_ramp_blocks, flow_ema_rate, injection_cap, \
+                     objective_price_weight, objective_flow_weight}",
                 )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MechanismEntry, E> {
@@ -226,6 +258,8 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     flow_exponent: 1.0,
                     flow_cutoff_tao_per_day: 0.0,
                     owner_cut: crate::config::DEFAULT_OWNER_CUT,
+                    rates: Rates::default(),
+                    objective: ObjectiveWeights::default(),
                 })
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
@@ -248,6 +282,19 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                         f.owner_cut
                     )));
                 }
+                let rates = Rates {
+                    ema_price_rate: f.ema_price_rate,
+                    ema_ramp_blocks: f.ema_ramp_blocks,
+                    flow_ema_rate: f.flow_ema_rate,
+                    injection_cap: f.injection_cap,
+                };
+                let objective = ObjectiveWeights {
+                    price: f.objective_price_weight,
+                    flow: f.objective_flow_weight,
+                };
+                if let Err((field, message)) = rates.check().and_then(|()| objective.check()) {
+                    return Err(de::Error::custom(format!("{field}: {message}")));
+                }
                 Ok(MechanismEntry {
                     mechanism: f.name,
                     injection: f.injection,
@@ -258,6 +305,8 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     flow_exponent: f.flow_exponent,
                     flow_cutoff_tao_per_day: f.flow_cutoff_tao_per_day,
                     owner_cut: f.owner_cut,
+                    rates,
+                    objective,
                 })
             }
         }
@@ -756,6 +805,12 @@ impl TournamentConfig {
             flow_exponent: mechanism.flow_exponent,
             flow_cutoff_tao_per_day: mechanism.flow_cutoff_tao_per_day,
             owner_cut: mechanism.owner_cut,
+            ema_price_rate: mechanism.rates.ema_price_rate,
+            ema_ramp_blocks: mechanism.rates.ema_ramp_blocks,
+            flow_ema_rate: mechanism.rates.flow_ema_rate,
+            injection_cap: mechanism.rates.injection_cap,
+            objective_price_weight: mechanism.objective.price,
+            objective_flow_weight: mechanism.objective.flow,
             schedule: schedule.root.clone(),
             start_day: schedule.start_day,
             horizon_day: schedule.start_day + self.horizon_days,
@@ -818,5 +873,30 @@ mod tests {
         );
         let e = entry("{name: taoflow, flow_cutoff_tao_per_day: -1}").unwrap_err();
         assert!(e.to_string().contains("flow_cutoff_tao_per_day"), "{e}");
+    }
+
+    #[test]
+    fn rates_and_objective_weights_are_mechanism_fields_with_the_chains_defaults() {
+        let e = entry("objective").unwrap();
+        assert_eq!(
+            (e.rates, e.objective),
+            (Rates::default(), ObjectiveWeights::default())
+        );
+        let e = entry(
+            "{name: objective, ema_price_rate: 1e-5, ema_ramp_blocks: 7200, flow_ema_rate: 1e-4, \
+             injection_cap: 2, objective_price_weight: 0.5}",
+        )
+        .unwrap();
+        assert_eq!(
+            e.label(),
+            "objective+ema-rate0.00001+ramp-blocks7200+flow-rate0.0001+injection-cap2+obj-price0.5"
+        );
+        // Out of range: one located error naming the field (line 1, the entry's column).
+        let e = entry("{name: objective, objective_price_weight: 0.8, objective_flow_weight: 0.4}")
+            .unwrap_err();
+        assert!(e.to_string().contains("must be at most 1"), "{e}");
+        assert!(e.location().is_some(), "{e}");
+        let e = entry("{name: dtao-price, ema_ramp_blocks: 0}").unwrap_err();
+        assert!(e.to_string().contains("ema_ramp_blocks"), "{e}");
     }
 }

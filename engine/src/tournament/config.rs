@@ -889,7 +889,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             e.label(),
-            "objective+ema-rate0.00001+ramp-blocks7200+flow-rate0.0001+injection-cap2+obj-price0.5"
+            "objective+ema-rate1e-5+ramp-blocks7200+flow-rate1e-4+injection-cap2+obj-price0.5"
         );
         // Out of range: one located error naming the field (line 1, the entry's column).
         let e = entry("{name: objective, objective_price_weight: 0.8, objective_flow_weight: 0.4}")

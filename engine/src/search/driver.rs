@@ -256,7 +256,6 @@ impl State<'_> {
             .cloned()
             .collect();
         let mut fresh = Vec::new().into_iter();
-        let mut requests = requests;
         // The first batch always runs: a search with nothing evaluated has nothing to say.
         if !missing.is_empty() && !self.records.is_empty() {
             if let Some(why) = evaluator.time_budget_spent() {

@@ -14,6 +14,7 @@ pub mod dividends;
 pub mod ema_start;
 pub mod emission;
 pub mod fees;
+pub mod hotkey_yield;
 pub mod injection;
 pub mod market;
 pub mod mechanism;

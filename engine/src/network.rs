@@ -7,6 +7,7 @@ use crate::dividends::{split_by_stake_mix, validator_take, StakeMix, OWNER_MINER
 use crate::ema_start::initial_ema;
 use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, EmissionCache};
 use crate::fees::FeeRule;
+use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rng::{normal, stream};
@@ -155,6 +156,9 @@ pub struct Network {
     epoch_scratch: EpochScratch,
     /// Which compiled version of the kernel's elementwise passes this CPU runs.
     simd: block_kernel::Simd,
+    /// Each hotkey's dividend yield at its subnet's last epoch (kept only under the
+    /// `unstake-yield` fee, which reads it).
+    yields: HotkeyYields,
 }
 
 impl Network {
@@ -463,6 +467,7 @@ impl Network {
             alpha_by_share: Vec::new(),
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
+            yields: HotkeyYields::new(n),
         };
         net.update_root_votes();
         net.ledger.genesis = net.tao_held_total();
@@ -927,6 +932,10 @@ impl Network {
             div_tao,
         );
         let (mut alpha_paid, mut tao_paid) = (0, 0);
+        let keep_yields = self.params.fees.uses_dividend_yield();
+        if keep_yields {
+            self.yields.start_epoch(i);
+        }
         for (v, key) in v_keys.iter().enumerate() {
             let (alpha, tao_divs) = (div_alpha[v], div_tao[v]);
             alpha_paid += alpha;
@@ -937,6 +946,11 @@ impl Network {
                     self.credit_alpha(i, self.bg_validators, take, price);
                     self.pay_community(i, alpha - take, own, price);
                     self.pay_tao(self.bg_validators, tao_divs);
+                    if keep_yields {
+                        let staked = community_stake + alpha as u128;
+                        self.yields
+                            .record(i, Hotkey::Community, alpha - take, staked);
+                    }
                 }
                 ValidatorKey::PassiveRoot => {
                     let take = validator_take(tao_divs);
@@ -948,6 +962,10 @@ impl Network {
                 ValidatorKey::Agent(a) => {
                     self.credit_alpha(i, a, alpha, price);
                     self.pay_tao(a, tao_divs);
+                    if keep_yields {
+                        let staked = self.accounts[a].alpha[i] as u128;
+                        self.yields.record(i, Hotkey::Agent(a), alpha, staked);
+                    }
                 }
             }
         }
@@ -1142,7 +1160,12 @@ impl Network {
             Action::Unstake { subnet, alpha_rao } => {
                 let i = self.subnet_index(subnet)?;
                 Self::need(self.accounts[account].alpha[i], alpha_rao)?;
-                let swap = self.subnets.reserves[i].sell_with(self.params.fees, alpha_rao)?;
+                let dividend_yield = self.unstake_yield(account, i);
+                let swap = self.subnets.reserves[i].sell_at(
+                    self.params.fees,
+                    alpha_rao,
+                    dividend_yield,
+                )?;
                 let acc = &mut self.accounts[account];
                 acc.alpha[i] -= alpha_rao;
                 acc.free_tao += swap.received;
@@ -1237,6 +1260,25 @@ impl Network {
         Ok(swap.received)
     }
 
+    /// The last-epoch dividend yield of the hotkey `account`'s alpha on subnet `i` is staked
+    /// on, which the `unstake-yield` fee reads (0 under every other rule).
+    pub fn unstake_yield(&self, account: AccountId, i: usize) -> f64 {
+        if !self.params.fees.uses_dividend_yield() {
+            return 0.0;
+        }
+        let hotkey = if account == self.bg_miners {
+            Hotkey::Miner
+        } else if self.subnets.agent_validators[i]
+            .iter()
+            .any(|(a, _)| *a == account)
+        {
+            Hotkey::Agent(account)
+        } else {
+            Hotkey::Community
+        };
+        self.yields.of(i, hotkey)
+    }
+
     // ----- valuation -----------------------------------------------------------------------
 
     /// Net worth if everything were sold now, each position alone against its pool.
@@ -1244,7 +1286,11 @@ impl Network {
         let acc = &self.accounts[account];
         let alpha: Rao = (0..self.subnets.len())
             .map(|i| {
-                self.subnets.reserves[i].liquidation_value_with(self.params.fees, acc.alpha[i])
+                self.subnets.reserves[i].liquidation_value_at(
+                    self.params.fees,
+                    acc.alpha[i],
+                    self.unstake_yield(account, i),
+                )
             })
             .sum();
         acc.free_tao + acc.root_stake + alpha

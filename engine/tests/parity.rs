@@ -6,6 +6,8 @@
 use tourney_engine::dividends::{split_by_stake_mix, validator_take, StakeMix};
 use tourney_engine::ema_start::{initial_ema, EmaStart};
 use tourney_engine::emission::block_emission_for_issuance;
+use tourney_engine::fees::FeeRule;
+use tourney_engine::hotkey_yield::dividend_yield;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
 use tourney_engine::pool::Reserves;
@@ -14,6 +16,48 @@ use tourney_engine::state::Subnets;
 use tourney_engine::units::{RAO_PER_TAO, TAO_WEIGHT};
 use tourney_engine::yuma::{epoch, YumaParams};
 use tourney_sdk::Mechanism;
+
+/// The unstake fee of 2025-03-19 to 2025-06-30 (`calculate_staking_fee`,
+/// `pallets/subtensor/src/staking/stake_utils.rs`, read at 2025-04-11, commit 6b86ebf):
+/// fee = max(τ·D/A, τ·0.00005, 50,000 rao), τ = the TAO the alpha fetches without fee
+/// (`sim_swap_alpha_for_tao`), D = the hotkey's alpha dividends to nominators at its last epoch
+/// (net of take), A = the alpha staked on it then; taken off the TAO out, kept in SubnetTAO.
+#[test]
+fn unstake_fee_by_dividend_yield() {
+    let pool = Reserves {
+        tao_rao: 1_000 * RAO_PER_TAO,
+        alpha_rao: 10_000 * RAO_PER_TAO,
+    };
+    // Sell 1,000 alpha: τ = ⌊1e12·1e12/(1e13 + 1e12)⌋ = 90,909,090,909 rao.
+    // No dividends: the 0.005 % floor, ⌊90,909,090,909·5/100,000⌋ = 4,545,454 > 50,000.
+    let s = pool
+        .quote_sell_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, 0.0)
+        .unwrap();
+    assert_eq!((s.fee_rao, s.received), (4_545_454, 90_904_545_455));
+    // A hotkey that paid 1 alpha per 10,000 staked: ⌊90,909,090,909·0.0001⌋ = 9,090,909.
+    let y = dividend_yield(1_000_000_000, 10_000_000_000_000);
+    assert_eq!(y, 1e-4);
+    let s = pool
+        .quote_sell_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, y)
+        .unwrap();
+    assert_eq!((s.fee_rao, s.received), (9_090_909, 90_900_000_000));
+    // Sell 10 alpha: τ = ⌊1e12·1e10/(1e13 + 1e10)⌋ = 999,000,999; floor 49,950 < 50,000, so
+    // the flat fee: 998,950,999 received.
+    let s = pool
+        .quote_sell_at(FeeRule::UnstakeYield, 10 * RAO_PER_TAO, 0.0)
+        .unwrap();
+    assert_eq!((s.fee_rao, s.received), (50_000, 998_950_999));
+    // Stakes pay the flat fee, as at launch.
+    let buy = pool
+        .quote_buy_with(FeeRule::UnstakeYield, 100 * RAO_PER_TAO)
+        .unwrap();
+    assert_eq!(buy, pool.quote_buy(100 * RAO_PER_TAO).unwrap());
+    // Liquidation value agrees with the sale.
+    assert_eq!(
+        pool.liquidation_value_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, y),
+        90_900_000_000
+    );
+}
 
 #[test]
 fn emission_schedule() {

@@ -150,6 +150,7 @@ impl MechanismEntry {
         match self.fees {
             Some(crate::fees::FeeRule::Flat) => label.push_str("+fees-flat"),
             Some(crate::fees::FeeRule::Proportional) => label.push_str("+fees-proportional"),
+            Some(crate::fees::FeeRule::UnstakeYield) => label.push_str("+fees-unstake-yield"),
             None => {}
         }
         if self.alpha_emission == AlphaEmissionRule::ByShare {

@@ -358,6 +358,9 @@ pub struct EntrantConfig {
     pub capital_tao: f64,
     /// The subnet an owner entrant takes over at the start.
     pub owned_subnet: OwnedSubnetConfig,
+    /// What entrants' root claims do from 2025-11-04 (`swap`, the chain's default, or `keep`),
+    /// unless an entrant sets its own.
+    pub root_claim: crate::root_claims::RootClaim,
 }
 
 impl Default for EntrantConfig {
@@ -365,6 +368,7 @@ impl Default for EntrantConfig {
         Self {
             capital_tao: 10_000.0,
             owned_subnet: OwnedSubnetConfig::default(),
+            root_claim: crate::root_claims::RootClaim::Swap,
         }
     }
 }
@@ -434,6 +438,9 @@ pub struct AgentConfig {
     pub capital_tao: f64,
     #[serde(default)]
     pub root_stake_tao: f64,
+    /// What its root claims do from 2025-11-04: `swap` (the chain's default) or `keep`.
+    #[serde(default)]
+    pub root_claim: crate::root_claims::RootClaim,
 }
 
 /// A subnet named by id or by configured name.

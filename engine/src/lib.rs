@@ -23,6 +23,7 @@ pub mod observe;
 pub mod plugin;
 pub mod pool;
 pub mod rng;
+pub mod root_claims;
 pub mod runner;
 pub mod schedule;
 pub mod search;

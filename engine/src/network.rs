@@ -11,6 +11,7 @@ use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rng::{normal, stream};
+use crate::root_claims::{RootClaim, RootClaims};
 use crate::schedule::{effective_tao_weight, native_root_proportion, RootSchedule};
 use crate::state::*;
 use crate::units::*;
@@ -54,6 +55,8 @@ pub struct EntrantSpec {
     pub name: String,
     pub role: Role,
     pub capital_tao: f64,
+    /// What its root claims do (from 2025-11-04).
+    pub root_claim: RootClaim,
 }
 
 /// Running statistics of the network (for the network table).
@@ -159,6 +162,9 @@ pub struct Network {
     /// Each hotkey's dividend yield at its subnet's last epoch (kept only under the
     /// `unstake-yield` fee, which reads it).
     yields: HotkeyYields,
+    /// Root alpha claimed at the epoch instead of sold every block (from 2025-11-04), and each
+    /// account's claim type.
+    root_claims: RootClaims,
 }
 
 impl Network {
@@ -208,6 +214,15 @@ impl Network {
             let mut acc = Account::new(e.name.clone(), AccountKind::Entrant(k), n);
             acc.free_tao = tao_to_rao(e.capital_tao);
             accounts.push(acc);
+        }
+
+        // Each account's root claim type: the chain's default (Swap) unless the YAML says.
+        let mut claim_choice = vec![RootClaim::Swap; accounts.len()];
+        for (a, &(_, account)) in config.agents.iter().zip(&agent_accounts) {
+            claim_choice[account] = a.root_claim;
+        }
+        for (e, &account) in entrants.iter().zip(&entrant_accounts) {
+            claim_choice[account] = e.root_claim;
         }
 
         // Subnets: background, configured, then one per owner entrant.
@@ -468,6 +483,11 @@ impl Network {
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
             yields: HotkeyYields::new(n),
+            root_claims: RootClaims::new(
+                crate::root_claims::active_for_match(config.mechanism, config.start_day),
+                n,
+                claim_choice,
+            ),
         };
         net.update_root_votes();
         net.ledger.genesis = net.tao_held_total();
@@ -527,7 +547,8 @@ impl Network {
             let held: u128 = self.accounts.iter().map(|a| a.alpha[i] as u128).sum();
             let pending = s.pending_owner[i] as u128
                 + s.pending_miner[i] as u128
-                + s.pending_validator[i] as u128;
+                + s.pending_validator[i] as u128
+                + self.root_claims.pending(i) as u128;
             if held + pending != s.alpha_outstanding[i] as u128 {
                 return Err(format!(
                     "block {}: subnet {} outstanding {} != held {held} + pending {pending}",
@@ -565,7 +586,10 @@ impl Network {
         let n = self.subnets.len();
         let mut shares = std::mem::take(&mut self.shares_scratch);
         self.rule.shares(&self.subnets, &mut shares);
+        // Root's alpha: sold every block before 2025-11-04, claimed at the epoch from then on
+        // (`root_claims`); recycled (never minted) when the rule does not sell it.
         let sells_root = self.rule.sells_root_alpha(&self.subnets);
+        let claims_root = sells_root && self.root_claims.active;
         let inputs = block_kernel::BlockInputs {
             rule: self.rule.injection(),
             block_emission: e_block,
@@ -617,7 +641,7 @@ impl Network {
         let protocol_flow = self.rule.uses_protocol_flow();
         let chain_bought_with = block_kernel::swap(
             self.simd,
-            sells_root,
+            sells_root && !claims_root,
             protocol_flow,
             injected,
             block_kernel::SwapPass {
@@ -629,6 +653,13 @@ impl Network {
                 handoff: &mut self.handoff,
             },
         );
+        if claims_root {
+            self.root_claims.accrue(
+                &self.handoff.root_alpha[..n],
+                &mut s.alpha_minted,
+                &mut s.alpha_outstanding,
+            );
+        }
         let minted_tao = injected.tao_in as u128 + chain_bought_with as u128;
         block_kernel::update_emas(
             self.simd,
@@ -921,16 +952,19 @@ impl Network {
         // Validators: each one's dividend split by its own stake mix, the alpha pool ∝ d·(1−r)
         // and root's TAO ∝ d·r (`dividends`); nominators of the aggregate validators pay the
         // validator take. What nobody is due is recycled (alpha) or burned (TAO).
+        // Root's part is TAO from the block sales, or (from 2025-11-04) root alpha to claim.
         let validator_total = std::mem::take(&mut self.subnets.pending_validator[i]);
         let root_tao = std::mem::take(&mut self.subnets.pending_root_tao[i]);
+        let root_alpha = self.root_claims.take_pending(i);
         split_by_stake_mix(
             &out.dividends,
             v_mix,
             validator_total,
-            root_tao,
+            root_tao + root_alpha,
             div_alpha,
             div_tao,
         );
+        let claims = root_alpha > 0;
         let (mut alpha_paid, mut tao_paid) = (0, 0);
         let keep_yields = self.params.fees.uses_dividend_yield();
         if keep_yields {
@@ -945,7 +979,11 @@ impl Network {
                     let take = validator_take(alpha);
                     self.credit_alpha(i, self.bg_validators, take, price);
                     self.pay_community(i, alpha - take, own, price);
-                    self.pay_tao(self.bg_validators, tao_divs);
+                    if claims {
+                        self.claim_root_alpha(i, self.bg_validators, tao_divs, price);
+                    } else {
+                        self.pay_tao(self.bg_validators, tao_divs);
+                    }
                     if keep_yields {
                         let staked = community_stake + alpha as u128;
                         self.yields
@@ -954,14 +992,25 @@ impl Network {
                 }
                 ValidatorKey::PassiveRoot => {
                     let take = validator_take(tao_divs);
-                    self.pay_tao(self.bg_validators, take);
                     let own: &[(AccountId, WeightPolicy)] = own;
-                    self.pay_root_tao(tao_divs - take, |a| own.iter().all(|x| x.0 != a));
+                    let nominators = |a: AccountId| own.iter().all(|x| x.0 != a);
+                    if claims {
+                        // The take in alpha, the rest claimable by root stakers pro rata.
+                        self.credit_alpha(i, self.bg_validators, take, price);
+                        self.pay_root_alpha(i, tao_divs - take, nominators, price);
+                    } else {
+                        self.pay_tao(self.bg_validators, take);
+                        self.pay_root_tao(tao_divs - take, nominators);
+                    }
                     self.credit_alpha(i, self.bg_validators, alpha, price);
                 }
                 ValidatorKey::Agent(a) => {
                     self.credit_alpha(i, a, alpha, price);
-                    self.pay_tao(a, tao_divs);
+                    if claims {
+                        self.claim_root_alpha(i, a, tao_divs, price);
+                    } else {
+                        self.pay_tao(a, tao_divs);
+                    }
                     if keep_yields {
                         let staked = self.accounts[a].alpha[i] as u128;
                         self.yields.record(i, Hotkey::Agent(a), alpha, staked);
@@ -970,7 +1019,11 @@ impl Network {
             }
         }
         self.burn_pending(i, validator_total - alpha_paid);
-        self.ledger.burned += (root_tao - tao_paid) as u128;
+        if claims {
+            self.burn_pending(i, root_alpha - tao_paid);
+        } else {
+            self.ledger.burned += (root_tao - tao_paid) as u128;
+        }
 
         // Owner cut.
         let owner_total = std::mem::take(&mut self.subnets.pending_owner[i]);
@@ -1108,6 +1161,63 @@ impl Network {
             paid += share;
         }
         self.ledger.burned += (amount - paid) as u128;
+    }
+
+    /// Root alpha claimed by `account` on subnet `i` (from 2025-11-04), settled by its claim
+    /// type: Swap sells it through the pool without fee and stakes the TAO on root (counted as
+    /// emission received, and as root-sell TAO in E4's protocol flow); Keep holds the alpha. A
+    /// sale the pool refuses leaves the alpha held, as on chain it stays owed.
+    fn claim_root_alpha(&mut self, i: usize, account: AccountId, amount: Rao, price: f64) {
+        if amount == 0 {
+            return;
+        }
+        let choice = self.root_claims.choice(account);
+        let settled = crate::root_claims::settle(choice, amount, &mut self.subnets.reserves[i]);
+        let tao = settled.tao_to_root;
+        if tao == 0 {
+            self.credit_alpha(i, account, settled.alpha_kept, price);
+            return;
+        }
+        self.subnets.alpha_outstanding[i] -= amount;
+        if self.rule.uses_protocol_flow() {
+            self.subnets.protocol_flow_ema[i] -= FLOW_EMA_ALPHA * tao as f64;
+        }
+        self.root_stake_total += tao;
+        let acc = &mut self.accounts[account];
+        acc.root_stake += tao;
+        acc.emission_since += tao;
+        acc.emission_total += tao as u128;
+    }
+
+    /// Claimable root alpha of subnet `i` to root stakers selected by `eligible`, pro rata root
+    /// stake, each claim settled by its claim type; the floors' remainder (or everything, when
+    /// nobody is eligible) is recycled.
+    fn pay_root_alpha(
+        &mut self,
+        i: usize,
+        amount: Rao,
+        eligible: impl Fn(AccountId) -> bool,
+        price: f64,
+    ) {
+        if amount == 0 {
+            return;
+        }
+        let total: u128 = (0..self.accounts.len())
+            .filter(|&a| eligible(a))
+            .map(|a| self.accounts[a].root_stake as u128)
+            .sum();
+        // Shares are fixed before any claim stakes TAO on root.
+        let mut paid = 0;
+        for a in 0..self.accounts.len() {
+            if !eligible(a) || self.accounts[a].root_stake == 0 {
+                continue;
+            }
+            let stake = self.accounts[a].root_stake as u128;
+            let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
+            paid += share;
+            self.claim_root_alpha(i, a, share, price);
+        }
+        self.burn_pending(i, amount - paid);
     }
 
     /// A background agent's sale (workers, background owners): an ordinary unstake, counted

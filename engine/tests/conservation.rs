@@ -6,6 +6,7 @@ mod common;
 
 use proptest::prelude::*;
 use tourney_engine::network::{EntrantSpec, Network};
+use tourney_engine::root_claims::RootClaim;
 use tourney_sdk::{Action, Role, SpendKind, WeightPolicy, RAO_PER_TAO};
 
 fn arb_action(n_subnets: u16) -> impl Strategy<Value = Action> {
@@ -65,6 +66,7 @@ proptest! {
         // Launch, and after 2025-03-19 (the owner's own miner incentive is burned).
         start_day in prop_oneof![Just(0.0), Just(40.0)],
         actions in proptest::collection::vec((0usize..2, 0u64..1_500, arb_action(4)), 1..40),
+        keep in any::<bool>(),
     ) {
         let mut config = common::with_meme(common::small(seed, 3, start_day + 0.25), 1_000_000.0);
         config.start_day = start_day;
@@ -73,8 +75,13 @@ proptest! {
             config.alpha_emission = tourney_engine::emission::AlphaEmissionRule::ByShare;
         }
         let entrants = [
-            EntrantSpec { name: "owner".into(), role: Role::SubnetOwner, capital_tao: 10_000.0 },
-            EntrantSpec { name: "staker".into(), role: Role::Staker, capital_tao: 10_000.0 },
+            EntrantSpec { name: "owner".into(), role: Role::SubnetOwner, capital_tao: 10_000.0, root_claim: RootClaim::Swap },
+            EntrantSpec {
+                name: "staker".into(),
+                role: Role::Staker,
+                capital_tao: 10_000.0,
+                root_claim: if keep { RootClaim::Keep } else { RootClaim::Swap },
+            },
         ];
         let mut net = Network::genesis(&config, &entrants);
         net.check_conservation().unwrap();

@@ -11,6 +11,7 @@ use tourney_engine::hotkey_yield::dividend_yield;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
 use tourney_engine::pool::Reserves;
+use tourney_engine::root_claims::{settle, RootClaim, Settled};
 use tourney_engine::schedule::native_root_proportion;
 use tourney_engine::state::Subnets;
 use tourney_engine::units::{RAO_PER_TAO, TAO_WEIGHT};
@@ -56,6 +57,48 @@ fn unstake_fee_by_dividend_yield() {
     assert_eq!(
         pool.liquidation_value_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, y),
         90_900_000_000
+    );
+}
+
+/// Root claims (`pallets/subtensor/src/staking/claim_root.rs` `root_claim_on_subnet` and
+/// `run_coinbase.rs` root alpha dividends, read at 2025-11-04, commit 6218ecc): a root
+/// validator's alpha dividend keeps its take `⌊x·11796/65535⌋` (default delegate take), the
+/// rest is claimable by its root stakers pro rata root stake; Swap sells the claim through the
+/// pool without fee and stakes the TAO on root, Keep holds the alpha.
+#[test]
+fn root_claims_swap_or_keep() {
+    // 1,000 alpha to a root validator: take ⌊1e12·11796/65535⌋ = 179,995,422,293; the rest,
+    // 820,004,577,707, to stakers holding 3:1 root stake: ⌊·3/4⌋ = 615,003,433,280 and
+    // ⌊·1/4⌋ = 205,001,144,426.
+    let root_alpha = 1_000 * RAO_PER_TAO;
+    let take = validator_take(root_alpha);
+    assert_eq!(take, 179_995_422_293);
+    let rest = root_alpha - take;
+    assert_eq!((rest * 3 / 4, rest / 4), (615_003_433_280, 205_001_144_426));
+    // Swap 41 alpha against T = 1,000 TAO, A = 10,000 alpha, no fee:
+    // ⌊1e12·41e9/(1e13 + 41e9)⌋ = 4,083,258,639 rao staked on root; the pool keeps the alpha.
+    let mut pool = Reserves {
+        tao_rao: 1_000 * RAO_PER_TAO,
+        alpha_rao: 10_000 * RAO_PER_TAO,
+    };
+    let s = settle(RootClaim::Swap, 41 * RAO_PER_TAO, &mut pool);
+    assert_eq!(
+        s,
+        Settled {
+            tao_to_root: 4_083_258_639,
+            alpha_kept: 0
+        }
+    );
+    assert_eq!(
+        (pool.tao_rao, pool.alpha_rao),
+        (995_916_741_361, 10_041_000_000_000)
+    );
+    // Keep: the alpha is held and the pool does not move.
+    let before = pool;
+    let k = settle(RootClaim::Keep, 41 * RAO_PER_TAO, &mut pool);
+    assert_eq!(
+        (k.tao_to_root, k.alpha_kept, pool),
+        (0, 41 * RAO_PER_TAO, before)
     );
 }
 

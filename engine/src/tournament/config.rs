@@ -64,6 +64,9 @@ pub struct EntrantEntry {
     /// Starting TAO (defaults to `entrant_capital_tao`).
     #[serde(default)]
     pub capital_tao: Option<f64>,
+    /// What its root claims do from 2025-11-04: `swap` (the chain's default) or `keep`.
+    #[serde(default)]
+    pub root_claim: Option<crate::root_claims::RootClaim>,
 }
 
 impl EntrantEntry {
@@ -771,6 +774,8 @@ impl TournamentConfig {
             entrants: crate::config::EntrantConfig {
                 capital_tao: self.entrant_capital_tao,
                 owned_subnet: self.owned_subnet.clone(),
+                // Each entrant's own `root_claim`, else the chain's default.
+                root_claim: Default::default(),
             },
             ..crate::MatchConfig::default()
         }

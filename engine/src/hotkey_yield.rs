@@ -51,6 +51,12 @@ impl HotkeyYields {
         self.agents[i].clear();
     }
 
+    /// Subnet `i` was dissolved: its hotkeys paid nothing.
+    pub fn reset(&mut self, i: usize) {
+        self.community[i] = 0.0;
+        self.agents[i].clear();
+    }
+
     /// Record a hotkey's dividends at subnet `i`'s epoch.
     pub fn record(
         &mut self,

@@ -22,6 +22,8 @@ pub mod network;
 pub mod observe;
 pub mod plugin;
 pub mod pool;
+pub mod pruning;
+pub mod registration;
 pub mod rng;
 pub mod root_claims;
 pub mod runner;

@@ -18,6 +18,7 @@ use crate::units::*;
 use crate::yuma::{self, YumaParams};
 use rand_chacha::ChaCha8Rng;
 mod block_kernel;
+mod lifecycle;
 
 pub use block_kernel::{ema_price_step, flow_ema_step, Simd};
 
@@ -165,6 +166,8 @@ pub struct Network {
     /// Root alpha claimed at the epoch instead of sold every block (from 2025-11-04), and each
     /// account's claim type.
     root_claims: RootClaims,
+    /// Holder UIDs, owner locks, background subnet registrations and pruning.
+    lifecycle: lifecycle::Lifecycle,
 }
 
 impl Network {
@@ -428,6 +431,12 @@ impl Network {
         }
 
         let tao_issuance = tao_to_rao(n_cfg.tao_issuance_tao) + start_blocks * RAO_PER_TAO;
+        // Absolute registration block of each subnet (pruning immunity).
+        let registered_at: Vec<i64> = s
+            .start_block
+            .iter()
+            .map(|&b| b + start_blocks as i64)
+            .collect();
         let root_stake_total = accounts.iter().map(|a| a.root_stake).sum();
         let mut net = Network {
             block: 0,
@@ -483,6 +492,7 @@ impl Network {
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
             yields: HotkeyYields::new(n),
+            lifecycle: lifecycle::Lifecycle::new(config, start_blocks, registered_at),
             root_claims: RootClaims::new(
                 crate::root_claims::active_for_match(config.mechanism, config.start_day),
                 n,
@@ -490,6 +500,7 @@ impl Network {
             ),
         };
         net.update_root_votes();
+        net.pay_owner_locks();
         net.ledger.genesis = net.tao_held_total();
         net
     }
@@ -527,7 +538,7 @@ impl Network {
             .iter()
             .map(|&x| x as u128)
             .sum();
-        accounts + pools + pending
+        accounts + pools + pending + self.lifecycle.locked_total()
     }
 
     /// Check `held == genesis + minted − burned + in − out` for TAO, and per subnet
@@ -690,6 +701,7 @@ impl Network {
             }
             id += period;
         }
+        self.background_registrations();
         self.block += 1;
         if self.block.is_multiple_of(SNAPSHOT_INTERVAL_BLOCKS) {
             self.snapshot();
@@ -789,6 +801,7 @@ impl Network {
     }
 
     fn run_epoch_with(&mut self, i: usize, scratch: &mut EpochScratch) {
+        self.register_holder_uids(i);
         let (_, tw) = self.root_proportion_and_weight(i);
         let EpochScratch {
             own,
@@ -857,7 +870,8 @@ impl Network {
         holdings.extend([0.0, 0.0]);
         let mut total_held = 0.0;
         for (a, acc) in self.accounts.iter().enumerate() {
-            if acc.alpha[i] > 0 {
+            // A holder is paid only through a UID (`registration.rs`).
+            if acc.alpha[i] > 0 && self.holds_uid(i, a) {
                 m_keys.push(MinerKey::Holder(a));
                 holdings.push(acc.alpha[i] as f64);
                 total_held += acc.alpha[i] as f64;
@@ -1028,6 +1042,7 @@ impl Network {
         // Owner cut.
         let owner_total = std::mem::take(&mut self.subnets.pending_owner[i]);
         self.credit_alpha(i, owner, owner_total, price);
+        self.record_owner_alpha(i, owner_total);
 
         // Work: value created, revenue to the owner, and the workers sell to cover costs.
         let work_tao = tao(work_paid) * price;

@@ -249,12 +249,18 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
     let mut series = (config.series_interval_blocks > 0).then(Series::default);
     let mut rejections = Vec::new();
     let mut status = vec![EntrantStatus::Ok; specs.len()];
+    // Initial capital includes what an owner entrant locked to register its subnet (a cost).
     let initial: Vec<Rao> = net
+        .entrant_accounts
+        .iter()
+        .map(|&a| net.liquidation_worth(a) + net.locked_by(a))
+        .collect();
+    // Drawdown is measured from the worth after the lock.
+    let mut peak: Vec<Rao> = net
         .entrant_accounts
         .iter()
         .map(|&a| net.liquidation_worth(a))
         .collect();
-    let mut peak = initial.clone();
     let mut drawdown = vec![0u64; specs.len()];
     let mut actions = Vec::new();
     let horizon = config.horizon_blocks();

@@ -11,6 +11,10 @@ use tourney_engine::hotkey_yield::dividend_yield;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
 use tourney_engine::pool::Reserves;
+use tourney_engine::pruning::{
+    pro_rata_largest_remainder, subnet_to_prune, NETWORK_IMMUNITY_BLOCKS,
+};
+use tourney_engine::registration::{lock_cost, MIN_LOCK_RAO};
 use tourney_engine::root_claims::{settle, RootClaim, Settled};
 use tourney_engine::schedule::native_root_proportion;
 use tourney_engine::state::Subnets;
@@ -99,6 +103,50 @@ fn root_claims_swap_or_keep() {
     assert_eq!(
         (k.tao_to_root, k.alpha_kept, pool),
         (0, 41 * RAO_PER_TAO, before)
+    );
+}
+
+/// The subnet lock (`get_network_lock_cost`, `pallets/subtensor/src/coinbase/root.rs`, read at
+/// 2025-09-30, commit 79010a3): `max(min_lock, 2·last − ⌊last/interval⌋·Δ)`, interval 100,800
+/// blocks (14 days), min_lock 1,000 TAO.
+#[test]
+fn subnet_lock_cost() {
+    let last = 2_000 * RAO_PER_TAO;
+    // ⌊2e12/100,800⌋ = 19,841,269 rao a block. 7 days on (Δ = 50,400):
+    // 4e12 − 19,841,269·50,400 = 4e12 − 999,999,957,600 = 3,000,000,042,400.
+    assert_eq!(
+        lock_cost(last, Some(1_000_000), 1_050_400, MIN_LOCK_RAO),
+        3_000_000_042_400
+    );
+    // 28 days on: 4e12 − 19,841,269·201,600 = 169,600 rao, below the minimum: 1,000 TAO.
+    assert_eq!(
+        lock_cost(last, Some(1_000_000), 1_201_600, MIN_LOCK_RAO),
+        MIN_LOCK_RAO
+    );
+    // Never registered: multiplier 1, and Δ counts from block 0.
+    assert_eq!(lock_cost(last, None, 0, MIN_LOCK_RAO), last);
+}
+
+/// Pruning (`get_network_to_prune`, `coinbase/root.rs`, and `destroy_alpha_in_out_stakes`,
+/// `staking/remove_stake.rs`, on chain since 2025-09-24, read at 2025-09-30): the lowest moving
+/// price among non-immune subnets, ties to the earliest registration; the pool's TAO paid pro
+/// rata stake, floors first and the rao left over one each to the largest remainders.
+#[test]
+fn pruning_picks_the_lowest_ema_and_pays_pro_rata() {
+    let now = 2_000_000;
+    // Subnet 3 is cheapest but immune (registered 10 blocks ago); 1 and 2 tie at 0.01 and 2
+    // registered earlier.
+    let ema = [0.02, 0.01, 0.01, 0.005];
+    let registered = [0, 100, 50, now - 10];
+    assert_eq!(subnet_to_prune(&ema, &registered, now), Some(2));
+    // Immunity ends NETWORK_IMMUNITY_BLOCKS (1,296,000) after registration.
+    let later = now - 10 + NETWORK_IMMUNITY_BLOCKS;
+    assert_eq!(subnet_to_prune(&ema, &registered, later), Some(3));
+    // 1,000,000,007 rao over stakes 3:2:2: floors 428,571,431, 285,714,287, 285,714,287
+    // (remainders 4, 5, 5; 1,000,000,005 paid), the 2 rao left to the remainders of 5.
+    assert_eq!(
+        pro_rata_largest_remainder(1_000_000_007, &[3, 2, 2]),
+        vec![428_571_431, 285_714_288, 285_714_288]
     );
 }
 

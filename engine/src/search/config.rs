@@ -94,8 +94,8 @@ pub const KNOBS: &[Knob] = &[
     Knob {
         name: "fees",
         target: Target::Mechanism("fees"),
-        sets: "the pool's fee rule: flat (50,000 rao) or proportional (33/65535)",
-        default: "the era's (flat before day 137, proportional from it)",
+        sets: "the pool's fee rule: flat (50,000 rao), unstake-yield or proportional (33/65535)",
+        default: "the era's (flat before day 34, unstake-yield to day 137, proportional from it)",
     },
     Knob {
         name: "owner_cut",

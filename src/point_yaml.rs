@@ -164,7 +164,7 @@ mod tests {
         assert_eq!(
             t.mechanisms[1].label(),
             "taoflow+e3+no-ramp+ema-spot+fees-proportional+alpha-by-share+flow-p2.5+owner-cut0.25\
-             +ema-rate0.00001+ramp-blocks50400+flow-rate0.00002+injection-cap0.5\
+             +ema-rate1e-5+ramp-blocks50400+flow-rate2e-5+injection-cap0.5\
              +obj-price0.25+obj-flow0.125"
         );
         // The base is untouched, and an unknown knob is refused.

@@ -28,6 +28,9 @@ pub struct RoleEvaluator {
     /// bootstrap). Reported on stderr by `tourney search`, never written to an output file:
     /// times differ run to run, the outputs must not.
     pub timing: Timing,
+    /// The search file's `budget.hours`, from when the search started: once past it, no new
+    /// batch starts (`Evaluator::time_budget_spent`).
+    pub deadline: Option<(std::time::Instant, f64)>,
 }
 
 /// Where a search's wall time went, summed over its batches.
@@ -171,6 +174,16 @@ pub fn evaluation(
 }
 
 impl Evaluator for RoleEvaluator {
+    fn time_budget_spent(&self) -> Option<String> {
+        let (started, hours) = self.deadline?;
+        (started.elapsed().as_secs_f64() >= hours * 3600.0).then(|| {
+            format!(
+                "hours budget of {hours} spent (which batches ran depends on this machine's \
+                 speed; the journal reproduces them: `--resume`)"
+            )
+        })
+    }
+
     fn evaluate(&mut self, batch: &[Request]) -> Result<Vec<Evaluation>, String> {
         let jobs: Vec<Job> = batch
             .iter()

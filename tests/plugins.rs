@@ -466,6 +466,7 @@ fn a_short_match_of_loaded_plugins() {
                     .unwrap(),
             ),
             capital_tao: None,
+            root_claim: None,
         })
         .collect();
     entrants.push(Entrant {
@@ -476,6 +477,7 @@ fn a_short_match_of_loaded_plugins() {
                 .unwrap(),
         ),
         capital_tao: None,
+        root_claim: None,
     });
     let outcome = run_match(&config, entrants).expect("the match runs");
     // 2 days of 7,200 blocks.

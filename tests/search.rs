@@ -112,6 +112,29 @@ fn a_search_writes_its_outputs_identically_across_jobs_and_resumes_from_its_jour
 }
 
 #[test]
+fn an_hours_budget_plays_the_first_batch_and_says_why_it_stopped() {
+    // 1e-7 hours (0.36 ms) is spent before the second batch can start; the first always runs.
+    let dir = scratch("hours");
+    let file = write_search(&dir);
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("budget: {hours: 1.0e-7}\n");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.join("out");
+    ok(search(&file, &out, &[]));
+    let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    assert_eq!(points.lines().count(), 1 + 4, "{points}");
+    assert!(points
+        .lines()
+        .skip(1)
+        .all(|l| l.split(',').nth(1) == Some("initial")));
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("hours budget of 0.0000001 spent"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn bad_search_files_exit_2_with_their_location() {
     let dir = scratch("bad");
     let file = write_search(&dir);

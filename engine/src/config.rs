@@ -240,6 +240,17 @@ pub struct NetworkConfig {
     /// (uniformly; subnets opened in October 2023, 480 days before launch). Their age drives
     /// the EMA ramp `b/(b + 201,600)`.
     pub registration_age_days: f64,
+    /// TAO burned to register a UID (a holder paid holder incentive must hold one); the
+    /// chain's initial burn, 0.1 TAO (`registration.rs`).
+    pub registration_burn_tao: f64,
+    /// UIDs of each subnet's 256 taken by its workers, validators and owner (the rest are
+    /// open to holders).
+    pub background_uids: u32,
+    /// New subnet registrations reaching the modelled network per day, a Poisson process;
+    /// from 2025-09-24 each dissolves the lowest-EMA non-immune subnet (`pruning.rs`). The
+    /// chain allows one registration a day (`NetworkRateLimit`); 0.1 is about 0.4 a day
+    /// chain-wide scaled to a sample of ~30 of 128 subnets (an assumption, not a measurement).
+    pub subnet_registrations_per_day: f64,
     pub pool_tao: LogNormal,
     pub price: LogNormal,
     /// Value created per TAO paid to workers, per background subnet.
@@ -276,6 +287,9 @@ impl Default for NetworkConfig {
             passive_root_weights: PassiveRootWeights::FollowRule,
             background_subnets: 30,
             registration_age_days: 480.0,
+            registration_burn_tao: crate::registration::INITIAL_BURN_TAO,
+            background_uids: 0,
+            subnet_registrations_per_day: 0.1,
             pool_tao: LogNormal {
                 median: 3_000.0,
                 sigma: 0.8,
@@ -378,6 +392,9 @@ pub struct EntrantConfig {
     pub capital_tao: f64,
     /// The subnet an owner entrant takes over at the start.
     pub owned_subnet: OwnedSubnetConfig,
+    /// What entrants' root claims do from 2025-11-04 (`swap`, the chain's default, or `keep`),
+    /// unless an entrant sets its own.
+    pub root_claim: crate::root_claims::RootClaim,
 }
 
 impl Default for EntrantConfig {
@@ -385,6 +402,7 @@ impl Default for EntrantConfig {
         Self {
             capital_tao: 10_000.0,
             owned_subnet: OwnedSubnetConfig::default(),
+            root_claim: crate::root_claims::RootClaim::Swap,
         }
     }
 }
@@ -454,6 +472,9 @@ pub struct AgentConfig {
     pub capital_tao: f64,
     #[serde(default)]
     pub root_stake_tao: f64,
+    /// What its root claims do from 2025-11-04: `swap` (the chain's default) or `keep`.
+    #[serde(default)]
+    pub root_claim: crate::root_claims::RootClaim,
 }
 
 /// A subnet named by id or by configured name.
@@ -627,6 +648,23 @@ impl MatchConfig {
         non_negative("network.registration_age_days", n.registration_age_days)?;
         if n.registration_age_days > 3650.0 {
             return Err(err("network.registration_age_days", "at most 3650"));
+        }
+        amount("network.registration_burn_tao", n.registration_burn_tao)?;
+        if n.background_uids > crate::registration::MAX_UIDS_PER_SUBNET {
+            return Err(err(
+                "network.background_uids",
+                "at most 256 (a subnet's UIDs)",
+            ));
+        }
+        non_negative(
+            "network.subnet_registrations_per_day",
+            n.subnet_registrations_per_day,
+        )?;
+        if n.subnet_registrations_per_day > 1.0 {
+            return Err(err(
+                "network.subnet_registrations_per_day",
+                "at most 1 (the chain's rate limit, one subnet registration a day)",
+            ));
         }
         if n.background_subnets > 1000 {
             return Err(err("network.background_subnets", "at most 1000"));

@@ -7,16 +7,20 @@ use crate::dividends::{split_by_stake_mix, validator_take, StakeMix, OWNER_MINER
 use crate::ema_start::initial_ema;
 use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, EmissionCache};
 use crate::fees::FeeRule;
+use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
 use crate::pool::{Reserves, SwapError};
 use crate::rates::Rates;
 use crate::rng::{normal, stream};
+use crate::root_claims::{RootClaim, RootClaims};
 use crate::schedule::{effective_tao_weight, native_root_proportion, RootSchedule};
 use crate::state::*;
 use crate::units::*;
 use crate::yuma::{self, YumaParams};
 use rand_chacha::ChaCha8Rng;
 mod block_kernel;
+mod claims;
+mod lifecycle;
 
 pub use block_kernel::{ema_price_step, flow_ema_step, Simd};
 
@@ -54,6 +58,8 @@ pub struct EntrantSpec {
     pub name: String,
     pub role: Role,
     pub capital_tao: f64,
+    /// What its root claims do (from 2025-11-04).
+    pub root_claim: RootClaim,
 }
 
 /// Running statistics of the network (for the network table).
@@ -159,6 +165,14 @@ pub struct Network {
     epoch_scratch: EpochScratch,
     /// Which compiled version of the kernel's elementwise passes this CPU runs.
     simd: block_kernel::Simd,
+    /// Each hotkey's dividend yield at its subnet's last epoch (kept only under the
+    /// `unstake-yield` fee, which reads it).
+    yields: HotkeyYields,
+    /// Root alpha claimed at the epoch instead of sold every block (from 2025-11-04), and each
+    /// account's claim type.
+    root_claims: RootClaims,
+    /// Holder UIDs, owner locks, background subnet registrations and pruning.
+    lifecycle: lifecycle::Lifecycle,
 }
 
 impl Network {
@@ -208,6 +222,15 @@ impl Network {
             let mut acc = Account::new(e.name.clone(), AccountKind::Entrant(k), n);
             acc.free_tao = tao_to_rao(e.capital_tao);
             accounts.push(acc);
+        }
+
+        // Each account's root claim type: the chain's default (Swap) unless the YAML says.
+        let mut claim_choice = vec![RootClaim::Swap; accounts.len()];
+        for (a, &(_, account)) in config.agents.iter().zip(&agent_accounts) {
+            claim_choice[account] = a.root_claim;
+        }
+        for (e, &account) in entrants.iter().zip(&entrant_accounts) {
+            claim_choice[account] = e.root_claim;
         }
 
         // Subnets: background, configured, then one per owner entrant.
@@ -417,6 +440,12 @@ impl Network {
         }
 
         let tao_issuance = tao_to_rao(n_cfg.tao_issuance_tao) + start_blocks * RAO_PER_TAO;
+        // Absolute registration block of each subnet (pruning immunity).
+        let registered_at: Vec<i64> = s
+            .start_block
+            .iter()
+            .map(|&b| b + start_blocks as i64)
+            .collect();
         let root_stake_total = accounts.iter().map(|a| a.root_stake).sum();
         let mut net = Network {
             block: 0,
@@ -472,8 +501,16 @@ impl Network {
             alpha_by_share: Vec::new(),
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
+            yields: HotkeyYields::new(n),
+            lifecycle: lifecycle::Lifecycle::new(config, start_blocks, registered_at),
+            root_claims: RootClaims::new(
+                crate::root_claims::active_for_match(config.mechanism, config.start_day),
+                n,
+                claim_choice,
+            ),
         };
         net.update_root_votes();
+        net.pay_owner_locks();
         net.ledger.genesis = net.tao_held_total();
         net
     }
@@ -511,7 +548,7 @@ impl Network {
             .iter()
             .map(|&x| x as u128)
             .sum();
-        accounts + pools + pending
+        accounts + pools + pending + self.lifecycle.locked_total()
     }
 
     /// Check `held == genesis + minted − burned + in − out` for TAO, and per subnet
@@ -531,7 +568,8 @@ impl Network {
             let held: u128 = self.accounts.iter().map(|a| a.alpha[i] as u128).sum();
             let pending = s.pending_owner[i] as u128
                 + s.pending_miner[i] as u128
-                + s.pending_validator[i] as u128;
+                + s.pending_validator[i] as u128
+                + self.root_claims.pending(i) as u128;
             if held + pending != s.alpha_outstanding[i] as u128 {
                 return Err(format!(
                     "block {}: subnet {} outstanding {} != held {held} + pending {pending}",
@@ -569,7 +607,10 @@ impl Network {
         let n = self.subnets.len();
         let mut shares = std::mem::take(&mut self.shares_scratch);
         self.rule.shares(&self.subnets, &mut shares);
+        // Root's alpha: sold every block before 2025-11-04, claimed at the epoch from then on
+        // (`root_claims`); recycled (never minted) when the rule does not sell it.
         let sells_root = self.rule.sells_root_alpha(&self.subnets);
+        let claims_root = sells_root && self.root_claims.active;
         let inputs = block_kernel::BlockInputs {
             rule: self.rule.injection(),
             block_emission: e_block,
@@ -625,7 +666,7 @@ impl Network {
         let protocol_flow = self.rule.uses_protocol_flow();
         let chain_bought_with = block_kernel::swap(
             self.simd,
-            sells_root,
+            sells_root && !claims_root,
             protocol_flow,
             injected,
             block_kernel::SwapPass {
@@ -637,6 +678,13 @@ impl Network {
                 handoff: &mut self.handoff,
             },
         );
+        if claims_root {
+            self.root_claims.accrue(
+                &self.handoff.root_alpha[..n],
+                &mut s.alpha_minted,
+                &mut s.alpha_outstanding,
+            );
+        }
         let minted_tao = injected.tao_in as u128 + chain_bought_with as u128;
         block_kernel::update_emas(
             self.simd,
@@ -668,6 +716,7 @@ impl Network {
             }
             id += period;
         }
+        self.background_registrations();
         self.block += 1;
         if self.block.is_multiple_of(SNAPSHOT_INTERVAL_BLOCKS) {
             self.snapshot();
@@ -767,6 +816,7 @@ impl Network {
     }
 
     fn run_epoch_with(&mut self, i: usize, scratch: &mut EpochScratch) {
+        self.register_holder_uids(i);
         let (_, tw) = self.root_proportion_and_weight(i);
         let EpochScratch {
             own,
@@ -835,7 +885,8 @@ impl Network {
         holdings.extend([0.0, 0.0]);
         let mut total_held = 0.0;
         for (a, acc) in self.accounts.iter().enumerate() {
-            if acc.alpha[i] > 0 {
+            // A holder is paid only through a UID (`registration.rs`).
+            if acc.alpha[i] > 0 && self.holds_uid(i, a) {
                 m_keys.push(MinerKey::Holder(a));
                 holdings.push(acc.alpha[i] as f64);
                 total_held += acc.alpha[i] as f64;
@@ -930,17 +981,24 @@ impl Network {
         // Validators: each one's dividend split by its own stake mix, the alpha pool ∝ d·(1−r)
         // and root's TAO ∝ d·r (`dividends`); nominators of the aggregate validators pay the
         // validator take. What nobody is due is recycled (alpha) or burned (TAO).
+        // Root's part is TAO from the block sales, or (from 2025-11-04) root alpha to claim.
         let validator_total = std::mem::take(&mut self.subnets.pending_validator[i]);
         let root_tao = std::mem::take(&mut self.subnets.pending_root_tao[i]);
+        let root_alpha = self.root_claims.take_pending(i);
         split_by_stake_mix(
             &out.dividends,
             v_mix,
             validator_total,
-            root_tao,
+            root_tao + root_alpha,
             div_alpha,
             div_tao,
         );
+        let claims = root_alpha > 0;
         let (mut alpha_paid, mut tao_paid) = (0, 0);
+        let keep_yields = self.params.fees.uses_dividend_yield();
+        if keep_yields {
+            self.yields.start_epoch(i);
+        }
         for (v, key) in v_keys.iter().enumerate() {
             let (alpha, tao_divs) = (div_alpha[v], div_tao[v]);
             alpha_paid += alpha;
@@ -950,27 +1008,56 @@ impl Network {
                     let take = validator_take(alpha);
                     self.credit_alpha(i, self.bg_validators, take, price);
                     self.pay_community(i, alpha - take, own, price);
-                    self.pay_tao(self.bg_validators, tao_divs);
+                    if claims {
+                        self.claim_root_alpha(i, self.bg_validators, tao_divs, price);
+                    } else {
+                        self.pay_tao(self.bg_validators, tao_divs);
+                    }
+                    if keep_yields {
+                        let staked = community_stake + alpha as u128;
+                        self.yields
+                            .record(i, Hotkey::Community, alpha - take, staked);
+                    }
                 }
                 ValidatorKey::PassiveRoot => {
                     let take = validator_take(tao_divs);
-                    self.pay_tao(self.bg_validators, take);
                     let own: &[(AccountId, WeightPolicy)] = own;
-                    self.pay_root_tao(tao_divs - take, |a| own.iter().all(|x| x.0 != a));
+                    let nominators = |a: AccountId| own.iter().all(|x| x.0 != a);
+                    if claims {
+                        // The take in alpha, the rest claimable by root stakers pro rata.
+                        self.credit_alpha(i, self.bg_validators, take, price);
+                        self.pay_root_alpha(i, tao_divs - take, nominators, price);
+                    } else {
+                        self.pay_tao(self.bg_validators, take);
+                        self.pay_root_tao(tao_divs - take, nominators);
+                    }
                     self.credit_alpha(i, self.bg_validators, alpha, price);
                 }
                 ValidatorKey::Agent(a) => {
                     self.credit_alpha(i, a, alpha, price);
-                    self.pay_tao(a, tao_divs);
+                    if claims {
+                        self.claim_root_alpha(i, a, tao_divs, price);
+                    } else {
+                        self.pay_tao(a, tao_divs);
+                    }
+                    if keep_yields {
+                        let staked = self.accounts[a].alpha[i] as u128;
+                        self.yields.record(i, Hotkey::Agent(a), alpha, staked);
+                    }
                 }
             }
         }
         self.burn_pending(i, validator_total - alpha_paid);
-        self.ledger.burned += (root_tao - tao_paid) as u128;
+        if claims {
+            self.burn_pending(i, root_alpha - tao_paid);
+        } else {
+            self.ledger.burned += (root_tao - tao_paid) as u128;
+        }
 
         // Owner cut.
         let owner_total = std::mem::take(&mut self.subnets.pending_owner[i]);
         self.credit_alpha(i, owner, owner_total, price);
+        self.record_owner_alpha(i, owner_total);
 
         // Work: value created, revenue to the owner, and the workers sell to cover costs.
         let work_tao = tao(work_paid) * price;
@@ -1156,7 +1243,12 @@ impl Network {
             Action::Unstake { subnet, alpha_rao } => {
                 let i = self.subnet_index(subnet)?;
                 Self::need(self.accounts[account].alpha[i], alpha_rao)?;
-                let swap = self.subnets.reserves[i].sell_with(self.params.fees, alpha_rao)?;
+                let dividend_yield = self.unstake_yield(account, i);
+                let swap = self.subnets.reserves[i].sell_at(
+                    self.params.fees,
+                    alpha_rao,
+                    dividend_yield,
+                )?;
                 let acc = &mut self.accounts[account];
                 acc.alpha[i] -= alpha_rao;
                 acc.free_tao += swap.received;
@@ -1251,6 +1343,25 @@ impl Network {
         Ok(swap.received)
     }
 
+    /// The last-epoch dividend yield of the hotkey `account`'s alpha on subnet `i` is staked
+    /// on, which the `unstake-yield` fee reads (0 under every other rule).
+    pub fn unstake_yield(&self, account: AccountId, i: usize) -> f64 {
+        if !self.params.fees.uses_dividend_yield() {
+            return 0.0;
+        }
+        let hotkey = if account == self.bg_miners {
+            Hotkey::Miner
+        } else if self.subnets.agent_validators[i]
+            .iter()
+            .any(|(a, _)| *a == account)
+        {
+            Hotkey::Agent(account)
+        } else {
+            Hotkey::Community
+        };
+        self.yields.of(i, hotkey)
+    }
+
     // ----- valuation -----------------------------------------------------------------------
 
     /// Net worth if everything were sold now, each position alone against its pool.
@@ -1258,7 +1369,11 @@ impl Network {
         let acc = &self.accounts[account];
         let alpha: Rao = (0..self.subnets.len())
             .map(|i| {
-                self.subnets.reserves[i].liquidation_value_with(self.params.fees, acc.alpha[i])
+                self.subnets.reserves[i].liquidation_value_at(
+                    self.params.fees,
+                    acc.alpha[i],
+                    self.unstake_yield(account, i),
+                )
             })
             .sum();
         acc.free_tao + acc.root_stake + alpha

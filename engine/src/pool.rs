@@ -7,7 +7,8 @@
 //! The Uniswap-v3 era pool with protocol liquidity only is the same curve (x·y = L²) with a
 //! proportional 33/65535 fee and a lower minimum reserve: user swaps take a [`FeeRule`]
 //! (`fees.rs`); the `buy`/`sell`/`quote_*`/`liquidation_value` names without `_with` use the
-//! launch's flat fee. The E5 Balancer pool is not modelled (see `docs/mechanisms.md`).
+//! launch's flat fee; `_at` variants of the sale take the dividend yield that the 2025-03-19
+//! unstake fee reads. The E5 Balancer pool is not modelled (see `docs/mechanisms.md`).
 
 use crate::fees::FeeRule;
 use crate::units::{rao_from_f64, Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
@@ -140,11 +141,26 @@ impl Reserves {
     /// Quote an unstake under `fees`. Flat: 50,000 rao off the TAO out. Proportional: the fee
     /// is taken from the alpha paid in, which the pool keeps whole; `fee_rao` is then in alpha.
     pub fn quote_sell_with(&self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
+        self.quote_sell_at(fees, alpha_rao, 0.0)
+    }
+
+    /// Quote an unstake under `fees` from a hotkey whose last-epoch dividend yield is
+    /// `dividend_yield` (only `unstake-yield` reads it): that era's fee comes off the TAO out.
+    pub fn quote_sell_at(
+        &self,
+        fees: FeeRule,
+        alpha_rao: Rao,
+        dividend_yield: f64,
+    ) -> Result<Swap, SwapError> {
         if alpha_rao == 0 {
             return Err(SwapError::BelowFee);
         }
         let (gross, fee_out, fee) = match fees {
-            FeeRule::Flat => (self.tao_out_for(alpha_rao), STAKE_FEE_RAO, STAKE_FEE_RAO),
+            FeeRule::Flat | FeeRule::UnstakeYield => {
+                let gross = self.tao_out_for(alpha_rao);
+                let fee = fees.unstake_fee(gross, dividend_yield);
+                (gross, fee, fee)
+            }
             FeeRule::Proportional => {
                 let fee = fees.fee_on(alpha_rao);
                 (self.tao_out_for(alpha_rao - fee), 0, fee)
@@ -183,7 +199,17 @@ impl Reserves {
 
     /// Unstake under `fees`.
     pub fn sell_with(&mut self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
-        let swap = self.quote_sell_with(fees, alpha_rao)?;
+        self.sell_at(fees, alpha_rao, 0.0)
+    }
+
+    /// Unstake under `fees` from a hotkey of last-epoch dividend yield `dividend_yield`.
+    pub fn sell_at(
+        &mut self,
+        fees: FeeRule,
+        alpha_rao: Rao,
+        dividend_yield: f64,
+    ) -> Result<Swap, SwapError> {
+        let swap = self.quote_sell_at(fees, alpha_rao, dividend_yield)?;
         self.alpha_rao += swap.paid;
         self.tao_rao -= swap.received;
         Ok(swap)
@@ -227,11 +253,19 @@ impl Reserves {
 
     /// What selling `alpha_rao` would return now under `fees`.
     pub fn liquidation_value_with(&self, fees: FeeRule, alpha_rao: Rao) -> Rao {
+        self.liquidation_value_at(fees, alpha_rao, 0.0)
+    }
+
+    /// What selling `alpha_rao` from a hotkey of dividend yield `dividend_yield` would return.
+    pub fn liquidation_value_at(&self, fees: FeeRule, alpha_rao: Rao, dividend_yield: f64) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
         let (gross, fee_out) = match fees {
-            FeeRule::Flat => (self.tao_out_for(alpha_rao), STAKE_FEE_RAO),
+            FeeRule::Flat | FeeRule::UnstakeYield => {
+                let gross = self.tao_out_for(alpha_rao);
+                (gross, fees.unstake_fee(gross, dividend_yield))
+            }
             FeeRule::Proportional => (self.tao_out_for(alpha_rao - fees.fee_on(alpha_rao)), 0),
         };
         let gross = gross.min(self.tao_rao.saturating_sub(fees.min_reserve()));

@@ -105,9 +105,15 @@ impl Rates {
     pub fn label(&self) -> String {
         let chain = Rates::default();
         let mut label = String::new();
+        // Rates per block are small: written with an exponent (`+ema-rate1e-5`), the rest
+        // as plain decimals.
         let mut part = |differs: bool, name: &str, x: f64| {
             if differs {
-                label.push_str(&format!("+{name}{x}"));
+                if x != 0.0 && x.abs() < 1e-3 {
+                    label.push_str(&format!("+{name}{x:e}"));
+                } else {
+                    label.push_str(&format!("+{name}{x}"));
+                }
             }
         };
         part(

@@ -21,6 +21,8 @@ pub struct Entrant {
     pub strategy: Box<dyn Strategy>,
     /// Starting TAO; the config's `entrants.capital_tao` when `None`.
     pub capital_tao: Option<f64>,
+    /// What its root claims do; the config's `entrants.root_claim` when `None`.
+    pub root_claim: Option<crate::root_claims::RootClaim>,
 }
 
 /// The seed a match hands to entrant `index` (derived from the match seed and its slot).
@@ -231,6 +233,7 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
             name: e.name,
             role: info.classifier.role,
             capital_tao: e.capital_tao.unwrap_or(config.entrants.capital_tao),
+            root_claim: e.root_claim.unwrap_or(config.entrants.root_claim),
         });
         strategies.push(Some(e.strategy));
     }
@@ -246,12 +249,18 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
     let mut series = (config.series_interval_blocks > 0).then(Series::default);
     let mut rejections = Vec::new();
     let mut status = vec![EntrantStatus::Ok; specs.len()];
+    // Initial capital includes what an owner entrant locked to register its subnet (a cost).
     let initial: Vec<Rao> = net
+        .entrant_accounts
+        .iter()
+        .map(|&a| net.liquidation_worth(a) + net.locked_by(a))
+        .collect();
+    // Drawdown is measured from the worth after the lock.
+    let mut peak: Vec<Rao> = net
         .entrant_accounts
         .iter()
         .map(|&a| net.liquidation_worth(a))
         .collect();
-    let mut peak = initial.clone();
     let mut drawdown = vec![0u64; specs.len()];
     let mut actions = Vec::new();
     let horizon = config.horizon_blocks();

@@ -19,6 +19,7 @@ fn holder_alpha_after_intervention(root_proportion: f64) -> f64 {
         name: "holder".into(),
         capital_tao: 1_000.0,
         root_stake_tao: 0.0,
+        root_claim: Default::default(),
     });
     let meme = || SubnetRef::Name("meme".into());
     c.events = vec![

@@ -1,11 +1,14 @@
 //! Conservation: after every block, TAO held by every account + pool TAO + pending ==
 //! genesis + minted − burned + external in − external out, exactly in rao; and per subnet,
-//! pool alpha + held + pending + burned == minted. Checked over random action sequences.
+//! pool alpha + held + pending + burned == minted. Checked over random action sequences, with
+//! registration burns, owner locks (held until a dissolution refunds or burns them), root
+//! claims and subnet dissolutions (pool TAO paid to stakers, a new pool funded from outside).
 
 mod common;
 
 use proptest::prelude::*;
 use tourney_engine::network::{EntrantSpec, Network};
+use tourney_engine::root_claims::RootClaim;
 use tourney_sdk::{Action, Role, SpendKind, WeightPolicy, RAO_PER_TAO};
 
 fn arb_action(n_subnets: u16) -> impl Strategy<Value = Action> {
@@ -62,19 +65,29 @@ proptest! {
         seed in any::<u64>(),
         mechanism in 0u8..tourney_sdk::Mechanism::ALL.len() as u8,
         by_share in any::<bool>(),
-        // Launch, and after 2025-03-19 (the owner's own miner incentive is burned).
-        start_day in prop_oneof![Just(0.0), Just(40.0)],
+        // Launch; after 2025-03-19 (the owner's own miner incentive is burned, the unstake
+        // fee reads dividend yields); after 2025-09-24 (registrations dissolve subnets).
+        start_day in prop_oneof![Just(0.0), Just(40.0), Just(230.0)],
         actions in proptest::collection::vec((0usize..2, 0u64..1_500, arb_action(4)), 1..40),
+        keep in any::<bool>(),
     ) {
         let mut config = common::with_meme(common::small(seed, 3, start_day + 0.25), 1_000_000.0);
         config.start_day = start_day;
         config.mechanism = tourney_sdk::Mechanism::from_u8(mechanism).unwrap();
+        // Registrations often enough that subnets are dissolved within the 1,800 blocks
+        // (their pool TAO paid out, the lock refunded, pending alpha recycled).
+        config.network.subnet_registrations_per_day = 40.0;
         if by_share {
             config.alpha_emission = tourney_engine::emission::AlphaEmissionRule::ByShare;
         }
         let entrants = [
-            EntrantSpec { name: "owner".into(), role: Role::SubnetOwner, capital_tao: 10_000.0 },
-            EntrantSpec { name: "staker".into(), role: Role::Staker, capital_tao: 10_000.0 },
+            EntrantSpec { name: "owner".into(), role: Role::SubnetOwner, capital_tao: 10_000.0, root_claim: RootClaim::Swap },
+            EntrantSpec {
+                name: "staker".into(),
+                role: Role::Staker,
+                capital_tao: 10_000.0,
+                root_claim: if keep { RootClaim::Keep } else { RootClaim::Swap },
+            },
         ];
         let mut net = Network::genesis(&config, &entrants);
         net.check_conservation().unwrap();

@@ -6,15 +6,150 @@
 use tourney_engine::dividends::{split_by_stake_mix, validator_take, StakeMix};
 use tourney_engine::ema_start::{initial_ema, EmaStart};
 use tourney_engine::emission::block_emission_for_issuance;
+use tourney_engine::fees::FeeRule;
+use tourney_engine::hotkey_yield::dividend_yield;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
 use tourney_engine::pool::Reserves;
+use tourney_engine::pruning::{
+    pro_rata_largest_remainder, subnet_to_prune, NETWORK_IMMUNITY_BLOCKS,
+};
 use tourney_engine::rates::Rates;
+use tourney_engine::registration::{lock_cost, MIN_LOCK_RAO};
+use tourney_engine::root_claims::{settle, RootClaim, Settled};
 use tourney_engine::schedule::native_root_proportion;
 use tourney_engine::state::Subnets;
 use tourney_engine::units::{RAO_PER_TAO, TAO_WEIGHT};
 use tourney_engine::yuma::{epoch, YumaParams};
 use tourney_sdk::Mechanism;
+
+/// The unstake fee of 2025-03-19 to 2025-06-30 (`calculate_staking_fee`,
+/// `pallets/subtensor/src/staking/stake_utils.rs`, read at 2025-04-11, commit 6b86ebf):
+/// fee = max(τ·D/A, τ·0.00005, 50,000 rao), τ = the TAO the alpha fetches without fee
+/// (`sim_swap_alpha_for_tao`), D = the hotkey's alpha dividends to nominators at its last epoch
+/// (net of take), A = the alpha staked on it then; taken off the TAO out, kept in SubnetTAO.
+#[test]
+fn unstake_fee_by_dividend_yield() {
+    let pool = Reserves {
+        tao_rao: 1_000 * RAO_PER_TAO,
+        alpha_rao: 10_000 * RAO_PER_TAO,
+    };
+    // Sell 1,000 alpha: τ = ⌊1e12·1e12/(1e13 + 1e12)⌋ = 90,909,090,909 rao.
+    // No dividends: the 0.005 % floor, ⌊90,909,090,909·5/100,000⌋ = 4,545,454 > 50,000.
+    let s = pool
+        .quote_sell_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, 0.0)
+        .unwrap();
+    assert_eq!((s.fee_rao, s.received), (4_545_454, 90_904_545_455));
+    // A hotkey that paid 1 alpha per 10,000 staked: ⌊90,909,090,909·0.0001⌋ = 9,090,909.
+    let y = dividend_yield(1_000_000_000, 10_000_000_000_000);
+    assert_eq!(y, 1e-4);
+    let s = pool
+        .quote_sell_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, y)
+        .unwrap();
+    assert_eq!((s.fee_rao, s.received), (9_090_909, 90_900_000_000));
+    // Sell 10 alpha: τ = ⌊1e12·1e10/(1e13 + 1e10)⌋ = 999,000,999; floor 49,950 < 50,000, so
+    // the flat fee: 998,950,999 received.
+    let s = pool
+        .quote_sell_at(FeeRule::UnstakeYield, 10 * RAO_PER_TAO, 0.0)
+        .unwrap();
+    assert_eq!((s.fee_rao, s.received), (50_000, 998_950_999));
+    // Stakes pay the flat fee, as at launch.
+    let buy = pool
+        .quote_buy_with(FeeRule::UnstakeYield, 100 * RAO_PER_TAO)
+        .unwrap();
+    assert_eq!(buy, pool.quote_buy(100 * RAO_PER_TAO).unwrap());
+    // Liquidation value agrees with the sale.
+    assert_eq!(
+        pool.liquidation_value_at(FeeRule::UnstakeYield, 1_000 * RAO_PER_TAO, y),
+        90_900_000_000
+    );
+}
+
+/// Root claims (`pallets/subtensor/src/staking/claim_root.rs` `root_claim_on_subnet` and
+/// `run_coinbase.rs` root alpha dividends, read at 2025-11-04, commit 6218ecc): a root
+/// validator's alpha dividend keeps its take `⌊x·11796/65535⌋` (default delegate take), the
+/// rest is claimable by its root stakers pro rata root stake; Swap sells the claim through the
+/// pool without fee and stakes the TAO on root, Keep holds the alpha.
+#[test]
+fn root_claims_swap_or_keep() {
+    // 1,000 alpha to a root validator: take ⌊1e12·11796/65535⌋ = 179,995,422,293; the rest,
+    // 820,004,577,707, to stakers holding 3:1 root stake: ⌊·3/4⌋ = 615,003,433,280 and
+    // ⌊·1/4⌋ = 205,001,144,426.
+    let root_alpha = 1_000 * RAO_PER_TAO;
+    let take = validator_take(root_alpha);
+    assert_eq!(take, 179_995_422_293);
+    let rest = root_alpha - take;
+    assert_eq!((rest * 3 / 4, rest / 4), (615_003_433_280, 205_001_144_426));
+    // Swap 41 alpha against T = 1,000 TAO, A = 10,000 alpha, no fee:
+    // ⌊1e12·41e9/(1e13 + 41e9)⌋ = 4,083,258,639 rao staked on root; the pool keeps the alpha.
+    let mut pool = Reserves {
+        tao_rao: 1_000 * RAO_PER_TAO,
+        alpha_rao: 10_000 * RAO_PER_TAO,
+    };
+    let s = settle(RootClaim::Swap, 41 * RAO_PER_TAO, &mut pool);
+    assert_eq!(
+        s,
+        Settled {
+            tao_to_root: 4_083_258_639,
+            alpha_kept: 0
+        }
+    );
+    assert_eq!(
+        (pool.tao_rao, pool.alpha_rao),
+        (995_916_741_361, 10_041_000_000_000)
+    );
+    // Keep: the alpha is held and the pool does not move.
+    let before = pool;
+    let k = settle(RootClaim::Keep, 41 * RAO_PER_TAO, &mut pool);
+    assert_eq!(
+        (k.tao_to_root, k.alpha_kept, pool),
+        (0, 41 * RAO_PER_TAO, before)
+    );
+}
+
+/// The subnet lock (`get_network_lock_cost`, `pallets/subtensor/src/coinbase/root.rs`, read at
+/// 2025-09-30, commit 79010a3): `max(min_lock, 2·last − ⌊last/interval⌋·Δ)`, interval 100,800
+/// blocks (14 days), min_lock 1,000 TAO.
+#[test]
+fn subnet_lock_cost() {
+    let last = 2_000 * RAO_PER_TAO;
+    // ⌊2e12/100,800⌋ = 19,841,269 rao a block. 7 days on (Δ = 50,400):
+    // 4e12 − 19,841,269·50,400 = 4e12 − 999,999,957,600 = 3,000,000,042,400.
+    assert_eq!(
+        lock_cost(last, Some(1_000_000), 1_050_400, MIN_LOCK_RAO),
+        3_000_000_042_400
+    );
+    // 28 days on: 4e12 − 19,841,269·201,600 = 169,600 rao, below the minimum: 1,000 TAO.
+    assert_eq!(
+        lock_cost(last, Some(1_000_000), 1_201_600, MIN_LOCK_RAO),
+        MIN_LOCK_RAO
+    );
+    // Never registered: multiplier 1, and Δ counts from block 0.
+    assert_eq!(lock_cost(last, None, 0, MIN_LOCK_RAO), last);
+}
+
+/// Pruning (`get_network_to_prune`, `coinbase/root.rs`, and `destroy_alpha_in_out_stakes`,
+/// `staking/remove_stake.rs`, on chain since 2025-09-24, read at 2025-09-30): the lowest moving
+/// price among non-immune subnets, ties to the earliest registration; the pool's TAO paid pro
+/// rata stake, floors first and the rao left over one each to the largest remainders.
+#[test]
+fn pruning_picks_the_lowest_ema_and_pays_pro_rata() {
+    let now = 2_000_000;
+    // Subnet 3 is cheapest but immune (registered 10 blocks ago); 1 and 2 tie at 0.01 and 2
+    // registered earlier.
+    let ema = [0.02, 0.01, 0.01, 0.005];
+    let registered = [0, 100, 50, now - 10];
+    assert_eq!(subnet_to_prune(&ema, &registered, now), Some(2));
+    // Immunity ends NETWORK_IMMUNITY_BLOCKS (1,296,000) after registration.
+    let later = now - 10 + NETWORK_IMMUNITY_BLOCKS;
+    assert_eq!(subnet_to_prune(&ema, &registered, later), Some(3));
+    // 1,000,000,007 rao over stakes 3:2:2: floors 428,571,431, 285,714,287, 285,714,287
+    // (remainders 4, 5, 5; 1,000,000,005 paid), the 2 rao left to the remainders of 5.
+    assert_eq!(
+        pro_rata_largest_remainder(1_000_000_007, &[3, 2, 2]),
+        vec![428_571_431, 285_714_288, 285_714_288]
+    );
+}
 
 #[test]
 fn emission_schedule() {

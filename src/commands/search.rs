@@ -77,6 +77,7 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
         executor: opts.executor.clone(),
         quiet: true,
         timing: Default::default(),
+        deadline: config.budget.hours.map(|h| (std::time::Instant::now(), h)),
     };
     let outcome = driver::run(&space, &method, &mut evaluator, &mut journal)
         .map_err(|e| Failure::Run(e.to_string()))?;

@@ -94,8 +94,8 @@ pub const KNOBS: &[Knob] = &[
     Knob {
         name: "fees",
         target: Target::Mechanism("fees"),
-        sets: "the pool's fee rule: flat (50,000 rao) or proportional (33/65535)",
-        default: "the era's (flat before day 137, proportional from it)",
+        sets: "the pool's fee rule: flat (50,000 rao), unstake-yield or proportional (33/65535)",
+        default: "the era's (flat before day 34, unstake-yield to day 137, proportional from it)",
     },
     Knob {
         name: "owner_cut",
@@ -290,13 +290,16 @@ impl Default for MethodYaml {
     }
 }
 
-/// Budget: distinct points and matches (absent = unlimited). Wall time is not a budget: it
-/// would make the outcome depend on the machine.
+/// Budget: distinct points, matches and wall-clock hours (absent = unlimited). Points and
+/// matches keep the outcome a function of the file; `hours` stops at the first batch boundary
+/// past the time, so which batches ran depends on the machine (the journal then reproduces
+/// the search: `--resume` replays nothing and writes the same bytes).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Budget {
     pub points: Option<usize>,
     pub matches: Option<u64>,
+    pub hours: Option<f64>,
 }
 
 /// A search file.
@@ -430,6 +433,14 @@ impl SearchConfig {
                     m.refine_step
                 ),
             ));
+        }
+        if let Some(h) = self.budget.hours {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(issue(
+                    "budget.hours".into(),
+                    format!("expected a number of hours > 0, got {h}"),
+                ));
+            }
         }
         Ok((
             space,

@@ -7,8 +7,10 @@
 //! Which batch comes next depends only on earlier results, and a journalled result is used
 //! instead of re-evaluating, so an interrupted and resumed search makes exactly the requests
 //! an uninterrupted one makes, minus those already journalled, and returns the same outcome.
-//! Budgets count points and matches (never wall time, which would make the outcome depend on
-//! the machine).
+//! Budgets count points and matches; an optional wall-time budget (`hours`, asked of the
+//! evaluator between batches) stops at a batch boundary, which makes the outcome depend on the
+//! machine's speed: such a search is reproduced from its journal (`--resume`), not from the
+//! file alone.
 
 use super::halving::{self, Score};
 use super::journal::{Entry, Journal, JournalError};
@@ -82,6 +84,13 @@ pub struct Request {
 /// evaluation), whatever else it is asked in the same batch and whatever runs it.
 pub trait Evaluator {
     fn evaluate(&mut self, batch: &[Request]) -> Result<Vec<Evaluation>, String>;
+
+    /// Whether a wall-time budget is spent, and how to say so. The driver asks before each
+    /// batch after the first that has something new to evaluate; the evaluator owns the clock (the method
+    /// never reads one), so without a time budget the outcome depends on the file alone.
+    fn time_budget_spent(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The method's settings (the search file's `method:` and `budget:`).
@@ -247,6 +256,15 @@ impl State<'_> {
             .cloned()
             .collect();
         let mut fresh = Vec::new().into_iter();
+        // The first batch always runs: a search with nothing evaluated has nothing to say.
+        if !missing.is_empty() && !self.records.is_empty() {
+            if let Some(why) = evaluator.time_budget_spent() {
+                // Out of time: what the journal holds still counts; nothing new starts.
+                self.budget_hit.get_or_insert(why);
+                requests.retain(|r| journal.find(r.point, &r.coords, r.repetitions).is_some());
+                return Ok(self.push_journalled(phase, requests, journal));
+            }
+        }
         if !missing.is_empty() {
             let out = evaluator
                 .evaluate(&missing)
@@ -280,6 +298,31 @@ impl State<'_> {
             });
         }
         Ok(self.scores(points, reps))
+    }
+
+    /// Record `requests`, every one of them journalled, and return the scores of the
+    /// batch's points known at their repetitions.
+    fn push_journalled(
+        &mut self,
+        phase: Phase,
+        requests: Vec<Request>,
+        journal: &Journal,
+    ) -> Vec<(usize, Score)> {
+        let reps = requests.first().map(|r| r.repetitions);
+        let points: Vec<usize> = requests.iter().map(|r| r.point).collect();
+        for r in requests {
+            if let Some(e) = journal.find(r.point, &r.coords, r.repetitions) {
+                let evaluation = e.clone();
+                self.records.push(Record {
+                    phase,
+                    request: r,
+                    evaluation,
+                    resumed: true,
+                });
+            }
+        }
+        reps.map(|reps| self.scores(&points, reps))
+            .unwrap_or_default()
     }
 
     fn distinct_points_evaluated(&self) -> usize {
@@ -726,6 +769,69 @@ mod tests {
             o.stopped_by_budget.as_deref(),
             Some("match budget of 500 spent")
         );
+    }
+
+    /// A [`Bowl`] whose wall-time budget is spent after `batches` evaluated batches (a
+    /// stand-in for the CLI's clock).
+    struct OutOfTime {
+        bowl: Bowl,
+        batches: usize,
+    }
+
+    impl Evaluator for OutOfTime {
+        fn evaluate(&mut self, batch: &[Request]) -> Result<Vec<Evaluation>, String> {
+            self.bowl.evaluate(batch)
+        }
+        fn time_budget_spent(&self) -> Option<String> {
+            (self.bowl.calls.len() >= self.batches).then(|| "hours budget of 0.5 spent".into())
+        }
+    }
+
+    #[test]
+    fn a_time_budget_stops_at_a_batch_boundary_and_resuming_goes_on() {
+        // Out of time after the first batch (27 points at 2 repetitions): nothing else starts.
+        let path = scratch("hours");
+        let mut timed = OutOfTime {
+            bowl: Bowl::new(),
+            batches: 1,
+        };
+        let o = run(
+            &space(),
+            &method(),
+            &mut timed,
+            &mut Journal::open(&path, "bowl", false).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(timed.bowl.calls.len(), 1);
+        assert_eq!(o.records.len(), 27);
+        assert_eq!(
+            o.stopped_by_budget.as_deref(),
+            Some("hours budget of 0.5 spent")
+        );
+        // Resumed with time to spare: the journalled batch is reused, the rest is played, and
+        // the outcome is the uninterrupted search's.
+        let mut more = Bowl::new();
+        let resumed = run(
+            &space(),
+            &method(),
+            &mut more,
+            &mut Journal::open(&path, "bowl", true).unwrap(),
+        )
+        .unwrap();
+        assert!(more
+            .calls
+            .iter()
+            .all(|c| c.iter().all(|&(_, reps)| reps > 2)));
+        let whole = run(
+            &space(),
+            &method(),
+            &mut Bowl::new(),
+            &mut Journal::open(&scratch("hours-whole"), "bowl", false).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(resumed.best, whole.best);
+        assert_eq!(resumed.records.len(), whole.records.len());
+        assert_eq!(resumed.stopped_by_budget, None);
     }
 
     #[test]

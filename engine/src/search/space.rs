@@ -124,11 +124,16 @@ impl Space {
                         integer,
                     } => {
                         let v = if *log {
-                            (lo.ln() + x * (hi.ln() - lo.ln())).exp().clamp(*lo, *hi)
+                            (lo.ln() + x * (hi.ln() - lo.ln())).exp()
                         } else {
                             lo + x * (hi - lo)
                         };
-                        Level::Number(if *integer { v.round() } else { v })
+                        let v = if *integer {
+                            v.round()
+                        } else {
+                            significant(v, SIGNIFICANT_DIGITS)
+                        };
+                        Level::Number(v.clamp(*lo, *hi))
                     }
                     Domain::Set(levels) => levels[set_index(x, levels.len())].clone(),
                 }
@@ -151,6 +156,23 @@ impl Space {
             })
             .collect()
     }
+}
+
+/// Significant digits a decoded range value keeps. A mechanism parameter is written into the
+/// point's tournament YAML and its mechanism label (`taoflow+flow-p1.234`), which must stay
+/// readable and short (labels name matches and files); four digits are far finer than any
+/// difference a noisy evaluation can resolve.
+pub const SIGNIFICANT_DIGITS: usize = 4;
+
+/// `x` rounded to `digits` significant decimal digits: the double nearest the rounded decimal,
+/// so that it prints as that decimal (`0.0001234`, never `0.00012340000000000001`).
+pub fn significant(x: f64, digits: usize) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{:.*e}", digits.saturating_sub(1), x)
+        .parse()
+        .unwrap_or(x)
 }
 
 /// The level of a set of `k` owning coordinate `x` in `[0, 1]`.
@@ -195,8 +217,8 @@ mod tests {
         ])
         .unwrap();
         let v = space.decode(&[0.25, 0.5, 0.505, 0.5]);
-        // 0.1 + 0.25 × 0.4 = 0.2
-        assert_eq!(v[0], Level::Number(0.1 + 0.25 * 0.4));
+        // 0.1 + 0.25 × 0.4 = 0.2 (0.20000000000000001 in doubles, 0.2 to four digits)
+        assert_eq!(v[0], Level::Number(0.2));
         // log midpoint of 1e-6 and 1e-4 = sqrt(1e-10) = 1e-5
         match v[1] {
             Level::Number(x) => assert!((x - 1e-5).abs() < 1e-18, "{x}"),
@@ -211,6 +233,13 @@ mod tests {
             Level::Text("chain".into())
         );
         assert_eq!(space.decode(&[1.0, 1.0, 1.0, 1.0])[1], Level::Number(1e-4));
+        // Four significant digits: 0.1 + 0.123456 × 0.4 = 0.1493824 → 0.1494; on the log axis
+        // 1e-6 · 100^0.3 = 3.98107…e-6 → 3.981e-6.
+        let v = space.decode(&[0.123456, 0.3, 0.0, 0.0]);
+        assert_eq!(v[0], Level::Number(0.1494));
+        assert_eq!(v[1], Level::Number(3.981e-6));
+        assert_eq!(significant(-123_456.0, 4), -123_500.0);
+        assert_eq!(significant(0.0, 4), 0.0);
         // canonical snaps sets to cell centres, leaves ranges alone
         assert_eq!(
             space.canonical(&[0.3, 0.2, 0.1, 0.9]),

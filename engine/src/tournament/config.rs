@@ -66,6 +66,9 @@ pub struct EntrantEntry {
     /// Starting TAO (defaults to `entrant_capital_tao`).
     #[serde(default)]
     pub capital_tao: Option<f64>,
+    /// What its root claims do from 2025-11-04: `swap` (the chain's default) or `keep`.
+    #[serde(default)]
+    pub root_claim: Option<crate::root_claims::RootClaim>,
 }
 
 impl EntrantEntry {
@@ -157,6 +160,7 @@ impl MechanismEntry {
         match self.fees {
             Some(crate::fees::FeeRule::Flat) => label.push_str("+fees-flat"),
             Some(crate::fees::FeeRule::Proportional) => label.push_str("+fees-proportional"),
+            Some(crate::fees::FeeRule::UnstakeYield) => label.push_str("+fees-unstake-yield"),
             None => {}
         }
         if self.alpha_emission == AlphaEmissionRule::ByShare {
@@ -825,6 +829,8 @@ impl TournamentConfig {
             entrants: crate::config::EntrantConfig {
                 capital_tao: self.entrant_capital_tao,
                 owned_subnet: self.owned_subnet.clone(),
+                // Each entrant's own `root_claim`, else the chain's default.
+                root_claim: Default::default(),
             },
             ..crate::MatchConfig::default()
         }
@@ -889,7 +895,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             e.label(),
-            "objective+ema-rate0.00001+ramp-blocks7200+flow-rate0.0001+injection-cap2+obj-price0.5"
+            "objective+ema-rate1e-5+ramp-blocks7200+flow-rate1e-4+injection-cap2+obj-price0.5"
         );
         // Out of range: one located error naming the field (line 1, the entry's column).
         let e = entry("{name: objective, objective_price_weight: 0.8, objective_flow_weight: 0.4}")

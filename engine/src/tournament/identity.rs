@@ -15,20 +15,25 @@ use std::collections::BTreeMap;
 /// usual 255-byte limit with the id's other parts).
 pub const MAX_NAME_CHARS: usize = 64;
 
+/// Longest mechanism label. A label is generated from the entry's fields (`taoflow+flow-p1.5
+/// +flow-cutoff12+flow-rate1e-6+injection-cap0.5`), one suffix per field that differs from the
+/// chain, so a search point over five knobs needs more than a hand-written name.
+pub const MAX_MECHANISM_LABEL_CHARS: usize = 112;
+
 fn err(field: String, message: String) -> ConfigError {
     ConfigError { field, message }
 }
 
 /// Names `labels` (with the field of each) must stay distinct after file-safe mapping, must not
 /// hold the id separator `__` once mapped, and must be at most [`MAX_NAME_CHARS`] long.
-fn distinct(what: &str, labels: &[(String, String)]) -> Result<(), ConfigError> {
+fn distinct(what: &str, labels: &[(String, String)], max_chars: usize) -> Result<(), ConfigError> {
     let mut seen: BTreeMap<String, &(String, String)> = BTreeMap::new();
     for entry in labels {
         let (field, label) = entry;
-        if label.chars().count() > MAX_NAME_CHARS {
+        if label.chars().count() > max_chars {
             return Err(err(
                 field.clone(),
-                format!("{what} `{label}` is longer than {MAX_NAME_CHARS} characters"),
+                format!("{what} `{label}` is longer than {max_chars} characters"),
             ));
         }
         let safe = file_safe(label);
@@ -85,21 +90,21 @@ pub fn validate_identities(config: &TournamentConfig) -> Result<(), ConfigError>
         .enumerate()
         .map(|(k, e)| (format!("entrants[{k}].name"), e.display_name()))
         .collect();
-    distinct("entrant", &entrants)?;
+    distinct("entrant", &entrants, MAX_NAME_CHARS)?;
     let mechanisms: Vec<(String, String)> = config
         .mechanisms
         .iter()
         .enumerate()
         .map(|(k, m)| (format!("mechanisms[{k}]"), m.label()))
         .collect();
-    distinct("mechanism", &mechanisms)?;
+    distinct("mechanism", &mechanisms, MAX_MECHANISM_LABEL_CHARS)?;
     let schedules: Vec<(String, String)> = config
         .schedules
         .iter()
         .enumerate()
         .map(|(k, s)| (format!("schedules[{k}]"), s.name.clone()))
         .collect();
-    distinct("schedule", &schedules)?;
+    distinct("schedule", &schedules, MAX_NAME_CHARS)?;
     // Round-robin ids join two names with `-vs-`: `a-vs-b` against `c` and `a` against `b-vs-c`
     // would share one. Refused when it happens (checked on names only, no plan needed).
     if entrants.iter().any(|(_, n)| file_safe(n).contains("-vs-")) {

@@ -127,6 +127,7 @@ pub fn play(
                 name: names[slot].clone(),
                 strategy,
                 capital_tao: config.entrants[k].capital_tao,
+                root_claim: config.entrants[k].root_claim,
             });
         }
         match catch_unwind(AssertUnwindSafe(|| run_match(&mc, entrants))) {

@@ -26,11 +26,13 @@ pub fn with_meme(mut c: MatchConfig, foundation_root_tao: f64) -> MatchConfig {
             name: "farmer".into(),
             capital_tao: 5_000.0,
             root_stake_tao: 0.0,
+            root_claim: Default::default(),
         },
         AgentConfig {
             name: "foundation".into(),
             capital_tao: 0.0,
             root_stake_tao: foundation_root_tao,
+            root_claim: Default::default(),
         },
     ];
     c.subnets = vec![SubnetConfig {

@@ -147,7 +147,11 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn conversions_agree(x in 0u64..1 << 63, bits in proptest::num::u64::ANY, y in 0.0f64..1e19) {
+        fn conversions_agree(
+            x in 0u64..1 << 63,
+            bits in proptest::num::u64::ANY,
+            y in 0.0f64..1e19,
+        ) {
             agree_to_f64(x);
             agree_to_f64(x >> (x % 64));
             agree_to_rao(f64::from_bits(bits));

@@ -24,7 +24,9 @@
 
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
-use crate::lanes::{Lanes, Magic, Native};
+#[cfg(target_arch = "x86_64")]
+use crate::lanes::Magic;
+use crate::lanes::{Lanes, Native};
 use crate::pool::{correct_quotient, Reserves};
 use crate::rates::Rates;
 use crate::units::{Rao, MIN_RESERVE_RAO};
@@ -70,7 +72,7 @@ pub enum Simd {
     /// The baseline build of the target (x86-64: SSE2, mostly scalar here; aarch64: NEON,
     /// whose 64-bit integer ↔ float vector conversions let the passes vectorise as written).
     Baseline,
-    /// x86-64-v3: AVX2 and FMA, with the conversions of [`lanes::Magic`] (AVX2 has no 64-bit
+    /// x86-64-v3: AVX2 and FMA, with the conversions of [`crate::lanes::Magic`] (AVX2 has no 64-bit
     /// integer ↔ float vector instructions).
     #[cfg(target_arch = "x86_64")]
     Avx2,
@@ -850,9 +852,9 @@ fn write_back(reserves: &mut [Reserves], tao: &[Rao], alpha: &[Rao]) {
 /// arithmetic: when `T` and `A + dx` are below 2^53 the estimate is within 2^10 of the
 /// quotient, so the remainder `r = T·dx − est·(A + dx)` is below 2^63 in magnitude and its
 /// value mod 2^64 is the value itself. A remainder in `[0, A + dx)` proves the estimate,
-/// `[A + dx, 2(A + dx))` or `[−(A + dx), 0)` proves it off by one. Sales settled here have their `root_alpha` cleared;
-/// any other (reserves past 2^53 rao, or an estimate further off) is left for the exact
-/// scalar swap, and the return value says whether there is one.
+/// `[A + dx, 2(A + dx))` or `[−(A + dx), 0)` proves it off by one. Sales settled here have
+/// their `root_alpha` cleared; any other (reserves past 2^53 rao, or an estimate further off)
+/// is left for the exact scalar swap, and the return value says whether there is one.
 #[inline(always)]
 fn sell_root_alpha<C: Lanes>(
     root_alpha: &mut [Rao],
@@ -1024,6 +1026,8 @@ fn update_emas_slices<C: Lanes>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The AVX2 kernel's conversions, tested on every target (they are plain Rust).
+    use crate::lanes::Magic;
 
     #[test]
     fn one_ema_step_with_ramp_and_clamp() {
@@ -1274,7 +1278,11 @@ mod tests {
             rate in 1e-7f64..1e-3,
             ramp_blocks in 1.0f64..1e6,
         ) {
-            let search = Rates { ema_price_rate: rate, ema_ramp_blocks: ramp_blocks, ..Rates::default() };
+            let search = Rates {
+                ema_price_rate: rate,
+                ema_ramp_blocks: ramp_blocks,
+                ..Rates::default()
+            };
             for rates in [Rates::default(), search] {
                 let a = rates.ema_price_rate_at(age, ramp);
                 let expected = (a * price.min(1.0) + (1.0 - a) * ema).to_bits();
@@ -1287,7 +1295,11 @@ mod tests {
 
         /// The kernels' price (with their conversions) is the pool's price, bit for bit.
         #[test]
-        fn kernel_price_is_the_pool_price(t in 0u64..1 << 62, a in 0u64..1 << 62, shift in 0u32..40) {
+        fn kernel_price_is_the_pool_price(
+            t in 0u64..1 << 62,
+            a in 0u64..1 << 62,
+            shift in 0u32..40,
+        ) {
             for pool in [
                 Reserves { tao_rao: t, alpha_rao: a },
                 Reserves { tao_rao: t >> shift, alpha_rao: a >> shift },

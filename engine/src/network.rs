@@ -149,6 +149,9 @@ pub struct Network {
     shares_scratch: Vec<f64>,
     /// Scratch arrays between the block kernel's passes.
     handoff: block_kernel::Handoff,
+    /// The reserves before this block's injection (weighted pools only: their weights are
+    /// re-solved from what each pool received).
+    reserves_before_injection: Vec<Reserves>,
     /// Each subnet's alpha emission this block under `by-share` (scratch).
     alpha_by_share: Vec<AlphaEmission>,
     /// Working memory of the epoch, reused.
@@ -311,6 +314,7 @@ impl Network {
             s.name.push(d.name.clone());
             s.owner.push(d.owner);
             s.reserves.push(pool);
+            s.price_factor.push(1.0);
             s.alpha_outstanding.push(outstanding);
             s.alpha_minted.push(pool.alpha_rao + outstanding);
             s.alpha_burned.push(0);
@@ -362,10 +366,16 @@ impl Network {
         for i in 0..n {
             s.refresh_class(i);
         }
+        let rule = mechanism::build(&config.mechanism_spec());
+        if rule.weighted_pool() {
+            // E5: the pools are Balancer pools from the start, weighted to keep the start
+            // prices (the chain's migration from the v3 pool).
+            s.use_weighted_pools();
+        }
         // Initial value score: productivity × the workers' expected pay per day (41 % of the
         // subnet's expected TAO emission, by its share of the capped spot prices: what an aged
         // network pays, whatever the EMA start).
-        let capped: Vec<f64> = s.reserves.iter().map(|r| r.price().min(1.0)).collect();
+        let capped: Vec<f64> = (0..n).map(|i| s.price(i).min(1.0)).collect();
         let sum_price: f64 = capped.iter().sum();
         for (i, &price) in capped.iter().enumerate() {
             let share = if sum_price > 0.0 {
@@ -397,7 +407,7 @@ impl Network {
             let mut spent = 0;
             for i in 0..n {
                 let tao = (invest as u128 * s.reserves[i].tao_rao as u128 / total_pool) as Rao;
-                let price = s.reserves[i].price();
+                let price = s.price(i);
                 let alpha = ((tao as f64 / price) as Rao).min(accounts[bg_holders].alpha[i]);
                 let paid = (alpha as f64 * price) as Rao;
                 accounts[bg_holders].alpha[i] -= alpha;
@@ -420,7 +430,7 @@ impl Network {
             tao_issuance,
             tao_emission: EmissionCache::new(tao_issuance),
             root_stake_total,
-            rule: mechanism::build(&config.mechanism_spec()),
+            rule,
             params: Params {
                 tempo: n_cfg.tempo_blocks,
                 tao_weight: n_cfg.tao_weight,
@@ -460,6 +470,7 @@ impl Network {
             agent_accounts,
             shares_scratch: vec![0.0; n],
             handoff: block_kernel::Handoff::default(),
+            reserves_before_injection: Vec::new(),
             alpha_by_share: Vec::new(),
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
@@ -591,6 +602,11 @@ impl Network {
                 &self.alpha_by_share
             }
         };
+        // E5's weights are re-solved from each pool's injection: keep the reserves before it.
+        let weighted = !s.pool_weights.is_empty();
+        if weighted {
+            self.reserves_before_injection.clone_from(&s.reserves);
+        }
         let injected = block_kernel::inject_and_split(
             self.simd,
             &inputs,
@@ -598,6 +614,7 @@ impl Network {
                 share: &shares[..n],
                 share_out: &mut s.share,
                 reserves: &mut s.reserves,
+                price_factor: &s.price_factor,
                 alpha_outstanding: &mut s.alpha_outstanding,
                 alpha_emission,
                 root_proportion: &mut s.root_proportion,
@@ -609,6 +626,9 @@ impl Network {
                 handoff: &mut self.handoff,
             },
         );
+        if weighted {
+            s.resolve_weights_after_injection(&self.reserves_before_injection);
+        }
         let protocol_flow = self.rule.uses_protocol_flow();
         let chain_bought_with = block_kernel::swap(
             self.simd,
@@ -617,6 +637,7 @@ impl Network {
             injected,
             block_kernel::SwapPass {
                 reserves: &mut s.reserves,
+                pool_weights: &s.pool_weights,
                 alpha_minted: &mut s.alpha_minted,
                 alpha_burned: &mut s.alpha_burned,
                 emission_tao: &mut s.emission_tao,
@@ -632,6 +653,7 @@ impl Network {
             protocol_flow,
             block_kernel::EmaPass {
                 reserves: &s.reserves,
+                price_factor: &s.price_factor,
                 start_block: &s.start_block,
                 ema_price: &mut s.ema_price,
                 flow_ema: &mut s.flow_ema,
@@ -669,7 +691,7 @@ impl Network {
         let s = &mut self.subnets;
         let mut meme = 0.0;
         for i in 0..s.len() {
-            let p = s.reserves[i].price();
+            let p = s.price(i);
             s.price_ring[i][slot] = p;
             if p > s.peak_price[i] {
                 s.peak_price[i] = p;
@@ -689,7 +711,7 @@ impl Network {
         let back = ((days * SNAPSHOTS_PER_DAY as f64).round() as usize).clamp(1, SNAPSHOT_RING - 1);
         let now_slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize;
         let then = self.subnets.price_ring[i][(now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING];
-        let now = self.subnets.reserves[i].price();
+        let now = self.subnets.price(i);
         if then > 0.0 {
             now / then - 1.0
         } else {
@@ -713,7 +735,7 @@ impl Network {
 
     /// Market cap in TAO: spot price × alpha outstanding.
     pub fn market_cap_tao(&self, i: usize) -> f64 {
-        self.subnets.reserves[i].price() * tao(self.subnets.alpha_outstanding[i])
+        self.subnets.price(i) * tao(self.subnets.alpha_outstanding[i])
     }
 
     /// Daily: exogenous paths, hype, legacy root votes.
@@ -888,7 +910,7 @@ impl Network {
 
         // Pay miners by incentive; from 2025-03-19 what Yuma assigns to the owner's own
         // hotkeys (its holder uid) is burned.
-        let price = self.subnets.reserves[i].price();
+        let price = self.subnets.price(i);
         let owner = self.subnets.owner[i];
         let burns_owner = self.day() >= OWNER_MINER_BURN_DAY;
         let miner_total = std::mem::take(&mut self.subnets.pending_miner[i]);
@@ -1142,7 +1164,8 @@ impl Network {
             Action::Unstake { subnet, alpha_rao } => {
                 let i = self.subnet_index(subnet)?;
                 Self::need(self.accounts[account].alpha[i], alpha_rao)?;
-                let swap = self.subnets.reserves[i].sell_with(self.params.fees, alpha_rao)?;
+                let curve = self.subnets.curve(i);
+                let swap = self.subnets.reserves[i].sell_on(curve, self.params.fees, alpha_rao)?;
                 let acc = &mut self.accounts[account];
                 acc.alpha[i] -= alpha_rao;
                 acc.free_tao += swap.received;
@@ -1228,7 +1251,8 @@ impl Network {
     }
 
     fn stake(&mut self, account: AccountId, i: usize, tao_rao: Rao) -> Result<Rao, ActionError> {
-        let swap = self.subnets.reserves[i].buy_with(self.params.fees, tao_rao)?;
+        let curve = self.subnets.curve(i);
+        let swap = self.subnets.reserves[i].buy_on(curve, self.params.fees, tao_rao)?;
         let acc = &mut self.accounts[account];
         acc.free_tao -= tao_rao;
         acc.alpha[i] += swap.received;
@@ -1244,7 +1268,8 @@ impl Network {
         let acc = &self.accounts[account];
         let alpha: Rao = (0..self.subnets.len())
             .map(|i| {
-                self.subnets.reserves[i].liquidation_value_with(self.params.fees, acc.alpha[i])
+                let curve = self.subnets.curve(i);
+                self.subnets.reserves[i].liquidation_value_on(curve, self.params.fees, acc.alpha[i])
             })
             .sum();
         acc.free_tao + acc.root_stake + alpha
@@ -1254,7 +1279,7 @@ impl Network {
     pub fn mark_to_market_tao(&self, account: AccountId) -> f64 {
         let acc = &self.accounts[account];
         let alpha: f64 = (0..self.subnets.len())
-            .map(|i| tao(acc.alpha[i]) * self.subnets.reserves[i].price())
+            .map(|i| tao(acc.alpha[i]) * self.subnets.price(i))
             .sum();
         tao(acc.free_tao) + tao(acc.root_stake) + alpha
     }

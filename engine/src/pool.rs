@@ -7,10 +7,41 @@
 //! The Uniswap-v3 era pool with protocol liquidity only is the same curve (x·y = L²) with a
 //! proportional 33/65535 fee and a lower minimum reserve: user swaps take a [`FeeRule`]
 //! (`fees.rs`); the `buy`/`sell`/`quote_*`/`liquidation_value` names without `_with` use the
-//! launch's flat fee. The E5 Balancer pool is not modelled (see `docs/mechanisms.md`).
+//! launch's flat fee.
+//!
+//! E5's Balancer weighted pool (`weighted.rs`) is the other [`Curve`]: the same reserves and
+//! the same operations (`*_on` methods take the curve), its swap outputs and price from its
+//! weights. Which curve a match plays on follows the mechanism (`EmissionRule::weighted_pool`).
+
+mod weighted;
+mod weighted_pow;
+
+pub use weighted::{Weights, MIN_WEIGHT, WEIGHT_ONE};
 
 use crate::fees::FeeRule;
 use crate::units::{rao_from_f64, Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
+
+/// The curve a pool trades on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Curve {
+    /// `T·A = k` (E1–E4: the launch pool and the Uniswap-v3 pool with protocol liquidity only).
+    #[default]
+    ConstantProduct,
+    /// E5's Balancer pool with these weights.
+    Weighted(Weights),
+}
+
+impl Curve {
+    /// The factor by which the pool's price differs from `T/A`: `w_α/w_τ`, 1 for constant
+    /// product (so multiplying by it leaves a constant-product price's bits unchanged).
+    #[inline]
+    pub fn price_factor(self) -> f64 {
+        match self {
+            Curve::ConstantProduct => 1.0,
+            Curve::Weighted(w) => w.price_factor(),
+        }
+    }
+}
 
 /// Why a swap was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -98,16 +129,30 @@ impl Reserves {
         }
     }
 
-    /// Alpha out for `tao_net` TAO in, no fee: `Δα = ⌊A·Δτ/(T+Δτ)⌋ = A − ⌈k/(T+Δτ)⌉`.
+    /// Spot price on `curve`, TAO per alpha: `(w_α/w_τ)·T/A` for a weighted pool.
     #[inline]
-    fn alpha_out_for(&self, tao_net: Rao) -> Rao {
-        curve_out(self.alpha_rao, self.tao_rao, tao_net)
+    pub fn price_on(&self, curve: Curve) -> f64 {
+        self.price() * curve.price_factor()
     }
 
-    /// TAO out for `alpha_in` alpha in, no fee: `Δτ = ⌊T·Δα/(A+Δα)⌋ = T − ⌈k/(A+Δα)⌉`.
+    /// Alpha out for `tao_net` TAO in, no fee. Constant product:
+    /// `Δα = ⌊A·Δτ/(T+Δτ)⌋ = A − ⌈k/(T+Δτ)⌉`; weighted: [`Weights::alpha_out`].
     #[inline]
-    fn tao_out_for(&self, alpha_in: Rao) -> Rao {
-        curve_out(self.tao_rao, self.alpha_rao, alpha_in)
+    fn alpha_out_for(&self, curve: Curve, tao_net: Rao) -> Rao {
+        match curve {
+            Curve::ConstantProduct => curve_out(self.alpha_rao, self.tao_rao, tao_net),
+            Curve::Weighted(w) => w.alpha_out(self.tao_rao, self.alpha_rao, tao_net),
+        }
+    }
+
+    /// TAO out for `alpha_in` alpha in, no fee. Constant product:
+    /// `Δτ = ⌊T·Δα/(A+Δα)⌋ = T − ⌈k/(A+Δα)⌉`; weighted: [`Weights::tao_out`].
+    #[inline]
+    fn tao_out_for(&self, curve: Curve, alpha_in: Rao) -> Rao {
+        match curve {
+            Curve::ConstantProduct => curve_out(self.tao_rao, self.alpha_rao, alpha_in),
+            Curve::Weighted(w) => w.tao_out(self.tao_rao, self.alpha_rao, alpha_in),
+        }
     }
 
     /// Quote a stake (buy alpha with `tao_rao`, the flat fee included) without applying it.
@@ -117,12 +162,22 @@ impl Reserves {
 
     /// Quote a stake under `fees`: the fee is taken from the TAO paid in and stays in the pool.
     pub fn quote_buy_with(&self, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
+        self.quote_buy_on(Curve::ConstantProduct, fees, tao_rao)
+    }
+
+    /// Quote a stake on `curve` under `fees`.
+    pub fn quote_buy_on(
+        &self,
+        curve: Curve,
+        fees: FeeRule,
+        tao_rao: Rao,
+    ) -> Result<Swap, SwapError> {
         let fee = fees.fee_on(tao_rao);
         if tao_rao <= fee || (fees == FeeRule::Flat && tao_rao <= STAKE_FEE_RAO) {
             return Err(SwapError::BelowFee);
         }
-        let received = self.alpha_out_for(tao_rao - fee);
-        if self.alpha_rao - received < fees.min_reserve() || received == 0 {
+        let received = self.alpha_out_for(curve, tao_rao - fee);
+        if received == 0 || self.alpha_rao.saturating_sub(received) < fees.min_reserve() {
             return Err(SwapError::ReserveTooLow);
         }
         Ok(Swap {
@@ -140,20 +195,34 @@ impl Reserves {
     /// Quote an unstake under `fees`. Flat: 50,000 rao off the TAO out. Proportional: the fee
     /// is taken from the alpha paid in, which the pool keeps whole; `fee_rao` is then in alpha.
     pub fn quote_sell_with(&self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
+        self.quote_sell_on(Curve::ConstantProduct, fees, alpha_rao)
+    }
+
+    /// Quote an unstake on `curve` under `fees`.
+    pub fn quote_sell_on(
+        &self,
+        curve: Curve,
+        fees: FeeRule,
+        alpha_rao: Rao,
+    ) -> Result<Swap, SwapError> {
         if alpha_rao == 0 {
             return Err(SwapError::BelowFee);
         }
         let (gross, fee_out, fee) = match fees {
-            FeeRule::Flat => (self.tao_out_for(alpha_rao), STAKE_FEE_RAO, STAKE_FEE_RAO),
+            FeeRule::Flat => (
+                self.tao_out_for(curve, alpha_rao),
+                STAKE_FEE_RAO,
+                STAKE_FEE_RAO,
+            ),
             FeeRule::Proportional => {
                 let fee = fees.fee_on(alpha_rao);
-                (self.tao_out_for(alpha_rao - fee), 0, fee)
+                (self.tao_out_for(curve, alpha_rao - fee), 0, fee)
             }
         };
         if gross <= fee_out {
             return Err(SwapError::BelowFee);
         }
-        if self.tao_rao - gross < fees.min_reserve() {
+        if self.tao_rao.saturating_sub(gross) < fees.min_reserve() {
             return Err(SwapError::ReserveTooLow);
         }
         Ok(Swap {
@@ -170,7 +239,12 @@ impl Reserves {
 
     /// Stake under `fees`.
     pub fn buy_with(&mut self, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
-        let swap = self.quote_buy_with(fees, tao_rao)?;
+        self.buy_on(Curve::ConstantProduct, fees, tao_rao)
+    }
+
+    /// Stake on `curve` under `fees`.
+    pub fn buy_on(&mut self, curve: Curve, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
+        let swap = self.quote_buy_on(curve, fees, tao_rao)?;
         self.tao_rao += swap.paid;
         self.alpha_rao -= swap.received;
         Ok(swap)
@@ -183,7 +257,17 @@ impl Reserves {
 
     /// Unstake under `fees`.
     pub fn sell_with(&mut self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
-        let swap = self.quote_sell_with(fees, alpha_rao)?;
+        self.sell_on(Curve::ConstantProduct, fees, alpha_rao)
+    }
+
+    /// Unstake on `curve` under `fees`.
+    pub fn sell_on(
+        &mut self,
+        curve: Curve,
+        fees: FeeRule,
+        alpha_rao: Rao,
+    ) -> Result<Swap, SwapError> {
+        let swap = self.quote_sell_on(curve, fees, alpha_rao)?;
         self.alpha_rao += swap.paid;
         self.tao_rao -= swap.received;
         Ok(swap)
@@ -192,12 +276,19 @@ impl Reserves {
     /// A protocol swap without fee (root alpha sold for TAO, chain buys): returns the amount
     /// received, or 0 (and no change) when the pool cannot take it or it would return nothing
     /// (a swap that takes alpha in for no TAO out would mint alpha no one is paid for).
+    #[inline]
     pub fn protocol_sell(&mut self, alpha_rao: Rao) -> Rao {
+        self.protocol_sell_on(Curve::ConstantProduct, alpha_rao)
+    }
+
+    /// A protocol sale on `curve`.
+    #[inline]
+    pub fn protocol_sell_on(&mut self, curve: Curve, alpha_rao: Rao) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
-        let out = self.tao_out_for(alpha_rao);
-        if out == 0 || self.tao_rao - out < MIN_RESERVE_RAO {
+        let out = self.tao_out_for(curve, alpha_rao);
+        if out == 0 || self.tao_rao.saturating_sub(out) < MIN_RESERVE_RAO {
             return 0;
         }
         self.alpha_rao += alpha_rao;
@@ -206,12 +297,19 @@ impl Reserves {
     }
 
     /// A protocol buy without fee: returns alpha received, 0 (and no change) if refused.
+    #[inline]
     pub fn protocol_buy(&mut self, tao_rao: Rao) -> Rao {
+        self.protocol_buy_on(Curve::ConstantProduct, tao_rao)
+    }
+
+    /// A protocol buy on `curve`.
+    #[inline]
+    pub fn protocol_buy_on(&mut self, curve: Curve, tao_rao: Rao) -> Rao {
         if tao_rao == 0 {
             return 0;
         }
-        let out = self.alpha_out_for(tao_rao);
-        if out == 0 || self.alpha_rao - out < MIN_RESERVE_RAO {
+        let out = self.alpha_out_for(curve, tao_rao);
+        if out == 0 || self.alpha_rao.saturating_sub(out) < MIN_RESERVE_RAO {
             return 0;
         }
         self.tao_rao += tao_rao;
@@ -227,12 +325,20 @@ impl Reserves {
 
     /// What selling `alpha_rao` would return now under `fees`.
     pub fn liquidation_value_with(&self, fees: FeeRule, alpha_rao: Rao) -> Rao {
+        self.liquidation_value_on(Curve::ConstantProduct, fees, alpha_rao)
+    }
+
+    /// What selling `alpha_rao` on `curve` would return now under `fees`.
+    pub fn liquidation_value_on(&self, curve: Curve, fees: FeeRule, alpha_rao: Rao) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
         let (gross, fee_out) = match fees {
-            FeeRule::Flat => (self.tao_out_for(alpha_rao), STAKE_FEE_RAO),
-            FeeRule::Proportional => (self.tao_out_for(alpha_rao - fees.fee_on(alpha_rao)), 0),
+            FeeRule::Flat => (self.tao_out_for(curve, alpha_rao), STAKE_FEE_RAO),
+            FeeRule::Proportional => (
+                self.tao_out_for(curve, alpha_rao - fees.fee_on(alpha_rao)),
+                0,
+            ),
         };
         let gross = gross.min(self.tao_rao.saturating_sub(fees.min_reserve()));
         gross.saturating_sub(fee_out)

@@ -24,7 +24,7 @@
 
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
-use crate::pool::{correct_quotient, quotient_estimate, Reserves};
+use crate::pool::{correct_quotient, quotient_estimate, Curve, Reserves, Weights};
 use crate::units::{
     rao_from_f64, Rao, EMA_PRICE_BASE_ALPHA, EMA_PRICE_RAMP_BLOCKS, FLOW_EMA_ALPHA, MIN_RESERVE_RAO,
 };
@@ -193,6 +193,8 @@ pub struct InjectPass<'a> {
     pub share: &'a [f64],
     pub share_out: &'a mut [f64],
     pub reserves: &'a mut [Reserves],
+    /// Each pool's price factor (`w_α/w_τ`; 1.0 for constant product, leaving the bits as they were).
+    pub price_factor: &'a [f64],
     pub alpha_outstanding: &'a mut [Rao],
     pub alpha_emission: &'a [AlphaEmission],
     pub root_proportion: &'a mut [f64],
@@ -253,6 +255,7 @@ fn inject_and_split_loop(
         &pass.share[..n],
         &mut pass.share_out[..n],
         &mut pass.reserves[..n],
+        &pass.price_factor[..n],
         &mut pass.alpha_outstanding[..n],
         &pass.alpha_emission[..n],
         &mut pass.root_proportion[..n],
@@ -275,6 +278,7 @@ fn inject_and_split_slices(
     share: &[f64],
     share_out: &mut [f64],
     reserves: &mut [Reserves],
+    price_factor: &[f64],
     alpha_outstanding: &mut [Rao],
     alpha_emission: &[AlphaEmission],
     root_proportion: &mut [f64],
@@ -294,6 +298,7 @@ fn inject_and_split_slices(
         &mut alpha_outstanding[..n],
     );
     let (alpha_emission, root_proportion) = (&alpha_emission[..n], &mut root_proportion[..n]);
+    let price_factor = &price_factor[..n];
     let (pending_owner, pending_miner, pending_validator) = (
         &mut pending_owner[..n],
         &mut pending_miner[..n],
@@ -336,7 +341,8 @@ fn inject_and_split_slices(
             Some(x) => x,
         };
         root_proportion[i] = rp;
-        let inj = injection::inject(rule, emission, split.per_block, rp, pool.price(), e_block);
+        let price = pool.price() * price_factor[i];
+        let inj = injection::inject(rule, emission, split.per_block, rp, price, e_block);
         reserves[i] = Reserves {
             tao_rao: pool.tao_rao + inj.tao_in,
             alpha_rao: pool.alpha_rao + inj.alpha_in,
@@ -368,6 +374,8 @@ fn inject_and_split_slices(
 /// The arrays pass 2 reads and writes.
 pub struct SwapPass<'a> {
     pub reserves: &'a mut [Reserves],
+    /// E5's pool weights, or empty for constant-product pools.
+    pub pool_weights: &'a [Weights],
     pub alpha_minted: &'a mut [Rao],
     pub alpha_burned: &'a mut [Rao],
     pub emission_tao: &'a mut [Rao],
@@ -394,7 +402,11 @@ pub fn swap(
         for i in 0..n {
             let buy = pass.handoff.chain_buy_tao[i];
             if buy > 0 {
-                let bought = pass.reserves[i].protocol_buy(buy);
+                let curve = match pass.pool_weights.get(i) {
+                    Some(&w) => Curve::Weighted(w),
+                    None => Curve::ConstantProduct,
+                };
+                let bought = pass.reserves[i].protocol_buy_on(curve, buy);
                 if bought > 0 {
                     pass.alpha_burned[i] += bought;
                     pass.emission_tao[i] += buy;
@@ -404,7 +416,23 @@ pub fn swap(
             }
         }
     }
-    if sells_root {
+    if sells_root && !pass.pool_weights.is_empty() {
+        // Weighted pools (E5): each sale is the pool's own scalar swap.
+        let weights = &pass.pool_weights[..n];
+        for i in 0..n {
+            let sold = pass.handoff.root_alpha[i];
+            if sold > 0 {
+                let tao = pass.reserves[i].protocol_sell_on(Curve::Weighted(weights[i]), sold);
+                if tao > 0 {
+                    pass.pending_root_tao[i] += tao;
+                    pass.alpha_minted[i] += sold;
+                    if track_flow {
+                        pass.handoff.protocol_flow[i] -= tao as i64 as f64;
+                    }
+                }
+            }
+        }
+    } else if sells_root {
         let Handoff {
             root_alpha,
             protocol_flow,
@@ -533,6 +561,8 @@ fn sell_root_alpha(
 /// The arrays pass 3 reads and writes.
 pub struct EmaPass<'a> {
     pub reserves: &'a [Reserves],
+    /// Each pool's price factor (see [`InjectPass::price_factor`]).
+    pub price_factor: &'a [f64],
     pub start_block: &'a [i64],
     pub ema_price: &'a mut [f64],
     pub flow_ema: &'a mut [f64],
@@ -567,6 +597,7 @@ fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'
     let n = pass.reserves.len();
     // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
     let (reserves, start_block) = (&pass.reserves[..n], &pass.start_block[..n]);
+    let price_factor = &pass.price_factor[..n];
     let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
     let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
@@ -575,6 +606,7 @@ fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'
         ramp,
         protocol_flow,
         reserves,
+        price_factor,
         start_block,
         ema_price,
         flow_ema,
@@ -591,6 +623,7 @@ fn update_emas_slices(
     ramp: bool,
     keep_protocol_flow: bool,
     reserves: &[Reserves],
+    price_factor: &[f64],
     start_block: &[i64],
     ema_price: &mut [f64],
     flow_ema: &mut [f64],
@@ -601,6 +634,7 @@ fn update_emas_slices(
     let n = reserves.len();
     let (start_block, ema_price, flow_ema) =
         (&start_block[..n], &mut ema_price[..n], &mut flow_ema[..n]);
+    let price_factor = &price_factor[..n];
     let (flow_block, protocol_flow_ema, protocol_flow) = (
         &mut flow_block[..n],
         &mut protocol_flow_ema[..n],
@@ -610,7 +644,7 @@ fn update_emas_slices(
     for i in 0..n {
         ema_price[i] = ema_price_step(
             ema_price[i],
-            reserves[i].price(),
+            reserves[i].price() * price_factor[i],
             block - start_block[i],
             ramp,
         );
@@ -679,6 +713,7 @@ mod tests {
                 share: &[0.9, 0.1],
                 share_out: &mut share_out,
                 reserves: &mut reserves,
+                price_factor: &vec![1.0; n],
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -723,6 +758,7 @@ mod tests {
             Injected::default(),
             SwapPass {
                 reserves: &mut reserves,
+                pool_weights: &[],
                 alpha_minted: &mut minted,
                 alpha_burned: &mut [0],
                 emission_tao: &mut [0],
@@ -849,6 +885,7 @@ mod tests {
                 share: &share,
                 share_out: &mut share_out,
                 reserves: &mut reserves,
+                price_factor: &vec![1.0; n],
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -867,6 +904,7 @@ mod tests {
             injected,
             SwapPass {
                 reserves: &mut reserves,
+                pool_weights: &[],
                 alpha_minted: minted,
                 alpha_burned: burned,
                 emission_tao: emission,
@@ -881,6 +919,7 @@ mod tests {
             true,
             EmaPass {
                 reserves: &reserves,
+                price_factor: &vec![1.0; n],
                 start_block: &start_block,
                 ema_price: &mut ema,
                 flow_ema: &mut flow_ema,

@@ -207,9 +207,8 @@ impl Subnets {
     /// `docs/mechanisms.md`: under E5's injection, in proportion to the price, it does not
     /// happen).
     pub fn resolve_weights_after_injection(&mut self, before: &[Reserves]) {
-        let n = self.pool_weights.len();
-        for i in 0..n {
-            let (old, new) = (before[i], self.reserves[i]);
+        for (i, &old) in before.iter().enumerate().take(self.pool_weights.len()) {
+            let new = self.reserves[i];
             let (tao_in, alpha_in) = (new.tao_rao - old.tao_rao, new.alpha_rao - old.alpha_rao);
             if tao_in == 0 && alpha_in == 0 {
                 continue;

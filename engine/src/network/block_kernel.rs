@@ -419,6 +419,7 @@ pub fn swap(
     if sells_root && !pass.pool_weights.is_empty() {
         // Weighted pools (E5): each sale is the pool's own scalar swap.
         let weights = &pass.pool_weights[..n];
+        #[allow(clippy::needless_range_loop)]
         for i in 0..n {
             let sold = pass.handoff.root_alpha[i];
             if sold > 0 {

@@ -43,7 +43,9 @@ impl Default for Weights {
 impl Weights {
     /// Weights with this TAO weight, if both weights are at least [`MIN_WEIGHT`].
     pub fn from_quote_parts(quote: u64) -> Option<Weights> {
-        (quote >= MIN_WEIGHT && quote <= WEIGHT_ONE - MIN_WEIGHT).then_some(Weights { quote })
+        (MIN_WEIGHT..=WEIGHT_ONE - MIN_WEIGHT)
+            .contains(&quote)
+            .then_some(Weights { quote })
     }
 
     /// w_τ in parts of 10^18.
@@ -128,10 +130,33 @@ fn mul_parts_round(parts: u64, value: u128) -> u128 {
     // value·parts + D/2 = (hi·parts)·2^64 + (lo·parts + D/2); both terms below 2^125.
     let upper = hi * parts as u128;
     let lower = lo * parts as u128 + D / 2;
-    let (q_upper, r_upper) = (upper / D, upper % D);
+    let (q_upper, r_upper) = div_rem_by_weight_one(upper);
     // r_upper < 2^60, so r_upper·2^64 + lower < 2^125.
-    let rest = (r_upper << 64) + lower;
-    (q_upper << 64) + rest / D
+    let rest = ((r_upper as u128) << 64) + lower;
+    (q_upper << 64) + div_rem_by_weight_one(rest).0
+}
+
+/// A `u128` as `f64` from its two halves (the runtime's 128-bit conversions are slow library
+/// calls; this is within a relative 2^-52 of the value).
+#[inline]
+fn approx_f64(n: u128) -> f64 {
+    (n >> 64) as u64 as f64 * TWO_POW_64 + n as u64 as f64
+}
+
+/// An `i128` as `f64`, the same way (`r = hi·2^64 + lo`, `hi` signed).
+#[inline]
+fn approx_f64_signed(r: i128) -> f64 {
+    (r >> 64) as i64 as f64 * TWO_POW_64 + r as u64 as f64
+}
+
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// `(⌊n/10^18⌋, n mod 10^18)`: a division by a constant, which the compiler turns into
+/// multiplications.
+#[inline]
+fn div_rem_by_weight_one(n: u128) -> (u128, u64) {
+    const D: u128 = WEIGHT_ONE as u128;
+    (n / D, (n % D) as u64)
 }
 
 /// `⌊p·10^18/q⌋` for `p ≤ q`, `q > 0` (`Perquintill::from_rational`, which rounds down),
@@ -146,11 +171,24 @@ pub(crate) fn perquintill_floor(p: u128, q: u128) -> u64 {
     // rao never need the shift (q ≤ T·A < 2^100), larger ones lose their lowest bits here.
     let shift = (128 - q.leading_zeros()).saturating_sub(100);
     let (p, q) = (p >> shift, (q >> shift).max(1));
-    let estimate = ((p as f64 / q as f64) * WEIGHT_ONE as f64) as u64;
-    let remainder = (p.wrapping_mul(WEIGHT_ONE as u128))
+    let q_f = approx_f64(q);
+    let estimate = ((approx_f64(p) / q_f) * WEIGHT_ONE as f64) as u64;
+    let mut remainder = (p.wrapping_mul(WEIGHT_ONE as u128))
         .wrapping_sub((estimate as u128).wrapping_mul(q)) as i128;
-    let corrected = estimate as i128 + remainder.div_euclid(q as i128);
-    corrected.clamp(0, WEIGHT_ONE as i128) as u64
+    // remainder/q is within ~600 of 0: an f64 step (truncated), then at most a unit each way.
+    let q = q as i128;
+    let k = (approx_f64_signed(remainder) / q_f) as i64 as i128;
+    let mut quotient = estimate as i128 + k;
+    remainder -= k * q;
+    while remainder < 0 {
+        quotient -= 1;
+        remainder += q;
+    }
+    while remainder >= q {
+        quotient += 1;
+        remainder -= q;
+    }
+    quotient.clamp(0, WEIGHT_ONE as i128) as u64
 }
 
 /// The chain's swap output `⌊R_out·(2^64 − ε)/2^64⌋`, `ε = min(⌊E·2^64/10^18⌋, 2^64)`, for
@@ -182,7 +220,7 @@ fn weighted_out(out_reserve: Rao, x: Rao, dx: Rao, w_in: u64, w_out: u64) -> Rao
 /// (`e` as a fraction, capped at 1, `R·(1 − e)` truncated).
 #[inline]
 fn out_for_scaled_power(reserve: Rao, e: u64) -> Rao {
-    let eps = (((e as u128) << 64) / WEIGHT_ONE as u128).min(1 << 64);
+    let eps = div_rem_by_weight_one((e as u128) << 64).0.min(1 << 64);
     ((reserve as u128 * ((1u128 << 64) - eps)) >> 64) as Rao
 }
 
@@ -272,6 +310,34 @@ mod tests {
         let p = q / 7;
         // ⌊p·10^18/q⌋ by 256-bit-free reasoning: p/q just below 1/7 → 142,857,142,857,142,857.
         assert_eq!(perquintill_floor(p, q), 142_857_142_857_142_857);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn division_by_weight_one_is_exact(n in 0u128..1 << 125) {
+            let (q, r) = div_rem_by_weight_one(n);
+            proptest::prop_assert_eq!((q, r as u128), (n / WEIGHT_ONE as u128, n % WEIGHT_ONE as u128));
+        }
+
+        #[test]
+        fn perquintill_floor_matches_division(q in 1u128..1 << 100, f in 0.0f64..=1.0) {
+            let p = ((q as f64 * f) as u128).min(q);
+            let want = (p * WEIGHT_ONE as u128 / q) as u64;
+            // p·10^18 overflows u128 past 2^68; check there by the defining inequalities.
+            if p < 1 << 60 {
+                proptest::prop_assert_eq!(perquintill_floor(p, q), want);
+            }
+            let got = perquintill_floor(p, q) as u128;
+            let (lo, hi) = (num_bigint::BigUint::from(got) * q, num_bigint::BigUint::from(got + 1) * q);
+            let target = num_bigint::BigUint::from(p) * WEIGHT_ONE;
+            proptest::prop_assert!(lo <= target && (got == WEIGHT_ONE as u128 || target < hi));
+        }
+
+        #[test]
+        fn mul_parts_round_matches_big_arithmetic(parts in 0u64..=WEIGHT_ONE, value in 0u128..1 << 112) {
+            let big = (num_bigint::BigUint::from(value) * parts + WEIGHT_ONE / 2) / WEIGHT_ONE;
+            proptest::prop_assert_eq!(num_bigint::BigUint::from(mul_parts_round(parts, value)), big);
+        }
     }
 
     #[test]

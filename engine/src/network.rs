@@ -8,7 +8,7 @@ use crate::ema_start::initial_ema;
 use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, EmissionCache};
 use crate::fees::FeeRule;
 use crate::mechanism::{self, EmissionRule};
-use crate::pool::{Reserves, SwapError};
+use crate::pool::{Reserves, SwapError, Weights};
 use crate::rng::{normal, stream};
 use crate::schedule::{effective_tao_weight, native_root_proportion, RootSchedule};
 use crate::state::*;
@@ -295,6 +295,8 @@ impl Network {
             })
             .collect();
         let mean_pool = drafts.iter().map(|d| d.pool_tao).sum::<f64>() / n.max(1) as f64;
+        let rule = mechanism::build(&config.mechanism_spec());
+        let weighted = rule.weighted_pool();
         for (i, d) in drafts.iter().enumerate() {
             // A log-normal draw's far tail is held to the configuration's amount cap (a
             // configured pool already is), so no reserve saturates the integer range.
@@ -314,7 +316,17 @@ impl Network {
             s.name.push(d.name.clone());
             s.owner.push(d.owner);
             s.reserves.push(pool);
-            s.price_factor.push(1.0);
+            // E5: Balancer pools from the start, weighted to keep the constant-product price
+            // (the chain's migration from the v3 pool).
+            let price_factor = if weighted {
+                let w = Weights::from_constant_product(pool.tao_rao, pool.alpha_rao);
+                s.pool_weights.push(w);
+                w.price_factor()
+            } else {
+                1.0
+            };
+            s.price_factor.push(price_factor);
+            let price = pool.price() * price_factor;
             s.alpha_outstanding.push(outstanding);
             s.alpha_minted.push(pool.alpha_rao + outstanding);
             s.alpha_burned.push(0);
@@ -326,7 +338,7 @@ impl Network {
                 .push(halving_interval(pool.alpha_rao + outstanding));
             s.ema_price.push(initial_ema(
                 config.ema_start,
-                pool.price(),
+                price,
                 start_blocks as f64,
                 registered_before_launch[i] as f64,
                 config.ema_ramp,
@@ -355,22 +367,16 @@ impl Network {
             s.root_vote.push(0.0);
             s.agent_validators.push(Vec::new());
             s.bonds.push(Vec::new());
-            s.price_ring.push(vec![pool.price(); SNAPSHOT_RING]);
+            s.price_ring.push(vec![price; SNAPSHOT_RING]);
             s.emission_tao.push(0);
             s.emission_tao_at_class_start.push(0);
             s.value_created.push(0.0);
             s.value_since_epoch.push(0.0);
-            s.peak_price.push(pool.price());
+            s.peak_price.push(price);
             s.largest_crash.push(0.0);
         }
         for i in 0..n {
             s.refresh_class(i);
-        }
-        let rule = mechanism::build(&config.mechanism_spec());
-        if rule.weighted_pool() {
-            // E5: the pools are Balancer pools from the start, weighted to keep the start
-            // prices (the chain's migration from the v3 pool).
-            s.use_weighted_pools();
         }
         // Initial value score: productivity × the workers' expected pay per day (41 % of the
         // subnet's expected TAO emission, by its share of the capped spot prices: what an aged

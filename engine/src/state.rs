@@ -191,15 +191,6 @@ impl Subnets {
         self.reserves[i].price() * self.price_factor[i]
     }
 
-    /// Make every pool a weighted pool, with the weights that keep today's constant-product
-    /// prices (the chain's migration to the Balancer pool).
-    pub fn use_weighted_pools(&mut self) {
-        self.pool_weights = (self.reserves.iter())
-            .map(|r| Weights::from_constant_product(r.tao_rao, r.alpha_rao))
-            .collect();
-        self.price_factor = self.pool_weights.iter().map(|w| w.price_factor()).collect();
-    }
-
     /// After a block's injection into weighted pools: re-solve each pool's weights from its
     /// reserves `before` and what it received, so the injection leaves its price where it was
     /// (`adjust_protocol_liquidity`). Where the new weights would leave `[0.01, 0.99]` the chain

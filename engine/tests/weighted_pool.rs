@@ -79,12 +79,11 @@ fn injection_re_solves_the_weights_and_keeps_the_price() {
         r.alpha_rao += a;
     }
     s.resolve_weights_after_injection(&reserves);
-    for i in 0..3 {
+    for (i, &was) in before.iter().enumerate() {
         let after = s.price(i);
         assert!(
-            ((after - before[i]) / before[i]).abs() < 1e-15,
-            "subnet {i}: {} → {after}",
-            before[i]
+            ((after - was) / was).abs() < 1e-15,
+            "subnet {i}: {was} → {after}"
         );
         assert_eq!(s.price_factor[i], s.pool_weights[i].price_factor());
     }

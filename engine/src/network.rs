@@ -620,7 +620,7 @@ impl Network {
                 share: &shares[..n],
                 share_out: &mut s.share,
                 reserves: &mut s.reserves,
-                price_factor: &s.price_factor,
+                price_factor: weighted.then_some(&s.price_factor[..]),
                 alpha_outstanding: &mut s.alpha_outstanding,
                 alpha_emission,
                 root_proportion: &mut s.root_proportion,
@@ -659,7 +659,7 @@ impl Network {
             protocol_flow,
             block_kernel::EmaPass {
                 reserves: &s.reserves,
-                price_factor: &s.price_factor,
+                price_factor: weighted.then_some(&s.price_factor[..]),
                 start_block: &s.start_block,
                 ema_price: &mut s.ema_price,
                 flow_ema: &mut s.flow_ema,

@@ -193,8 +193,9 @@ pub struct InjectPass<'a> {
     pub share: &'a [f64],
     pub share_out: &'a mut [f64],
     pub reserves: &'a mut [Reserves],
-    /// Each pool's price factor (`w_α/w_τ`; 1.0 for constant product, leaving the bits as they were).
-    pub price_factor: &'a [f64],
+    /// Each pool's price factor `w_α/w_τ` for weighted pools (E5), or `None` for
+    /// constant-product pools (whose loop then reads no factor at all).
+    pub price_factor: Option<&'a [f64]>,
     pub alpha_outstanding: &'a mut [Rao],
     pub alpha_emission: &'a [AlphaEmission],
     pub root_proportion: &'a mut [f64],
@@ -249,30 +250,53 @@ fn inject_and_split_loop(
     // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
     // arguments because only function arguments carry the no-alias facts that let the loop
     // vectorise without runtime overlap checks between every pair of arrays.
-    inject_and_split_slices(
-        rule,
-        inputs,
-        &pass.share[..n],
-        &mut pass.share_out[..n],
-        &mut pass.reserves[..n],
-        &pass.price_factor[..n],
-        &mut pass.alpha_outstanding[..n],
-        &pass.alpha_emission[..n],
-        &mut pass.root_proportion[..n],
-        &mut pass.pending_owner[..n],
-        &mut pass.pending_miner[..n],
-        &mut pass.pending_validator[..n],
-        &mut pass.alpha_minted[..n],
-        &mut pass.emission_tao[..n],
-        &mut h.chain_buy_tao[..n],
-        &mut h.root_alpha[..n],
-        &mut h.protocol_flow[..n],
-    )
+    // One loop per pool kind: the constant-product loop is the one it always was (it reads
+    // no price factor).
+    match pass.price_factor {
+        None => inject_and_split_slices::<false>(
+            rule,
+            inputs,
+            &pass.share[..n],
+            &mut pass.share_out[..n],
+            &mut pass.reserves[..n],
+            &[],
+            &mut pass.alpha_outstanding[..n],
+            &pass.alpha_emission[..n],
+            &mut pass.root_proportion[..n],
+            &mut pass.pending_owner[..n],
+            &mut pass.pending_miner[..n],
+            &mut pass.pending_validator[..n],
+            &mut pass.alpha_minted[..n],
+            &mut pass.emission_tao[..n],
+            &mut h.chain_buy_tao[..n],
+            &mut h.root_alpha[..n],
+            &mut h.protocol_flow[..n],
+        ),
+        Some(factor) => inject_and_split_slices::<true>(
+            rule,
+            inputs,
+            &pass.share[..n],
+            &mut pass.share_out[..n],
+            &mut pass.reserves[..n],
+            &factor[..n],
+            &mut pass.alpha_outstanding[..n],
+            &pass.alpha_emission[..n],
+            &mut pass.root_proportion[..n],
+            &mut pass.pending_owner[..n],
+            &mut pass.pending_miner[..n],
+            &mut pass.pending_validator[..n],
+            &mut pass.alpha_minted[..n],
+            &mut pass.emission_tao[..n],
+            &mut h.chain_buy_tao[..n],
+            &mut h.root_alpha[..n],
+            &mut h.protocol_flow[..n],
+        ),
+    }
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn inject_and_split_slices(
+fn inject_and_split_slices<const WEIGHTED: bool>(
     rule: InjectionRule,
     inputs: &BlockInputs,
     share: &[f64],
@@ -298,7 +322,11 @@ fn inject_and_split_slices(
         &mut alpha_outstanding[..n],
     );
     let (alpha_emission, root_proportion) = (&alpha_emission[..n], &mut root_proportion[..n]);
-    let price_factor = &price_factor[..n];
+    let price_factor = if WEIGHTED {
+        &price_factor[..n]
+    } else {
+        price_factor
+    };
     let (pending_owner, pending_miner, pending_validator) = (
         &mut pending_owner[..n],
         &mut pending_miner[..n],
@@ -341,7 +369,11 @@ fn inject_and_split_slices(
             Some(x) => x,
         };
         root_proportion[i] = rp;
-        let price = pool.price() * price_factor[i];
+        let price = if WEIGHTED {
+            pool.price() * price_factor[i]
+        } else {
+            pool.price()
+        };
         let inj = injection::inject(rule, emission, split.per_block, rp, price, e_block);
         reserves[i] = Reserves {
             tao_rao: pool.tao_rao + inj.tao_in,
@@ -562,8 +594,8 @@ fn sell_root_alpha(
 /// The arrays pass 3 reads and writes.
 pub struct EmaPass<'a> {
     pub reserves: &'a [Reserves],
-    /// Each pool's price factor (see [`InjectPass::price_factor`]).
-    pub price_factor: &'a [f64],
+    /// Each pool's price factor, or `None` (see [`InjectPass::price_factor`]).
+    pub price_factor: Option<&'a [f64]>,
     pub start_block: &'a [i64],
     pub ema_price: &'a mut [f64],
     pub flow_ema: &'a mut [f64],
@@ -598,28 +630,43 @@ fn update_emas_loop(block: i64, ramp: bool, protocol_flow: bool, pass: EmaPass<'
     let n = pass.reserves.len();
     // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
     let (reserves, start_block) = (&pass.reserves[..n], &pass.start_block[..n]);
-    let price_factor = &pass.price_factor[..n];
+    let price_factor = pass.price_factor.map(|f| &f[..n]);
     let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
     let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
-    update_emas_slices(
-        block,
-        ramp,
-        protocol_flow,
-        reserves,
-        price_factor,
-        start_block,
-        ema_price,
-        flow_ema,
-        flow_block,
-        protocol_flow_ema,
-        flows,
-    )
+    match price_factor {
+        None => update_emas_slices::<false>(
+            block,
+            ramp,
+            protocol_flow,
+            reserves,
+            &[],
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        ),
+        Some(factor) => update_emas_slices::<true>(
+            block,
+            ramp,
+            protocol_flow,
+            reserves,
+            factor,
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        ),
+    }
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn update_emas_slices(
+fn update_emas_slices<const WEIGHTED: bool>(
     block: i64,
     ramp: bool,
     keep_protocol_flow: bool,
@@ -635,7 +682,11 @@ fn update_emas_slices(
     let n = reserves.len();
     let (start_block, ema_price, flow_ema) =
         (&start_block[..n], &mut ema_price[..n], &mut flow_ema[..n]);
-    let price_factor = &price_factor[..n];
+    let price_factor = if WEIGHTED {
+        &price_factor[..n]
+    } else {
+        price_factor
+    };
     let (flow_block, protocol_flow_ema, protocol_flow) = (
         &mut flow_block[..n],
         &mut protocol_flow_ema[..n],
@@ -645,7 +696,11 @@ fn update_emas_slices(
     for i in 0..n {
         ema_price[i] = ema_price_step(
             ema_price[i],
-            reserves[i].price() * price_factor[i],
+            if WEIGHTED {
+                reserves[i].price() * price_factor[i]
+            } else {
+                reserves[i].price()
+            },
             block - start_block[i],
             ramp,
         );
@@ -714,7 +769,7 @@ mod tests {
                 share: &[0.9, 0.1],
                 share_out: &mut share_out,
                 reserves: &mut reserves,
-                price_factor: &vec![1.0; n],
+                price_factor: None,
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -886,7 +941,7 @@ mod tests {
                 share: &share,
                 share_out: &mut share_out,
                 reserves: &mut reserves,
-                price_factor: &vec![1.0; n],
+                price_factor: None,
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -920,7 +975,7 @@ mod tests {
             true,
             EmaPass {
                 reserves: &reserves,
-                price_factor: &vec![1.0; n],
+                price_factor: None,
                 start_block: &start_block,
                 ema_price: &mut ema,
                 flow_ema: &mut flow_ema,

@@ -12,7 +12,9 @@
 //!    the alpha_out split into pending amounts. Integer results come from the same `f64`
 //!    expressions the chain formulas give, truncated, exactly as a scalar loop computes them.
 //! 2. [`swap`]: chain buys (scalar, E2/E3 only) and the root alpha sale, exact swaps rounding in
-//!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]).
+//!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]). On E5's weighted
+//!    pools both are the pool's own scalar swap, and passes 1 and 3 take the price through the
+//!    pool's price factor (a separate loop instance: the constant-product loops read none).
 //! 3. [`update_emas`], elementwise: the moving price, the flow EMA, and (under `taoflow-net`)
 //!    the protocol flow EMA.
 //!

@@ -12,7 +12,9 @@
 //!    the alpha_out split into pending amounts. Integer results come from the same `f64`
 //!    expressions the chain formulas give, truncated, exactly as a scalar loop computes them.
 //! 2. [`swap`]: chain buys (scalar, E2/E3 only) and the root alpha sale, exact swaps rounding in
-//!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]).
+//!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]). On E5's weighted
+//!    pools both are the pool's own scalar swap, and passes 1 and 3 take the price through the
+//!    pool's price factor (a separate loop instance: the constant-product loops read none).
 //! 3. [`update_emas`], elementwise: the moving price, the flow EMA, and (under `taoflow-net`)
 //!    the protocol flow EMA.
 //!
@@ -24,7 +26,7 @@
 
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
-use crate::pool::{correct_quotient, quotient_estimate, Reserves};
+use crate::pool::{correct_quotient, quotient_estimate, Curve, Reserves, Weights};
 use crate::rates::Rates;
 use crate::units::{rao_from_f64, Rao, MIN_RESERVE_RAO};
 
@@ -189,6 +191,9 @@ pub struct InjectPass<'a> {
     pub share: &'a [f64],
     pub share_out: &'a mut [f64],
     pub reserves: &'a mut [Reserves],
+    /// Each pool's price factor `w_α/w_τ` for weighted pools (E5), or `None` for
+    /// constant-product pools (whose loop then reads no factor at all).
+    pub price_factor: Option<&'a [f64]>,
     pub alpha_outstanding: &'a mut [Rao],
     pub alpha_emission: &'a [AlphaEmission],
     pub root_proportion: &'a mut [f64],
@@ -243,34 +248,59 @@ fn inject_and_split_loop(
     // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
     // arguments because only function arguments carry the no-alias facts that let the loop
     // vectorise without runtime overlap checks between every pair of arrays.
-    inject_and_split_slices(
-        rule,
-        inputs,
-        &pass.share[..n],
-        &mut pass.share_out[..n],
-        &mut pass.reserves[..n],
-        &mut pass.alpha_outstanding[..n],
-        &pass.alpha_emission[..n],
-        &mut pass.root_proportion[..n],
-        &mut pass.pending_owner[..n],
-        &mut pass.pending_miner[..n],
-        &mut pass.pending_validator[..n],
-        &mut pass.alpha_minted[..n],
-        &mut pass.emission_tao[..n],
-        &mut h.chain_buy_tao[..n],
-        &mut h.root_alpha[..n],
-        &mut h.protocol_flow[..n],
-    )
+    // One loop per pool kind: the constant-product loop is the one it always was (it reads
+    // no price factor).
+    match pass.price_factor {
+        None => inject_and_split_slices::<false>(
+            rule,
+            inputs,
+            &pass.share[..n],
+            &mut pass.share_out[..n],
+            &mut pass.reserves[..n],
+            &[],
+            &mut pass.alpha_outstanding[..n],
+            &pass.alpha_emission[..n],
+            &mut pass.root_proportion[..n],
+            &mut pass.pending_owner[..n],
+            &mut pass.pending_miner[..n],
+            &mut pass.pending_validator[..n],
+            &mut pass.alpha_minted[..n],
+            &mut pass.emission_tao[..n],
+            &mut h.chain_buy_tao[..n],
+            &mut h.root_alpha[..n],
+            &mut h.protocol_flow[..n],
+        ),
+        Some(factor) => inject_and_split_slices::<true>(
+            rule,
+            inputs,
+            &pass.share[..n],
+            &mut pass.share_out[..n],
+            &mut pass.reserves[..n],
+            &factor[..n],
+            &mut pass.alpha_outstanding[..n],
+            &pass.alpha_emission[..n],
+            &mut pass.root_proportion[..n],
+            &mut pass.pending_owner[..n],
+            &mut pass.pending_miner[..n],
+            &mut pass.pending_validator[..n],
+            &mut pass.alpha_minted[..n],
+            &mut pass.emission_tao[..n],
+            &mut h.chain_buy_tao[..n],
+            &mut h.root_alpha[..n],
+            &mut h.protocol_flow[..n],
+        ),
+    }
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn inject_and_split_slices(
+fn inject_and_split_slices<const WEIGHTED: bool>(
     rule: InjectionRule,
     inputs: &BlockInputs,
     share: &[f64],
     share_out: &mut [f64],
     reserves: &mut [Reserves],
+    price_factor: &[f64],
     alpha_outstanding: &mut [Rao],
     alpha_emission: &[AlphaEmission],
     root_proportion: &mut [f64],
@@ -290,6 +320,11 @@ fn inject_and_split_slices(
         &mut alpha_outstanding[..n],
     );
     let (alpha_emission, root_proportion) = (&alpha_emission[..n], &mut root_proportion[..n]);
+    let price_factor = if WEIGHTED {
+        &price_factor[..n]
+    } else {
+        price_factor
+    };
     let (pending_owner, pending_miner, pending_validator) = (
         &mut pending_owner[..n],
         &mut pending_miner[..n],
@@ -332,14 +367,12 @@ fn inject_and_split_slices(
             Some(x) => x,
         };
         root_proportion[i] = rp;
-        let inj = injection::inject(
-            rule,
-            emission,
-            split.injection_cap,
-            rp,
-            pool.price(),
-            e_block,
-        );
+        let price = if WEIGHTED {
+            pool.price() * price_factor[i]
+        } else {
+            pool.price()
+        };
+        let inj = injection::inject(rule, emission, split.injection_cap, rp, price, e_block);
         reserves[i] = Reserves {
             tao_rao: pool.tao_rao + inj.tao_in,
             alpha_rao: pool.alpha_rao + inj.alpha_in,
@@ -371,6 +404,8 @@ fn inject_and_split_slices(
 /// The arrays pass 2 reads and writes.
 pub struct SwapPass<'a> {
     pub reserves: &'a mut [Reserves],
+    /// E5's pool weights, or empty for constant-product pools.
+    pub pool_weights: &'a [Weights],
     pub alpha_minted: &'a mut [Rao],
     pub alpha_burned: &'a mut [Rao],
     pub emission_tao: &'a mut [Rao],
@@ -397,7 +432,11 @@ pub fn swap(
         for i in 0..n {
             let buy = pass.handoff.chain_buy_tao[i];
             if buy > 0 {
-                let bought = pass.reserves[i].protocol_buy(buy);
+                let curve = match pass.pool_weights.get(i) {
+                    Some(&w) => Curve::Weighted(w),
+                    None => Curve::ConstantProduct,
+                };
+                let bought = pass.reserves[i].protocol_buy_on(curve, buy);
                 if bought > 0 {
                     pass.alpha_burned[i] += bought;
                     pass.emission_tao[i] += buy;
@@ -407,7 +446,24 @@ pub fn swap(
             }
         }
     }
-    if sells_root {
+    if sells_root && !pass.pool_weights.is_empty() {
+        // Weighted pools (E5): each sale is the pool's own scalar swap.
+        let weights = &pass.pool_weights[..n];
+        #[allow(clippy::needless_range_loop)]
+        for i in 0..n {
+            let sold = pass.handoff.root_alpha[i];
+            if sold > 0 {
+                let tao = pass.reserves[i].protocol_sell_on(Curve::Weighted(weights[i]), sold);
+                if tao > 0 {
+                    pass.pending_root_tao[i] += tao;
+                    pass.alpha_minted[i] += sold;
+                    if track_flow {
+                        pass.handoff.protocol_flow[i] -= tao as i64 as f64;
+                    }
+                }
+            }
+        }
+    } else if sells_root {
         let Handoff {
             root_alpha,
             protocol_flow,
@@ -536,6 +592,8 @@ fn sell_root_alpha(
 /// The arrays pass 3 reads and writes.
 pub struct EmaPass<'a> {
     pub reserves: &'a [Reserves],
+    /// Each pool's price factor, or `None` (see [`InjectPass::price_factor`]).
+    pub price_factor: Option<&'a [f64]>,
     pub start_block: &'a [i64],
     pub ema_price: &'a mut [f64],
     pub flow_ema: &'a mut [f64],
@@ -583,32 +641,51 @@ fn update_emas_loop(block: i64, ramp: bool, rates: &Rates, protocol_flow: bool, 
     let n = pass.reserves.len();
     // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
     let (reserves, start_block) = (&pass.reserves[..n], &pass.start_block[..n]);
+    let price_factor = pass.price_factor.map(|f| &f[..n]);
     let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
     let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
-    update_emas_slices(
-        block,
-        ramp,
-        rates,
-        protocol_flow,
-        reserves,
-        start_block,
-        ema_price,
-        flow_ema,
-        flow_block,
-        protocol_flow_ema,
-        flows,
-    )
+    match price_factor {
+        None => update_emas_slices::<false>(
+            block,
+            ramp,
+            rates,
+            protocol_flow,
+            reserves,
+            &[],
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        ),
+        Some(factor) => update_emas_slices::<true>(
+            block,
+            ramp,
+            rates,
+            protocol_flow,
+            reserves,
+            factor,
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        ),
+    }
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn update_emas_slices(
+fn update_emas_slices<const WEIGHTED: bool>(
     block: i64,
     ramp: bool,
     rates: &Rates,
     keep_protocol_flow: bool,
     reserves: &[Reserves],
+    price_factor: &[f64],
     start_block: &[i64],
     ema_price: &mut [f64],
     flow_ema: &mut [f64],
@@ -619,6 +696,11 @@ fn update_emas_slices(
     let n = reserves.len();
     let (start_block, ema_price, flow_ema) =
         (&start_block[..n], &mut ema_price[..n], &mut flow_ema[..n]);
+    let price_factor = if WEIGHTED {
+        &price_factor[..n]
+    } else {
+        price_factor
+    };
     let (flow_block, protocol_flow_ema, protocol_flow) = (
         &mut flow_block[..n],
         &mut protocol_flow_ema[..n],
@@ -629,7 +711,11 @@ fn update_emas_slices(
     for i in 0..n {
         ema_price[i] = ema_price_step(
             ema_price[i],
-            reserves[i].price(),
+            if WEIGHTED {
+                reserves[i].price() * price_factor[i]
+            } else {
+                reserves[i].price()
+            },
             block - start_block[i],
             ramp,
             rates,
@@ -699,6 +785,7 @@ mod tests {
                 share: &[0.9, 0.1],
                 share_out: &mut share_out,
                 reserves: &mut reserves,
+                price_factor: None,
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -748,6 +835,7 @@ mod tests {
             Injected::default(),
             SwapPass {
                 reserves: &mut reserves,
+                pool_weights: &[],
                 alpha_minted: &mut minted,
                 alpha_burned: &mut [0],
                 emission_tao: &mut [0],
@@ -888,6 +976,7 @@ mod tests {
                 share: &share,
                 share_out: &mut share_out,
                 reserves: &mut reserves,
+                price_factor: None,
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -906,6 +995,7 @@ mod tests {
             injected,
             SwapPass {
                 reserves: &mut reserves,
+                pool_weights: &[],
                 alpha_minted: minted,
                 alpha_burned: burned,
                 emission_tao: emission,
@@ -921,6 +1011,7 @@ mod tests {
             true,
             EmaPass {
                 reserves: &reserves,
+                price_factor: None,
                 start_block: &start_block,
                 ema_price: &mut ema,
                 flow_ema: &mut flow_ema,

@@ -23,7 +23,8 @@ impl Network {
             return;
         }
         let choice = self.root_claims.choice(account);
-        let settled = settle(choice, amount, &mut self.subnets.reserves[i]);
+        let curve = self.subnets.curve(i);
+        let settled = settle(choice, amount, &mut self.subnets.reserves[i], curve);
         let tao = settled.tao_to_root;
         if tao == 0 {
             self.credit_alpha(i, account, settled.alpha_kept, price);

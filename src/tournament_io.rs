@@ -335,16 +335,3 @@ pub fn raw_frame(rows: &[RawRow]) -> PolarsResult<DataFrame> {
     });
     DataFrame::new_infer_height(columns.collect())
 }
-
-/// Write `raw.csv` and `raw.parquet` into `dir` (rows must already be in stable order).
-pub fn write_raw(dir: &Path, rows: &[RawRow]) -> Result<(), String> {
-    let csv = tourney_engine::tournament::rows::to_csv(rows);
-    std::fs::write(dir.join("raw.csv"), csv).map_err(|e| format!("raw.csv: {e}"))?;
-    let mut df = raw_frame(rows).map_err(|e| format!("raw table: {e}"))?;
-    let file =
-        std::fs::File::create(dir.join("raw.parquet")).map_err(|e| format!("raw.parquet: {e}"))?;
-    ParquetWriter::new(file)
-        .finish(&mut df)
-        .map_err(|e| format!("raw.parquet: {e}"))?;
-    Ok(())
-}

@@ -1,0 +1,132 @@
+//! Writing the raw table (`raw.csv` and `raw.parquet`) a row at a time, in plan order, from the
+//! journal: memory stays flat whatever the number of matches (one Parquet row group of
+//! [`ROW_GROUP_ROWS`] rows at most, instead of every row, the whole CSV text and a DataFrame
+//! of the table).
+//!
+//! The bytes do not depend on how the rows arrive: the CSV is the header and one line per row
+//! (`rows::push_csv_line`); the Parquet file is polars' writer fed one DataFrame per row group,
+//! each of [`ROW_GROUP_ROWS`] rows but the last. A table of at most that many rows is the very
+//! file `ParquetWriter::finish` writes for the whole table at once.
+
+use crate::tournament_io::raw_frame;
+use polars::prelude::*;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use tourney_engine::tournament::journal::{Index, RowAt, Rows};
+use tourney_engine::tournament::rows::{csv_header, push_csv_line, RawRow};
+
+/// Rows per Parquet row group. Small enough that the rows buffered for one group (≈ 0.8 KB
+/// each) weigh little next to the process (3.4 MB), large enough for good compression.
+pub const ROW_GROUP_ROWS: usize = 4096;
+
+/// Writes `raw.csv` and `raw.parquet` into a directory, row by row.
+pub struct RawTableWriter {
+    dir: PathBuf,
+    csv: BufWriter<File>,
+    line: String,
+    parquet: polars::io::parquet::write::BatchedWriter<File>,
+    group: Vec<RawRow>,
+    /// Rows written, and rows whose status is not `ok`.
+    pub rows: usize,
+    pub not_ok: usize,
+}
+
+impl RawTableWriter {
+    pub fn create(dir: &Path) -> Result<RawTableWriter, String> {
+        let csv_path = dir.join("raw.csv");
+        let mut csv = BufWriter::new(File::create(&csv_path).map_err(|e| format!("raw.csv: {e}"))?);
+        csv.write_all(csv_header().as_bytes())
+            .map_err(|e| format!("raw.csv: {e}"))?;
+        let schema = raw_frame(&[])
+            .map_err(|e| format!("raw table: {e}"))?
+            .schema()
+            .as_ref()
+            .clone();
+        let file =
+            File::create(dir.join("raw.parquet")).map_err(|e| format!("raw.parquet: {e}"))?;
+        let parquet = ParquetWriter::new(file)
+            .batched(&schema)
+            .map_err(|e| format!("raw.parquet: {e}"))?;
+        Ok(RawTableWriter {
+            dir: dir.to_path_buf(),
+            csv,
+            line: String::new(),
+            parquet,
+            group: Vec::with_capacity(ROW_GROUP_ROWS),
+            rows: 0,
+            not_ok: 0,
+        })
+    }
+
+    /// Append one row (rows must come in the table's order: match index, then slot).
+    pub fn push(&mut self, row: RawRow) -> Result<(), String> {
+        self.line.clear();
+        push_csv_line(&mut self.line, &row);
+        self.csv
+            .write_all(self.line.as_bytes())
+            .map_err(|e| format!("raw.csv: {e}"))?;
+        self.rows += 1;
+        self.not_ok += usize::from(row.status != "ok");
+        self.group.push(row);
+        if self.group.len() == ROW_GROUP_ROWS {
+            self.flush_group()?;
+        }
+        Ok(())
+    }
+
+    fn flush_group(&mut self) -> Result<(), String> {
+        if self.group.is_empty() {
+            return Ok(());
+        }
+        let df = raw_frame(&self.group).map_err(|e| format!("raw table: {e}"))?;
+        self.group.clear();
+        self.parquet
+            .write_batch(&df)
+            .map_err(|e| format!("raw.parquet: {e}"))
+    }
+
+    /// Write the last row group and the Parquet footer, and flush the CSV.
+    pub fn finish(mut self) -> Result<(usize, usize), String> {
+        self.flush_group()?;
+        self.parquet
+            .finish()
+            .map_err(|e| format!("raw.parquet: {e}"))?;
+        self.csv
+            .into_inner()
+            .map_err(|e| format!("raw.csv: {}", e.error()))?
+            .sync_all()
+            .map_err(|e| format!("raw.csv in {}: {e}", self.dir.display()))?;
+        Ok((self.rows, self.not_ok))
+    }
+}
+
+/// Write the raw table of `matches` (ascending plan indices) from a journal's index: each
+/// match's rows read back from `journal` in slot order. A match the journal has no complete
+/// copy of is an error (its rows were appended when it finished, so the journal was damaged
+/// since). Returns (rows, rows not ok).
+pub fn write_from_journal(
+    dir: &Path,
+    journal: &Path,
+    index: &Index,
+    matches: impl IntoIterator<Item = u32>,
+) -> Result<(usize, usize), String> {
+    let mut writer = RawTableWriter::create(dir)?;
+    let mut reader = Rows::open(journal).map_err(|e| format!("{}: {e}", journal.display()))?;
+    for m in matches {
+        let rows: &[RowAt] = index.rows_of(m);
+        if rows.is_empty() {
+            return Err(format!(
+                "{}: match {m} is missing or damaged; run again with --resume to play it",
+                journal.display()
+            ));
+        }
+        for at in rows {
+            let row = reader
+                .read(at)
+                .map_err(|e| format!("{}: {e}", journal.display()))?;
+            writer.push(row)?;
+        }
+    }
+    writer.finish()
+}

@@ -29,6 +29,7 @@ macro_rules! column {
 pub mod cli;
 pub mod compare;
 pub mod html;
+mod match_fold;
 pub mod meta;
 pub mod plot;
 pub mod render;
@@ -205,7 +206,9 @@ pub fn build_reports_from(
     raw: LazyFrame,
     options: &ReportOptions,
 ) -> Result<ReportSet, ReportError> {
-    let raw = tables::select_raw(raw, "the raw frame")?.collect()?.lazy();
+    // Each table and the role games read what they need from the lazy frame (a scan of the
+    // file: never the whole table in memory at once).
+    let raw = tables::select_raw(raw, "the raw frame")?;
     let tables = tables::build_tables(raw.clone(), options.level)?;
     let games = games_of(&tables.payoff, &options.meta);
     let roles = role_games::role_cells(raw, &options.roles())?;

@@ -130,3 +130,124 @@ pub fn write_from_journal(
     }
     writer.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tourney_engine::tournament::rows::to_csv;
+
+    fn row(match_index: u32, slot: u32) -> RawRow {
+        RawRow {
+            tournament: "t".into(),
+            match_index,
+            match_id: format!("m,{match_index}"),
+            format: "round-robin".into(),
+            mechanism: "dtao-price".into(),
+            schedule: "native".into(),
+            repetition: match_index,
+            seed: 7 + u64::from(match_index) * 1_000_003,
+            entrant: format!("e{slot}"),
+            opponent: format!("e{}", 1 - slot),
+            role: String::new(),
+            profile: String::new(),
+            slot,
+            status: if match_index % 7 == 3 { "error" } else { "ok" }.into(),
+            reason: if match_index % 7 == 3 {
+                "a \"reason\""
+            } else {
+                ""
+            }
+            .into(),
+            profit_tao: f64::from(match_index) * 0.1 - f64::from(slot),
+            mark_to_market_tao: 1.0 / 3.0,
+            emission_captured_tao: 0.0,
+            roi: -0.25,
+            max_drawdown_tao: 0.0,
+            initial_capital_tao: 1000.0,
+            revenue_tao: 0.0,
+            costs_tao: 0.0,
+            rejected_actions: slot,
+            emission_total_tao: 7200.0,
+            emission_value_share: 0.5,
+            emission_meme_share: 0.25,
+            emission_offtopic_share: 0.125,
+            value_created_tao: 0.0,
+            value_per_tao_emitted: 0.0,
+            peak_meme_share: 0.3,
+            largest_crash: 0.0,
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("raw-table-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn written(dir: &Path, rows: &[RawRow]) -> (usize, usize) {
+        let mut w = RawTableWriter::create(dir).unwrap();
+        for r in rows {
+            w.push(r.clone()).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    /// The whole table at once, as `run` wrote it before rows were streamed.
+    fn at_once(dir: &Path, rows: &[RawRow]) {
+        std::fs::write(dir.join("raw.csv"), to_csv(rows)).unwrap();
+        let mut df = raw_frame(rows).unwrap();
+        let file = File::create(dir.join("raw.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+    }
+
+    #[test]
+    fn a_table_of_one_row_group_is_the_file_written_at_once() {
+        for n in [0u32, 1, 50] {
+            let rows: Vec<RawRow> = (0..n).flat_map(|m| [row(m, 0), row(m, 1)]).collect();
+            let (a, b) = (scratch(&format!("a{n}")), scratch(&format!("b{n}")));
+            let (count, not_ok) = written(&a, &rows);
+            at_once(&b, &rows);
+            assert_eq!(count, rows.len());
+            // Matches 3, 10, 17, … (index ≡ 3 mod 7) errored, 2 rows each: 0, 0 and 7 × 2 = 14.
+            assert_eq!(
+                not_ok,
+                rows.iter().filter(|r| r.match_index % 7 == 3).count()
+            );
+            for f in ["raw.csv", "raw.parquet"] {
+                assert!(
+                    std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+                    "{f} differs with {n} matches"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_of_several_row_groups_holds_the_same_rows() {
+        // 2,100 matches × 2 rows = 4,200 rows: one full row group of 4,096 and one of 104.
+        let rows: Vec<RawRow> = (0..2100).flat_map(|m| [row(m, 0), row(m, 1)]).collect();
+        let (a, b) = (scratch("big-a"), scratch("big-b"));
+        written(&a, &rows);
+        at_once(&b, &rows);
+        assert!(
+            std::fs::read(a.join("raw.csv")).unwrap() == std::fs::read(b.join("raw.csv")).unwrap()
+        );
+        let read = |dir: &Path| {
+            ParquetReader::new(File::open(dir.join("raw.parquet")).unwrap())
+                .finish()
+                .unwrap()
+        };
+        let streamed = read(&a);
+        assert_eq!(streamed.height(), 4200);
+        assert!(streamed.equals_missing(&read(&b)));
+        let groups = ParquetReader::new(File::open(a.join("raw.parquet")).unwrap())
+            .get_metadata()
+            .unwrap()
+            .row_groups
+            .iter()
+            .map(|g| g.num_rows())
+            .collect::<Vec<_>>();
+        assert_eq!(groups, vec![ROW_GROUP_ROWS, 4200 - ROW_GROUP_ROWS]);
+    }
+}

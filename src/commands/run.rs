@@ -138,8 +138,6 @@ fn write_manifest(
             })
         })
         .collect();
-    // A placeholder where the seeds go: a string no YAML field can produce (a NUL byte).
-    const SEEDS: &str = "\u{0}match_seeds\u{0}";
     let manifest = serde_json::json!({
         "tourney_version": env!("CARGO_PKG_VERSION"),
         "tournament": l.config.name,
@@ -152,36 +150,17 @@ fn write_manifest(
         "matches": matches.len(),
         "rows_per_match": rows_per_match,
         "entrants": entrants,
-        "match_seeds": if matches.is_empty() { serde_json::json!([]) } else { SEEDS.into() },
+        "match_seeds": crate::pretty_json::ARRAY_HERE,
     });
-    let text = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)? + "\n";
-    let quoted = serde_json::to_string(SEEDS).map_err(std::io::Error::other)?;
+    let seeds = matches.iter().map(|&index| {
+        let m = planner
+            .get(index as usize)
+            .ok_or_else(|| std::io::Error::other(format!("no plan entry {index}")))?;
+        Ok(serde_json::json!({"index": m.index, "id": m.id, "seed": m.seed}))
+    });
     let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    match text.split_once(&quoted) {
-        Some((before, after)) => {
-            file.write_all(before.as_bytes())?;
-            // `"match_seeds": [` then each entry at two levels of indentation.
-            file.write_all(b"[")?;
-            for (k, &index) in matches.iter().enumerate() {
-                let m = planner
-                    .get(index as usize)
-                    .ok_or_else(|| std::io::Error::other(format!("no plan entry {index}")))?;
-                let entry = serde_json::json!({"index": m.index, "id": m.id, "seed": m.seed});
-                let pretty = serde_json::to_string_pretty(&entry).map_err(std::io::Error::other)?;
-                file.write_all(if k == 0 { b"\n" } else { b",\n" })?;
-                for (n, line) in pretty.lines().enumerate() {
-                    if n > 0 {
-                        file.write_all(b"\n")?;
-                    }
-                    file.write_all(b"    ")?;
-                    file.write_all(line.as_bytes())?;
-                }
-            }
-            file.write_all(b"\n  ]")?;
-            file.write_all(after.as_bytes())?;
-        }
-        None => file.write_all(text.as_bytes())?,
-    }
+    crate::pretty_json::write_with_array(&mut file, &manifest, seeds)?;
+    file.write_all(b"\n")?;
     file.flush()
 }
 

@@ -415,6 +415,38 @@ mod tests {
     }
 
     #[test]
+    fn the_index_points_at_each_match_in_plan_order_first_intact_copy_first() {
+        let path = scratch("index");
+        // Completion order 2, 0, 1 (two jobs), then match 0 again (a replay after damage).
+        let mut j = Journal::create(&path, "f00d", &[row(2, 0), row(2, 1)]).unwrap();
+        j.append(&[row(0, 0), row(0, 1)]).unwrap();
+        j.append(&[row(1, 1)]).unwrap(); // torn match: one of two rows
+        let mut again = row(0, 0);
+        again.profit_tao = 9.0; // a later copy of (0, 0): not the one kept
+        j.append(&[again, row(0, 1)]).unwrap();
+        drop(j);
+        let index = index(&path, 2).unwrap();
+        let matches: Vec<u32> = index.matches().map(|(m, _)| m).collect();
+        // Match 1 is incomplete; 0 and 2 come out in plan order whatever the file order.
+        assert_eq!(matches, vec![0, 2]);
+        assert!(index.has(2) && !index.has(1));
+        let mut rows = Rows::open(&path).unwrap();
+        let read: Vec<(u32, u32, f64)> = index
+            .rows
+            .iter()
+            .map(|at| rows.read(at).unwrap())
+            .map(|r| (r.match_index, r.slot, r.profit_tao))
+            .collect();
+        // The first copy of (0, 0) (profit 1.5), not the replay's 9.0.
+        assert_eq!(
+            read,
+            vec![(0, 0, 1.5), (0, 1, 1.5), (2, 0, 1.5), (2, 1, 1.5)]
+        );
+        // 16 bytes a row in the index, whatever the row holds.
+        assert_eq!(std::mem::size_of::<RowAt>(), 16);
+    }
+
+    #[test]
     fn a_journal_without_a_header_has_no_fingerprint() {
         let path = scratch("headerless");
         std::fs::write(&path, "{\"x\":1}\n").unwrap();

@@ -102,27 +102,34 @@ impl RunContext {
 }
 
 /// The first ok round-robin match (in plan order) of `entrant` against `opponent` under
-/// (`mechanism`, `schedule`): a filtered scan that keeps one row, whatever the table's size.
+/// (`mechanism`, `schedule`): the table read a slice at a time until one is found, so memory
+/// holds one slice whatever the table's size.
 fn first_round_robin_match(
     result_dir: &Path,
     (mechanism, schedule): (&str, &str),
     entrant: &str,
     opponent: &str,
 ) -> Result<Option<String>, ReportError> {
-    let df = tables::scan_raw(result_dir)?
-        .filter(
-            col("format")
-                .eq(lit("round-robin"))
-                .and(col("status").eq(lit("ok")))
-                .and(col("mechanism").eq(lit(mechanism)))
-                .and(col("schedule").eq(lit(schedule)))
-                .and(col("entrant").eq(lit(entrant)))
-                .and(col("opponent").eq(lit(opponent))),
-        )
-        .select([col("match_id")])
-        .first()
-        .collect()?;
-    Ok(tables::text_column(&df, "match_id")?.into_iter().next())
+    let wanted = col("format")
+        .eq(lit("round-robin"))
+        .and(col("status").eq(lit("ok")))
+        .and(col("mechanism").eq(lit(mechanism)))
+        .and(col("schedule").eq(lit(schedule)))
+        .and(col("entrant").eq(lit(entrant)))
+        .and(col("opponent").eq(lit(opponent)));
+    let scan = tables::scan_raw(result_dir)?.select([col("match_id"), wanted.alias("wanted")]);
+    let mut found = None;
+    crate::match_fold::batches(scan, |df| {
+        let hits = df.column("wanted")?.bool()?;
+        let ids = df.column("match_id")?.str()?;
+        found = hits
+            .iter()
+            .zip(ids.iter())
+            .find(|(hit, _)| *hit == Some(true))
+            .map(|(_, id)| id.unwrap_or("").to_string());
+        Ok(found.is_none())
+    })?;
+    Ok(found)
 }
 
 /// For each game's selected equilibrium, one match per support strategy: the first ok

@@ -1,9 +1,10 @@
-//! The payoff, summary and network tables, computed from the raw long table with polars (lazy).
+//! The payoff, summary and network tables, computed from the raw long table in passes over its
+//! matches (`crate::match_fold`: the table read a slice at a time, one match's rows and one list
+//! of observations held), so memory does not grow with the number of matches.
 //!
-//! Polars does the heavy work (filtering a million rows, per-match reduction, window functions
-//! for wins, grouping); each group comes back as a **sorted list** of its observations, and the
-//! moments are then computed here in a fixed order. Floating-point sums therefore do not depend
-//! on how polars partitions or schedules the work, and the outputs are byte-identical run to run.
+//! Each group's observations are **sorted** before its moments are computed, in a fixed order,
+//! so floating-point sums do not depend on how the table is read, and the outputs are
+//! byte-identical run to run (and to the polars group-by queries these passes replaced).
 //!
 //! Units of observation:
 //! - payoff cell (row strategy `i` against column strategy `j`): one observation per match,

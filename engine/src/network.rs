@@ -1200,18 +1200,12 @@ impl Network {
         if amount == 0 {
             return;
         }
-        let total: u128 = (0..self.accounts.len())
-            .filter(|&a| eligible(a))
-            .map(|a| self.accounts[a].root_stake as u128)
-            .sum();
+        let total = self.eligible_root_stake(&eligible);
         let mut paid = 0;
         for a in 0..self.accounts.len() {
-            if !eligible(a) || self.accounts[a].root_stake == 0 {
+            let Some(share) = self.root_stake_share(a, amount, total, &eligible) else {
                 continue;
-            }
-            // total ≥ this stake > 0 here, so the division is defined.
-            let stake = self.accounts[a].root_stake as u128;
-            let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
+            };
             let acc = &mut self.accounts[a];
             acc.free_tao += share;
             acc.emission_since += share;
@@ -1219,6 +1213,32 @@ impl Network {
             paid += share;
         }
         self.ledger.burned += (amount - paid) as u128;
+    }
+
+    /// The root stake of the accounts `eligible` selects: the denominator of a pro-rata root
+    /// payout.
+    fn eligible_root_stake(&self, eligible: &impl Fn(AccountId) -> bool) -> u128 {
+        (0..self.accounts.len())
+            .filter(|&a| eligible(a))
+            .map(|a| self.accounts[a].root_stake as u128)
+            .sum()
+    }
+
+    /// Account `a`'s floor share of `amount` pro rata root stake (`total` from
+    /// [`Self::eligible_root_stake`]), or `None` when it is not eligible or stakes nothing.
+    fn root_stake_share(
+        &self,
+        a: AccountId,
+        amount: Rao,
+        total: u128,
+        eligible: &impl Fn(AccountId) -> bool,
+    ) -> Option<Rao> {
+        let stake = self.accounts[a].root_stake as u128;
+        if !eligible(a) || stake == 0 {
+            return None;
+        }
+        // total ≥ this stake > 0 here, so the division is defined.
+        Some((amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao)
     }
 
     /// A background agent's sale (workers, background owners): an ordinary unstake, counted

@@ -97,23 +97,7 @@ fn every_mechanism_plays_and_is_deterministic_across_jobs() {
         strategy_crate("momentum-speculator"),
         mechanisms.join(", "),
     );
-    let path = dir.join("t.yaml");
-    std::fs::write(&path, yaml).unwrap();
-    let y = path.to_str().unwrap();
-    let (one, two) = (dir.join("one"), dir.join("two"));
-    for (jobs, out) in [("1", &one), ("2", &two)] {
-        run(&[
-            "run",
-            y,
-            "--quiet",
-            "--no-isolate",
-            "--jobs",
-            jobs,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-    }
-    assert_same_outputs(&one, &two);
+    let (one, _) = same_outputs_with_one_and_two_jobs(&dir, &yaml);
     let raw = String::from_utf8(std::fs::read(one.join("raw.csv")).unwrap()).unwrap();
     // One melee per mechanism variant, two entrants each, plus the header.
     assert_eq!(raw.lines().count(), 1 + 2 * mechanisms.len(), "{raw}");
@@ -356,23 +340,7 @@ fn a_run_of_several_row_groups_is_identical_across_jobs_and_row_orders() {
         strategy_crate("root-staker"),
         strategy_crate("momentum-speculator"),
     );
-    let path = dir.join("t.yaml");
-    std::fs::write(&path, yaml).unwrap();
-    let y = path.to_str().unwrap();
-    let (one, two) = (dir.join("one"), dir.join("two"));
-    for (jobs, out) in [("1", &one), ("2", &two)] {
-        run(&[
-            "run",
-            y,
-            "--quiet",
-            "--no-isolate",
-            "--jobs",
-            jobs,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-    }
-    assert_same_outputs(&one, &two);
+    let (one, two) = same_outputs_with_one_and_two_jobs(&dir, &yaml);
     let raw = std::fs::read_to_string(one.join("raw.csv")).unwrap();
     assert_eq!(raw.lines().count(), 1 + 4200);
     let report_files = [
@@ -404,4 +372,27 @@ fn a_run_of_several_row_groups_is_identical_across_jobs_and_row_orders() {
             "reports/{f} differs when the rows come in another order"
         );
     }
+}
+
+/// Write `yaml` as `dir/t.yaml`, run it in process with `--jobs 1` and `--jobs 2` (into
+/// `dir/one` and `dir/two`), check the two give the same bytes, and return both folders.
+fn same_outputs_with_one_and_two_jobs(dir: &Path, yaml: &str) -> (PathBuf, PathBuf) {
+    let path = dir.join("t.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let y = path.to_str().unwrap();
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    for (jobs, out) in [("1", &one), ("2", &two)] {
+        run(&[
+            "run",
+            y,
+            "--quiet",
+            "--no-isolate",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+    }
+    assert_same_outputs(&one, &two);
+    (one, two)
 }

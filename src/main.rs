@@ -8,6 +8,8 @@ mod input;
 mod input_limits;
 mod isolation;
 mod point_yaml;
+mod pretty_json;
+mod raw_table;
 mod result_dir;
 mod search_eval;
 mod search_plots;

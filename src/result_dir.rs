@@ -7,21 +7,31 @@ use crate::Failure;
 use std::path::Path;
 
 /// Records in CSV text: newlines outside double quotes, after the header; a last record
-/// without its newline counts too.
-fn csv_records(bytes: &[u8]) -> usize {
+/// without its newline counts too. Read in pieces, so a table of any size is counted in
+/// constant memory.
+fn csv_records(mut reader: impl std::io::Read) -> std::io::Result<usize> {
     let mut quoted = false;
     let mut lines = 0usize;
-    for &b in bytes {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => lines += 1,
-            _ => {}
+    let mut last = b'\n';
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
         }
+        for &b in &buf[..n] {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => lines += 1,
+                _ => {}
+            }
+        }
+        last = buf[n - 1];
     }
-    if bytes.last().is_some_and(|&b| b != b'\n') {
+    if last != b'\n' {
         lines += 1;
     }
-    lines.saturating_sub(1)
+    Ok(lines.saturating_sub(1))
 }
 
 /// Rows of a Parquet file, from its footer.
@@ -38,15 +48,18 @@ fn parquet_rows(path: &Path) -> Result<usize, String> {
 /// to check against.
 pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
     let manifest_path = dir.join("manifest.json");
-    let Ok(text) = std::fs::read_to_string(&manifest_path) else {
+    let Ok(file) = std::fs::File::open(&manifest_path) else {
         return Ok(());
     };
-    let manifest: serde_json::Value = serde_json::from_str(&text)
+    // Only the two counts are kept: the match seeds are skipped as they are read.
+    #[derive(serde::Deserialize)]
+    struct Counts {
+        matches: Option<u64>,
+        rows_per_match: Option<u64>,
+    }
+    let manifest: Counts = serde_json::from_reader(std::io::BufReader::new(file))
         .map_err(|e| Failure::Usage(format!("{}: not a manifest: {e}", manifest_path.display())))?;
-    let (Some(matches), Some(per_match)) = (
-        manifest["matches"].as_u64(),
-        manifest["rows_per_match"].as_u64(),
-    ) else {
+    let (Some(matches), Some(per_match)) = (manifest.matches, manifest.rows_per_match) else {
         return Err(Failure::Usage(format!(
             "{}: no `matches` or `rows_per_match`",
             manifest_path.display()
@@ -55,8 +68,9 @@ pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
     let expected = matches.saturating_mul(per_match) as usize;
     let mut found = Vec::new();
     let csv = dir.join("raw.csv");
-    if let Ok(bytes) = std::fs::read(&csv) {
-        found.push((csv, Ok(csv_records(&bytes))));
+    if let Ok(file) = std::fs::File::open(&csv) {
+        let n = csv_records(file).map_err(|e| e.to_string());
+        found.push((csv, n));
     }
     let parquet = dir.join("raw.parquet");
     if parquet.is_file() {
@@ -91,9 +105,10 @@ mod tests {
     #[test]
     fn records_are_counted_outside_quotes() {
         // Header + two records, one with a quoted newline; then a record without its newline.
-        assert_eq!(csv_records(b"a,b\n1,\"x\ny\"\n2,z\n"), 2);
-        assert_eq!(csv_records(b"a,b\n1,2\n3,4"), 2);
-        assert_eq!(csv_records(b"a,b\n"), 0);
-        assert_eq!(csv_records(b""), 0);
+        let count = |bytes: &[u8]| csv_records(bytes).unwrap();
+        assert_eq!(count(b"a,b\n1,\"x\ny\"\n2,z\n"), 2);
+        assert_eq!(count(b"a,b\n1,2\n3,4"), 2);
+        assert_eq!(count(b"a,b\n"), 0);
+        assert_eq!(count(b""), 0);
     }
 }

@@ -298,19 +298,23 @@ pub fn tournament_fingerprint(loaded: &Loaded, factory: &PluginFactory) -> Strin
     fingerprint(text.as_bytes())
 }
 
-/// The raw table as a polars DataFrame (typed columns, stable order).
+/// The raw table as a polars DataFrame (typed columns, stable order). Built a column at a
+/// time from the rows (no table of cells beside them: the raw-table writer calls this for
+/// every row group).
 pub fn raw_frame(rows: &[RawRow]) -> PolarsResult<DataFrame> {
-    let cells: Vec<_> = rows.iter().map(RawRow::cells).collect();
     // A column's cells all have the type `COLUMNS` declares for it (both come from the row's
     // field types), so the fallbacks below never occur.
     let columns = COLUMNS.iter().enumerate().map(|(k, &(name, ty))| {
         let name = name.into();
-        let values = cells.iter().map(|c| c[k]);
+        let values = rows.iter().map(move |r| r.cells()[k]);
         match ty {
             ColumnType::Str => Column::new(
                 name,
-                values
-                    .map(|c| if let Cell::Str(s) = c { s } else { "" })
+                rows.iter()
+                    .map(|r| match r.cells()[k] {
+                        Cell::Str(s) => s,
+                        _ => "",
+                    })
                     .collect::<Vec<_>>(),
             ),
             ColumnType::U32 => Column::new(
@@ -334,17 +338,4 @@ pub fn raw_frame(rows: &[RawRow]) -> PolarsResult<DataFrame> {
         }
     });
     DataFrame::new_infer_height(columns.collect())
-}
-
-/// Write `raw.csv` and `raw.parquet` into `dir` (rows must already be in stable order).
-pub fn write_raw(dir: &Path, rows: &[RawRow]) -> Result<(), String> {
-    let csv = tourney_engine::tournament::rows::to_csv(rows);
-    std::fs::write(dir.join("raw.csv"), csv).map_err(|e| format!("raw.csv: {e}"))?;
-    let mut df = raw_frame(rows).map_err(|e| format!("raw table: {e}"))?;
-    let file =
-        std::fs::File::create(dir.join("raw.parquet")).map_err(|e| format!("raw.parquet: {e}"))?;
-    ParquetWriter::new(file)
-        .finish(&mut df)
-        .map_err(|e| format!("raw.parquet: {e}"))?;
-    Ok(())
 }

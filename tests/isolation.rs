@@ -224,12 +224,21 @@ fn workers_die_with_their_parent() {
         "orphaned workers still running: {workers:?}"
     );
     // Nor do they leave their channel files behind (the parent that would remove them is gone).
+    // A worker that had started but not yet reached the plugin (so not among `workers`) sees
+    // its stdin close and removes its files itself: wait for that, bounded.
     let parent_channels = format!("tourney-worker-{}-", parent.id());
-    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.starts_with(&parent_channels))
-        .collect();
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with(&parent_channels))
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !leftovers().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let left = leftovers();
     assert!(left.is_empty(), "{left:?}");
 }
 

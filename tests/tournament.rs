@@ -97,23 +97,7 @@ fn every_mechanism_plays_and_is_deterministic_across_jobs() {
         strategy_crate("momentum-speculator"),
         mechanisms.join(", "),
     );
-    let path = dir.join("t.yaml");
-    std::fs::write(&path, yaml).unwrap();
-    let y = path.to_str().unwrap();
-    let (one, two) = (dir.join("one"), dir.join("two"));
-    for (jobs, out) in [("1", &one), ("2", &two)] {
-        run(&[
-            "run",
-            y,
-            "--quiet",
-            "--no-isolate",
-            "--jobs",
-            jobs,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-    }
-    assert_same_outputs(&one, &two);
+    let (one, _) = same_outputs_with_one_and_two_jobs(&dir, &yaml);
     let raw = String::from_utf8(std::fs::read(one.join("raw.csv")).unwrap()).unwrap();
     // One melee per mechanism variant, two entrants each, plus the header.
     assert_eq!(raw.lines().count(), 1 + 2 * mechanisms.len(), "{raw}");
@@ -124,17 +108,50 @@ fn every_mechanism_plays_and_is_deterministic_across_jobs() {
 }
 
 /// The engine's block kernel is compiled for the baseline CPU, AVX2 and AVX-512, and runs the
-/// widest the CPU has: a tournament gives the same bytes with every kernel this CPU can run
-/// (`TOURNEY_SIMD` forces each; on a CPU with none of the vector kernels the test still checks
-/// determinism), and a kernel the CPU lacks, or an unknown name, is refused with exit code 2.
+/// widest the CPU has: a tournament of every mechanism (constant-product pools under E1–E4, E5's
+/// weighted pools, protocol flow under `taoflow-net`) gives the same bytes — raw table, manifest
+/// and every match's price series — with every kernel this CPU can run (`TOURNEY_SIMD` forces
+/// each; on a CPU with none of the vector kernels the test still checks determinism), and a
+/// kernel the CPU lacks, or an unknown name, is refused with exit code 2.
 #[test]
 fn every_block_kernel_gives_identical_bytes() {
     use tourney_engine::network::Simd;
     let dir = scratch("simd");
-    let yaml = write_tournament(&dir, 1, 1.0);
+    let mechanisms: Vec<&str> = tourney_sdk::Mechanism::ALL
+        .iter()
+        .map(|m| m.name())
+        .collect();
+    assert!(mechanisms.contains(&"dtao-price-burn"), "{mechanisms:?}");
+    let yaml = dir.join("t.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "name: kernels\nseed: 9\nentrants:\n  - crate: {}\n  - crate: {}\nmechanisms: [{}]\n\
+             format: melee\nhorizon_days: 1\nnetwork:\n  background_subnets: 6\n\
+             outputs:\n  series: true\n  series_interval_blocks: 60\n",
+            strategy_crate("root-staker"),
+            strategy_crate("momentum-speculator"),
+            mechanisms.join(", "),
+        ),
+    )
+    .unwrap();
     let y = yaml.to_str().unwrap();
     let detected = dir.join("detected");
     run(&["run", y, "--quiet", "--out", detected.to_str().unwrap()]);
+    let series = |out: &Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out.join("series"))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let detected_series = series(&detected);
+    assert_eq!(detected_series.len(), mechanisms.len());
     for simd in Simd::available() {
         let forced = dir.join(simd.name());
         let out = tourney()
@@ -149,6 +166,11 @@ fn every_block_kernel_gives_identical_bytes() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert_same_outputs(&detected, &forced);
+        assert!(
+            series(&forced) == detected_series,
+            "{}: series differ",
+            simd.name()
+        );
     }
     let unsupported = Simd::ALL.iter().find(|s| !s.supported());
     for name in ["sse9"].into_iter().chain(unsupported.map(|s| s.name())) {
@@ -365,4 +387,76 @@ fn isolation_turns_aborts_hangs_and_panics_into_marked_rows() {
         "{panicked}"
     );
     assert!(row_of("root-staker", "panics").contains(",ok,"));
+}
+
+/// A run bigger than one Parquet row group (4,096 rows): rows are streamed from the journal into
+/// the raw table in plan order, whatever order the matches finished in, so `--jobs 1` and
+/// `--jobs 2` write the same bytes, reports included; and the report tables of the same rows
+/// in another order (read from a CSV without plan order, sorted by match before the passes)
+/// are the same files.
+#[test]
+fn a_run_of_several_row_groups_is_identical_across_jobs_and_row_orders() {
+    let dir = scratch("row-groups");
+    // 3 pairings × 700 repetitions = 2,100 matches, 4,200 rows: two row groups.
+    let yaml = format!(
+        "name: groups\nseed: 11\nentrants:\n  - crate: {}\n  - crate: {}\nmechanisms: [dtao-price]\n\
+         horizon_days: 0.05\nrepetitions: 700\nnetwork:\n  background_subnets: 2\n",
+        strategy_crate("root-staker"),
+        strategy_crate("momentum-speculator"),
+    );
+    let (one, two) = same_outputs_with_one_and_two_jobs(&dir, &yaml);
+    let raw = std::fs::read_to_string(one.join("raw.csv")).unwrap();
+    assert_eq!(raw.lines().count(), 1 + 4200);
+    let report_files = [
+        "payoff.csv",
+        "summary.csv",
+        "network.csv",
+        "equilibria.csv",
+        "metagame.json",
+        "summary.md",
+    ];
+    for f in report_files {
+        assert!(
+            std::fs::read(one.join("reports").join(f)).unwrap()
+                == std::fs::read(two.join("reports").join(f)).unwrap(),
+            "reports/{f} differs between --jobs 1 and 2"
+        );
+    }
+    // The same rows, last first: out of plan order, so the report sorts them by match.
+    let reversed = dir.join("reversed");
+    std::fs::create_dir_all(&reversed).unwrap();
+    let mut lines: Vec<&str> = raw.lines().collect();
+    lines[1..].reverse();
+    std::fs::write(reversed.join("raw.csv"), lines.join("\n") + "\n").unwrap();
+    run(&["report", reversed.to_str().unwrap(), "--no-plots"]);
+    for f in report_files {
+        assert!(
+            std::fs::read(one.join("reports").join(f)).unwrap()
+                == std::fs::read(reversed.join("reports").join(f)).unwrap(),
+            "reports/{f} differs when the rows come in another order"
+        );
+    }
+}
+
+/// Write `yaml` as `dir/t.yaml`, run it in process with `--jobs 1` and `--jobs 2` (into
+/// `dir/one` and `dir/two`), check the two give the same bytes, and return both folders.
+fn same_outputs_with_one_and_two_jobs(dir: &Path, yaml: &str) -> (PathBuf, PathBuf) {
+    let path = dir.join("t.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let y = path.to_str().unwrap();
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    for (jobs, out) in [("1", &one), ("2", &two)] {
+        run(&[
+            "run",
+            y,
+            "--quiet",
+            "--no-isolate",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+    }
+    assert_same_outputs(&one, &two);
+    (one, two)
 }

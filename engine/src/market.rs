@@ -183,7 +183,7 @@ impl MarketState {
                 if (pass_sell && held == 0) || (!pass_sell && self.targets[i] <= 0.0) {
                     continue;
                 }
-                let price = net.subnets.reserves[i].price();
+                let price = net.subnets.price(i);
                 if price <= 0.0 {
                     continue;
                 }

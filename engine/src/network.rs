@@ -9,7 +9,7 @@ use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, Emissi
 use crate::fees::FeeRule;
 use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
-use crate::pool::{Reserves, SwapError};
+use crate::pool::{Reserves, SwapError, Weights};
 use crate::rates::Rates;
 use crate::rng::{normal, stream};
 use crate::root_claims::{RootClaim, RootClaims};
@@ -159,6 +159,9 @@ pub struct Network {
     shares_scratch: Vec<f64>,
     /// Scratch arrays between the block kernel's passes.
     handoff: block_kernel::Handoff,
+    /// The reserves before this block's injection (weighted pools only: their weights are
+    /// re-solved from what each pool received).
+    reserves_before_injection: Vec<Reserves>,
     /// Each subnet's alpha emission this block under `by-share` (scratch).
     alpha_by_share: Vec<AlphaEmission>,
     /// Working memory of the epoch, reused.
@@ -319,6 +322,8 @@ impl Network {
             })
             .collect();
         let mean_pool = drafts.iter().map(|d| d.pool_tao).sum::<f64>() / n.max(1) as f64;
+        let rule = mechanism::build(&config.mechanism_spec());
+        let weighted = rule.weighted_pool();
         for (i, d) in drafts.iter().enumerate() {
             // A log-normal draw's far tail is held to the configuration's amount cap (a
             // configured pool already is), so no reserve saturates the integer range.
@@ -338,6 +343,17 @@ impl Network {
             s.name.push(d.name.clone());
             s.owner.push(d.owner);
             s.reserves.push(pool);
+            // E5: Balancer pools from the start, weighted to keep the constant-product price
+            // (the chain's migration from the v3 pool).
+            let price_factor = if weighted {
+                let w = Weights::from_constant_product(pool.tao_rao, pool.alpha_rao);
+                s.pool_weights.push(w);
+                w.price_factor()
+            } else {
+                1.0
+            };
+            s.price_factor.push(price_factor);
+            let price = pool.price() * price_factor;
             s.alpha_outstanding.push(outstanding);
             s.alpha_minted.push(pool.alpha_rao + outstanding);
             s.alpha_burned.push(0);
@@ -352,7 +368,7 @@ impl Network {
                 .push(halving_interval(pool.alpha_rao + outstanding));
             s.ema_price.push(initial_ema(
                 config.ema_start,
-                pool.price(),
+                price,
                 start_blocks as f64,
                 registered_before_launch[i] as f64,
                 config.ema_ramp,
@@ -382,12 +398,12 @@ impl Network {
             s.root_vote.push(0.0);
             s.agent_validators.push(Vec::new());
             s.bonds.push(Vec::new());
-            s.price_ring.push(vec![pool.price(); SNAPSHOT_RING]);
+            s.price_ring.push(vec![price; SNAPSHOT_RING]);
             s.emission_tao.push(0);
             s.emission_tao_at_class_start.push(0);
             s.value_created.push(0.0);
             s.value_since_epoch.push(0.0);
-            s.peak_price.push(pool.price());
+            s.peak_price.push(price);
             s.largest_crash.push(0.0);
         }
         for i in 0..n {
@@ -396,7 +412,7 @@ impl Network {
         // Initial value score: productivity × the workers' expected pay per day (41 % of the
         // subnet's expected TAO emission, by its share of the capped spot prices: what an aged
         // network pays, whatever the EMA start).
-        let capped: Vec<f64> = s.reserves.iter().map(|r| r.price().min(1.0)).collect();
+        let capped: Vec<f64> = (0..n).map(|i| s.price(i).min(1.0)).collect();
         let sum_price: f64 = capped.iter().sum();
         for (i, &price) in capped.iter().enumerate() {
             let share = if sum_price > 0.0 {
@@ -428,7 +444,7 @@ impl Network {
             let mut spent = 0;
             for i in 0..n {
                 let tao = (invest as u128 * s.reserves[i].tao_rao as u128 / total_pool) as Rao;
-                let price = s.reserves[i].price();
+                let price = s.price(i);
                 let alpha = ((tao as f64 / price) as Rao).min(accounts[bg_holders].alpha[i]);
                 let paid = (alpha as f64 * price) as Rao;
                 accounts[bg_holders].alpha[i] -= alpha;
@@ -457,7 +473,7 @@ impl Network {
             tao_issuance,
             tao_emission: EmissionCache::new(tao_issuance),
             root_stake_total,
-            rule: mechanism::build(&config.mechanism_spec()),
+            rule,
             params: Params {
                 tempo: n_cfg.tempo_blocks,
                 tao_weight: n_cfg.tao_weight,
@@ -498,6 +514,7 @@ impl Network {
             agent_accounts,
             shares_scratch: vec![0.0; n],
             handoff: block_kernel::Handoff::default(),
+            reserves_before_injection: Vec::new(),
             alpha_by_share: Vec::new(),
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
@@ -645,6 +662,11 @@ impl Network {
                 &self.alpha_by_share
             }
         };
+        // E5's weights are re-solved from each pool's injection: keep the reserves before it.
+        let weighted = !s.pool_weights.is_empty();
+        if weighted {
+            self.reserves_before_injection.clone_from(&s.reserves);
+        }
         let injected = block_kernel::inject_and_split(
             self.simd,
             &inputs,
@@ -652,6 +674,7 @@ impl Network {
                 share: &shares[..n],
                 share_out: &mut s.share,
                 reserves: &mut s.reserves,
+                price_factor: weighted.then_some(&s.price_factor[..]),
                 alpha_outstanding: &mut s.alpha_outstanding,
                 alpha_emission,
                 root_proportion: &mut s.root_proportion,
@@ -663,6 +686,9 @@ impl Network {
                 handoff: &mut self.handoff,
             },
         );
+        if weighted {
+            s.resolve_weights_after_injection(&self.reserves_before_injection);
+        }
         let protocol_flow = self.rule.uses_protocol_flow();
         let chain_bought_with = block_kernel::swap(
             self.simd,
@@ -671,6 +697,7 @@ impl Network {
             injected,
             block_kernel::SwapPass {
                 reserves: &mut s.reserves,
+                pool_weights: &s.pool_weights,
                 alpha_minted: &mut s.alpha_minted,
                 alpha_burned: &mut s.alpha_burned,
                 emission_tao: &mut s.emission_tao,
@@ -694,6 +721,7 @@ impl Network {
             protocol_flow,
             block_kernel::EmaPass {
                 price: &self.handoff.price,
+                price_factor: weighted.then_some(&s.price_factor[..]),
                 start_block: &s.start_block,
                 ema_price: &mut s.ema_price,
                 flow_ema: &mut s.flow_ema,
@@ -732,7 +760,7 @@ impl Network {
         let s = &mut self.subnets;
         let mut meme = 0.0;
         for i in 0..s.len() {
-            let p = s.reserves[i].price();
+            let p = s.price(i);
             s.price_ring[i][slot] = p;
             if p > s.peak_price[i] {
                 s.peak_price[i] = p;
@@ -752,7 +780,7 @@ impl Network {
         let back = ((days * SNAPSHOTS_PER_DAY as f64).round() as usize).clamp(1, SNAPSHOT_RING - 1);
         let now_slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize;
         let then = self.subnets.price_ring[i][(now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING];
-        let now = self.subnets.reserves[i].price();
+        let now = self.subnets.price(i);
         if then > 0.0 {
             now / then - 1.0
         } else {
@@ -776,7 +804,7 @@ impl Network {
 
     /// Market cap in TAO: spot price × alpha outstanding.
     pub fn market_cap_tao(&self, i: usize) -> f64 {
-        self.subnets.reserves[i].price() * tao(self.subnets.alpha_outstanding[i])
+        self.subnets.price(i) * tao(self.subnets.alpha_outstanding[i])
     }
 
     /// Daily: exogenous paths, hype, legacy root votes.
@@ -953,7 +981,7 @@ impl Network {
 
         // Pay miners by incentive; from 2025-03-19 what Yuma assigns to the owner's own
         // hotkeys (its holder uid) is burned.
-        let price = self.subnets.reserves[i].price();
+        let price = self.subnets.price(i);
         let owner = self.subnets.owner[i];
         let burns_owner = self.day() >= OWNER_MINER_BURN_DAY;
         let miner_total = std::mem::take(&mut self.subnets.pending_miner[i]);
@@ -1172,18 +1200,12 @@ impl Network {
         if amount == 0 {
             return;
         }
-        let total: u128 = (0..self.accounts.len())
-            .filter(|&a| eligible(a))
-            .map(|a| self.accounts[a].root_stake as u128)
-            .sum();
+        let total = self.eligible_root_stake(&eligible);
         let mut paid = 0;
         for a in 0..self.accounts.len() {
-            if !eligible(a) || self.accounts[a].root_stake == 0 {
+            let Some(share) = self.root_stake_share(a, amount, total, &eligible) else {
                 continue;
-            }
-            // total ≥ this stake > 0 here, so the division is defined.
-            let stake = self.accounts[a].root_stake as u128;
-            let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
+            };
             let acc = &mut self.accounts[a];
             acc.free_tao += share;
             acc.emission_since += share;
@@ -1191,6 +1213,32 @@ impl Network {
             paid += share;
         }
         self.ledger.burned += (amount - paid) as u128;
+    }
+
+    /// The root stake of the accounts `eligible` selects: the denominator of a pro-rata root
+    /// payout.
+    fn eligible_root_stake(&self, eligible: &impl Fn(AccountId) -> bool) -> u128 {
+        (0..self.accounts.len())
+            .filter(|&a| eligible(a))
+            .map(|a| self.accounts[a].root_stake as u128)
+            .sum()
+    }
+
+    /// Account `a`'s floor share of `amount` pro rata root stake (`total` from
+    /// [`Self::eligible_root_stake`]), or `None` when it is not eligible or stakes nothing.
+    fn root_stake_share(
+        &self,
+        a: AccountId,
+        amount: Rao,
+        total: u128,
+        eligible: &impl Fn(AccountId) -> bool,
+    ) -> Option<Rao> {
+        let stake = self.accounts[a].root_stake as u128;
+        if !eligible(a) || stake == 0 {
+            return None;
+        }
+        // total ≥ this stake > 0 here, so the division is defined.
+        Some((amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao)
     }
 
     /// A background agent's sale (workers, background owners): an ordinary unstake, counted
@@ -1244,7 +1292,9 @@ impl Network {
                 let i = self.subnet_index(subnet)?;
                 Self::need(self.accounts[account].alpha[i], alpha_rao)?;
                 let dividend_yield = self.unstake_yield(account, i);
-                let swap = self.subnets.reserves[i].sell_at(
+                let curve = self.subnets.curve(i);
+                let swap = self.subnets.reserves[i].sell_on(
+                    curve,
                     self.params.fees,
                     alpha_rao,
                     dividend_yield,
@@ -1334,7 +1384,8 @@ impl Network {
     }
 
     fn stake(&mut self, account: AccountId, i: usize, tao_rao: Rao) -> Result<Rao, ActionError> {
-        let swap = self.subnets.reserves[i].buy_with(self.params.fees, tao_rao)?;
+        let curve = self.subnets.curve(i);
+        let swap = self.subnets.reserves[i].buy_on(curve, self.params.fees, tao_rao)?;
         let acc = &mut self.accounts[account];
         acc.free_tao -= tao_rao;
         acc.alpha[i] += swap.received;
@@ -1369,7 +1420,9 @@ impl Network {
         let acc = &self.accounts[account];
         let alpha: Rao = (0..self.subnets.len())
             .map(|i| {
-                self.subnets.reserves[i].liquidation_value_at(
+                let curve = self.subnets.curve(i);
+                self.subnets.reserves[i].liquidation_value_on(
+                    curve,
                     self.params.fees,
                     acc.alpha[i],
                     self.unstake_yield(account, i),
@@ -1383,7 +1436,7 @@ impl Network {
     pub fn mark_to_market_tao(&self, account: AccountId) -> f64 {
         let acc = &self.accounts[account];
         let alpha: f64 = (0..self.subnets.len())
-            .map(|i| tao(acc.alpha[i]) * self.subnets.reserves[i].price())
+            .map(|i| tao(acc.alpha[i]) * self.subnets.price(i))
             .sum();
         tao(acc.free_tao) + tao(acc.root_stake) + alpha
     }

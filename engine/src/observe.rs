@@ -10,7 +10,7 @@ pub fn observe(net: &Network, account: AccountId, own_subnet: Option<u16>) -> Ob
     let subnets = (0..s.len())
         .map(|i| SubnetView {
             id: s.id[i],
-            price: s.reserves[i].price(),
+            price: s.price(i),
             ema_price: s.ema_price[i],
             tao_reserve_rao: s.reserves[i].tao_rao,
             alpha_reserve_rao: s.reserves[i].alpha_rao,

@@ -8,10 +8,42 @@
 //! proportional 33/65535 fee and a lower minimum reserve: user swaps take a [`FeeRule`]
 //! (`fees.rs`); the `buy`/`sell`/`quote_*`/`liquidation_value` names without `_with` use the
 //! launch's flat fee; `_at` variants of the sale take the dividend yield that the 2025-03-19
-//! unstake fee reads. The E5 Balancer pool is not modelled (see `docs/mechanisms.md`).
+//! unstake fee reads.
+//!
+//! E5's Balancer weighted pool (`weighted.rs`) is the other [`Curve`]: the same reserves and
+//! the same operations (`*_on` methods take the curve, and the sale's the dividend yield too),
+//! its swap outputs and price from its weights. Which curve a match plays on follows the
+//! mechanism (`EmissionRule::weighted_pool`).
+
+mod weighted;
+mod weighted_pow;
+
+pub use weighted::{Weights, MIN_WEIGHT, WEIGHT_ONE};
 
 use crate::fees::FeeRule;
 use crate::units::{rao_from_f64, Rao, MIN_RESERVE_RAO, STAKE_FEE_RAO};
+
+/// The curve a pool trades on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Curve {
+    /// `T·A = k` (E1–E4: the launch pool and the Uniswap-v3 pool with protocol liquidity only).
+    #[default]
+    ConstantProduct,
+    /// E5's Balancer pool with these weights.
+    Weighted(Weights),
+}
+
+impl Curve {
+    /// The factor by which the pool's price differs from `T/A`: `w_α/w_τ`, 1 for constant
+    /// product (so multiplying by it leaves a constant-product price's bits unchanged).
+    #[inline]
+    pub fn price_factor(self) -> f64 {
+        match self {
+            Curve::ConstantProduct => 1.0,
+            Curve::Weighted(w) => w.price_factor(),
+        }
+    }
+}
 
 /// Why a swap was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -99,16 +131,30 @@ impl Reserves {
         }
     }
 
-    /// Alpha out for `tao_net` TAO in, no fee: `Δα = ⌊A·Δτ/(T+Δτ)⌋ = A − ⌈k/(T+Δτ)⌉`.
+    /// Spot price on `curve`, TAO per alpha: `(w_α/w_τ)·T/A` for a weighted pool.
     #[inline]
-    fn alpha_out_for(&self, tao_net: Rao) -> Rao {
-        curve_out(self.alpha_rao, self.tao_rao, tao_net)
+    pub fn price_on(&self, curve: Curve) -> f64 {
+        self.price() * curve.price_factor()
     }
 
-    /// TAO out for `alpha_in` alpha in, no fee: `Δτ = ⌊T·Δα/(A+Δα)⌋ = T − ⌈k/(A+Δα)⌉`.
+    /// Alpha out for `tao_net` TAO in, no fee. Constant product:
+    /// `Δα = ⌊A·Δτ/(T+Δτ)⌋ = A − ⌈k/(T+Δτ)⌉`; weighted: [`Weights::alpha_out`].
     #[inline]
-    fn tao_out_for(&self, alpha_in: Rao) -> Rao {
-        curve_out(self.tao_rao, self.alpha_rao, alpha_in)
+    fn alpha_out_for(&self, curve: Curve, tao_net: Rao) -> Rao {
+        match curve {
+            Curve::ConstantProduct => curve_out(self.alpha_rao, self.tao_rao, tao_net),
+            Curve::Weighted(w) => w.alpha_out(self.tao_rao, self.alpha_rao, tao_net),
+        }
+    }
+
+    /// TAO out for `alpha_in` alpha in, no fee. Constant product:
+    /// `Δτ = ⌊T·Δα/(A+Δα)⌋ = T − ⌈k/(A+Δα)⌉`; weighted: [`Weights::tao_out`].
+    #[inline]
+    fn tao_out_for(&self, curve: Curve, alpha_in: Rao) -> Rao {
+        match curve {
+            Curve::ConstantProduct => curve_out(self.tao_rao, self.alpha_rao, alpha_in),
+            Curve::Weighted(w) => w.tao_out(self.tao_rao, self.alpha_rao, alpha_in),
+        }
     }
 
     /// Quote a stake (buy alpha with `tao_rao`, the flat fee included) without applying it.
@@ -118,12 +164,22 @@ impl Reserves {
 
     /// Quote a stake under `fees`: the fee is taken from the TAO paid in and stays in the pool.
     pub fn quote_buy_with(&self, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
+        self.quote_buy_on(Curve::ConstantProduct, fees, tao_rao)
+    }
+
+    /// Quote a stake on `curve` under `fees`.
+    pub fn quote_buy_on(
+        &self,
+        curve: Curve,
+        fees: FeeRule,
+        tao_rao: Rao,
+    ) -> Result<Swap, SwapError> {
         let fee = fees.fee_on(tao_rao);
         if tao_rao <= fee || (fees == FeeRule::Flat && tao_rao <= STAKE_FEE_RAO) {
             return Err(SwapError::BelowFee);
         }
-        let received = self.alpha_out_for(tao_rao - fee);
-        if self.alpha_rao - received < fees.min_reserve() || received == 0 {
+        let received = self.alpha_out_for(curve, tao_rao - fee);
+        if received == 0 || self.alpha_rao.saturating_sub(received) < fees.min_reserve() {
             return Err(SwapError::ReserveTooLow);
         }
         Ok(Swap {
@@ -141,7 +197,7 @@ impl Reserves {
     /// Quote an unstake under `fees`. Flat: 50,000 rao off the TAO out. Proportional: the fee
     /// is taken from the alpha paid in, which the pool keeps whole; `fee_rao` is then in alpha.
     pub fn quote_sell_with(&self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
-        self.quote_sell_at(fees, alpha_rao, 0.0)
+        self.quote_sell_on(Curve::ConstantProduct, fees, alpha_rao, 0.0)
     }
 
     /// Quote an unstake under `fees` from a hotkey whose last-epoch dividend yield is
@@ -152,24 +208,36 @@ impl Reserves {
         alpha_rao: Rao,
         dividend_yield: f64,
     ) -> Result<Swap, SwapError> {
+        self.quote_sell_on(Curve::ConstantProduct, fees, alpha_rao, dividend_yield)
+    }
+
+    /// Quote an unstake on `curve` under `fees`, from a hotkey of last-epoch dividend yield
+    /// `dividend_yield`.
+    pub fn quote_sell_on(
+        &self,
+        curve: Curve,
+        fees: FeeRule,
+        alpha_rao: Rao,
+        dividend_yield: f64,
+    ) -> Result<Swap, SwapError> {
         if alpha_rao == 0 {
             return Err(SwapError::BelowFee);
         }
         let (gross, fee_out, fee) = match fees {
             FeeRule::Flat | FeeRule::UnstakeYield => {
-                let gross = self.tao_out_for(alpha_rao);
+                let gross = self.tao_out_for(curve, alpha_rao);
                 let fee = fees.unstake_fee(gross, dividend_yield);
                 (gross, fee, fee)
             }
             FeeRule::Proportional => {
                 let fee = fees.fee_on(alpha_rao);
-                (self.tao_out_for(alpha_rao - fee), 0, fee)
+                (self.tao_out_for(curve, alpha_rao - fee), 0, fee)
             }
         };
         if gross <= fee_out {
             return Err(SwapError::BelowFee);
         }
-        if self.tao_rao - gross < fees.min_reserve() {
+        if self.tao_rao.saturating_sub(gross) < fees.min_reserve() {
             return Err(SwapError::ReserveTooLow);
         }
         Ok(Swap {
@@ -186,7 +254,12 @@ impl Reserves {
 
     /// Stake under `fees`.
     pub fn buy_with(&mut self, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
-        let swap = self.quote_buy_with(fees, tao_rao)?;
+        self.buy_on(Curve::ConstantProduct, fees, tao_rao)
+    }
+
+    /// Stake on `curve` under `fees`.
+    pub fn buy_on(&mut self, curve: Curve, fees: FeeRule, tao_rao: Rao) -> Result<Swap, SwapError> {
+        let swap = self.quote_buy_on(curve, fees, tao_rao)?;
         self.tao_rao += swap.paid;
         self.alpha_rao -= swap.received;
         Ok(swap)
@@ -199,7 +272,7 @@ impl Reserves {
 
     /// Unstake under `fees`.
     pub fn sell_with(&mut self, fees: FeeRule, alpha_rao: Rao) -> Result<Swap, SwapError> {
-        self.sell_at(fees, alpha_rao, 0.0)
+        self.sell_on(Curve::ConstantProduct, fees, alpha_rao, 0.0)
     }
 
     /// Unstake under `fees` from a hotkey of last-epoch dividend yield `dividend_yield`.
@@ -209,7 +282,18 @@ impl Reserves {
         alpha_rao: Rao,
         dividend_yield: f64,
     ) -> Result<Swap, SwapError> {
-        let swap = self.quote_sell_at(fees, alpha_rao, dividend_yield)?;
+        self.sell_on(Curve::ConstantProduct, fees, alpha_rao, dividend_yield)
+    }
+
+    /// Unstake on `curve` under `fees` from a hotkey of dividend yield `dividend_yield`.
+    pub fn sell_on(
+        &mut self,
+        curve: Curve,
+        fees: FeeRule,
+        alpha_rao: Rao,
+        dividend_yield: f64,
+    ) -> Result<Swap, SwapError> {
+        let swap = self.quote_sell_on(curve, fees, alpha_rao, dividend_yield)?;
         self.alpha_rao += swap.paid;
         self.tao_rao -= swap.received;
         Ok(swap)
@@ -218,12 +302,19 @@ impl Reserves {
     /// A protocol swap without fee (root alpha sold for TAO, chain buys): returns the amount
     /// received, or 0 (and no change) when the pool cannot take it or it would return nothing
     /// (a swap that takes alpha in for no TAO out would mint alpha no one is paid for).
+    #[inline]
     pub fn protocol_sell(&mut self, alpha_rao: Rao) -> Rao {
+        self.protocol_sell_on(Curve::ConstantProduct, alpha_rao)
+    }
+
+    /// A protocol sale on `curve`.
+    #[inline]
+    pub fn protocol_sell_on(&mut self, curve: Curve, alpha_rao: Rao) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
-        let out = self.tao_out_for(alpha_rao);
-        if out == 0 || self.tao_rao - out < MIN_RESERVE_RAO {
+        let out = self.tao_out_for(curve, alpha_rao);
+        if out == 0 || self.tao_rao.saturating_sub(out) < MIN_RESERVE_RAO {
             return 0;
         }
         self.alpha_rao += alpha_rao;
@@ -232,12 +323,19 @@ impl Reserves {
     }
 
     /// A protocol buy without fee: returns alpha received, 0 (and no change) if refused.
+    #[inline]
     pub fn protocol_buy(&mut self, tao_rao: Rao) -> Rao {
+        self.protocol_buy_on(Curve::ConstantProduct, tao_rao)
+    }
+
+    /// A protocol buy on `curve`.
+    #[inline]
+    pub fn protocol_buy_on(&mut self, curve: Curve, tao_rao: Rao) -> Rao {
         if tao_rao == 0 {
             return 0;
         }
-        let out = self.alpha_out_for(tao_rao);
-        if out == 0 || self.alpha_rao - out < MIN_RESERVE_RAO {
+        let out = self.alpha_out_for(curve, tao_rao);
+        if out == 0 || self.alpha_rao.saturating_sub(out) < MIN_RESERVE_RAO {
             return 0;
         }
         self.tao_rao += tao_rao;
@@ -253,20 +351,35 @@ impl Reserves {
 
     /// What selling `alpha_rao` would return now under `fees`.
     pub fn liquidation_value_with(&self, fees: FeeRule, alpha_rao: Rao) -> Rao {
-        self.liquidation_value_at(fees, alpha_rao, 0.0)
+        self.liquidation_value_on(Curve::ConstantProduct, fees, alpha_rao, 0.0)
     }
 
     /// What selling `alpha_rao` from a hotkey of dividend yield `dividend_yield` would return.
     pub fn liquidation_value_at(&self, fees: FeeRule, alpha_rao: Rao, dividend_yield: f64) -> Rao {
+        self.liquidation_value_on(Curve::ConstantProduct, fees, alpha_rao, dividend_yield)
+    }
+
+    /// What selling `alpha_rao` on `curve` from a hotkey of dividend yield `dividend_yield`
+    /// would return now under `fees`.
+    pub fn liquidation_value_on(
+        &self,
+        curve: Curve,
+        fees: FeeRule,
+        alpha_rao: Rao,
+        dividend_yield: f64,
+    ) -> Rao {
         if alpha_rao == 0 {
             return 0;
         }
         let (gross, fee_out) = match fees {
             FeeRule::Flat | FeeRule::UnstakeYield => {
-                let gross = self.tao_out_for(alpha_rao);
+                let gross = self.tao_out_for(curve, alpha_rao);
                 (gross, fees.unstake_fee(gross, dividend_yield))
             }
-            FeeRule::Proportional => (self.tao_out_for(alpha_rao - fees.fee_on(alpha_rao)), 0),
+            FeeRule::Proportional => (
+                self.tao_out_for(curve, alpha_rao - fees.fee_on(alpha_rao)),
+                0,
+            ),
         };
         let gross = gross.min(self.tao_rao.saturating_sub(fees.min_reserve()));
         gross.saturating_sub(fee_out)
@@ -397,6 +510,67 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(curve_out(y, x, dx), exact_out(y, x, dx));
         }
+    }
+
+    proptest::proptest! {
+        /// On a weighted pool a swap and its reverse never create value: selling alpha and
+        /// buying back with all the TAO received returns at most the alpha sold, and the other
+        /// way round (protocol swaps, no fee: the tightest case). The chain's floors of `E` can
+        /// round one output up by a rao, never enough to profit from the round trip.
+        #[test]
+        fn weighted_round_trips_never_create_value(
+            tao in 10_000_000u64..1_000_000 * TAO,
+            alpha in 10_000_000u64..10_000_000 * TAO,
+            amount in 1u64..10_000 * TAO,
+            quote in MIN_WEIGHT..=WEIGHT_ONE - MIN_WEIGHT,
+            user_fees in proptest::bool::ANY,
+        ) {
+            let curve = Curve::Weighted(Weights::from_quote_parts(quote).unwrap());
+            let start = Reserves { tao_rao: tao, alpha_rao: alpha };
+            // Alpha → TAO → alpha.
+            let mut pool = start;
+            let tao_out = pool.protocol_sell_on(curve, amount);
+            if tao_out > 0 {
+                let back = pool.protocol_buy_on(curve, tao_out);
+                proptest::prop_assert!(back <= amount, "{} alpha sold, {} back", amount, back);
+            }
+            // TAO → alpha → TAO, with the user's proportional fee or none.
+            let mut pool = start;
+            let fees = if user_fees { FeeRule::Proportional } else { FeeRule::Flat };
+            if let Ok(bought) = pool.buy_on(curve, fees, amount) {
+                if let Ok(sold) = pool.sell_on(curve, fees, bought.received, 0.0) {
+                    proptest::prop_assert!(sold.received <= amount, "{} TAO in, {} back", amount, sold.received);
+                }
+            }
+            let mut pool = start;
+            let alpha_out = pool.protocol_buy_on(curve, amount);
+            if alpha_out > 0 {
+                let back = pool.protocol_sell_on(curve, alpha_out);
+                proptest::prop_assert!(back <= amount, "{} TAO in, {} back", amount, back);
+            }
+        }
+
+        /// A weighted pool's swap pays out less than the spot price would (the curve is
+        /// convex) and never more than the reserve.
+        #[test]
+        fn weighted_swaps_pay_less_than_spot(
+            tao in 10_000_000u64..1_000_000 * TAO,
+            alpha in 10_000_000u64..10_000_000 * TAO,
+            amount in 1u64..10_000 * TAO,
+            quote in MIN_WEIGHT..=WEIGHT_ONE - MIN_WEIGHT,
+        ) {
+            let curve = Curve::Weighted(Weights::from_quote_parts(quote).unwrap());
+            let pool = Reserves { tao_rao: tao, alpha_rao: alpha };
+            let price = pool.price_on(curve);
+            let out = curve_tao_out(pool, curve, amount);
+            proptest::prop_assert!(out <= tao);
+            // One rao of slack for the chain's rounding (up to a rao in the seller's favour).
+            proptest::prop_assert!(out as f64 <= amount as f64 * price * (1.0 + 1e-9) + 1.0);
+        }
+    }
+
+    fn curve_tao_out(pool: Reserves, curve: Curve, alpha_in: Rao) -> Rao {
+        pool.tao_out_for(curve, alpha_in)
     }
 
     #[test]

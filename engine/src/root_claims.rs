@@ -17,7 +17,7 @@
 //! accounts keep the chain's default, Swap.
 
 use crate::fees::era_start_day;
-use crate::pool::Reserves;
+use crate::pool::{Curve, Reserves};
 use crate::state::AccountId;
 use crate::units::Rao;
 use serde::{Deserialize, Serialize};
@@ -55,10 +55,10 @@ pub struct Settled {
 
 /// Settle a claim of `amount` root alpha against subnet pool `pool`: Swap sells it without
 /// fee (the chain's `swap_alpha_for_tao(…, drop_fees = true)`), Keep holds it.
-pub fn settle(choice: RootClaim, amount: Rao, pool: &mut Reserves) -> Settled {
+pub fn settle(choice: RootClaim, amount: Rao, pool: &mut Reserves, curve: Curve) -> Settled {
     let tao = match choice {
         RootClaim::Keep => 0,
-        RootClaim::Swap => pool.protocol_sell(amount),
+        RootClaim::Swap => pool.protocol_sell_on(curve, amount),
     };
     if tao == 0 {
         Settled {

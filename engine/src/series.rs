@@ -44,7 +44,7 @@ impl Series {
                 subnet: s.id[i],
                 name: s.name[i].clone(),
                 class: s.class(i).name(),
-                price: s.reserves[i].price(),
+                price: s.price(i),
                 ema_price: s.ema_price[i],
                 emission_share: s.share[i],
                 tao_reserve_tao: tao(s.reserves[i].tao_rao),

@@ -2,7 +2,7 @@
 //! walks them linearly), accounts as a small vector, and the global ledger.
 
 use crate::emission::AlphaEmission;
-use crate::pool::Reserves;
+use crate::pool::{Curve, Reserves, Weights};
 use crate::units::Rao;
 use tourney_sdk::{SubnetId, WeightPolicy};
 
@@ -87,6 +87,12 @@ pub struct Subnets {
     pub name: Vec<String>,
     pub owner: Vec<AccountId>,
     pub reserves: Vec<Reserves>,
+    /// E5's Balancer weights, one per subnet; empty when the pools are constant-product
+    /// (E1–E4), so `is_empty` tells which curve every pool trades on.
+    pub pool_weights: Vec<Weights>,
+    /// `w_α/w_τ` of each pool (the price is this × `T/A`): 1.0 for constant-product pools,
+    /// which leaves their price's bits unchanged. Kept in step with `pool_weights`.
+    pub price_factor: Vec<f64>,
     /// Alpha held outside the pool: account balances plus pending emission.
     pub alpha_outstanding: Vec<Rao>,
     /// Alpha ever minted into this subnet (pool injections, alpha_out, genesis). `u64` is
@@ -170,6 +176,43 @@ impl Subnets {
         let i = (id as usize).checked_sub(1)?;
         (i < self.len()).then_some(i)
     }
+    /// The curve subnet `i`'s pool trades on.
+    #[inline]
+    pub fn curve(&self, i: usize) -> Curve {
+        match self.pool_weights.get(i) {
+            Some(&w) => Curve::Weighted(w),
+            None => Curve::ConstantProduct,
+        }
+    }
+
+    /// Subnet `i`'s spot price, TAO per alpha, on its curve.
+    #[inline]
+    pub fn price(&self, i: usize) -> f64 {
+        self.reserves[i].price() * self.price_factor[i]
+    }
+
+    /// After a block's injection into weighted pools: re-solve each pool's weights from its
+    /// reserves `before` and what it received, so the injection leaves its price where it was
+    /// (`adjust_protocol_liquidity`). Where the new weights would leave `[0.01, 0.99]` the chain
+    /// refuses the whole injection; we keep the old weights and the injection (see
+    /// `docs/mechanisms.md`: under E5's injection, in proportion to the price, it does not
+    /// happen).
+    pub fn resolve_weights_after_injection(&mut self, before: &[Reserves]) {
+        for (i, &old) in before.iter().enumerate().take(self.pool_weights.len()) {
+            let new = self.reserves[i];
+            let (tao_in, alpha_in) = (new.tao_rao - old.tao_rao, new.alpha_rao - old.alpha_rao);
+            if tao_in == 0 && alpha_in == 0 {
+                continue;
+            }
+            if let Some(w) =
+                self.pool_weights[i].after_injection(old.tao_rao, old.alpha_rao, tao_in, alpha_in)
+            {
+                self.pool_weights[i] = w;
+                self.price_factor[i] = w.price_factor();
+            }
+        }
+    }
+
     /// A_i: alpha in the pool plus alpha outstanding.
     #[inline]
     pub fn alpha_issuance(&self, i: usize) -> Rao {

@@ -10,7 +10,7 @@ use tourney_engine::fees::FeeRule;
 use tourney_engine::hotkey_yield::dividend_yield;
 use tourney_engine::injection::{inject, InjectionRule};
 use tourney_engine::mechanism::{self, MechanismSpec};
-use tourney_engine::pool::Reserves;
+use tourney_engine::pool::{Curve, Reserves, Weights};
 use tourney_engine::pruning::{
     pro_rata_largest_remainder, subnet_to_prune, NETWORK_IMMUNITY_BLOCKS,
 };
@@ -86,7 +86,12 @@ fn root_claims_swap_or_keep() {
         tao_rao: 1_000 * RAO_PER_TAO,
         alpha_rao: 10_000 * RAO_PER_TAO,
     };
-    let s = settle(RootClaim::Swap, 41 * RAO_PER_TAO, &mut pool);
+    let s = settle(
+        RootClaim::Swap,
+        41 * RAO_PER_TAO,
+        &mut pool,
+        Curve::ConstantProduct,
+    );
     assert_eq!(
         s,
         Settled {
@@ -100,7 +105,12 @@ fn root_claims_swap_or_keep() {
     );
     // Keep: the alpha is held and the pool does not move.
     let before = pool;
-    let k = settle(RootClaim::Keep, 41 * RAO_PER_TAO, &mut pool);
+    let k = settle(
+        RootClaim::Keep,
+        41 * RAO_PER_TAO,
+        &mut pool,
+        Curve::ConstantProduct,
+    );
     assert_eq!(
         (k.tao_to_root, k.alpha_kept, pool),
         (0, 41 * RAO_PER_TAO, before)
@@ -527,6 +537,70 @@ fn validator_take_by_default() {
     assert_eq!(validator_take(1_000_000_000), 179_995_422);
 }
 
+/// E5's Balancer pool (`pallets/swap/src/pallet/balancer.rs` `exp_scaled`,
+/// `update_weights_for_added_liquidity`; `swap_step.rs` `convert_deltas`; on chain from
+/// 2026-06-25, read at 2026-06-30). Vectors from the chain's formula in 90-digit decimal
+/// arithmetic (generator at the end of this file): `E = ⌊(x/(x+Δ))^(w_in/w_out)·10^18⌋`,
+/// `ε = ⌊E·2^64/10^18⌋`, `out = ⌊R_out·(2^64 − ε)/2^64⌋`.
+#[test]
+fn balancer_weighted_pool() {
+    // T = 1,100 TAO, A = 10,000 TAO, w_τ = 523,809,523,809,523,809 (the weights after 100 TAO
+    // alone was injected into T = 1,000, A = 10,000 at ½: price (w_α/w_τ)·T/A = 0.1).
+    let w = Weights::from_quote_parts(523_809_523_809_523_809).unwrap();
+    let pool = Reserves {
+        tao_rao: 1_100 * RAO_PER_TAO,
+        alpha_rao: 10_000 * RAO_PER_TAO,
+    };
+    assert!((pool.price_on(Curve::Weighted(w)) - 0.1).abs() < 1e-15);
+    // Sell 100 alpha: e = (10,000/10,100)^(w_α/w_τ) = 0.990995034439547784255…,
+    // E = 990,995,034,439,547,784, ε = 18,280,631,778,623,321,089, out = 9,905,462,116 rao.
+    let mut sold = pool;
+    assert_eq!(
+        sold.protocol_sell_on(Curve::Weighted(w), 100 * RAO_PER_TAO),
+        9_905_462_116
+    );
+    // Buy with 10 TAO: e = (1,100/1,110)^(w_τ/w_α) = 0.990094566130030121866…,
+    // E = 990,094,566,130,030,121, ε = 18,264,021,070,171,162,881, out = 99,054,338,699 rao.
+    let mut bought = pool;
+    assert_eq!(
+        bought.protocol_buy_on(Curve::Weighted(w), 10 * RAO_PER_TAO),
+        99_054_338_699
+    );
+    // w_τ = 0.6 (reduced exponents 2/3 and 3/2: the chain's exact-root path), T = 6,000,
+    // A = 10,000: price 0.4. Sell 1,000 alpha: e = (10/11)^(2/3) = 0.938436468596697417466…,
+    // out = 369,381,188,419 rao (the constant-product pool would pay 545,454,545,454).
+    let w = Weights::from_quote_parts(600_000_000_000_000_000).unwrap();
+    let pool = Reserves {
+        tao_rao: 6_000 * RAO_PER_TAO,
+        alpha_rao: 10_000 * RAO_PER_TAO,
+    };
+    assert!((pool.price_on(Curve::Weighted(w)) - 0.4).abs() < 1e-15);
+    let mut sold = pool;
+    assert_eq!(
+        sold.protocol_sell_on(Curve::Weighted(w), 1_000 * RAO_PER_TAO),
+        369_381_188_419
+    );
+    // Buy with 600 TAO: e = (6,000/6,600)^(3/2) = 0.866784172041447559497…,
+    // out = 1,332,158,279,585 rao.
+    let mut bought = pool;
+    assert_eq!(
+        bought.protocol_buy_on(Curve::Weighted(w), 600 * RAO_PER_TAO),
+        1_332_158_279_585
+    );
+    // Injection re-solves the weights (`update_weights_for_added_liquidity`): 100 TAO alone
+    // into T = 1,000, A = 10,000 at ½: q1 = ½·10^12·10^13, q2 = ½·10^13·1.1·10^12,
+    // w_τ' = ⌊q2·10^18/(q1 + q2)⌋ = ⌊10^18·11/21⌋ = 523,809,523,809,523,809.
+    let after = Weights::default()
+        .after_injection(
+            1_000 * RAO_PER_TAO,
+            10_000 * RAO_PER_TAO,
+            100 * RAO_PER_TAO,
+            0,
+        )
+        .unwrap();
+    assert_eq!(after.quote_parts(), 523_809_523_809_523_809);
+}
+
 // The generator (Python 3, `from fractions import Fraction as F`):
 //
 //   def emission(I):            # spec §1
@@ -547,3 +621,10 @@ fn validator_take_by_default() {
 //   Yuma: normalise S and rows of W; C_j = weight at which cumulative stake (sorted by
 //   weight, descending) first reaches ½; W̄ = min(W, C); I ∝ S·W̄; ΔB = W̄·S column-normalised;
 //   B = 0.1 ΔB + 0.9 B_old column-normalised; D ∝ B·I.
+//
+//   Balancer (E5), `from decimal import Decimal as D, getcontext; getcontext().prec = 90`:
+//   def out(R, x, dx, w_in, w_out):
+//       E = min(floor((D(x) / D(x + dx)) ** (D(w_in) / D(w_out)) * 10**18), 10**18)
+//       eps = min((E << 64) // 10**18, 1 << 64)
+//       return (R * ((1 << 64) - eps)) >> 64
+//   sell: out(T, A, Δα, w_α, w_τ); buy: out(A, T, Δτ, w_τ, w_α)

@@ -13,7 +13,6 @@ use tourney_engine::config::PassiveRootWeights;
 use tourney_engine::dividends::validator_take;
 use tourney_engine::network::Network;
 use tourney_engine::units::rao_from_f64;
-use tourney_sdk::{Action, RAO_PER_TAO};
 
 /// What the farmer gained over the meme subnet's first epoch after staking 500 TAO: (gain −
 /// owner cut, lower and upper bounds of its community dividend, its holder incentive if paid).
@@ -24,22 +23,7 @@ fn farmer_over_one_epoch(start_day: f64) -> (u64, u64, u64, u64) {
     // r = 0) is the only one with dividends, so it takes the whole alpha pool.
     c.network.passive_root_weights = PassiveRootWeights::Abstain;
     let mut net = Network::genesis(&c, &[]);
-    let farmer = net
-        .agent_accounts
-        .iter()
-        .find(|a| a.0 == "farmer")
-        .unwrap()
-        .1;
-    let i = net.subnets.name.iter().position(|n| n == "meme").unwrap();
-    let id = net.subnets.id[i];
-    net.apply(
-        farmer,
-        Action::Stake {
-            subnet: id,
-            tao_rao: 500 * RAO_PER_TAO,
-        },
-    )
-    .unwrap();
+    let (farmer, i) = common::stake_into_meme(&mut net, "farmer", 500);
     loop {
         let s = &net.subnets;
         let (owner_before, validator_before, miner_before) = (

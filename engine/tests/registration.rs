@@ -8,7 +8,7 @@ mod common;
 use tourney_engine::network::{EntrantSpec, Network};
 use tourney_engine::registration::MIN_LOCK_RAO;
 use tourney_engine::root_claims::RootClaim;
-use tourney_sdk::{Action, Role, RAO_PER_TAO};
+use tourney_sdk::{Role, RAO_PER_TAO};
 
 /// The farmer stakes 500 TAO into its meme subnet and a scripted holder 100 TAO; one epoch
 /// later: (holder's free TAO, holder's costs, the meme subnet's holder incentive, holder alpha
@@ -23,22 +23,7 @@ fn holder_after_one_epoch(background_uids: u32) -> (u64, u128, f64, u64) {
         root_claim: RootClaim::Swap,
     });
     let mut net = Network::genesis(&c, &[]);
-    let holder = net
-        .agent_accounts
-        .iter()
-        .find(|a| a.0 == "holder")
-        .unwrap()
-        .1;
-    let i = net.subnets.name.iter().position(|n| n == "meme").unwrap();
-    let id = net.subnets.id[i];
-    net.apply(
-        holder,
-        Action::Stake {
-            subnet: id,
-            tao_rao: 100 * RAO_PER_TAO,
-        },
-    )
-    .unwrap();
+    let (holder, i) = common::stake_into_meme(&mut net, "holder", 100);
     let staked = net.accounts[holder].alpha[i];
     for _ in 0..400 {
         net.step_block();

@@ -6,7 +6,7 @@ mod common;
 
 use tourney_engine::fees::FeeRule;
 use tourney_engine::network::Network;
-use tourney_sdk::{Action, RAO_PER_TAO};
+use tourney_sdk::Action;
 
 /// (fee rule, yield the farmer's unstake reads, TAO the unstake received, what the pool quoted
 /// under the rule with that yield, what the flat fee would have given).
@@ -14,22 +14,8 @@ fn farmer_unstakes_after_an_epoch(start_day: f64) -> (FeeRule, f64, u64, u64, u6
     let mut c = common::with_meme(common::small(3, 3, start_day + 2.0), 0.0);
     c.start_day = start_day;
     let mut net = Network::genesis(&c, &[]);
-    let farmer = net
-        .agent_accounts
-        .iter()
-        .find(|a| a.0 == "farmer")
-        .unwrap()
-        .1;
-    let i = net.subnets.name.iter().position(|n| n == "meme").unwrap();
+    let (farmer, i) = common::stake_into_meme(&mut net, "farmer", 500);
     let id = net.subnets.id[i];
-    net.apply(
-        farmer,
-        Action::Stake {
-            subnet: id,
-            tao_rao: 500 * RAO_PER_TAO,
-        },
-    )
-    .unwrap();
     // Past the meme subnet's first epoch (tempo 360).
     for _ in 0..400 {
         net.step_block();

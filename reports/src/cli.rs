@@ -233,7 +233,8 @@ pub fn plot_command(
 
 /// A synthetic raw table of `rows` rows (rounded down to whole matches) following the
 /// contract: 8 entrants in round-robin (self-play included), 3 mechanisms × 2 schedules,
-/// deterministic pseudo-random payoffs, 0.5 % error rows.
+/// deterministic pseudo-random payoffs, 0.5 % error rows, in plan order with `match_index` as
+/// `tourney` writes it (a table without it takes the reports' slower sorting path).
 pub fn synthetic_raw(rows: usize, seed: u64) -> Result<DataFrame, ReportError> {
     let entrants: Vec<String> = (0..8).map(|i| format!("strategy-{i}")).collect();
     let mechanisms = ["dtao-price", "taoflow", "legacy-root"];
@@ -254,6 +255,7 @@ pub fn synthetic_raw(rows: usize, seed: u64) -> Result<DataFrame, ReportError> {
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
+    let mut c_index: Vec<u64> = Vec::with_capacity(n);
     let mut c_match = Vec::with_capacity(n);
     let mut c_format = Vec::with_capacity(n);
     let mut c_mech = Vec::with_capacity(n);
@@ -295,6 +297,7 @@ pub fn synthetic_raw(rows: usize, seed: u64) -> Result<DataFrame, ReportError> {
                 10.0 * (me as f64 - other as f64) + 3.0 * k as f64 - (me * other) as f64 * 0.5;
             let profit = base + 20.0 * (next() - 0.5);
             let errored = next() < 0.005;
+            c_index.push(m as u64);
             c_match.push(match_id.clone());
             c_format.push("round-robin");
             c_mech.push(mechanisms[k]);
@@ -345,6 +348,7 @@ pub fn synthetic_raw(rows: usize, seed: u64) -> Result<DataFrame, ReportError> {
     ];
     let mut columns = vec![
         Column::new("tournament".into(), vec!["bench"; n]),
+        Column::new("match_index".into(), c_index),
         Column::new("match_id".into(), c_match),
         Column::new("format".into(), c_format),
         Column::new("mechanism".into(), c_mech),
@@ -376,7 +380,11 @@ pub fn bench_command(rows: usize, work_dir: Option<&Path>) -> Result<String, Rep
     let mut df = synthetic_raw(rows, 7)?;
     let raw_path = dir.join("raw.parquet");
     let file = fs::File::create(&raw_path).map_err(|e| ReportError::io(&raw_path, e))?;
-    ParquetWriter::new(file).finish(&mut df)?;
+    // Row groups of `BATCH_ROWS`, as `tourney run` writes raw.parquet: the reports read the
+    // table a row group at a time.
+    ParquetWriter::new(file)
+        .with_row_group_size(Some(crate::match_fold::BATCH_ROWS))
+        .finish(&mut df)?;
     let generated = t0.elapsed();
     let options = ReportOptions::default();
     // The phases of build_reports, timed separately, then the whole call.

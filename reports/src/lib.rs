@@ -3,7 +3,8 @@
 //! match is played.
 //!
 //! - [`tables`]: payoff matrices with std and 95 % t intervals, the per-strategy summary, the
-//!   network scorecard (polars, lazy);
+//!   network scorecard, computed a match at a time over the raw table read in slices
+//!   (`match_fold`), so memory does not grow with the number of matches;
 //! - [`meta`]: each payoff matrix as a symmetric game — all symmetric Nash equilibria (exact),
 //!   regrets, replicator dynamics, α-Rank, Gambit export;
 //! - [`compare`]: mechanism variants side by side (Welch intervals, rank and equilibrium
@@ -29,6 +30,7 @@ macro_rules! column {
 pub mod cli;
 pub mod compare;
 pub mod html;
+mod match_fold;
 pub mod meta;
 pub mod plot;
 pub mod render;
@@ -205,7 +207,9 @@ pub fn build_reports_from(
     raw: LazyFrame,
     options: &ReportOptions,
 ) -> Result<ReportSet, ReportError> {
-    let raw = tables::select_raw(raw, "the raw frame")?.collect()?.lazy();
+    // Each table and the role games read what they need from the lazy frame (a scan of the
+    // file: never the whole table in memory at once).
+    let raw = tables::select_raw(raw, "the raw frame")?;
     let tables = tables::build_tables(raw.clone(), options.level)?;
     let games = games_of(&tables.payoff, &options.meta);
     let roles = role_games::role_cells(raw, &options.roles())?;

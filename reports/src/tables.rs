@@ -1,9 +1,10 @@
-//! The payoff, summary and network tables, computed from the raw long table with polars (lazy).
+//! The payoff, summary and network tables, computed from the raw long table in passes over its
+//! matches (`crate::match_fold`: the table read a slice at a time, one match's rows and one list
+//! of observations held), so memory does not grow with the number of matches.
 //!
-//! Polars does the heavy work (filtering a million rows, per-match reduction, window functions
-//! for wins, grouping); each group comes back as a **sorted list** of its observations, and the
-//! moments are then computed here in a fixed order. Floating-point sums therefore do not depend
-//! on how polars partitions or schedules the work, and the outputs are byte-identical run to run.
+//! Each group's observations are **sorted** before its moments are computed, in a fixed order,
+//! so floating-point sums do not depend on how the table is read, and the outputs are
+//! byte-identical run to run (and to the polars group-by queries these passes replaced).
 //!
 //! Units of observation:
 //! - payoff cell (row strategy `i` against column strategy `j`): one observation per match,
@@ -23,6 +24,7 @@ use std::path::Path;
 use polars::prelude::*;
 use serde::Serialize;
 
+use crate::match_fold::{self, Groups, Row};
 use crate::stats::{mean_interval, median, Moments};
 use crate::ReportError;
 
@@ -98,6 +100,7 @@ pub fn scan_raw(result_dir: &Path) -> Result<LazyFrame, ReportError> {
             overwrite.insert((*name).into(), DataType::String);
         }
         overwrite.insert("seed".into(), DataType::UInt64);
+        overwrite.insert("match_index".into(), DataType::UInt64);
         (
             csv.clone(),
             LazyCsvReader::new(PlRefPath::new(p.as_str()))
@@ -138,6 +141,13 @@ pub fn select_raw(mut lf: LazyFrame, source: &str) -> Result<LazyFrame, ReportEr
             lit("").alias(*name)
         });
     }
+    // The plan order, when the table says it (tables written by `tourney` do): lets the
+    // tables be computed a match at a time without sorting ([`crate::match_fold`]).
+    columns.push(if schema.get("match_index").is_some() {
+        col("match_index").strict_cast(DataType::UInt64)
+    } else {
+        lit(NULL).cast(DataType::UInt64).alias("match_index")
+    });
     Ok(lf.select(columns))
 }
 
@@ -204,238 +214,204 @@ pub struct Tables {
     pub network: Vec<NetworkRow>,
 }
 
-fn sorted_list(name: &str) -> Expr {
-    col(name).sort(SortOptions::default())
-}
-
-fn strs(df: &DataFrame, name: &str) -> Result<Vec<String>, ReportError> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|s| s.unwrap_or("").to_string())
-        .collect())
-}
-
-fn lists(df: &DataFrame, name: &str) -> Result<Vec<Vec<f64>>, ReportError> {
-    let column = df.column(name)?.list()?;
-    let mut out = Vec::with_capacity(column.len());
-    for idx in 0..column.len() {
-        match column.get_as_series(idx) {
-            Some(s) => {
-                let s = s.cast(&DataType::Float64)?;
-                out.push(
-                    s.f64()?
-                        .iter()
-                        .flatten()
-                        .filter(|x| x.is_finite())
-                        .collect(),
-                );
-            }
-            None => out.push(Vec::new()),
-        }
-    }
-    Ok(out)
-}
-
-fn counts(df: &DataFrame, name: &str) -> Result<Vec<usize>, ReportError> {
-    let s = df.column(name)?.cast(&DataType::UInt64)?;
-    Ok(s.u64()?.iter().map(|v| v.unwrap_or(0) as usize).collect())
-}
-
 fn mean(v: &[f64]) -> f64 {
     Moments::of(v).mean
 }
 
-/// Builds the three tables from a raw lazy frame (see [`scan_raw`] / [`select_raw`]).
+/// Builds the three tables from a raw lazy frame (see [`scan_raw`] / [`select_raw`]), in
+/// passes over its matches ([`crate::match_fold`]): memory holds one match's rows and one list
+/// of observations at a time, whatever the number of matches.
 pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
-    // Read the table once; the three queries below then run on the in-memory frame.
-    let raw = raw.collect()?.lazy();
-    let ok = col("status").eq(lit("ok"));
+    let ordered = match_fold::in_plan_order(&raw)?;
+    Ok(Tables {
+        payoff: payoff_cells(&raw, ordered, level)?,
+        summary: summary_rows(&raw, ordered)?,
+        network: network_rows(&raw, ordered)?,
+    })
+}
 
-    // Payoff cells. One observation per match: a non-self-play row is its own observation;
-    // the two rows of a self-play match are averaged (grouping only those keeps the expensive
-    // per-match grouping to the self-play subset).
-    let round_robin = raw
-        .clone()
-        .filter(ok.clone().and(col("format").eq(lit("round-robin"))));
-    let keys = ["mechanism", "schedule", "entrant", "opponent"];
-    let others = round_robin
-        .clone()
-        .filter(col("entrant").neq(col("opponent")))
-        .select([
-            col("mechanism"),
-            col("schedule"),
-            col("entrant"),
-            col("opponent"),
-            col("profit_tao").alias("profit"),
-        ]);
-    let self_play = round_robin
-        .filter(col("entrant").eq(col("opponent")))
-        .group_by([col("match_id"), col("entrant")])
-        .agg([
-            col("mechanism").first(),
-            col("schedule").first(),
-            col("opponent").first(),
-            col("profit_tao").mean().alias("profit"),
-        ])
-        .select(
-            keys.iter()
-                .map(|k| col(*k))
-                .chain([col("profit")])
-                .collect::<Vec<_>>(),
-        );
-    let per_match = concat([others, self_play], UnionArgs::default())?;
-    let cells = per_match
-        .group_by([
-            col("mechanism"),
-            col("schedule"),
-            col("entrant"),
-            col("opponent"),
-        ])
-        .agg([sorted_list("profit").alias("profits")])
-        .sort(
-            ["mechanism", "schedule", "entrant", "opponent"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-    let mut payoff = Vec::with_capacity(cells.height());
-    let (mech, sched, ent, opp) = (
-        strs(&cells, "mechanism")?,
-        strs(&cells, "schedule")?,
-        strs(&cells, "entrant")?,
-        strs(&cells, "opponent")?,
-    );
-    for (k, profits) in lists(&cells, "profits")?.into_iter().enumerate() {
-        let m = Moments::of(&profits);
-        let ci = mean_interval(&m, level);
-        payoff.push(PayoffCell {
-            mechanism: mech[k].clone(),
-            schedule: sched[k].clone(),
-            entrant: ent[k].clone(),
-            opponent: opp[k].clone(),
-            matches: m.n,
-            mean_profit_tao: m.mean,
-            std_profit_tao: m.std,
-            ci_low_tao: ci.low,
-            ci_high_tao: ci.high,
-        });
-    }
-
-    // Summary.
-    let ok_profit = when(ok.clone())
-        .then(col("profit_tao"))
-        .otherwise(lit(NULL).cast(DataType::Float64));
-    // A role tournament's rows are ranked, and win, only within their role: the win windows
-    // are per (match, role), rows are grouped by role too, and their format reads
-    // `roles:<role>` in the summary (other formats have an empty role).
-    let with_wins = raw
-        .clone()
-        .with_columns([ok_profit.alias("_p")])
-        // Three windows over the same partition in one context share its grouping.
-        .with_columns([
-            col("_p")
-                .max()
-                .over([col("match_id"), col("role")])?
-                .alias("_max"),
-            col("_p")
-                .count()
-                .over([col("match_id"), col("role")])?
-                .alias("_n_ok"),
-            col("_p")
-                .eq(col("_p").max())
-                .cast(DataType::UInt32)
-                .sum()
-                .over([col("match_id"), col("role")])?
-                .alias("_n_at_max"),
-        ])
-        .with_columns([col("_p")
-            .eq(col("_max"))
-            .fill_null(lit(false))
-            .alias("_at_max")])
-        .with_columns([col("_at_max")
-            .and(col("_n_at_max").eq(lit(1u32)))
-            .and(col("_n_ok").cast(DataType::UInt32).gt_eq(lit(2u32)))
-            .and(col("entrant").neq(col("opponent")))
-            .alias("_win")]);
-    let summary_df = with_wins
-        .group_by([
-            col("mechanism"),
-            col("schedule"),
-            col("format"),
-            col("role"),
-            col("entrant"),
-        ])
-        .agg([
-            col("_p")
-                .drop_nulls()
-                .sort(SortOptions::default())
-                .alias("profits"),
-            col("emission_captured_tao")
-                .filter(ok.clone())
-                .sort(SortOptions::default())
-                .alias("emission"),
-            col("roi")
-                .filter(ok.clone())
-                .sort(SortOptions::default())
-                .alias("roi"),
-            ok.clone()
-                .not()
-                .cast(DataType::UInt32)
-                .sum()
-                .alias("errors"),
-            col("_win").cast(DataType::UInt32).sum().alias("wins"),
-        ])
-        .sort(
-            ["mechanism", "schedule", "format", "role", "entrant"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-    let (mech, sched, ent) = (
-        strs(&summary_df, "mechanism")?,
-        strs(&summary_df, "schedule")?,
-        strs(&summary_df, "entrant")?,
-    );
-    let fmt: Vec<String> = strs(&summary_df, "format")?
+/// Payoff cells. One observation per match: a non-self-play row is its own observation; the
+/// rows of one entrant in a self-play match are averaged.
+fn payoff_cells(
+    raw: &LazyFrame,
+    ordered: bool,
+    level: f64,
+) -> Result<Vec<PayoffCell>, ReportError> {
+    const FORMAT: usize = 0;
+    const STATUS: usize = 1;
+    const MECH: usize = 2;
+    const SCHED: usize = 3;
+    const ENTRANT: usize = 4;
+    const OPPONENT: usize = 5;
+    let mut groups = Groups::default();
+    let text = [
+        "format",
+        "status",
+        "mechanism",
+        "schedule",
+        "entrant",
+        "opponent",
+    ];
+    match_fold::for_each_match(raw, ordered, &text, &["profit_tao"], |rows| {
+        // Self-play rows by entrant, in first-seen order: (first row, sum, count).
+        let mut self_play: Vec<(usize, f64, usize)> = Vec::new();
+        for (k, r) in rows.iter().enumerate() {
+            let t = &r.text;
+            if t[STATUS] != "ok" || t[FORMAT] != "round-robin" {
+                continue;
+            }
+            if t[ENTRANT] != t[OPPONENT] {
+                let key = [&t[MECH], &t[SCHED], &t[ENTRANT], &t[OPPONENT]].map(String::as_str);
+                groups.push(&key, r.numbers[0]);
+                continue;
+            }
+            match self_play
+                .iter_mut()
+                .find(|(first, _, _)| rows[*first].text[ENTRANT] == t[ENTRANT])
+            {
+                Some((_, sum, n)) => {
+                    if let Some(x) = r.numbers[0] {
+                        *sum += x;
+                        *n += 1;
+                    }
+                }
+                None => self_play.push((
+                    k,
+                    r.numbers[0].unwrap_or(0.0),
+                    usize::from(r.numbers[0].is_some()),
+                )),
+            }
+        }
+        for (first, sum, n) in self_play {
+            let t = &rows[first].text;
+            let key = [&t[MECH], &t[SCHED], &t[ENTRANT], &t[OPPONENT]].map(String::as_str);
+            groups.push(&key, (n > 0).then(|| sum / n as f64));
+        }
+    })?;
+    Ok(groups
+        .sorted()
         .into_iter()
-        .zip(strs(&summary_df, "role")?)
-        .map(|(f, role)| {
-            if f == "roles" {
-                format!("roles:{role}")
-            } else {
-                f
+        .map(|(key, profits, _)| {
+            let m = Moments::of(&profits);
+            let ci = mean_interval(&m, level);
+            let [mechanism, schedule, entrant, opponent]: [String; 4] =
+                key.try_into().unwrap_or_default();
+            PayoffCell {
+                mechanism,
+                schedule,
+                entrant,
+                opponent,
+                matches: m.n,
+                mean_profit_tao: m.mean,
+                std_profit_tao: m.std,
+                ci_low_tao: ci.low,
+                ci_high_tao: ci.high,
             }
         })
-        .collect();
-    let profits = lists(&summary_df, "profits")?;
-    let emission = lists(&summary_df, "emission")?;
-    let roi = lists(&summary_df, "roi")?;
-    let errors = counts(&summary_df, "errors")?;
-    let wins = counts(&summary_df, "wins")?;
-    let mut summary: Vec<SummaryRow> = (0..summary_df.height())
-        .map(|k| {
-            let m = Moments::of(&profits[k]);
+        .collect())
+}
+
+/// Summary rows. A role tournament's rows are ranked, and win, only within their role: wins
+/// are decided per (match, role), rows are grouped by role too, and their format reads
+/// `roles:<role>` in the summary (other formats have an empty role).
+fn summary_rows(raw: &LazyFrame, ordered: bool) -> Result<Vec<SummaryRow>, ReportError> {
+    const MECH: usize = 0;
+    const SCHED: usize = 1;
+    const FORMAT: usize = 2;
+    const ROLE: usize = 3;
+    const ENTRANT: usize = 4;
+    const OPPONENT: usize = 5;
+    const STATUS: usize = 6;
+    let text = [
+        "mechanism",
+        "schedule",
+        "format",
+        "role",
+        "entrant",
+        "opponent",
+        "status",
+    ];
+    fn key_of(r: &Row) -> [&str; 5] {
+        let t = &r.text;
+        [&t[MECH], &t[SCHED], &t[FORMAT], &t[ROLE], &t[ENTRANT]].map(String::as_str)
+    }
+    // Profits of ok rows, errors and wins: counts[0] errors, counts[1] wins.
+    let mut profits = Groups::default();
+    match_fold::for_each_match(raw, ordered, &text, &["profit_tao"], |rows| {
+        let ok_profit = |r: &Row| (r.text[STATUS] == "ok").then_some(r.numbers[0]).flatten();
+        for r in rows {
+            // The win window: this row's (match, role).
+            let mates = rows.iter().filter(|x| x.text[ROLE] == r.text[ROLE]);
+            let mut max: Option<f64> = None;
+            let mut n_ok = 0usize;
+            for p in mates.clone().filter_map(ok_profit) {
+                n_ok += 1;
+                max = Some(max.map_or(p, |m: f64| m.max(p)));
+            }
+            let n_at_max = mates
+                .filter(|x| ok_profit(x).is_some() && ok_profit(x) == max)
+                .count();
+            let p = ok_profit(r);
+            let win = p.is_some()
+                && p == max
+                && n_at_max == 1
+                && n_ok >= 2
+                && r.text[ENTRANT] != r.text[OPPONENT];
+            let k = profits.push(&key_of(r), p);
+            profits.counts[k][0] += usize::from(r.text[STATUS] != "ok");
+            profits.counts[k][1] += usize::from(win);
+        }
+    })?;
+    // The other two lists, one pass each (ok rows only).
+    let ok_values = |column: &str| -> Result<Vec<Vec<f64>>, ReportError> {
+        let mut groups = Groups::default();
+        match_fold::for_each_match(raw, ordered, &text, &[column], |rows| {
+            for r in rows {
+                let value = (r.text[STATUS] == "ok").then_some(r.numbers[0]).flatten();
+                groups.push(&key_of(r), value);
+            }
+        })?;
+        Ok(groups.sorted().into_iter().map(|(_, v, _)| v).collect())
+    };
+    let emission = ok_values("emission_captured_tao")?;
+    let roi = ok_values("roi")?;
+    let mut summary: Vec<SummaryRow> = profits
+        .sorted()
+        .into_iter()
+        .enumerate()
+        .map(|(k, (key, profits, [errors, wins]))| {
+            let m = Moments::of(&profits);
+            let [mechanism, schedule, format, role, entrant]: [String; 5] =
+                key.try_into().unwrap_or_default();
             SummaryRow {
-                mechanism: mech[k].clone(),
-                schedule: sched[k].clone(),
-                format: fmt[k].clone(),
-                entrant: ent[k].clone(),
+                format: if format == "roles" {
+                    format!("roles:{role}")
+                } else {
+                    format
+                },
+                mechanism,
+                schedule,
+                entrant,
                 rank: 0,
                 matches: m.n,
-                errors: errors[k],
-                wins: wins[k],
+                errors,
+                wins,
                 mean_profit_tao: m.mean,
-                median_profit_tao: median(&profits[k]),
+                median_profit_tao: median(&profits),
                 std_profit_tao: m.std,
-                mean_emission_captured_tao: mean(&emission[k]),
-                mean_roi: mean(&roi[k]),
+                mean_emission_captured_tao: emission.get(k).map_or(f64::NAN, |v| mean(v)),
+                mean_roi: roi.get(k).map_or(f64::NAN, |v| mean(v)),
             }
         })
         .collect();
     assign_ranks(&mut summary);
+    Ok(summary)
+}
 
-    // Network.
-    let network_columns = [
+/// Network rows: one observation per match (its first row; the network columns are the same
+/// in every row of a match), one pass per column.
+fn network_rows(raw: &LazyFrame, ordered: bool) -> Result<Vec<NetworkRow>, ReportError> {
+    let columns = [
         "emission_value_share",
         "emission_meme_share",
         "emission_offtopic_share",
@@ -443,39 +419,39 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
         "peak_meme_share",
         "largest_crash",
     ];
-    let per_match_network = raw.group_by([col("match_id")]).agg(
-        ["mechanism", "schedule"]
-            .iter()
-            .chain(network_columns.iter())
-            .map(|c| col(*c).first())
-            .collect::<Vec<_>>(),
-    );
-    let network_df = per_match_network
-        .group_by([col("mechanism"), col("schedule")])
-        .agg({
-            let mut aggs: Vec<Expr> = network_columns.iter().map(|c| sorted_list(c)).collect();
-            aggs.push(len().alias("matches"));
-            aggs
-        })
-        .sort(["mechanism", "schedule"], SortMultipleOptions::default())
-        .collect()?;
-    let (mech, sched) = (
-        strs(&network_df, "mechanism")?,
-        strs(&network_df, "schedule")?,
-    );
-    let matches = counts(&network_df, "matches")?;
-    let values: Vec<Vec<Vec<f64>>> = network_columns
-        .iter()
-        .map(|c| lists(&network_df, c))
-        .collect::<Result<_, _>>()?;
-    let network = (0..network_df.height())
-        .map(|k| {
+    let mut keys: Vec<Vec<String>> = Vec::new();
+    let mut matches: Vec<usize> = Vec::new();
+    let mut values: Vec<Vec<Vec<f64>>> = Vec::new();
+    for column in columns {
+        let mut groups = Groups::default();
+        match_fold::for_each_match(
+            raw,
+            ordered,
+            &["mechanism", "schedule"],
+            &[column],
+            |rows| {
+                let first = &rows[0];
+                let key = [&first.text[0], &first.text[1]].map(String::as_str);
+                let k = groups.push(&key, first.numbers[0]);
+                groups.counts[k][0] += 1;
+            },
+        )?;
+        let sorted = groups.sorted();
+        keys = sorted.iter().map(|(k, _, _)| k.clone()).collect();
+        matches = sorted.iter().map(|(_, _, c)| c[0]).collect();
+        values.push(sorted.into_iter().map(|(_, v, _)| v).collect());
+    }
+    Ok(keys
+        .into_iter()
+        .enumerate()
+        .map(|(k, key)| {
             let value = mean(&values[0][k]);
             let meme = mean(&values[1][k]);
             let offtopic = mean(&values[2][k]);
+            let [mechanism, schedule]: [String; 2] = key.try_into().unwrap_or_default();
             NetworkRow {
-                mechanism: mech[k].clone(),
-                schedule: sched[k].clone(),
+                mechanism,
+                schedule,
                 matches: matches[k],
                 emission_value_share: value,
                 emission_meme_share: meme,
@@ -488,13 +464,7 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
                 largest_crash_max: values[5][k].iter().cloned().fold(f64::NAN, f64::max),
             }
         })
-        .collect();
-
-    Ok(Tables {
-        payoff,
-        summary,
-        network,
-    })
+        .collect())
 }
 
 /// Rank within each (mechanism, schedule, format) by mean profit, highest first; NaN means

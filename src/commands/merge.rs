@@ -1,12 +1,9 @@
 //! `tourney merge DIR… --out DIR [--quiet]`: combine shards' journals into one result
 //! directory whose raw table and manifest are byte-identical to a single run's.
 
-use crate::tournament_io::write_raw;
 use crate::Failure;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tourney_engine::tournament::journal;
-use tourney_engine::tournament::rows::{sort_rows, RawRow};
+use tourney_engine::tournament::journal::{self, Rows};
 
 fn manifest_of(dir: &Path) -> Result<(String, serde_json::Value), Failure> {
     let path = dir.join("manifest.json");
@@ -46,7 +43,8 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
     let (manifest_text, manifest) = manifest_of(&dirs[0])?;
     let rows_per_match = manifest["rows_per_match"].as_u64().unwrap_or(2) as usize;
     let total = manifest["matches"].as_u64().unwrap_or(0) as usize;
-    let mut by_key: BTreeMap<(u32, u32), RawRow> = BTreeMap::new();
+    // Each shard's journal, indexed (its rows stay on disk until they are copied).
+    let mut sources: Vec<(PathBuf, journal::Index)> = Vec::new();
     let mut fingerprint: Option<String> = None;
     for dir in dirs {
         let (_, m) = manifest_of(dir)?;
@@ -66,9 +64,9 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
             )));
         }
         let path = dir.join("journal.jsonl");
-        let contents = journal::read(&path, |_| rows_per_match)
+        let contents = journal::index(&path, rows_per_match)
             .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
-        let Some(found) = contents.fingerprint else {
+        let Some(found) = contents.fingerprint.clone() else {
             return Err(Failure::Usage(format!(
                 "{}: no journal header (missing, or written by an older tourney)",
                 path.display()
@@ -89,9 +87,7 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
                 contents.dropped_lines
             );
         }
-        for r in contents.rows {
-            by_key.insert((r.match_index, r.slot), r);
-        }
+        sources.push((path, contents));
         let series = dir.join("series");
         if series.is_dir() {
             std::fs::create_dir_all(out.join("series")).map_err(|e| Failure::Run(e.to_string()))?;
@@ -102,16 +98,50 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
             }
         }
     }
-    let mut rows: Vec<RawRow> = by_key.into_values().collect();
-    sort_rows(&mut rows);
     std::fs::create_dir_all(out).map_err(|e| Failure::Run(e.to_string()))?;
-    journal::Journal::create(
-        &out.join("journal.jsonl"),
+    // The merged journal: every match in plan order, each from the last directory that holds
+    // it complete, streamed from the shards' journals; the raw table is then read back from it.
+    let mut readers: Vec<Rows> = sources
+        .iter()
+        .map(|(path, _)| {
+            Rows::open(path).map_err(|e| Failure::Run(format!("{}: {e}", path.display())))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut cursors: Vec<_> = sources
+        .iter()
+        .map(|(_, index)| index.matches().peekable())
+        .collect();
+    let merged_rows = std::iter::from_fn(|| {
+        let next = cursors
+            .iter_mut()
+            .filter_map(|c| c.peek().map(|(m, _)| *m))
+            .min()?;
+        let mut rows = &[][..];
+        let mut from = 0;
+        for (k, c) in cursors.iter_mut().enumerate() {
+            if let Some((_, r)) = c.next_if(|(m, _)| *m == next) {
+                (rows, from) = (r, k);
+            }
+        }
+        Some((from, rows))
+    })
+    .flat_map(|(from, rows)| rows.iter().map(move |at| (from, *at)))
+    .map(|(from, at)| readers[from].read(&at));
+    let journal_path = out.join("journal.jsonl");
+    journal::Journal::create_from(
+        &journal_path,
         fingerprint.as_deref().unwrap_or_default(),
-        &rows,
+        merged_rows,
     )
     .map_err(|e| Failure::Run(e.to_string()))?;
-    write_raw(out, &rows).map_err(Failure::Run)?;
+    drop(cursors);
+    drop(sources);
+    let index = journal::index(&journal_path, rows_per_match)
+        .map_err(|e| Failure::Run(format!("{}: {e}", journal_path.display())))?;
+    let matches: Vec<u32> = index.matches().map(|(m, _)| m).collect();
+    let (rows, _) =
+        crate::raw_table::write_from_journal(out, &journal_path, &index, matches.iter().copied())
+            .map_err(Failure::Run)?;
     std::fs::write(out.join("manifest.json"), manifest_text)
         .map_err(|e| Failure::Run(e.to_string()))?;
     let yaml = dirs[0].join(crate::commands::run::TOURNAMENT_COPY);
@@ -119,7 +149,7 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
         std::fs::copy(&yaml, out.join(crate::commands::run::TOURNAMENT_COPY))
             .map_err(|e| Failure::Run(format!("{}: {e}", yaml.display())))?;
     }
-    let matches = rows.len() / rows_per_match.max(1);
+    let matches = rows / rows_per_match.max(1);
     if !quiet {
         println!(
             "merged {} directories: {matches} of {total} matches → {}",

@@ -7,17 +7,16 @@
 use crate::commands::worker::WorkerLimits;
 use crate::tournament_io::{
     check_in_process, check_isolated, check_roles, load, open_plugins, plugin_build,
-    resolve_plugins, source_of, tournament_fingerprint, unequal_stakes_warning, write_raw, Loaded,
+    resolve_plugins, source_of, tournament_fingerprint, unequal_stakes_warning, Loaded,
 };
 use crate::Failure;
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use tourney_engine::tournament::journal::{self, Journal};
-use tourney_engine::tournament::plan::{self, PlannedMatch};
-use tourney_engine::tournament::rows::{sort_rows, RawRow};
+use tourney_engine::tournament::journal::{self, Journal, Rows};
+use tourney_engine::tournament::plan::{PlannedMatch, Planner};
+use tourney_engine::tournament::rows::RawRow;
 use tourney_engine::tournament::{in_process, run_parallel, EntrantFactory, PlayFn};
 
 /// The copy of the tournament file each result directory keeps (verbatim).
@@ -110,11 +109,18 @@ fn should_isolate(paths: &[PathBuf], opts: &RunOptions) -> bool {
     isolate
 }
 
-fn manifest_json(
+/// Write `manifest.json`: pretty JSON, keys in order, with one `match_seeds` entry per match
+/// of `matches` (ascending plan indices). The entries are formatted one at a time into the
+/// file, so a plan of any size is never held as one JSON value; the bytes are those of the
+/// whole manifest pretty-printed at once (`serde_json::to_string_pretty`).
+fn write_manifest(
+    path: &Path,
     l: &Loaded,
     factory: &crate::tournament_io::PluginFactory,
-    plan: &[PlannedMatch],
-) -> String {
+    planner: &Planner,
+    matches: &[u32],
+    rows_per_match: usize,
+) -> std::io::Result<()> {
     let entrants: Vec<serde_json::Value> = l
         .config
         .entrants
@@ -132,10 +138,6 @@ fn manifest_json(
             })
         })
         .collect();
-    let seeds: Vec<serde_json::Value> = plan
-        .iter()
-        .map(|m| serde_json::json!({"index": m.index, "id": m.id, "seed": m.seed}))
-        .collect();
     let manifest = serde_json::json!({
         "tourney_version": env!("CARGO_PKG_VERSION"),
         "tournament": l.config.name,
@@ -145,25 +147,34 @@ fn manifest_json(
         "tournament_file": l.path.display().to_string(),
         "seed": l.config.seed,
         "adaptive": l.config.repetitions.is_adaptive(),
-        "matches": plan.len(),
-        "rows_per_match": plan.first().map(|m| m.entrants.len()).unwrap_or(0),
+        "matches": matches.len(),
+        "rows_per_match": rows_per_match,
         "entrants": entrants,
-        "match_seeds": seeds,
+        "match_seeds": crate::pretty_json::ARRAY_HERE,
     });
-    serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
+    let seeds = matches.iter().map(|&index| {
+        let m = planner
+            .get(index as usize)
+            .ok_or_else(|| std::io::Error::other(format!("no plan entry {index}")))?;
+        Ok(serde_json::json!({"index": m.index, "id": m.id, "seed": m.seed}))
+    });
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    crate::pretty_json::write_with_array(&mut file, &manifest, seeds)?;
+    file.write_all(b"\n")?;
+    file.flush()
 }
 
 /// Play `todo` (one stage) in parallel: each finished match's rows go to the journal (and its
-/// series file) as it finishes, and into `done`; progress on standard error.
+/// series file) as it finishes, and it is marked in `done`; progress on standard error.
 fn play_stage(
-    todo: Vec<PlannedMatch>,
+    todo: impl Iterator<Item = PlannedMatch>,
+    total: usize,
     opts: &RunOptions,
     play_one: &PlayFn,
     journal: &mut Journal,
     series_dir: &Path,
-    done: &mut BTreeMap<u32, Vec<RawRow>>,
+    done: &mut [bool],
 ) -> std::io::Result<()> {
-    let total = todo.len();
     if total == 0 {
         return Ok(());
     }
@@ -186,7 +197,7 @@ fn play_stage(
         if let Some(csv) = &result.series_csv {
             std::fs::write(series_dir.join(format!("{}.csv", result.planned.id)), csv)?;
         }
-        done.insert(result.planned.index as u32, result.rows);
+        done[result.planned.index] = true;
         finished += 1;
         if let Some(bar) = &bar {
             bar.inc(1);
@@ -214,11 +225,11 @@ fn resume_journal(
     fingerprint: &str,
     rows_per_match: usize,
     quiet: bool,
-) -> Result<(Vec<RawRow>, Journal), Failure> {
+) -> Result<(journal::Index, Journal), Failure> {
     let io =
         |what: &str, e: std::io::Error| Failure::Run(format!("{what} {}: {e}", path.display()));
     let contents =
-        journal::read(path, |_| rows_per_match).map_err(|e| io("cannot read the journal", e))?;
+        journal::index(path, rows_per_match).map_err(|e| io("cannot read the journal", e))?;
     let journal = match &contents.fingerprint {
         Some(found) if found == fingerprint => {
             if contents.dropped_lines > 0 && !quiet {
@@ -248,7 +259,7 @@ fn resume_journal(
         None => Journal::create(path, fingerprint, &[])
             .map_err(|e| io("cannot create the journal", e))?,
     };
-    Ok((contents.rows, journal))
+    Ok((contents, journal))
 }
 
 fn run_one(
@@ -266,10 +277,17 @@ fn run_one(
     let io =
         |what: &str, e: std::io::Error| Failure::Run(format!("{what} in {}: {e}", out.display()));
     std::fs::create_dir_all(&out).map_err(|e| io("cannot create the output directory", e))?;
-    let full_plan = plan::plan(&config);
-    let rows_per_match = full_plan.first().map(|m| m.entrants.len()).unwrap_or(0);
-    let mine = match opts.shard {
-        Some((i, n)) => plan::shard(full_plan.clone(), i, n),
+    // The plan is held as indices (4 bytes a match); an entry is built when it is played or
+    // written to the manifest.
+    let planner = Planner::new(&config);
+    let full_plan: Vec<u32> = planner.indices().map(|i| i as u32).collect();
+    let rows_per_match = full_plan
+        .first()
+        .and_then(|&i| planner.get(i as usize))
+        .map(|m| m.entrants.len())
+        .unwrap_or(0);
+    let mine: Vec<u32> = match opts.shard {
+        Some((i, n)) => full_plan.iter().copied().filter(|m| m % n == i).collect(),
         None => full_plan.clone(),
     };
 
@@ -280,29 +298,30 @@ fn run_one(
     // pure function of earlier stages' results).
     let journal_path = out.join("journal.jsonl");
     let fingerprint = tournament_fingerprint(l, &factory);
-    let (mut journaled, mut journal) = if opts.resume {
+    let (journaled, mut journal) = if opts.resume {
         resume_journal(&journal_path, &fingerprint, rows_per_match, opts.quiet)?
     } else {
         let journal = Journal::create(&journal_path, &fingerprint, &[])
             .map_err(|e| io("cannot create the journal", e))?;
-        (Vec::new(), journal)
+        (journal::Index::default(), journal)
     };
-    let wanted: BTreeSet<u32> = mine.iter().map(|m| m.index as u32).collect();
     let adaptive = config.repetitions.is_adaptive() && opts.shard.is_none();
-    journaled.retain(|r| adaptive || wanted.contains(&r.match_index));
-    let mut done: BTreeMap<u32, Vec<RawRow>> = BTreeMap::new();
-    for r in journaled {
-        done.entry(r.match_index).or_default().push(r);
+    // Which plan entries are done (in the journal, or played by this run): a flag per index.
+    let mut done = vec![false; planner.index_space()];
+    for (m, _) in journaled.matches() {
+        if let Some(flag) = done.get_mut(m as usize) {
+            *flag = true;
+        }
     }
-    if !opts.quiet && !done.is_empty() {
-        let to_play = mine
-            .iter()
-            .filter(|m| !done.contains_key(&(m.index as u32)))
-            .count();
-        eprintln!(
-            "resuming: {} matches already done, {to_play} to play",
-            done.len()
-        );
+    drop(journaled);
+    let already = if adaptive {
+        done.iter().filter(|&&d| d).count()
+    } else {
+        mine.iter().filter(|&&m| done[m as usize]).count()
+    };
+    if !opts.quiet && already > 0 {
+        let to_play = mine.iter().filter(|&&m| !done[m as usize]).count();
+        eprintln!("resuming: {already} matches already done, {to_play} to play");
     }
     if config.outputs.series {
         std::fs::create_dir_all(out.join("series")).map_err(|e| io("cannot create series/", e))?;
@@ -331,29 +350,42 @@ fn run_one(
     // further stage adds the matches `adaptive::next_stage` decides from the chosen matches'
     // results, until it adds none.
     let started = Instant::now();
-    let mut chosen: Vec<PlannedMatch> = mine;
-    let mut stage = chosen.clone();
+    let mut chosen: Vec<u32> = mine;
+    let mut stage: Vec<u32> = chosen.clone();
     let mut played = 0usize;
     loop {
-        let todo: Vec<PlannedMatch> = stage
+        let todo: Vec<u32> = stage
             .iter()
-            .filter(|m| !done.contains_key(&(m.index as u32)))
-            .cloned()
+            .copied()
+            .filter(|&m| !done[m as usize])
             .collect();
         played += todo.len();
-        play_stage(todo, opts, &play_one, &mut journal, &series_dir, &mut done)
-            .map_err(|e| io("the run stopped", e))?;
+        let entries = todo.iter().filter_map(|&m| planner.get(m as usize));
+        play_stage(
+            entries,
+            todo.len(),
+            opts,
+            &play_one,
+            &mut journal,
+            &series_dir,
+            &mut done,
+        )
+        .map_err(|e| io("the run stopped", e))?;
         if !adaptive {
             break;
         }
         // In the raw table's order, so that the decision reads what the report will.
-        let mut chosen_rows: Vec<RawRow> = chosen
+        chosen.sort_unstable();
+        let chosen_rows = rows_of(&journal_path, rows_per_match, &chosen)?;
+        let chosen_entries: Vec<PlannedMatch> = chosen
             .iter()
-            .flat_map(|m| done.get(&(m.index as u32)).cloned().unwrap_or_default())
+            .filter_map(|&m| planner.get(m as usize))
             .collect();
-        sort_rows(&mut chosen_rows);
-        stage = crate::commands::adaptive::next_stage(&config, &chosen, &chosen_rows)
-            .map_err(Failure::Run)?;
+        stage = crate::commands::adaptive::next_stage(&config, &chosen_entries, &chosen_rows)
+            .map_err(Failure::Run)?
+            .into_iter()
+            .map(|m| m.index as u32)
+            .collect();
         if stage.is_empty() {
             break;
         }
@@ -363,34 +395,37 @@ fn run_one(
                 stage.len()
             );
         }
-        chosen.extend(stage.iter().cloned());
+        chosen.extend(stage.iter().copied());
     }
+    drop(journal);
     let elapsed = started.elapsed().as_secs_f64();
     let total = played;
-    chosen.sort_by_key(|m| m.index);
-    let manifest = manifest_json(
+    chosen.sort_unstable();
+    // The raw table, in plan order, read back from the journal (the rows were not kept).
+    let index = journal::index(&journal_path, rows_per_match)
+        .map_err(|e| io("cannot read the journal", e))?;
+    let (rows, errors) =
+        crate::raw_table::write_from_journal(&out, &journal_path, &index, chosen.iter().copied())
+            .map_err(Failure::Run)?;
+    drop(index);
+    write_manifest(
+        &out.join("manifest.json"),
         l,
         &factory_libs,
+        &planner,
         if adaptive { &chosen } else { &full_plan },
-    );
-    let mut rows: Vec<RawRow> = chosen
-        .iter()
-        .flat_map(|m| done.remove(&(m.index as u32)).unwrap_or_default())
-        .collect();
-    sort_rows(&mut rows);
-    write_raw(&out, &rows).map_err(Failure::Run)?;
-    std::fs::write(out.join("manifest.json"), manifest)
-        .map_err(|e| io("cannot write manifest.json", e))?;
+        rows_per_match,
+    )
+    .map_err(|e| io("cannot write manifest.json", e))?;
     // The tournament file as it was, for the report page (its manifest section) and for readers.
     std::fs::write(out.join(TOURNAMENT_COPY), &l.text)
         .map_err(|e| io("cannot write tournament.yaml", e))?;
-    let errors = rows.iter().filter(|r| r.status != "ok").count();
     if !opts.quiet {
         println!(
             "{}: {} matches ({} rows, {errors} not ok) → {}",
             config.name,
-            rows.len() / rows_per_match.max(1),
-            rows.len(),
+            rows / rows_per_match.max(1),
+            rows,
             out.display()
         );
         println!(
@@ -403,4 +438,19 @@ fn run_one(
         crate::commands::report::after_run(&out, opts.quiet)?;
     }
     Ok(())
+}
+
+/// The rows of `matches` (ascending), read from the journal: what an adaptive stage decides
+/// from (a role tournament's chosen matches, which its analysis holds anyway).
+fn rows_of(path: &Path, rows_per_match: usize, matches: &[u32]) -> Result<Vec<RawRow>, Failure> {
+    let fail = |e: std::io::Error| Failure::Run(format!("{}: {e}", path.display()));
+    let index = journal::index(path, rows_per_match).map_err(fail)?;
+    let mut reader = Rows::open(path).map_err(fail)?;
+    let mut rows = Vec::new();
+    for &m in matches {
+        for at in index.rows_of(m) {
+            rows.push(reader.read(at).map_err(fail)?);
+        }
+    }
+    Ok(rows)
 }

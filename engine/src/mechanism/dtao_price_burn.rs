@@ -2,8 +2,9 @@
 //! miner incentive consensus sends to the owner's burn uid) and renormalised; injection as E3
 //! with the cap `root_proportion × α_e`; root alpha sold only while Σ p̄ > 1.
 //!
-//! Simplification: E5 pools are Balancer weighted pools; we keep the constant-product pool (see
-//! `docs/mechanisms.md`).
+//! Its pools are the Balancer weighted pools the chain moved to on 2026-06-25 (`pool/weighted.rs`),
+//! weights re-solved at every injection. The pool belongs to the mechanism: an E5 match that
+//! starts earlier (a counterfactual) still plays on it, as the fee rule follows E5's era.
 
 use super::{normalize_shares, EmissionRule};
 use crate::injection::InjectionRule;
@@ -48,6 +49,9 @@ impl EmissionRule for DtaoPriceBurn {
     }
     fn sells_root_alpha(&self, subnets: &Subnets) -> bool {
         super::sells_root_while_prices_sum_above_one(subnets)
+    }
+    fn weighted_pool(&self) -> bool {
+        true
     }
 }
 

@@ -38,6 +38,10 @@ pub trait EmissionRule: Send + Sync + std::fmt::Debug {
     fn sells_root_alpha(&self, _subnets: &Subnets) -> bool {
         true
     }
+    /// Whether the pools are E5's Balancer weighted pools (otherwise constant product).
+    fn weighted_pool(&self) -> bool {
+        false
+    }
 }
 
 /// A mechanism as a tournament names it: the era or counterfactual, with optional overrides.

@@ -11,13 +11,16 @@
 //! 1. [`inject_and_split`], elementwise: emission share → TAO in, alpha in, root proportion,
 //!    the alpha_out split into pending amounts. Integer results come from the same `f64`
 //!    expressions the chain formulas give, truncated, exactly as a scalar loop computes them.
-//! 2. [`swap`]: chain buys (scalar, E2/E3 only) and the root alpha sale, exact swaps rounding in
-//!    the pool's favour; the sale is elementwise too (see [`sell_root_alpha`]).
+//! 2. [`swap`]: chain buys (E2/E3/E5) and the root alpha sale, exact swaps rounding in the
+//!    pool's favour, elementwise too (see [`sell_root_alpha`]); then each pool's price. On E5's
+//!    weighted pools both swaps are the pool's own scalar swap, and passes 1 and 3 take the
+//!    price through the pool's price factor (a separate loop instance per kernel: the
+//!    constant-product loops read no factor).
 //! 3. [`update_emas`], elementwise: the moving price, the flow EMA, and (under `taoflow-net`)
 //!    the protocol flow EMA.
 //!
-//! The elementwise loops are compiled twice, for the baseline CPU and with AVX-512 (picked at run
-//! time, see [`Simd`]). Vector and scalar code perform the same IEEE operations on each
+//! The elementwise loops are compiled three times, for the baseline CPU, AVX2 + FMA and AVX-512
+//! (picked at run time, see [`Simd`]). Vector and scalar code perform the same IEEE operations on each
 //! element in the same order — no reassociation, no fused multiply-add — so results are
 //! bit-identical whichever path runs; the one reduction over subnets in these passes is an
 //! integer sum (TAO injected), exact in any order.
@@ -27,7 +30,7 @@ use crate::injection::{self, InjectionRule};
 #[cfg(target_arch = "x86_64")]
 use crate::lanes::Magic;
 use crate::lanes::{Lanes, Native};
-use crate::pool::{correct_quotient, Reserves};
+use crate::pool::{correct_quotient, Curve, Reserves, Weights};
 use crate::rates::Rates;
 use crate::units::{Rao, MIN_RESERVE_RAO};
 
@@ -240,7 +243,8 @@ pub struct Handoff {
     /// are pairs): a loop over pairs of 64-bit integers does not vectorise on AVX2.
     pub tao: Vec<Rao>,
     pub alpha: Vec<Rao>,
-    /// Each pool's spot price after pass 2, for pass 3 (the moving price).
+    /// Each pool's `T/A` after pass 2, for pass 3 (the moving price) and the next block's pass
+    /// 1: a constant-product pool's spot price; a weighted pool's is this times its factor.
     pub price: Vec<f64>,
 }
 
@@ -350,6 +354,9 @@ pub struct InjectPass<'a> {
     pub share: &'a [f64],
     pub share_out: &'a mut [f64],
     pub reserves: &'a mut [Reserves],
+    /// Each pool's price factor `w_α/w_τ` for weighted pools (E5), or `None` for
+    /// constant-product pools (whose loop then reads no factor at all).
+    pub price_factor: Option<&'a [f64]>,
     pub alpha_outstanding: &'a mut [Rao],
     pub alpha_emission: &'a [AlphaEmission],
     pub root_proportion: &'a mut [f64],
@@ -420,28 +427,54 @@ fn inject_and_split_loop<C: Lanes>(
     );
     // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
     // arguments because only function arguments carry the no-alias facts that let the loop
-    // vectorise without runtime overlap checks between every pair of arrays.
-    inject_and_split_slices::<C>(
-        rule,
-        inputs,
-        &pass.share[..n],
-        &mut pass.share_out[..n],
-        &mut pass.reserves[..n],
-        &mut pass.alpha_outstanding[..n],
-        &pass.alpha_emission[..n],
-        &mut pass.root_proportion[..n],
-        &mut pass.pending_owner[..n],
-        &mut pass.pending_miner[..n],
-        &mut pass.pending_validator[..n],
-        &mut pass.alpha_minted[..n],
-        &mut pass.emission_tao[..n],
-        &mut h.chain_buy_tao[..n],
-        &mut h.root_alpha[..n],
-        &mut h.protocol_flow[..n],
-        &mut h.tao[..n],
-        &mut h.alpha[..n],
-        &h.price[..n],
-    )
+    // vectorise without runtime overlap checks between every pair of arrays. One loop per pool
+    // kind: the constant-product loop reads no price factor.
+    match pass.price_factor {
+        None => inject_and_split_slices::<C, false>(
+            rule,
+            inputs,
+            &pass.share[..n],
+            &mut pass.share_out[..n],
+            &mut pass.reserves[..n],
+            &[],
+            &mut pass.alpha_outstanding[..n],
+            &pass.alpha_emission[..n],
+            &mut pass.root_proportion[..n],
+            &mut pass.pending_owner[..n],
+            &mut pass.pending_miner[..n],
+            &mut pass.pending_validator[..n],
+            &mut pass.alpha_minted[..n],
+            &mut pass.emission_tao[..n],
+            &mut h.chain_buy_tao[..n],
+            &mut h.root_alpha[..n],
+            &mut h.protocol_flow[..n],
+            &mut h.tao[..n],
+            &mut h.alpha[..n],
+            &h.price[..n],
+        ),
+        Some(factor) => inject_and_split_slices::<C, true>(
+            rule,
+            inputs,
+            &pass.share[..n],
+            &mut pass.share_out[..n],
+            &mut pass.reserves[..n],
+            &factor[..n],
+            &mut pass.alpha_outstanding[..n],
+            &pass.alpha_emission[..n],
+            &mut pass.root_proportion[..n],
+            &mut pass.pending_owner[..n],
+            &mut pass.pending_miner[..n],
+            &mut pass.pending_validator[..n],
+            &mut pass.alpha_minted[..n],
+            &mut pass.emission_tao[..n],
+            &mut h.chain_buy_tao[..n],
+            &mut h.root_alpha[..n],
+            &mut h.protocol_flow[..n],
+            &mut h.tao[..n],
+            &mut h.alpha[..n],
+            &h.price[..n],
+        ),
+    }
 }
 
 /// The price of each pool before this block's injection, kept from the end of the last
@@ -476,12 +509,13 @@ fn refresh_prices<C: Lanes>(
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn inject_and_split_slices<C: Lanes>(
+fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
     rule: InjectionRule,
     inputs: &BlockInputs,
     share: &[f64],
     share_out: &mut [f64],
     reserves: &mut [Reserves],
+    price_factor: &[f64],
     alpha_outstanding: &mut [Rao],
     alpha_emission: &[AlphaEmission],
     root_proportion: &mut [f64],
@@ -500,6 +534,12 @@ fn inject_and_split_slices<C: Lanes>(
     let n = share.len();
     let (tao_after, alpha_after) = (&mut tao_after[..n], &mut alpha_after[..n]);
     let price_before = &price_before[..n];
+    // Empty for constant-product pools (never read then).
+    let price_factor = if WEIGHTED {
+        &price_factor[..n]
+    } else {
+        price_factor
+    };
     let (share_out, reserves, alpha_outstanding) = (
         &mut share_out[..n],
         &mut reserves[..n],
@@ -548,8 +588,13 @@ fn inject_and_split_slices<C: Lanes>(
             Some(x) => x,
         };
         root_proportion[i] = rp;
-        // `pool.price()`, kept from the last block (see `refresh_prices`).
-        let price = price_before[i];
+        // `pool.price()`, kept from the last block (see `refresh_prices`); a weighted pool's
+        // price is that times its factor (`Subnets::price`).
+        let price = if WEIGHTED {
+            price_before[i] * price_factor[i]
+        } else {
+            price_before[i]
+        };
         let cap = split.injection_cap;
         let inj = injection::inject_with::<C>(rule, emission, cap, rp, price, e_block);
         let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
@@ -585,6 +630,8 @@ fn inject_and_split_slices<C: Lanes>(
 /// The arrays pass 2 reads and writes.
 pub struct SwapPass<'a> {
     pub reserves: &'a mut [Reserves],
+    /// E5's pool weights, or empty for constant-product pools.
+    pub pool_weights: &'a [Weights],
     pub alpha_minted: &'a mut [Rao],
     pub alpha_burned: &'a mut [Rao],
     pub emission_tao: &'a mut [Rao],
@@ -598,6 +645,9 @@ pub struct SwapPass<'a> {
 ///
 /// With `track_flow`, root sales are also taken off `handoff.protocol_flow` (E4 reads it; the
 /// other rules skip the bookkeeping, which costs a fifth of the sale pass).
+///
+/// On weighted pools (E5: `pool_weights` not empty) both swaps are the pool's own scalar swap
+/// ([`weighted_swaps`]); the prices and the write-back stay elementwise.
 pub fn swap(
     simd: Simd,
     sells_root: bool,
@@ -607,8 +657,23 @@ pub fn swap(
 ) -> Rao {
     let n = pass.reserves.len();
     let h = pass.handoff;
+    let weighted = !pass.pool_weights.is_empty();
     let mut bought_with: Rao = 0;
-    if injected.any_chain_buy {
+    if weighted {
+        bought_with = weighted_swaps(
+            WeightedSwaps {
+                weights: &pass.pool_weights[..n],
+                sells_root,
+                track_flow,
+                any_chain_buy: injected.any_chain_buy,
+                alpha_minted: &mut pass.alpha_minted[..n],
+                alpha_burned: &mut pass.alpha_burned[..n],
+                emission_tao: &mut pass.emission_tao[..n],
+                pending_root_tao: &mut pass.pending_root_tao[..n],
+            },
+            h,
+        );
+    } else if injected.any_chain_buy {
         let buys = ChainBuys {
             chain_buy_tao: &mut h.chain_buy_tao[..n],
             tao: &mut h.tao[..n],
@@ -663,7 +728,8 @@ pub fn swap(
         price: &mut price[..n],
     };
     let sale = Sale {
-        sells: sells_root,
+        // Weighted pools' sales are done (above).
+        sells: sells_root && !weighted,
         root_alpha: &mut root_alpha[..n],
         pending_root_tao: &mut pass.pending_root_tao[..n],
         alpha_minted: &mut pass.alpha_minted[..n],
@@ -698,6 +764,63 @@ pub fn swap(
                 (tao[i], alpha[i]) = (reserves[i].tao_rao, reserves[i].alpha_rao);
             }
         }
+    }
+    bought_with
+}
+
+/// What [`weighted_swaps`] reads and writes besides the handoff.
+struct WeightedSwaps<'a> {
+    weights: &'a [Weights],
+    sells_root: bool,
+    track_flow: bool,
+    any_chain_buy: bool,
+    alpha_minted: &'a mut [Rao],
+    alpha_burned: &'a mut [Rao],
+    emission_tao: &'a mut [Rao],
+    pending_root_tao: &'a mut [Rao],
+}
+
+/// Pass 2's swaps on E5's weighted pools, on the plain reserve arrays pass 1 left: each
+/// subnet's chain buy, then its root sale, as the pool's own scalar swaps on its curve
+/// ([`Reserves::protocol_buy_on`], [`Reserves::protocol_sell_on`]; the weighted curve's power
+/// has no vector form). Returns the TAO the chain buys emitted.
+fn weighted_swaps(w: WeightedSwaps<'_>, h: &mut Handoff) -> Rao {
+    let n = w.weights.len();
+    let (tao, alpha) = (&mut h.tao[..n], &mut h.alpha[..n]);
+    let (chain_buy_tao, root_alpha, protocol_flow) = (
+        &h.chain_buy_tao[..n],
+        &h.root_alpha[..n],
+        &mut h.protocol_flow[..n],
+    );
+    let mut bought_with: Rao = 0;
+    for i in 0..n {
+        let curve = Curve::Weighted(w.weights[i]);
+        let mut pool = Reserves {
+            tao_rao: tao[i],
+            alpha_rao: alpha[i],
+        };
+        let buy = chain_buy_tao[i];
+        if w.any_chain_buy && buy > 0 {
+            let bought = pool.protocol_buy_on(curve, buy);
+            if bought > 0 {
+                w.alpha_burned[i] += bought;
+                w.emission_tao[i] += buy;
+                protocol_flow[i] += buy as i64 as f64;
+                bought_with += buy;
+            }
+        }
+        let sold = root_alpha[i];
+        if w.sells_root && sold > 0 {
+            let received = pool.protocol_sell_on(curve, sold);
+            if received > 0 {
+                w.pending_root_tao[i] += received;
+                w.alpha_minted[i] += sold;
+                if w.track_flow {
+                    protocol_flow[i] -= received as i64 as f64;
+                }
+            }
+        }
+        (tao[i], alpha[i]) = (pool.tao_rao, pool.alpha_rao);
     }
     bought_with
 }
@@ -898,8 +1021,10 @@ fn sell_root_alpha<C: Lanes>(
 
 /// The arrays pass 3 reads and writes.
 pub struct EmaPass<'a> {
-    /// Each pool's spot price after this block's swaps (`Handoff::price`, from pass 2).
+    /// Each pool's `T/A` after this block's swaps (`Handoff::price`, from pass 2).
     pub price: &'a [f64],
+    /// Each pool's price factor, or `None` (see [`InjectPass::price_factor`]).
+    pub price_factor: Option<&'a [f64]>,
     pub start_block: &'a [i64],
     pub ema_price: &'a mut [f64],
     pub flow_ema: &'a mut [f64],
@@ -971,29 +1096,48 @@ fn update_emas_loop<C: Lanes>(
     let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
     let flow_block = &mut pass.flow_block[..n];
     let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
-    update_emas_slices::<C>(
-        block,
-        ramp,
-        rates,
-        protocol_flow,
-        price,
-        start_block,
-        ema_price,
-        flow_ema,
-        flow_block,
-        protocol_flow_ema,
-        flows,
-    )
+    // One loop per pool kind, as in pass 1.
+    match pass.price_factor {
+        None => update_emas_slices::<C, false>(
+            block,
+            ramp,
+            rates,
+            protocol_flow,
+            price,
+            &[],
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        ),
+        Some(factor) => update_emas_slices::<C, true>(
+            block,
+            ramp,
+            rates,
+            protocol_flow,
+            price,
+            &factor[..n],
+            start_block,
+            ema_price,
+            flow_ema,
+            flow_block,
+            protocol_flow_ema,
+            flows,
+        ),
+    }
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn update_emas_slices<C: Lanes>(
+fn update_emas_slices<C: Lanes, const WEIGHTED: bool>(
     block: i64,
     ramp: bool,
     rates: &Rates,
     keep_protocol_flow: bool,
     price: &[f64],
+    price_factor: &[f64],
     start_block: &[i64],
     ema_price: &mut [f64],
     flow_ema: &mut [f64],
@@ -1009,11 +1153,22 @@ fn update_emas_slices<C: Lanes>(
         &mut protocol_flow_ema[..n],
         &protocol_flow[..n],
     );
+    let price_factor = if WEIGHTED {
+        &price_factor[..n]
+    } else {
+        price_factor
+    };
     let flow_rate = rates.flow_ema_rate;
     #[allow(clippy::needless_range_loop)]
     for i in 0..n {
+        // A weighted pool's spot price: `T/A` times its factor (`Subnets::price`).
+        let p = if WEIGHTED {
+            price[i] * price_factor[i]
+        } else {
+            price[i]
+        };
         ema_price[i] =
-            ema_price_step_with::<C>(ema_price[i], price[i], block - start_block[i], ramp, rates);
+            ema_price_step_with::<C>(ema_price[i], p, block - start_block[i], ramp, rates);
         flow_ema[i] = flow_ema_step(flow_ema[i], flow_block[i], flow_rate);
         flow_block[i] = 0.0;
         // Loop-invariant: the compiler hoists the test out of the loop (unswitching).
@@ -1028,6 +1183,7 @@ mod tests {
     use super::*;
     // The AVX2 kernel's conversions, tested on every target (they are plain Rust).
     use crate::lanes::Magic;
+    use crate::pool::{MIN_WEIGHT, WEIGHT_ONE};
 
     #[test]
     fn one_ema_step_with_ramp_and_clamp() {
@@ -1081,6 +1237,7 @@ mod tests {
                 share: &[0.9, 0.1],
                 share_out: &mut share_out,
                 reserves: &mut reserves,
+                price_factor: None,
                 alpha_outstanding: &mut outstanding,
                 alpha_emission: &alpha_emission,
                 root_proportion: &mut rp,
@@ -1134,6 +1291,7 @@ mod tests {
             Injected::default(),
             SwapPass {
                 reserves: &mut reserves,
+                pool_weights: &[],
                 alpha_minted: &mut minted,
                 alpha_burned: &mut [0],
                 emission_tao: &mut [0],
@@ -1310,13 +1468,20 @@ mod tests {
             }
         }
 
-        /// Whichever compiled version runs, a block gives bit-identical state: every kernel
-        /// this CPU can run against the baseline.
+        /// Every kernel this CPU can run gives, bit for bit, the state the scalar reference
+        /// ([`reference_block`]: each subnet's injection, swaps on its curve and EMAs written
+        /// as plain per-subnet code with the pool's own swaps and prices) gives, over two
+        /// blocks with trades between them, on constant-product pools (E1–E4) and E5's
+        /// weighted pools, for every injection rule.
         #[test]
-        fn vector_and_scalar_passes_agree(
+        fn every_kernel_agrees_with_the_scalar_reference(
             seed in 0u64..u64::MAX,
             rule in 0usize..5,
             scheduled in proptest::option::of(0.0f64..1.0),
+            weighted in proptest::bool::ANY,
+            sells_root in proptest::bool::ANY,
+            track_flow in proptest::bool::ANY,
+            ramp in proptest::bool::ANY,
         ) {
             let rule = [
                 InjectionRule::E1,
@@ -1325,124 +1490,349 @@ mod tests {
                 InjectionRule::E3CapBlockEmission,
                 InjectionRule::E5RootCap,
             ][rule];
-            let baseline = run_block(seed, rule, scheduled, Simd::Baseline);
-            for &simd in &Simd::available()[1..] {
-                let other = run_block(seed, rule, scheduled, simd);
-                proptest::prop_assert_eq!(&baseline, &other, "{:?}", simd);
+            let flags = Flags { scheduled, sells_root, track_flow, ramp };
+            let start = Fixture::random(seed, rule, flags, weighted);
+            let mut reference = start.clone();
+            for block in 0..BLOCKS {
+                reference_block(&mut reference, block);
+                reference.trade(seed, block);
+            }
+            let expected = reference.snapshot();
+            for &simd in &Simd::available() {
+                let mut fx = start.clone();
+                let mut handoff = Handoff::default();
+                for block in 0..BLOCKS {
+                    kernel_block(&mut fx, &mut handoff, simd, block);
+                    fx.trade(seed, block);
+                }
+                proptest::prop_assert_eq!(&fx.snapshot(), &expected, "{:?}", simd);
             }
         }
     }
 
-    /// Every array the kernel writes, after one block over 37 random subnets (f64 as bits).
-    type BlockState = (Vec<(Rao, Rao)>, Vec<Vec<Rao>>, Vec<Vec<u64>>, Rao);
+    /// Blocks per agreement case: the second reads the price the first left (`refresh_prices`).
+    const BLOCKS: i64 = 2;
 
-    fn run_block(seed: u64, rule: InjectionRule, scheduled: Option<f64>, simd: Simd) -> BlockState {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-        let n = 37;
-        let mut share: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
-        let sum: f64 = share.iter().sum();
-        share.iter_mut().for_each(|x| *x /= sum);
-        let mut reserves: Vec<Reserves> = (0..n)
-            .map(|_| Reserves {
-                tao_rao: rng.random_range(10_000_000..1u64 << 50),
-                alpha_rao: rng.random_range(10_000_000..1u64 << 52),
-            })
-            .collect();
-        let mut outstanding: Vec<Rao> = (0..n).map(|_| rng.random_range(0..1u64 << 52)).collect();
-        // The chain's rates, or (half the time) the search's knobs at random values.
-        let rates = if rng.random::<bool>() {
-            Rates::default()
-        } else {
-            Rates {
-                ema_price_rate: rng.random_range(1e-7..1e-3),
-                ema_ramp_blocks: rng.random_range(1.0..1e6),
-                flow_ema_rate: rng.random_range(1e-7..1e-3),
-                injection_cap: rng.random_range(0.0..3.0),
+    /// A block's switches: the scheduled root proportion, whether root alpha is sold, whether
+    /// protocol flow is tracked (E4), whether the moving price ramps.
+    #[derive(Clone, Copy, Debug)]
+    struct Flags {
+        scheduled: Option<f64>,
+        sells_root: bool,
+        track_flow: bool,
+        ramp: bool,
+    }
+
+    /// A random network's subnet arrays: the kernel's inputs and everything it writes.
+    #[derive(Clone, Debug)]
+    struct Fixture {
+        rule: InjectionRule,
+        flags: Flags,
+        rates: Rates,
+        share: Vec<f64>,
+        /// Reserves, and for weighted pools their weights and price factors (1.0 each for
+        /// constant-product pools, as `Network` keeps them).
+        subnets: crate::state::Subnets,
+        outstanding: Vec<Rao>,
+        alpha_emission: Vec<AlphaEmission>,
+        start_block: Vec<i64>,
+        /// ema, flow_ema, flow_block, protocol_flow_ema, share_out, root proportion.
+        floats: [Vec<f64>; 6],
+        /// pending owner, miner, validator; minted, burned, emission TAO, pending root TAO.
+        amounts: [Vec<Rao>; 7],
+        /// TAO minted: injected plus chain buys, summed over blocks.
+        minted_tao: Rao,
+    }
+
+    /// Everything a [`Fixture`] holds after the blocks, `f64` as bits.
+    type Snapshot = (Vec<(Rao, Rao)>, Vec<u64>, Vec<Vec<Rao>>, Vec<Vec<u64>>, Rao);
+
+    impl Fixture {
+        fn random(seed: u64, rule: InjectionRule, flags: Flags, weighted: bool) -> Fixture {
+            use rand::{Rng, SeedableRng};
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let n = 37;
+            let mut share: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+            let sum: f64 = share.iter().sum();
+            share.iter_mut().for_each(|x| *x /= sum);
+            let mut subnets = crate::state::Subnets::default();
+            for _ in 0..n {
+                // Mostly ordinary pools; one in four near the minimum reserve (refused swaps).
+                let tao = if rng.random_range(0..4) == 0 {
+                    rng.random_range(MIN_RESERVE_RAO..MIN_RESERVE_RAO + 1_000_000)
+                } else {
+                    rng.random_range(MIN_RESERVE_RAO..1u64 << 50)
+                };
+                let alpha = rng.random_range(MIN_RESERVE_RAO..1u64 << 52);
+                subnets.reserves.push(Reserves {
+                    tao_rao: tao,
+                    alpha_rao: alpha,
+                });
+                let factor = if weighted {
+                    let quote = rng.random_range(MIN_WEIGHT..=WEIGHT_ONE - MIN_WEIGHT);
+                    let w = Weights::from_quote_parts(quote).unwrap();
+                    subnets.pool_weights.push(w);
+                    w.price_factor()
+                } else {
+                    1.0
+                };
+                subnets.price_factor.push(factor);
             }
-        };
-        let alpha_emission: Vec<AlphaEmission> = (0..n)
-            .map(|i| {
-                AlphaEmission::at_issuance(reserves[i].alpha_rao + outstanding[i])
-                    .with_injection_cap(&rates)
-            })
-            .collect();
-        let start_block: Vec<i64> = (0..n).map(|_| rng.random_range(-500_000..1_000)).collect();
-        let mut ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
-        let mut flow_ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
-        let mut flow_block: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
-        let mut protocol_flow_ema: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 1e9).collect();
-        let mut u = vec![vec![0 as Rao; n]; 7];
-        let mut f: Vec<Vec<u64>> = Vec::new();
-        let (mut share_out, mut rp) = (vec![0.0; n], vec![0.0; n]);
-        let mut handoff = Handoff::default();
+            let outstanding: Vec<Rao> = (0..n).map(|_| rng.random_range(0..1u64 << 52)).collect();
+            // The chain's rates, or (half the time) the search's knobs at random values.
+            let rates = if rng.random::<bool>() {
+                Rates::default()
+            } else {
+                Rates {
+                    ema_price_rate: rng.random_range(1e-7..1e-3),
+                    ema_ramp_blocks: rng.random_range(1.0..1e6),
+                    flow_ema_rate: rng.random_range(1e-7..1e-3),
+                    injection_cap: rng.random_range(0.0..3.0),
+                }
+            };
+            let alpha_emission = (0..n)
+                .map(|i| {
+                    AlphaEmission::at_issuance(subnets.reserves[i].alpha_rao + outstanding[i])
+                        .with_injection_cap(&rates)
+                })
+                .collect();
+            let start_block = (0..n).map(|_| rng.random_range(-500_000..1_000)).collect();
+            let mut float =
+                |scale: f64| -> Vec<f64> { (0..n).map(|_| rng.random::<f64>() * scale).collect() };
+            let floats = [
+                float(1.0),
+                float(1e9),
+                float(1e9),
+                float(1e9),
+                vec![0.0; n],
+                vec![0.0; n],
+            ];
+            Fixture {
+                rule,
+                flags,
+                rates,
+                share,
+                subnets,
+                outstanding,
+                alpha_emission,
+                start_block,
+                floats,
+                amounts: std::array::from_fn(|_| vec![0; n]),
+                minted_tao: 0,
+            }
+        }
+
+        /// Between blocks: trades move a few pools (and a user's flow), and on weighted pools
+        /// one pool's weights are reset to ½ (a replaced subnet), so the next block's pass 1
+        /// must recompute those prices.
+        fn trade(&mut self, seed: u64, block: i64) {
+            use rand::{Rng, SeedableRng};
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ (block as u64 + 1));
+            let n = self.share.len();
+            for _ in 0..5 {
+                let i = rng.random_range(0..n);
+                let pool = &mut self.subnets.reserves[i];
+                pool.tao_rao += rng.random_range(1..1_000_000_000);
+                pool.alpha_rao += rng.random_range(0..2u64);
+                self.floats[2][i] = rng.random::<f64>() * 1e9;
+            }
+            if !self.subnets.pool_weights.is_empty() {
+                let i = rng.random_range(0..n);
+                self.subnets.pool_weights[i] = Weights::default();
+                self.subnets.price_factor[i] = Weights::default().price_factor();
+            }
+        }
+
+        fn inputs(&self) -> BlockInputs {
+            BlockInputs {
+                rule: self.rule,
+                block_emission: 1_000_000_000,
+                scheduled_root_proportion: self.flags.scheduled,
+                root_weighted: 0.18 * 5.5e15,
+            }
+        }
+
+        fn snapshot(&self) -> Snapshot {
+            let s = &self.subnets;
+            let mut amounts = self.amounts.to_vec();
+            amounts.push(self.outstanding.clone());
+            let mut floats: Vec<Vec<u64>> = self
+                .floats
+                .iter()
+                .map(|v| v.iter().map(|x| x.to_bits()).collect())
+                .collect();
+            floats.push(s.price_factor.iter().map(|x| x.to_bits()).collect());
+            (
+                s.reserves
+                    .iter()
+                    .map(|r| (r.tao_rao, r.alpha_rao))
+                    .collect(),
+                s.pool_weights.iter().map(|w| w.quote_parts()).collect(),
+                amounts,
+                floats,
+                self.minted_tao,
+            )
+        }
+    }
+
+    /// One block of the block kernel `simd` on the fixture, as `Network::step_block` runs it
+    /// (weights re-solved between passes 1 and 2; `handoff` kept across blocks).
+    fn kernel_block(fx: &mut Fixture, handoff: &mut Handoff, simd: Simd, block: i64) {
+        let n = fx.share.len();
         handoff.resize(n);
-        let inputs = BlockInputs {
-            rule,
-            block_emission: 1_000_000_000,
-            scheduled_root_proportion: scheduled,
-            root_weighted: 0.18 * 5.5e15,
-        };
-        let [owner, miner, validator, minted, burned, emission, root_tao] = &mut u[..] else {
-            unreachable!()
-        };
+        let inputs = fx.inputs();
+        let weighted = !fx.subnets.pool_weights.is_empty();
+        let before = fx.subnets.reserves.clone();
+        let [ema, flow_ema, flow_block, protocol_flow_ema, share_out, rp] = &mut fx.floats;
+        let [owner, miner, validator, minted, burned, emission, root_tao] = &mut fx.amounts;
+        let s = &mut fx.subnets;
         let injected = inject_and_split(
             simd,
             &inputs,
             InjectPass {
-                share: &share,
-                share_out: &mut share_out,
-                reserves: &mut reserves,
-                alpha_outstanding: &mut outstanding,
-                alpha_emission: &alpha_emission,
-                root_proportion: &mut rp,
+                share: &fx.share,
+                share_out,
+                reserves: &mut s.reserves,
+                price_factor: weighted.then_some(&s.price_factor[..]),
+                alpha_outstanding: &mut fx.outstanding,
+                alpha_emission: &fx.alpha_emission,
+                root_proportion: rp,
                 pending_owner: owner,
                 pending_miner: miner,
                 pending_validator: validator,
                 alpha_minted: minted,
                 emission_tao: emission,
-                handoff: &mut handoff,
+                handoff,
             },
         );
+        if weighted {
+            s.resolve_weights_after_injection(&before);
+        }
         let bought = swap(
             simd,
-            true,
-            true,
+            fx.flags.sells_root,
+            fx.flags.track_flow,
             injected,
             SwapPass {
-                reserves: &mut reserves,
+                reserves: &mut s.reserves,
+                pool_weights: &s.pool_weights,
                 alpha_minted: minted,
                 alpha_burned: burned,
                 emission_tao: emission,
                 pending_root_tao: root_tao,
-                handoff: &mut handoff,
+                handoff,
             },
         );
         update_emas(
             simd,
-            1_000,
-            true,
-            &rates,
-            true,
+            1_000 + block,
+            fx.flags.ramp,
+            &fx.rates,
+            fx.flags.track_flow,
             EmaPass {
                 price: &handoff.price,
-                start_block: &start_block,
-                ema_price: &mut ema,
-                flow_ema: &mut flow_ema,
-                flow_block: &mut flow_block,
-                protocol_flow_ema: &mut protocol_flow_ema,
+                price_factor: weighted.then_some(&s.price_factor[..]),
+                start_block: &fx.start_block,
+                ema_price: ema,
+                flow_ema,
+                flow_block,
+                protocol_flow_ema,
                 protocol_flow: &handoff.protocol_flow,
             },
         );
-        u.push(outstanding);
-        for v in [share_out, rp, ema, flow_ema, flow_block, protocol_flow_ema] {
-            f.push(v.iter().map(|x| x.to_bits()).collect());
+        fx.minted_tao += injected.tao_in + bought;
+    }
+
+    /// The scalar reference for one block: per subnet, the chain's formulas written plainly
+    /// (casts, `rao_from_f64`), the price from `Subnets::price` (`T/A` times the pool's factor),
+    /// the swaps from the pool's own `protocol_buy_on`/`protocol_sell_on` on its curve, the
+    /// moving price from `Rates::ema_price_rate_at`. No caches, no plain arrays, no estimates.
+    fn reference_block(fx: &mut Fixture, block: i64) {
+        use crate::units::rao_from_f64;
+        let n = fx.share.len();
+        let e_block: Rao = 1_000_000_000;
+        let root_weighted = fx.inputs().root_weighted;
+        let before = fx.subnets.reserves.clone();
+        let [ema, flow_ema, flow_block, protocol_flow_ema, share_out, rp] = &mut fx.floats;
+        let [owner, miner, validator, minted, burned, emission, root_tao] = &mut fx.amounts;
+        let (mut flow, mut buys, mut sales) = (vec![0.0; n], vec![0; n], vec![0; n]);
+        for i in 0..n {
+            share_out[i] = fx.share[i];
+            let tao_emission = rao_from_f64(e_block as i64 as f64 * fx.share[i]);
+            let issuance = fx.subnets.reserves[i].alpha_rao + fx.outstanding[i];
+            rp[i] = match fx.flags.scheduled {
+                None => {
+                    let a = issuance as i64 as f64;
+                    if root_weighted + a > 0.0 {
+                        root_weighted / (root_weighted + a)
+                    } else {
+                        0.0
+                    }
+                }
+                Some(x) => x,
+            };
+            let split = fx.alpha_emission[i];
+            let price = fx.subnets.price(i);
+            let inj = injection::inject(
+                fx.rule,
+                tao_emission,
+                split.injection_cap,
+                rp[i],
+                price,
+                e_block,
+            );
+            let pool = &mut fx.subnets.reserves[i];
+            pool.tao_rao += inj.tao_in;
+            pool.alpha_rao += inj.alpha_in;
+            emission[i] += inj.tao_in;
+            fx.minted_tao += inj.tao_in;
+            buys[i] = inj.chain_buy_tao;
+            flow[i] = inj.tao_in as i64 as f64;
+            let root_alpha = rao_from_f64(split.validators_and_root as i64 as f64 * rp[i]);
+            let validators = split.validators_and_root - root_alpha;
+            owner[i] += split.owner;
+            miner[i] += split.miners;
+            validator[i] += validators;
+            let paid_out = split.owner + split.miners + validators;
+            fx.outstanding[i] += paid_out;
+            sales[i] = if inj.subsidised { 0 } else { root_alpha };
+            minted[i] += inj.alpha_in + paid_out;
         }
-        (
-            reserves.iter().map(|r| (r.tao_rao, r.alpha_rao)).collect(),
-            u,
-            f,
-            injected.tao_in + bought,
-        )
+        if !fx.subnets.pool_weights.is_empty() {
+            fx.subnets.resolve_weights_after_injection(&before);
+        }
+        for i in 0..n {
+            let curve = fx.subnets.curve(i);
+            let pool = &mut fx.subnets.reserves[i];
+            if buys[i] > 0 {
+                let bought = pool.protocol_buy_on(curve, buys[i]);
+                if bought > 0 {
+                    burned[i] += bought;
+                    emission[i] += buys[i];
+                    flow[i] += buys[i] as i64 as f64;
+                    fx.minted_tao += buys[i];
+                }
+            }
+            if fx.flags.sells_root && sales[i] > 0 {
+                let received = pool.protocol_sell_on(curve, sales[i]);
+                if received > 0 {
+                    root_tao[i] += received;
+                    minted[i] += sales[i];
+                    if fx.flags.track_flow {
+                        flow[i] -= received as i64 as f64;
+                    }
+                }
+            }
+            let a = fx
+                .rates
+                .ema_price_rate_at(1_000 + block - fx.start_block[i], fx.flags.ramp);
+            ema[i] = a * fx.subnets.price(i).min(1.0) + (1.0 - a) * ema[i];
+            let f = fx.rates.flow_ema_rate;
+            flow_ema[i] += f * (flow_block[i] - flow_ema[i]);
+            flow_block[i] = 0.0;
+            if fx.flags.track_flow {
+                protocol_flow_ema[i] += f * (flow[i] - protocol_flow_ema[i]);
+            }
+        }
     }
 }

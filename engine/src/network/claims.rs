@@ -23,7 +23,8 @@ impl Network {
             return;
         }
         let choice = self.root_claims.choice(account);
-        let settled = settle(choice, amount, &mut self.subnets.reserves[i]);
+        let curve = self.subnets.curve(i);
+        let settled = settle(choice, amount, &mut self.subnets.reserves[i], curve);
         let tao = settled.tao_to_root;
         if tao == 0 {
             self.credit_alpha(i, account, settled.alpha_kept, price);
@@ -53,18 +54,14 @@ impl Network {
         if amount == 0 {
             return;
         }
-        let total: u128 = (0..self.accounts.len())
-            .filter(|&a| eligible(a))
-            .map(|a| self.accounts[a].root_stake as u128)
-            .sum();
-        // Shares are fixed before any claim stakes TAO on root.
+        // The denominator is fixed before any claim stakes TAO on root, and each account's
+        // share is taken before its own claim.
+        let total = self.eligible_root_stake(&eligible);
         let mut paid = 0;
         for a in 0..self.accounts.len() {
-            if !eligible(a) || self.accounts[a].root_stake == 0 {
+            let Some(share) = self.root_stake_share(a, amount, total, &eligible) else {
                 continue;
-            }
-            let stake = self.accounts[a].root_stake as u128;
-            let share = (amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao;
+            };
             paid += share;
             self.claim_root_alpha(i, a, share, price);
         }

@@ -161,7 +161,8 @@ impl Network {
                 continue;
             }
             let bought = if burn > 0 {
-                self.subnets.reserves[i].protocol_buy(burn)
+                let curve = self.subnets.curve(i);
+                self.subnets.reserves[i].protocol_buy_on(curve, burn)
             } else {
                 0
             };
@@ -219,12 +220,13 @@ impl Network {
 
         // The owner's refund: its lock less the TAO value of the owner cut it received.
         let pool = self.subnets.reserves[i];
+        let (curve, price) = (self.subnets.curve(i), self.subnets.price(i));
         let owner = self.subnets.owner[i];
         let locked = std::mem::take(&mut self.lifecycle.locked[i]);
         let owner_alpha = std::mem::take(&mut self.lifecycle.owner_alpha[i]);
         let mut probe = pool;
-        let owner_tao = match probe.protocol_sell(owner_alpha) {
-            0 => (owner_alpha as f64 * pool.price()) as Rao,
+        let owner_tao = match probe.protocol_sell_on(curve, owner_alpha) {
+            0 => (owner_alpha as f64 * price) as Rao,
             tao => tao,
         };
         let refund = locked.saturating_sub(owner_tao);
@@ -252,11 +254,18 @@ impl Network {
         self.ledger.external_in += MIN_LOCK_RAO as u128;
         s.alpha_minted[i] += fresh.alpha_rao;
         s.reserves[i] = fresh;
+        // On E5's weighted pools the new pool starts where the chain's migration starts one:
+        // the weights that keep its constant-product price.
+        if let Some(w) = s.pool_weights.get_mut(i) {
+            *w = crate::pool::Weights::from_constant_product(fresh.tao_rao, fresh.alpha_rao);
+            s.price_factor[i] = w.price_factor();
+        }
         self.lifecycle.dissolved += 1;
         s.name[i] = format!("new-{}", self.lifecycle.dissolved);
         s.owner[i] = self.bg_owners;
         s.alpha_emission[i] =
-            AlphaEmission::at_issuance_with_cut(fresh.alpha_rao, self.params.owner_cut);
+            AlphaEmission::at_issuance_with_cut(fresh.alpha_rao, self.params.owner_cut)
+                .with_injection_cap(&self.params.rates);
         s.alpha_emission_interval[i] = halving_interval(fresh.alpha_rao);
         s.ema_price[i] = 0.0;
         s.flow_ema[i] = 0.0;
@@ -277,8 +286,9 @@ impl Network {
         s.hype[i] = 1.0;
         s.agent_validators[i].clear();
         s.bonds[i].clear();
-        s.price_ring[i].fill(fresh.price());
-        s.peak_price[i] = fresh.price();
+        let price = fresh.price() * s.price_factor[i];
+        s.price_ring[i].fill(price);
+        s.peak_price[i] = price;
         s.refresh_class(i);
         self.lifecycle.registered_at[i] = now as i64;
         self.lifecycle.uids.clear(i);

@@ -20,9 +20,8 @@
 //!   leaves either the old journal or the new one, never an empty or half-written one.
 
 use super::rows::RawRow;
-use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The journal format's version, in the header line.
@@ -66,17 +65,25 @@ impl Journal {
     /// Start a new journal holding `rows`: written to `<path>.tmp`, synced, then renamed over
     /// `path` (and the directory synced), so a kill never leaves a partial file at `path`.
     pub fn create(path: &Path, fingerprint: &str, rows: &[RawRow]) -> std::io::Result<Journal> {
+        Journal::create_from(path, fingerprint, rows.iter().cloned().map(Ok))
+    }
+
+    /// [`Journal::create`] from rows read one at a time (a merge streams them from the shards'
+    /// journals instead of holding them all).
+    pub fn create_from(
+        path: &Path,
+        fingerprint: &str,
+        rows: impl IntoIterator<Item = std::io::Result<RawRow>>,
+    ) -> std::io::Result<Journal> {
         let tmp = path.with_extension("jsonl.tmp");
         {
-            let mut f = File::create(&tmp)?;
-            let mut buf = line_of(&header_json(fingerprint));
+            let mut f = std::io::BufWriter::new(File::create(&tmp)?);
+            f.write_all(line_of(&header_json(fingerprint)).as_bytes())?;
             for r in rows {
-                buf.push_str(&line_of(
-                    &serde_json::to_string(r).map_err(std::io::Error::other)?,
-                ));
+                let json = serde_json::to_string(&r?).map_err(std::io::Error::other)?;
+                f.write_all(line_of(&json).as_bytes())?;
             }
-            f.write_all(buf.as_bytes())?;
-            f.sync_all()?;
+            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         }
         std::fs::rename(&tmp, path)?;
         if let Some(dir) = path.parent() {
@@ -145,54 +152,183 @@ pub struct Contents {
     pub exists: bool,
 }
 
-/// Read a journal: every row whose line is intact; a damaged line is dropped and counted, and
-/// so is any match with fewer rows than `rows_per_match` says it should have.
-pub fn read(path: &Path, rows_per_match: impl Fn(&RawRow) -> usize) -> std::io::Result<Contents> {
-    let mut bytes = Vec::new();
-    match File::open(path) {
-        Ok(mut f) => f.read_to_end(&mut bytes)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
+/// Where one kept row's line starts in the journal file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowAt {
+    pub match_index: u32,
+    pub slot: u32,
+    pub offset: u64,
+}
+
+/// What a journal holds, without its rows: the header, the count of dropped lines, and where
+/// each kept row lies, sorted by (match, slot). 16 bytes a row instead of the row itself, so
+/// that a resume, a merge and the raw table of a million matches read the journal in one pass
+/// and then the rows one at a time ([`Rows`]), in plan order.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub fingerprint: Option<String>,
+    /// Every row of every complete match, each (match, slot) once (the first intact line).
+    pub rows: Vec<RowAt>,
+    pub dropped_lines: usize,
+    pub exists: bool,
+}
+
+impl Index {
+    /// The complete matches, ascending, each with its rows in slot order.
+    pub fn matches(&self) -> impl Iterator<Item = (u32, &[RowAt])> + '_ {
+        self.rows
+            .chunk_by(|a, b| a.match_index == b.match_index)
+            .map(|rows| (rows[0].match_index, rows))
+    }
+
+    /// The rows of match `match_index` (empty when the journal has no complete copy of it).
+    pub fn rows_of(&self, match_index: u32) -> &[RowAt] {
+        let start = self.rows.partition_point(|r| r.match_index < match_index);
+        let end = self.rows.partition_point(|r| r.match_index <= match_index);
+        &self.rows[start..end]
+    }
+
+    /// Whether match `match_index` is complete in the journal.
+    pub fn has(&self, match_index: u32) -> bool {
+        !self.rows_of(match_index).is_empty()
+    }
+}
+
+/// Index a journal in one streaming pass (a line at a time): every row whose line is intact; a
+/// damaged line is dropped and counted, and so is any match with fewer than `rows_per_match`
+/// rows.
+pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
         Err(e) => return Err(e),
     };
-    let mut contents = Contents {
+    let mut reader = std::io::BufReader::new(file);
+    let mut out = Index {
         exists: true,
-        ..Contents::default()
+        ..Index::default()
     };
-    let mut by_match: BTreeMap<u32, Vec<RawRow>> = BTreeMap::new();
-    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        if line.is_empty() {
+    let mut line = Vec::new();
+    let (mut offset, mut n) = (0u64, 0usize);
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        let at = offset;
+        offset += read as u64;
+        let first = n == 0;
+        n += 1;
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        if text.is_empty() {
             continue;
         }
-        let Some(json) = checked(line) else {
-            contents.dropped_lines += 1;
+        let Some(json) = checked(text) else {
+            out.dropped_lines += 1;
             continue;
         };
-        if n == 0 {
+        if first {
             let header: Option<serde_json::Value> = serde_json::from_str(json).ok();
             match header.as_ref().and_then(|h| h["fingerprint"].as_str()) {
                 Some(f) if header.as_ref().is_some_and(|h| h["journal"] == FORMAT) => {
-                    contents.fingerprint = Some(f.to_string());
+                    out.fingerprint = Some(f.to_string());
                 }
-                _ => contents.dropped_lines += 1,
+                _ => out.dropped_lines += 1,
             }
             continue;
         }
         match serde_json::from_str::<RawRow>(json) {
             Ok(row) => {
-                let rows = by_match.entry(row.match_index).or_default();
-                if !rows.iter().any(|r| r.slot == row.slot) {
-                    rows.push(row);
-                }
+                out.rows.push(RowAt {
+                    match_index: row.match_index,
+                    slot: row.slot,
+                    offset: at,
+                });
             }
-            Err(_) => contents.dropped_lines += 1,
+            Err(_) => out.dropped_lines += 1,
         }
     }
-    contents.rows = by_match
-        .into_values()
-        .filter(|rows| rows.len() == rows_per_match(&rows[0]))
-        .flatten()
-        .collect();
-    Ok(contents)
+    // The first intact line of each (match, slot) wins: rows sort by (match, slot, offset), and
+    // offsets grow through the file.
+    out.rows.sort_unstable();
+    out.rows.dedup_by_key(|r| (r.match_index, r.slot));
+    // Keep complete matches only, compacting in place.
+    let (mut keep, mut start) = (0, 0);
+    while start < out.rows.len() {
+        let m = out.rows[start].match_index;
+        let end = start
+            + out.rows[start..]
+                .iter()
+                .take_while(|r| r.match_index == m)
+                .count();
+        if end - start == rows_per_match {
+            out.rows.copy_within(start..end, keep);
+            keep += end - start;
+        }
+        start = end;
+    }
+    out.rows.truncate(keep);
+    Ok(out)
+}
+
+/// Reads indexed rows back from a journal, one at a time.
+pub struct Rows {
+    reader: std::io::BufReader<File>,
+    line: Vec<u8>,
+}
+
+impl Rows {
+    pub fn open(path: &Path) -> std::io::Result<Rows> {
+        Ok(Rows {
+            reader: std::io::BufReader::new(File::open(path)?),
+            line: Vec::new(),
+        })
+    }
+
+    /// The row whose line starts at `at` (from an [`Index`] of this file).
+    pub fn read(&mut self, at: &RowAt) -> std::io::Result<RawRow> {
+        use std::io::{Seek, SeekFrom};
+        self.reader.seek(SeekFrom::Start(at.offset))?;
+        self.line.clear();
+        self.reader.read_until(b'\n', &mut self.line)?;
+        let text = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
+        let damaged = || {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the journal changed while being read (match {}, slot {})",
+                    at.match_index, at.slot
+                ),
+            )
+        };
+        let json = checked(text).ok_or_else(damaged)?;
+        let row: RawRow = serde_json::from_str(json).map_err(|_| damaged())?;
+        if (row.match_index, row.slot) != (at.match_index, at.slot) {
+            return Err(damaged());
+        }
+        Ok(row)
+    }
+}
+
+/// Read a journal: every row whose line is intact; a damaged line is dropped and counted, and
+/// so is any match with fewer rows than `rows_per_match` says it should have. Holds every row:
+/// for a few matches (adaptive stages, tests); [`index`] and [`Rows`] read any number.
+pub fn read(path: &Path, rows_per_match: usize) -> std::io::Result<Contents> {
+    let index = index(path, rows_per_match)?;
+    let mut rows = Vec::with_capacity(index.rows.len());
+    if !index.rows.is_empty() {
+        let mut reader = Rows::open(path)?;
+        for at in &index.rows {
+            rows.push(reader.read(at)?);
+        }
+    }
+    Ok(Contents {
+        fingerprint: index.fingerprint,
+        rows,
+        dropped_lines: index.dropped_lines,
+        exists: index.exists,
+    })
 }
 
 #[cfg(test)]
@@ -264,7 +400,7 @@ mod tests {
         // A tear inside a two-byte character: not UTF-8.
         bytes.extend_from_slice(b"{\"tournament\":\"\xc3");
         std::fs::write(&path, &bytes).unwrap();
-        let c = read(&path, |_| 2).unwrap();
+        let c = read(&path, 2).unwrap();
         assert_eq!(c.fingerprint.as_deref(), Some("f00d"));
         // Lines 2-5 (matches 0 and 1) altered: 4 dropped, plus the torn line: 5. Match 2 stays.
         assert_eq!(c.dropped_lines, 5);
@@ -273,16 +409,48 @@ mod tests {
         // Appending after a tear starts a fresh line: the torn one stays one dropped line.
         let mut j = Journal::append_to(&path).unwrap();
         j.append(&[row(3, 0), row(3, 1)]).unwrap();
-        let c = read(&path, |_| 2).unwrap();
+        let c = read(&path, 2).unwrap();
         assert_eq!(c.dropped_lines, 5);
         assert_eq!(c.rows.len(), 4);
+    }
+
+    #[test]
+    fn the_index_points_at_each_match_in_plan_order_first_intact_copy_first() {
+        let path = scratch("index");
+        // Completion order 2, 0, 1 (two jobs), then match 0 again (a replay after damage).
+        let mut j = Journal::create(&path, "f00d", &[row(2, 0), row(2, 1)]).unwrap();
+        j.append(&[row(0, 0), row(0, 1)]).unwrap();
+        j.append(&[row(1, 1)]).unwrap(); // torn match: one of two rows
+        let mut again = row(0, 0);
+        again.profit_tao = 9.0; // a later copy of (0, 0): not the one kept
+        j.append(&[again, row(0, 1)]).unwrap();
+        drop(j);
+        let index = index(&path, 2).unwrap();
+        let matches: Vec<u32> = index.matches().map(|(m, _)| m).collect();
+        // Match 1 is incomplete; 0 and 2 come out in plan order whatever the file order.
+        assert_eq!(matches, vec![0, 2]);
+        assert!(index.has(2) && !index.has(1));
+        let mut rows = Rows::open(&path).unwrap();
+        let read: Vec<(u32, u32, f64)> = index
+            .rows
+            .iter()
+            .map(|at| rows.read(at).unwrap())
+            .map(|r| (r.match_index, r.slot, r.profit_tao))
+            .collect();
+        // The first copy of (0, 0) (profit 1.5), not the replay's 9.0.
+        assert_eq!(
+            read,
+            vec![(0, 0, 1.5), (0, 1, 1.5), (2, 0, 1.5), (2, 1, 1.5)]
+        );
+        // 16 bytes a row in the index, whatever the row holds.
+        assert_eq!(std::mem::size_of::<RowAt>(), 16);
     }
 
     #[test]
     fn a_journal_without_a_header_has_no_fingerprint() {
         let path = scratch("headerless");
         std::fs::write(&path, "{\"x\":1}\n").unwrap();
-        let c = read(&path, |_| 2).unwrap();
+        let c = read(&path, 2).unwrap();
         assert!(c.exists && c.fingerprint.is_none());
         assert_eq!(c.dropped_lines, 1);
     }

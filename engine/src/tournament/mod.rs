@@ -197,9 +197,10 @@ pub fn in_process(config: Arc<TournamentConfig>, factory: Arc<dyn EntrantFactory
 
 /// Play `matches` with up to `jobs` in parallel (blocking workers on a tokio runtime), calling
 /// `on_done` on this thread as each finishes — in completion order, so it must only record
-/// (the journal); the caller sorts rows into plan order at the end.
+/// (the journal); the caller reads the rows back in plan order at the end. `matches` is drawn
+/// from as workers free up, so a lazy iterator keeps a plan of any size out of memory.
 pub fn run_parallel(
-    matches: Vec<PlannedMatch>,
+    matches: impl IntoIterator<Item = PlannedMatch>,
     jobs: usize,
     play_one: PlayFn,
     mut on_done: impl FnMut(MatchResult) -> std::io::Result<()>,

@@ -158,21 +158,11 @@ pub fn index_of(
 /// stages add matches of higher repetition: [`matches_of`]). Round-robin groups are pairings
 /// (i, j) with i ≤ j (self-play included); a melee has one; a role tournament its profiles.
 pub fn plan(config: &TournamentConfig) -> Vec<PlannedMatch> {
-    let groups = groups(config);
-    let reps = config.repetitions.max() as usize;
-    let mut out = Vec::new();
-    for m in 0..config.mechanisms.len() {
-        for s in 0..config.schedules.len() {
-            for (g, group) in groups.iter().enumerate() {
-                for rep in 0..config.repetitions.min() {
-                    let index =
-                        ((m * config.schedules.len() + s) * groups.len() + g) * reps + rep as usize;
-                    out.push(planned_match(config, index, (m, s, g, group, rep)));
-                }
-            }
-        }
-    }
-    out
+    let planner = Planner::new(config);
+    planner
+        .indices()
+        .filter_map(|index| planner.get(index))
+        .collect()
 }
 
 /// The matches of (mechanism, schedule, group) with repetitions in `reps`.
@@ -182,28 +172,67 @@ pub fn matches_of(
     reps: std::ops::Range<u32>,
 ) -> Vec<PlannedMatch> {
     let shape = shape(config);
-    reps.filter_map(|rep| planned(config, index_of(shape, (m, s, g, rep))))
+    let planner = Planner::new(config);
+    reps.filter_map(|rep| planner.get(index_of(shape, (m, s, g, rep))))
         .collect()
 }
 
 /// Plan entry `index` alone, without planning the others (a worker process plays one match of
 /// a plan that may hold millions); `None` past the end of the index space.
 pub fn planned(config: &TournamentConfig, index: usize) -> Option<PlannedMatch> {
-    let groups = groups(config);
-    let reps = config.repetitions.max() as usize;
-    let per_schedule = groups.len() * reps;
-    let per_mechanism = config.schedules.len() * per_schedule;
-    if per_mechanism == 0 || index >= config.mechanisms.len() * per_mechanism {
-        return None;
+    Planner::new(config).get(index)
+}
+
+/// The plan one entry at a time: its groups are enumerated once, and an entry is built when
+/// asked for, so a run of a million matches never holds the whole plan (its indices are 4
+/// bytes a match; an entry, with its identity, ~150).
+pub struct Planner<'a> {
+    config: &'a TournamentConfig,
+    groups: Vec<Group>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(config: &'a TournamentConfig) -> Planner<'a> {
+        Planner {
+            config,
+            groups: groups(config),
+        }
     }
-    let (m, rest) = (index / per_mechanism, index % per_mechanism);
-    let (s, rest) = (rest / per_schedule, rest % per_schedule);
-    let (g, rep) = (rest / reps, rest % reps);
-    Some(planned_match(
-        config,
-        index,
-        (m, s, g, &groups[g], rep as u32),
-    ))
+
+    /// The size of the index space (mechanisms × schedules × groups × `repetitions.max`).
+    pub fn index_space(&self) -> usize {
+        self.config.mechanisms.len()
+            * self.config.schedules.len()
+            * self.groups.len()
+            * self.config.repetitions.max() as usize
+    }
+
+    /// The indices of [`plan`]'s entries, in plan order.
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        let reps = self.config.repetitions.max() as usize;
+        let per_group = self.config.repetitions.min() as usize;
+        (0..self.index_space() / reps.max(1))
+            .flat_map(move |group_run| (0..per_group).map(move |rep| group_run * reps + rep))
+    }
+
+    /// Plan entry `index`; `None` past the end of the index space.
+    pub fn get(&self, index: usize) -> Option<PlannedMatch> {
+        let config = self.config;
+        let reps = config.repetitions.max() as usize;
+        let per_schedule = self.groups.len() * reps;
+        let per_mechanism = config.schedules.len() * per_schedule;
+        if per_mechanism == 0 || index >= config.mechanisms.len() * per_mechanism {
+            return None;
+        }
+        let (m, rest) = (index / per_mechanism, index % per_mechanism);
+        let (s, rest) = (rest / per_schedule, rest % per_schedule);
+        let (g, rep) = (rest / reps, rest % reps);
+        Some(planned_match(
+            config,
+            index,
+            (m, s, g, &self.groups[g], rep as u32),
+        ))
+    }
 }
 
 /// The matches of shard `i` of `n` (by plan index modulo n).

@@ -127,9 +127,9 @@ pub fn sort_rows(rows: &mut [RawRow]) {
     rows.sort_by_key(|a| (a.match_index, a.slot));
 }
 
-/// The table as CSV, floats in Rust's shortest round-trip form: deterministic bytes.
-pub fn to_csv(rows: &[RawRow]) -> String {
-    let mut out = String::with_capacity(64 + rows.len() * 300);
+/// The CSV header line (with its newline).
+pub fn csv_header() -> String {
+    let mut out = String::new();
     for (k, (name, _)) in COLUMNS.iter().enumerate() {
         if k > 0 {
             out.push(',');
@@ -137,22 +137,34 @@ pub fn to_csv(rows: &[RawRow]) -> String {
         out.push_str(name);
     }
     out.push('\n');
-    for r in rows {
-        for (k, cell) in r.cells().into_iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let _ = match cell {
-                Cell::Str(s) => {
-                    csv_text(&mut out, s);
-                    Ok(())
-                }
-                Cell::U32(x) => write!(out, "{x}"),
-                Cell::U64(x) => write!(out, "{x}"),
-                Cell::F64(x) => write!(out, "{x}"),
-            };
+    out
+}
+
+/// Append one row as a CSV line (with its newline), floats in Rust's shortest round-trip form.
+pub fn push_csv_line(out: &mut String, row: &RawRow) {
+    for (k, cell) in row.cells().into_iter().enumerate() {
+        if k > 0 {
+            out.push(',');
         }
-        out.push('\n');
+        let _ = match cell {
+            Cell::Str(s) => {
+                csv_text(out, s);
+                Ok(())
+            }
+            Cell::U32(x) => write!(out, "{x}"),
+            Cell::U64(x) => write!(out, "{x}"),
+            Cell::F64(x) => write!(out, "{x}"),
+        };
+    }
+    out.push('\n');
+}
+
+/// The table as CSV: deterministic bytes (the header, then [`push_csv_line`] for each row).
+pub fn to_csv(rows: &[RawRow]) -> String {
+    let mut out = String::with_capacity(64 + rows.len() * 300);
+    out.push_str(&csv_header());
+    for r in rows {
+        push_csv_line(&mut out, r);
     }
     out
 }

@@ -47,3 +47,24 @@ pub fn with_meme(mut c: MatchConfig, foundation_root_tao: f64) -> MatchConfig {
     }];
     c
 }
+
+/// Agent `agent` (scripted in the config) stakes `tao` TAO into the subnet named `meme`:
+/// returns the agent's account and the subnet's index.
+pub fn stake_into_meme(
+    net: &mut tourney_engine::network::Network,
+    agent: &str,
+    tao: u64,
+) -> (usize, usize) {
+    let account = net.agent_accounts.iter().find(|a| a.0 == agent).unwrap().1;
+    let i = net.subnets.name.iter().position(|n| n == "meme").unwrap();
+    let subnet = net.subnets.id[i];
+    net.apply(
+        account,
+        tourney_sdk::Action::Stake {
+            subnet,
+            tao_rao: tao * tourney_sdk::RAO_PER_TAO,
+        },
+    )
+    .unwrap();
+    (account, i)
+}

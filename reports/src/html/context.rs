@@ -32,9 +32,13 @@ pub struct RepresentativeMatch {
 pub struct RunContext {
     /// The result directory as the user named it (used in the commands the page shows).
     pub result_dir: PathBuf,
-    /// `manifest.json`, verbatim and parsed.
-    pub manifest_text: Option<String>,
+    /// `manifest.json` when it is text: the page quotes it whole, copied from the file as the
+    /// page is written (`super::manifest::write_escaped`), never held.
+    pub manifest_path: Option<PathBuf>,
+    /// `manifest.json` parsed, its `match_seeds` cut to the first
+    /// [`super::manifest::MAX_SEEDS_SHOWN`]; `seed_count` is how many it lists.
     pub manifest: Option<serde_json::Value>,
+    pub seed_count: Option<usize>,
     /// `tournament.yaml`, the copy of the tournament file the run saved.
     pub yaml: Option<String>,
     pub matches: Vec<RepresentativeMatch>,
@@ -59,10 +63,13 @@ pub struct RoleMatch {
 impl RunContext {
     /// Reads the manifest, the YAML and the representative matches of `result_dir`.
     pub fn read(result_dir: &Path, set: &ReportSet) -> Result<RunContext, ReportError> {
-        let manifest_text = fs::read_to_string(result_dir.join("manifest.json")).ok();
-        let manifest = manifest_text
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok());
+        let manifest_file = result_dir.join("manifest.json");
+        let manifest_path = super::manifest::is_text(&manifest_file).then_some(manifest_file);
+        let (manifest, seed_count) = match manifest_path.as_deref().and_then(super::manifest::read)
+        {
+            Some((m, count)) => (Some(m), count),
+            None => (None, None),
+        };
         let yaml = fs::read_to_string(result_dir.join("tournament.yaml")).ok();
         let mut matches = representative_matches(result_dir, set)?;
         for m in &mut matches {
@@ -84,8 +91,9 @@ impl RunContext {
         }
         Ok(RunContext {
             result_dir: result_dir.to_path_buf(),
-            manifest_text,
+            manifest_path,
             manifest,
+            seed_count,
             yaml,
             matches,
             role_matches,
@@ -93,48 +101,35 @@ impl RunContext {
     }
 }
 
-/// One ok round-robin row of the raw table, the columns that find a match.
-struct RoundRobinRow {
-    mechanism: String,
-    schedule: String,
-    entrant: String,
-    opponent: String,
-    match_id: String,
-}
-
-/// The ok round-robin rows of the raw table, in plan order.
-fn round_robin_rows(result_dir: &Path) -> Result<Vec<RoundRobinRow>, ReportError> {
-    let df = tables::scan_raw(result_dir)?
-        .filter(
-            col("format")
-                .eq(lit("round-robin"))
-                .and(col("status").eq(lit("ok"))),
-        )
-        .select([
-            col("mechanism"),
-            col("schedule"),
-            col("entrant"),
-            col("opponent"),
-            col("match_id"),
-        ])
-        .collect()?;
-    let text = |name: &str| tables::text_column(&df, name);
-    let (m, s, e, o, id) = (
-        text("mechanism")?,
-        text("schedule")?,
-        text("entrant")?,
-        text("opponent")?,
-        text("match_id")?,
-    );
-    Ok((0..df.height())
-        .map(|k| RoundRobinRow {
-            mechanism: m[k].clone(),
-            schedule: s[k].clone(),
-            entrant: e[k].clone(),
-            opponent: o[k].clone(),
-            match_id: id[k].clone(),
-        })
-        .collect())
+/// The first ok round-robin match (in plan order) of `entrant` against `opponent` under
+/// (`mechanism`, `schedule`): the table read a slice at a time until one is found, so memory
+/// holds one slice whatever the table's size.
+fn first_round_robin_match(
+    result_dir: &Path,
+    (mechanism, schedule): (&str, &str),
+    entrant: &str,
+    opponent: &str,
+) -> Result<Option<String>, ReportError> {
+    let wanted = col("format")
+        .eq(lit("round-robin"))
+        .and(col("status").eq(lit("ok")))
+        .and(col("mechanism").eq(lit(mechanism)))
+        .and(col("schedule").eq(lit(schedule)))
+        .and(col("entrant").eq(lit(entrant)))
+        .and(col("opponent").eq(lit(opponent)));
+    let scan = tables::scan_raw(result_dir)?.select([col("match_id"), wanted.alias("wanted")]);
+    let mut found = None;
+    crate::match_fold::batches(scan, |df| {
+        let hits = df.column("wanted")?.bool()?;
+        let ids = df.column("match_id")?.str()?;
+        found = hits
+            .iter()
+            .zip(ids.iter())
+            .find(|(hit, _)| *hit == Some(true))
+            .map(|(_, id)| id.unwrap_or("").to_string());
+        Ok(found.is_none())
+    })?;
+    Ok(found)
 }
 
 /// For each game's selected equilibrium, one match per support strategy: the first ok
@@ -162,7 +157,6 @@ pub fn representative_matches(
     if supports.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = round_robin_rows(result_dir)?;
     let mut out: Vec<RepresentativeMatch> = Vec::new();
     for (mechanism, schedule, support) in supports {
         let mut found = 0;
@@ -171,15 +165,12 @@ pub fn representative_matches(
                 break;
             }
             let opponent = &support[(k + 1) % support.len()];
-            let Some(row) = rows.iter().find(|r| {
-                r.mechanism == mechanism
-                    && r.schedule == schedule
-                    && &r.entrant == strategy
-                    && &r.opponent == opponent
-            }) else {
+            let Some(match_id) =
+                first_round_robin_match(result_dir, (mechanism, schedule), strategy, opponent)?
+            else {
                 continue;
             };
-            if out.iter().any(|m| m.match_id == row.match_id) {
+            if out.iter().any(|m| m.match_id == match_id) {
                 continue;
             }
             out.push(RepresentativeMatch {
@@ -187,7 +178,7 @@ pub fn representative_matches(
                 schedule: schedule.to_string(),
                 strategy: strategy.clone(),
                 opponent: opponent.clone(),
-                match_id: row.match_id.clone(),
+                match_id,
                 series: None,
             });
             found += 1;

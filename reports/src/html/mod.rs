@@ -11,6 +11,7 @@
 
 mod compare_page;
 mod context;
+mod manifest;
 mod report_page;
 mod role_page;
 

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::context::RunContext;
+use super::manifest::MAX_SEEDS_SHOWN;
 use super::role_page::{role_game_section, role_network_section, role_verdict_rows};
 use super::{anchor, Block, Cell, Page, Section, Table, VerdictRow};
 use crate::meta::describe_mix;
@@ -471,8 +473,9 @@ fn game_section(set: &ReportSet, ctx: &RunContext, mechanism: &str, schedule: &s
     }
 }
 
-/// Most match seeds listed on the page (all are in `manifest.json`).
-const MAX_SEEDS_SHOWN: usize = 500;
+/// Where the page quotes `manifest.json`: [`write_report_page`] copies the file there, escaped,
+/// as it writes the page (a string no manifest or label contains: it holds NUL characters).
+const MANIFEST_QUOTE: &str = "\u{0}manifest.json\u{0}";
 
 fn manifest_section(ctx: &RunContext) -> Section {
     let mut blocks = Vec::new();
@@ -538,7 +541,9 @@ fn manifest_section(ctx: &RunContext) -> Section {
                 }));
             }
             if let Some(seeds) = m["match_seeds"].as_array() {
-                let shown = seeds.len().min(MAX_SEEDS_SHOWN);
+                // The context keeps the first seeds and the count of all of them.
+                let count = ctx.seed_count.unwrap_or(seeds.len());
+                let shown = count.min(MAX_SEEDS_SHOWN).min(seeds.len());
                 let rows = seeds[..shown]
                     .iter()
                     .map(|x| {
@@ -555,10 +560,9 @@ fn manifest_section(ctx: &RunContext) -> Section {
                     })
                     .collect();
                 let mut inner = Vec::new();
-                if shown < seeds.len() {
+                if shown < count {
                     inner.push(Block::Paragraph(format!(
-                        "The first {shown} of {} matches; all are in manifest.json.",
-                        seeds.len()
+                        "The first {shown} of {count} matches; all are in manifest.json."
                     )));
                 }
                 inner.push(Block::Table(Table {
@@ -568,7 +572,7 @@ fn manifest_section(ctx: &RunContext) -> Section {
                     sortable: true,
                 }));
                 blocks.push(Block::Details {
-                    summary: format!("Match seeds ({} matches)", seeds.len()),
+                    summary: format!("Match seeds ({count} matches)"),
                     blocks: inner,
                 });
             }
@@ -587,10 +591,10 @@ fn manifest_section(ctx: &RunContext) -> Section {
                 .into(),
         )),
     }
-    if let Some(t) = &ctx.manifest_text {
+    if ctx.manifest_path.is_some() {
         blocks.push(Block::Pre {
             summary: Some("manifest.json".into()),
-            text: t.clone(),
+            text: MANIFEST_QUOTE.into(),
         });
     }
     Section {
@@ -642,7 +646,20 @@ pub fn write_report_page(
     let ctx = RunContext::read(result_dir, set)?;
     fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
     let path = out_dir.join("index.html");
-    fs::write(&path, report_page(set, &ctx).render()).map_err(|e| ReportError::io(&path, e))?;
+    let page = report_page(set, &ctx).render();
+    let write = || -> std::io::Result<()> {
+        let mut file = std::io::BufWriter::new(fs::File::create(&path)?);
+        match (page.split_once(MANIFEST_QUOTE), &ctx.manifest_path) {
+            (Some((before, after)), Some(manifest)) => {
+                file.write_all(before.as_bytes())?;
+                super::manifest::write_escaped(manifest, &mut file)?;
+                file.write_all(after.as_bytes())?;
+            }
+            _ => file.write_all(page.as_bytes())?,
+        }
+        file.flush()
+    };
+    write().map_err(|e| ReportError::io(&path, e))?;
     Ok(path)
 }
 

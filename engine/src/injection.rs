@@ -34,16 +34,17 @@ pub struct Injection {
     pub subsidised: bool,
 }
 
-/// `E_i / p` in alpha rao, `u64::MAX` when the price is zero.
+/// `min(E_i / p, bound)` in alpha rao (`E_i / p` is `u64::MAX` when the price is zero):
+/// every caller caps the quotient, so the cap goes into the conversion, where the block
+/// kernel's short conversions can take it (`Lanes::to_rao_at_most`).
 #[inline(always)]
-fn alpha_for_tao<C: Lanes>(tao_rao: Rao, price: f64) -> Rao {
+fn alpha_for_tao_at_most<C: Lanes>(tao_rao: Rao, price: f64, bound: Rao) -> Rao {
     if price > 0.0 {
         // Conversions that vectorise (the block kernel runs this for every subnet every
-        // block); `tao_rao` < 2^63, and a quotient past 2^63 saturates, which every caller
-        // caps far below anyway.
-        C::to_rao(C::to_f64(tao_rao) / price)
+        // block); a quotient past 2^63 saturates, then the bound applies.
+        C::to_rao_at_most(C::small_to_f64(tao_rao) / price, bound)
     } else {
-        u64::MAX
+        bound
     }
 }
 
@@ -70,6 +71,9 @@ pub fn inject(
 }
 
 /// [`inject`] with the amount conversions of a block kernel (`crate::lanes`): the same result.
+/// The short conversions' precondition (`Lanes::small_to_f64`): `emission_rao`,
+/// `alpha_emission_rao` and `block_emission_rao` are below 2^51 and `root_proportion` lies in
+/// `[0, 1]`, so every amount converted is below 2^52.
 #[inline(always)]
 pub fn inject_with<C: Lanes>(
     rule: InjectionRule,
@@ -82,14 +86,15 @@ pub fn inject_with<C: Lanes>(
     match rule {
         InjectionRule::E1 => Injection {
             tao_in: emission_rao,
-            alpha_in: alpha_for_tao::<C>(emission_rao, price).min(alpha_emission_rao),
+            alpha_in: alpha_for_tao_at_most::<C>(emission_rao, price, alpha_emission_rao),
             chain_buy_tao: 0,
             subsidised: false,
         },
         InjectionRule::E2 => {
-            let share = C::to_f64(emission_rao) / C::to_f64(block_emission_rao.max(1));
+            let share = C::small_to_f64(emission_rao) / C::small_to_f64(block_emission_rao.max(1));
             if price < share {
-                let tao_in = C::to_rao(price * C::to_f64(alpha_emission_rao)).min(emission_rao);
+                let tao_in =
+                    C::to_rao_at_most(price * C::small_to_f64(alpha_emission_rao), emission_rao);
                 Injection {
                     tao_in,
                     alpha_in: alpha_emission_rao,
@@ -110,12 +115,15 @@ pub fn inject_with<C: Lanes>(
         InjectionRule::E3 | InjectionRule::E3CapBlockEmission | InjectionRule::E5RootCap => {
             let cap = match rule {
                 InjectionRule::E3CapBlockEmission => alpha_emission_rao.min(block_emission_rao),
+                // At most α_e when the root proportion is at most 1.
                 InjectionRule::E5RootCap => {
-                    C::to_rao(C::to_f64(alpha_emission_rao) * root_proportion)
+                    C::small_to_rao(C::small_to_f64(alpha_emission_rao) * root_proportion)
                 }
                 _ => alpha_emission_rao,
             };
-            let wanted = alpha_for_tao::<C>(emission_rao, price);
+            // `E_i / p` capped one above the cap: the same comparison with the cap, and the
+            // same value wherever it is within the cap.
+            let wanted = alpha_for_tao_at_most::<C>(emission_rao, price, cap.saturating_add(1));
             if wanted <= cap {
                 Injection {
                     tao_in: emission_rao,
@@ -124,7 +132,7 @@ pub fn inject_with<C: Lanes>(
                     subsidised: false,
                 }
             } else {
-                let tao_in = C::to_rao(C::to_f64(cap) * price).min(emission_rao);
+                let tao_in = C::to_rao_at_most(C::small_to_f64(cap) * price, emission_rao);
                 Injection {
                     tao_in,
                     alpha_in: cap,
@@ -243,16 +251,126 @@ mod tests {
         );
     }
 
+    /// The injection as written before the kernels' conversion forms (casts, `rao_from_f64`,
+    /// the cap applied after the conversion): the reference every form must give.
+    fn reference_inject(
+        rule: InjectionRule,
+        emission: Rao,
+        alpha_emission: Rao,
+        root_proportion: f64,
+        price: f64,
+        block_emission: Rao,
+    ) -> Injection {
+        use crate::units::rao_from_f64;
+        let alpha_for_tao = |tao: Rao| {
+            if price > 0.0 {
+                rao_from_f64(tao as i64 as f64 / price)
+            } else {
+                u64::MAX
+            }
+        };
+        let e1 = Injection {
+            tao_in: emission,
+            alpha_in: alpha_for_tao(emission).min(alpha_emission),
+            chain_buy_tao: 0,
+            subsidised: false,
+        };
+        match rule {
+            InjectionRule::E1 => e1,
+            InjectionRule::E2 => {
+                let share = emission as i64 as f64 / block_emission.max(1) as i64 as f64;
+                if price < share {
+                    let tao_in = rao_from_f64(price * alpha_emission as i64 as f64).min(emission);
+                    Injection {
+                        tao_in,
+                        alpha_in: alpha_emission,
+                        chain_buy_tao: emission - tao_in,
+                        subsidised: true,
+                    }
+                } else {
+                    e1
+                }
+            }
+            _ => {
+                let cap = match rule {
+                    InjectionRule::E3CapBlockEmission => alpha_emission.min(block_emission),
+                    InjectionRule::E5RootCap => {
+                        rao_from_f64(alpha_emission as i64 as f64 * root_proportion)
+                    }
+                    _ => alpha_emission,
+                };
+                let wanted = alpha_for_tao(emission);
+                if wanted <= cap {
+                    Injection {
+                        tao_in: emission,
+                        alpha_in: wanted,
+                        chain_buy_tao: 0,
+                        subsidised: false,
+                    }
+                } else {
+                    let tao_in = rao_from_f64(cap as i64 as f64 * price).min(emission);
+                    Injection {
+                        tao_in,
+                        alpha_in: cap,
+                        chain_buy_tao: emission - tao_in,
+                        subsidised: false,
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
-        /// The kernels' conversions (`lanes::Magic`, AVX2) give the same injection as the casts.
+        /// Every conversion form (the casts; `lanes::Magic`, AVX2; `lanes::Below52`, AVX2 after
+        /// its bounds scan, within its precondition: amounts below 2^51, a root proportion in
+        /// [0, 1]) gives the reference injection, over prices that hit every branch and cap.
         #[test]
-        fn every_conversion_form_injects_the_same(
+        fn every_conversion_form_injects_the_reference(
             rule in 0usize..5,
-            emission in 0u64..1 << 34,
-            alpha_emission in 0u64..1 << 31,
-            root_proportion in 0.0f64..1.0,
+            emission in proptest::prop_oneof![0u64..1 << 34, 0u64..1 << 51],
+            alpha_emission in proptest::prop_oneof![0u64..1 << 31, 0u64..1 << 51],
+            root_proportion in proptest::prop_oneof![0.0f64..=1.0, proptest::strategy::Just(1.0)],
+            price in proptest::prop_oneof![
+                0.0f64..2.0,
+                0.0f64..1e-12,
+                1e3f64..1e12,
+                proptest::strategy::Just(0.0),
+                proptest::strategy::Just(f64::NAN),
+            ],
+            block_emission in proptest::prop_oneof![0u64..1 << 31, 0u64..1 << 51],
+        ) {
+            use crate::lanes::{Below52, Magic};
+            let rule = [
+                InjectionRule::E1,
+                InjectionRule::E2,
+                InjectionRule::E3,
+                InjectionRule::E3CapBlockEmission,
+                InjectionRule::E5RootCap,
+            ][rule];
+            let args = (rule, emission, alpha_emission, root_proportion, price, block_emission);
+            let expected = reference_inject(args.0, args.1, args.2, args.3, args.4, args.5);
+            proptest::prop_assert_eq!(inject(args.0, args.1, args.2, args.3, args.4, args.5), expected);
+            proptest::prop_assert_eq!(
+                inject_with::<Magic>(args.0, args.1, args.2, args.3, args.4, args.5),
+                expected
+            );
+            proptest::prop_assert_eq!(
+                inject_with::<Below52>(args.0, args.1, args.2, args.3, args.4, args.5),
+                expected
+            );
+        }
+
+        /// Outside the short forms' precondition the general forms still give the reference:
+        /// amounts up to 2^62, root proportions past 1, and (the casts) the cap's `+ 1` at
+        /// `u64::MAX`.
+        #[test]
+        fn general_forms_inject_the_reference_at_any_amount(
+            rule in 0usize..5,
+            emission in 0u64..1 << 62,
+            alpha_emission in proptest::prop_oneof![0u64..1 << 62, proptest::strategy::Just(u64::MAX)],
+            root_proportion in 0.0f64..3.0,
             price in proptest::prop_oneof![0.0f64..2.0, 0.0f64..1e-12, proptest::strategy::Just(0.0)],
-            block_emission in 0u64..1 << 31,
+            block_emission in 0u64..1 << 62,
         ) {
             let rule = [
                 InjectionRule::E1,
@@ -262,10 +380,16 @@ mod tests {
                 InjectionRule::E5RootCap,
             ][rule];
             let args = (rule, emission, alpha_emission, root_proportion, price, block_emission);
-            proptest::prop_assert_eq!(
-                inject(args.0, args.1, args.2, args.3, args.4, args.5),
-                inject_with::<crate::lanes::Magic>(args.0, args.1, args.2, args.3, args.4, args.5)
-            );
+            let expected = reference_inject(args.0, args.1, args.2, args.3, args.4, args.5);
+            proptest::prop_assert_eq!(inject(args.0, args.1, args.2, args.3, args.4, args.5), expected);
+            // `Lanes::to_f64`'s precondition: amounts below 2^63 (the casts take `u64::MAX` as
+            // −1, the bit form as 2^64).
+            if alpha_emission < 1 << 63 {
+                proptest::prop_assert_eq!(
+                    inject_with::<crate::lanes::Magic>(args.0, args.1, args.2, args.3, args.4, args.5),
+                    expected
+                );
+            }
         }
     }
 

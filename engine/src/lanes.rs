@@ -10,12 +10,32 @@
 
 /// How a kernel converts amounts. Implemented by zero-sized types, picked at compile time per
 /// compiled kernel (monomorphised: no runtime cost).
+///
+/// The `small_*` and `*_at_most` forms carry a precondition the caller proves (an amount below
+/// 2^52): every implementation returns the same value as the general form when it holds, and
+/// [`Below52`] is cheaper for it. The block kernel runs a `Below52` loop only after a scan of the
+/// block's inputs has shown the bounds (`network::block_kernel`).
 pub trait Lanes {
     /// `x as i64 as f64` for `x < 2^63`: the correctly rounded value of `x`.
     fn to_f64(x: u64) -> f64;
     /// [`crate::units::rao_from_f64`]: truncation toward zero, negatives and NaN to 0,
     /// saturating just below 2^63.
     fn to_rao(x: f64) -> u64;
+    /// [`Lanes::to_f64`] for `x < 2^52` (the caller's precondition).
+    #[inline(always)]
+    fn small_to_f64(x: u64) -> f64 {
+        Self::to_f64(x)
+    }
+    /// [`Lanes::to_rao`] for an `x` that is NaN or below 2^52 (the caller's precondition).
+    #[inline(always)]
+    fn small_to_rao(x: f64) -> u64 {
+        Self::to_rao(x)
+    }
+    /// `min(to_rao(x), bound)` for `bound < 2^52` (the caller's precondition), any `x`.
+    #[inline(always)]
+    fn to_rao_at_most(x: f64, bound: u64) -> u64 {
+        Self::to_rao(x).min(bound)
+    }
 }
 
 /// The native casts (one instruction each on AVX-512 DQ, NEON, and scalar x86-64).
@@ -80,6 +100,49 @@ impl Lanes for Magic {
         let high = (high + TWO_POW_52).to_bits() - TWO_POW_52_BITS;
         let low = (low + TWO_POW_52).to_bits() - TWO_POW_52_BITS;
         (high << 32) | low
+    }
+}
+
+/// [`Magic`], with the short forms for amounts the block kernel has shown to be below 2^52 (the
+/// AVX2 kernel's loops after the bounds scan): two or four vector operations a conversion
+/// instead of six or twelve.
+pub struct Below52;
+
+impl Lanes for Below52 {
+    #[inline(always)]
+    fn to_f64(x: u64) -> f64 {
+        Magic::to_f64(x)
+    }
+    #[inline(always)]
+    fn to_rao(x: f64) -> u64 {
+        Magic::to_rao(x)
+    }
+
+    /// Exact for `x < 2^52`: `from_bits(2^52 bits | x) = 2^52 + x` exactly (x fits the
+    /// significand), and subtracting 2^52 is exact (Sterbenz: both lie in `[2^52, 2^53)`).
+    #[inline(always)]
+    fn small_to_f64(x: u64) -> f64 {
+        f64::from_bits(TWO_POW_52_BITS | x) - TWO_POW_52
+    }
+
+    /// Exact for NaN and every `x < 2^52`: `c = x > 0 ? x : 0` (NaN and negatives to 0, as
+    /// `rao_from_f64`; one `maxpd`), `t = trunc(c)` is the integer the cast gives, in
+    /// `[0, 2^52)`; `t + 2^52` is exact (the spacing in `[2^52, 2^53)` is 1) and its low 52
+    /// bits are `t`.
+    #[inline(always)]
+    fn small_to_rao(x: f64) -> u64 {
+        let c = if x > 0.0 { x } else { 0.0 };
+        (c.trunc() + TWO_POW_52).to_bits() - TWO_POW_52_BITS
+    }
+
+    /// `min(to_rao(x), bound)` for `bound < 2^52`, exactly: with `b = bound` as `f64` (exact),
+    /// `m = x > b ? b : x` (one `minpd`; NaN stays NaN). If `x > b`, `to_rao(x) ≥ to_rao(b) = b`
+    /// (truncation is monotone), so the answer is `b = small_to_rao(b)`; otherwise `m = x` is
+    /// NaN or at most `b < 2^52`, so `small_to_rao(x) = to_rao(x) ≤ bound` is the answer.
+    #[inline(always)]
+    fn to_rao_at_most(x: f64, bound: u64) -> u64 {
+        let b = Self::small_to_f64(bound);
+        Self::small_to_rao(if x > b { b } else { x })
     }
 }
 
@@ -157,6 +220,64 @@ mod tests {
             agree_to_rao(f64::from_bits(bits));
             agree_to_rao(y);
             agree_to_rao(y * 1e-6);
+        }
+
+        /// The short forms give the general forms' values wherever their preconditions hold.
+        #[test]
+        fn short_forms_agree_below_2_pow_52(
+            x in 0u64..1 << 52,
+            shift in 0u32..52,
+            bits in proptest::num::u64::ANY,
+            y in 0.0f64..4_503_599_627_370_496.0,
+            bound in 0u64..1 << 52,
+        ) {
+            for x in [x, x >> shift] {
+                proptest::prop_assert_eq!(Below52::small_to_f64(x).to_bits(), Native::to_f64(x).to_bits());
+                proptest::prop_assert_eq!(Magic::small_to_f64(x).to_bits(), Native::to_f64(x).to_bits());
+            }
+            let any = f64::from_bits(bits);
+            for v in [y, y * 1e-9, -y, f64::NAN, -0.0] {
+                proptest::prop_assert_eq!(Below52::small_to_rao(v), Native::to_rao(v));
+            }
+            for v in [y, y * 1e-9, -y, any, f64::NAN, f64::INFINITY, 1e300, bound as f64] {
+                for b in [bound, bound >> shift] {
+                    proptest::prop_assert_eq!(Below52::to_rao_at_most(v, b), Native::to_rao(v).min(b));
+                    proptest::prop_assert_eq!(Magic::to_rao_at_most(v, b), Native::to_rao(v).min(b));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_forms_at_the_edges() {
+        let top = (1u64 << 52) - 1;
+        for x in [0, 1, top, top - 1, 1 << 51, u32::MAX as u64] {
+            assert_eq!(Below52::small_to_f64(x), x as f64, "{x}");
+        }
+        for v in [
+            0.0,
+            -0.0,
+            0.5,
+            1.0,
+            -1.0,
+            top as f64,
+            top as f64 + 0.5,
+            f64::NAN,
+        ] {
+            assert_eq!(Below52::small_to_rao(v), Native::to_rao(v), "{v:?}");
+        }
+        // A bound at the top of the range, and values just over, at and under it.
+        for v in [
+            top as f64 + 1.0,
+            top as f64,
+            top as f64 - 0.5,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(
+                Below52::to_rao_at_most(v, top),
+                Native::to_rao(v).min(top),
+                "{v:?}"
+            );
         }
     }
 }

@@ -28,7 +28,7 @@
 use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
 #[cfg(target_arch = "x86_64")]
-use crate::lanes::Magic;
+use crate::lanes::{Below52, Magic};
 use crate::lanes::{Lanes, Native};
 use crate::pool::{correct_quotient, Curve, Reserves, Weights};
 use crate::rates::Rates;
@@ -198,6 +198,17 @@ fn price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
     }
 }
 
+/// [`price_of`] for reserves below 2^52 (the precondition of [`Lanes::small_to_f64`]): pass 2's
+/// prices, whose reserves its bounds scan has checked where a kernel's short forms need it.
+#[inline(always)]
+fn small_price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
+    if alpha == 0 {
+        0.0
+    } else {
+        C::small_to_f64(tao) / C::small_to_f64(alpha)
+    }
+}
+
 /// An estimate of `⌊y·dx / new_x⌋` for [`correct_quotient`], which proves it (or its
 /// neighbour) exact with integer arithmetic, or leaves the sale to the pool's exact swap: so
 /// the estimate decides only how often the fast path succeeds, never a result. It needs no
@@ -210,12 +221,17 @@ fn price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
 /// the quotient `Q ≤ y` is below 2^53 and the estimate is within `Q·2^-44 + 1 < 2^10` of it,
 /// so the true remainder `y·dx − est·new_x` is below 2^63 in magnitude and the 64-bit
 /// wrapping remainder is its value.
+///
+/// The conversions are the short forms: the estimate never decides a result, and where the
+/// proof can succeed (`y, new_x < 2^53`) and a kernel's short forms differ from the general
+/// ones (`lanes::Below52`), pass 2's bounds scan has shown every amount below 2^51, so the
+/// estimate (at most `y·(1 + 2^-44)`) is below 2^52 too.
 #[inline(always)]
 fn quotient_estimate<C: Lanes>(y: Rao, dx: Rao, new_x: Rao) -> Rao {
-    let x = C::to_f64(new_x);
+    let x = C::small_to_f64(new_x);
     let r = f64::from(1.0f32 / x as f32);
     let r = r * (2.0 - x * r);
-    C::to_rao(C::to_f64(y) * (C::to_f64(dx) * r))
+    C::small_to_rao(C::small_to_f64(y) * (C::small_to_f64(dx) * r))
 }
 
 /// Block-wide inputs of pass 1.
@@ -392,7 +408,62 @@ unsafe fn inject_and_split_avx512(inputs: &BlockInputs, pass: InjectPass<'_>) ->
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn inject_and_split_avx2(inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
-    inject_and_split_for_rule::<Magic>(inputs, pass)
+    if inject_within_short_forms(inputs, pass.share, pass.alpha_emission) {
+        inject_and_split_for_rule::<Below52>(inputs, pass)
+    } else {
+        inject_and_split_for_rule::<Magic>(inputs, pass)
+    }
+}
+
+/// Whether this block's pass 1 may run with [`Below52`]'s short conversions (the AVX2 kernel;
+/// the others' conversions are one instruction): the block emission and each subnet's
+/// validators-and-root alpha and injection cap are below 2^51, every share lies in `[0, 1]`
+/// and so does every root proportion (a scheduled one, or `τw·R/(τw·R + A)` with `τw·R`
+/// finite and non-negative). Then every amount pass 1 converts with a short form is below
+/// 2^52: a subnet's emission is at most the block emission, its injection's amounts at most
+/// the emission or the cap, root's alpha at most the validators-and-root alpha
+/// (`injection::inject_with` states the same precondition). A vectorised scan, ≈ 1 % of the
+/// pass; where it fails the general forms run, with the same results.
+#[inline(always)]
+fn inject_within_short_forms(
+    inputs: &BlockInputs,
+    share: &[f64],
+    alpha_emission: &[AlphaEmission],
+) -> bool {
+    let root_proportions_in_unit = match inputs.scheduled_root_proportion {
+        Some(x) => (0.0..=1.0).contains(&x),
+        None => inputs.root_weighted.is_finite() && inputs.root_weighted >= 0.0,
+    };
+    let mut shares_in_unit = true;
+    for &x in share {
+        shares_in_unit &= (0.0..=1.0).contains(&x);
+    }
+    let mut amounts = inputs.block_emission;
+    for a in alpha_emission {
+        amounts |= a.validators_and_root | a.injection_cap;
+    }
+    root_proportions_in_unit && shares_in_unit && amounts < 1 << 51
+}
+
+/// Whether this block's pass 2 may run with [`Below52`]'s short conversions: every pool's
+/// reserves after pass 1, chain buy and root alpha are below 2^50. Then a buy or a sale leaves
+/// the reserves below 2^51 and every amount pass 2 converts (reserves, the sale's `A + dx`,
+/// amounts swapped, the quotient estimate) is below 2^52.
+#[inline(always)]
+fn swap_within_short_forms(h: &Handoff, n: usize) -> bool {
+    let (tao, alpha) = (&h.tao[..n], &h.alpha[..n]);
+    let (chain_buy_tao, root_alpha) = (&h.chain_buy_tao[..n], &h.root_alpha[..n]);
+    let mut amounts: Rao = 0;
+    for i in 0..n {
+        amounts |= tao[i] | alpha[i] | chain_buy_tao[i] | root_alpha[i];
+    }
+    amounts < 1 << 50
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn swap_within_short_forms_avx2(h: &Handoff, n: usize) -> bool {
+    swap_within_short_forms(h, n)
 }
 
 /// One monomorphic loop per injection rule, so the rule's `match` is resolved outside the loop.
@@ -570,7 +641,8 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
     for i in 0..n {
         let s = share[i];
         share_out[i] = s;
-        let emission = C::to_rao(e_block_f * s);
+        // At most the block emission (a share is at most 1).
+        let emission = C::small_to_rao(e_block_f * s);
         let pool = reserves[i];
         let issuance = pool.alpha_rao + alpha_outstanding[i];
         let split = alpha_emission[i];
@@ -607,10 +679,10 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         tao_in_total += inj.tao_in;
         chain_buy_tao[i] = inj.chain_buy_tao;
         chain_buys |= inj.chain_buy_tao;
-        protocol_flow[i] = C::to_f64(inj.tao_in);
+        protocol_flow[i] = C::small_to_f64(inj.tao_in);
 
-        // alpha_out split (spec §5): root's part by root proportion.
-        let root_alpha = C::to_rao(C::to_f64(split.validators_and_root) * rp);
+        // alpha_out split (spec §5): root's part by root proportion (at most 1).
+        let root_alpha = C::small_to_rao(C::small_to_f64(split.validators_and_root) * rp);
         let validators = split.validators_and_root - root_alpha;
         pending_owner[i] += split.owner;
         pending_miner[i] += split.miners;
@@ -658,6 +730,11 @@ pub fn swap(
     let n = pass.reserves.len();
     let h = pass.handoff;
     let weighted = !pass.pool_weights.is_empty();
+    // The AVX2 kernel's short conversions, where the amounts allow them (see
+    // `swap_within_short_forms`); checked before any swap.
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
+    let short = simd == Simd::Avx2 && unsafe { swap_within_short_forms_avx2(h, n) };
     let mut bought_with: Rao = 0;
     if weighted {
         bought_with = weighted_swaps(
@@ -686,7 +763,13 @@ pub fn swap(
             Simd::Baseline => chain_buys::<Native>(buys),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
-            Simd::Avx2 => unsafe { chain_buys_avx2(buys) },
+            Simd::Avx2 => unsafe {
+                if short {
+                    chain_buys_avx2::<Below52>(buys)
+                } else {
+                    chain_buys_avx2::<Magic>(buys)
+                }
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
             Simd::Avx512 => unsafe { chain_buys_avx512(buys) },
@@ -740,7 +823,13 @@ pub fn swap(
         Simd::Baseline => settle::<Native>(sale, pools),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
-        Simd::Avx2 => unsafe { settle_avx2(sale, pools) },
+        Simd::Avx2 => unsafe {
+            if short {
+                settle_avx2::<Below52>(sale, pools)
+            } else {
+                settle_avx2::<Magic>(sale, pools)
+            }
+        },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
         Simd::Avx512 => unsafe { settle_avx512(sale, pools) },
@@ -843,8 +932,8 @@ unsafe fn chain_buys_avx512(buys: ChainBuys<'_>) -> (Rao, bool) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn chain_buys_avx2(buys: ChainBuys<'_>) -> (Rao, bool) {
-    chain_buys::<Magic>(buys)
+unsafe fn chain_buys_avx2<C: Lanes>(buys: ChainBuys<'_>) -> (Rao, bool) {
+    chain_buys::<C>(buys)
 }
 
 /// The chain buys of every subnet, elementwise: the same swap as [`Reserves::protocol_buy`] —
@@ -876,7 +965,7 @@ fn chain_buys<C: Lanes>(buys: ChainBuys<'_>) -> (Rao, bool) {
         (tao[i], alpha[i]) = if buys { (new_t, a - out) } else { (t, a) };
         alpha_burned[i] += if buys { out } else { 0 };
         emission_tao[i] += if buys { buy } else { 0 };
-        protocol_flow[i] += if buys { C::to_f64(buy) } else { 0.0 };
+        protocol_flow[i] += if buys { C::small_to_f64(buy) } else { 0.0 };
         emitted += if buys { buy } else { 0 };
         let left = if proven { 0 } else { buy };
         chain_buy_tao[i] = left;
@@ -911,8 +1000,8 @@ unsafe fn settle_avx512(sale: Sale<'_>, pools: Pools<'_>) -> bool {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn settle_avx2(sale: Sale<'_>, pools: Pools<'_>) -> bool {
-    settle::<Magic>(sale, pools)
+unsafe fn settle_avx2<C: Lanes>(sale: Sale<'_>, pools: Pools<'_>) -> bool {
+    settle::<C>(sale, pools)
 }
 
 /// The root sale where root's alpha is sold, then each pool's price, and the pairs written
@@ -926,15 +1015,29 @@ fn settle<C: Lanes>(sale: Sale<'_>, pools: Pools<'_>) -> bool {
         &mut pools.price[..n],
     );
     let unsettled = if sale.sells {
-        sell_root_alpha::<C>(
-            &mut sale.root_alpha[..n],
-            tao,
-            alpha,
-            price,
-            &mut sale.pending_root_tao[..n],
-            &mut sale.alpha_minted[..n],
-            (&mut sale.protocol_flow[..n], sale.track_flow),
-        )
+        // Two inlined copies with the flag constant: the loop tests no flag, and the one
+        // that does not track the flow touches no flow array (no masked loads and stores).
+        if sale.track_flow {
+            sell_root_alpha::<C>(
+                &mut sale.root_alpha[..n],
+                tao,
+                alpha,
+                price,
+                &mut sale.pending_root_tao[..n],
+                &mut sale.alpha_minted[..n],
+                (&mut sale.protocol_flow[..n], true),
+            )
+        } else {
+            sell_root_alpha::<C>(
+                &mut sale.root_alpha[..n],
+                tao,
+                alpha,
+                price,
+                &mut sale.pending_root_tao[..n],
+                &mut sale.alpha_minted[..n],
+                (&mut sale.protocol_flow[..n], false),
+            )
+        }
     } else {
         prices::<C>(tao, alpha, price);
         false
@@ -949,7 +1052,7 @@ fn prices<C: Lanes>(tao: &[Rao], alpha: &[Rao], price: &mut [f64]) {
     let n = tao.len();
     let (alpha, price) = (&alpha[..n], &mut price[..n]);
     for i in 0..n {
-        price[i] = price_of::<C>(tao[i], alpha[i]);
+        price[i] = small_price_of::<C>(tao[i], alpha[i]);
     }
 }
 
@@ -1005,12 +1108,12 @@ fn sell_root_alpha<C: Lanes>(
         let sells = proven && out > 0 && out <= y && y - out >= MIN_RESERVE_RAO;
         let (y, x) = if sells { (y - out, new_x) } else { (y, x) };
         (tao[i], alpha[i]) = (y, x);
-        price[i] = price_of::<C>(y, x);
+        price[i] = small_price_of::<C>(y, x);
         pending_root_tao[i] += if sells { out } else { 0 };
         alpha_minted[i] += if sells { dx } else { 0 };
         // Loop-invariant: hoisted out of the loop by the compiler.
         if track_flow {
-            protocol_flow[i] -= if sells { C::to_f64(out) } else { 0.0 };
+            protocol_flow[i] -= if sells { C::small_to_f64(out) } else { 0.0 };
         }
         let left = if proven { 0 } else { dx };
         root_alpha[i] = left;
@@ -1182,7 +1285,7 @@ fn update_emas_slices<C: Lanes, const WEIGHTED: bool>(
 mod tests {
     use super::*;
     // The AVX2 kernel's conversions, tested on every target (they are plain Rust).
-    use crate::lanes::Magic;
+    use crate::lanes::{Below52, Magic};
     use crate::pool::{MIN_WEIGHT, WEIGHT_ONE};
 
     #[test]
@@ -1390,15 +1493,20 @@ mod tests {
             x in 0u64..1 << 56,
             dx in 0u64..1 << 40,
         ) {
-            let pool = Reserves { tao_rao: y, alpha_rao: x };
-            for &simd in &Simd::available() {
-                proptest::prop_assert_eq!(kernel_sale(pool, dx, simd), reference_sale(pool, dx));
+            // Any pool, and one below 2^49 (the AVX2 kernel's short forms).
+            for pool in [
+                Reserves { tao_rao: y, alpha_rao: x },
+                Reserves { tao_rao: y >> 7, alpha_rao: x >> 7 },
+            ] {
+                for &simd in &Simd::available() {
+                    proptest::prop_assert_eq!(kernel_sale(pool, dx, simd), reference_sale(pool, dx));
+                }
             }
         }
 
         /// The fast path settles every sale of pools below 2^52 rao (a few million TAO or
         /// alpha: every pool the engine plays) without the exact scalar swap: the estimate
-        /// is close enough for the proof, in both conversion forms.
+        /// is close enough for the proof, in every conversion form.
         #[test]
         fn root_sales_of_ordinary_pools_settle_on_the_fast_path(
             y in 10_000_000u64..1 << 52,
@@ -1407,6 +1515,9 @@ mod tests {
         ) {
             proptest::prop_assert!(!fast_sale_leaves_some::<Native>(y, x, dx));
             proptest::prop_assert!(!fast_sale_leaves_some::<Magic>(y, x, dx));
+            // The AVX2 kernel's short forms, within their precondition (amounts below 2^50).
+            let (y, x) = (y >> 2, x >> 2);
+            proptest::prop_assert!(!fast_sale_leaves_some::<Below52>(y.max(10_000_000), x, dx));
         }
 
         /// The vectorised chain buy, with the exact scalar swap behind it, is the pool's own
@@ -1423,6 +1534,12 @@ mod tests {
             let expected = (reference, bought, if bought > 0 { buy } else { 0 });
             proptest::prop_assert_eq!(kernel_chain_buy::<Native>(pool, buy), expected);
             proptest::prop_assert_eq!(kernel_chain_buy::<Magic>(pool, buy), expected);
+            // The short forms, within their precondition (amounts below 2^50).
+            let small = Reserves { tao_rao: t >> 6, alpha_rao: a >> 6 };
+            let mut reference = small;
+            let bought = reference.protocol_buy(buy);
+            let expected = (reference, bought, if bought > 0 { buy } else { 0 });
+            proptest::prop_assert_eq!(kernel_chain_buy::<Below52>(small, buy), expected);
         }
 
         /// The kernels' moving-price step is the one `Rates::ema_price_rate_at` defines, bit for
@@ -1472,7 +1589,9 @@ mod tests {
         /// ([`reference_block`]: each subnet's injection, swaps on its curve and EMAs written
         /// as plain per-subnet code with the pool's own swaps and prices) gives, over two
         /// blocks with trades between them, on constant-product pools (E1–E4) and E5's
-        /// weighted pools, for every injection rule.
+        /// weighted pools, for every injection rule; with pools small enough for the AVX2
+        /// kernel's short conversions in pass 2 and larger, and shares within and past 1
+        /// (its short forms in pass 1, or not).
         #[test]
         fn every_kernel_agrees_with_the_scalar_reference(
             seed in 0u64..u64::MAX,
@@ -1482,6 +1601,8 @@ mod tests {
             sells_root in proptest::bool::ANY,
             track_flow in proptest::bool::ANY,
             ramp in proptest::bool::ANY,
+            small_pools in proptest::bool::ANY,
+            shares_past_one in proptest::bool::ANY,
         ) {
             let rule = [
                 InjectionRule::E1,
@@ -1491,7 +1612,11 @@ mod tests {
                 InjectionRule::E5RootCap,
             ][rule];
             let flags = Flags { scheduled, sells_root, track_flow, ramp };
-            let start = Fixture::random(seed, rule, flags, weighted);
+            let mut start = Fixture::random(seed, rule, flags, weighted, small_pools);
+            if shares_past_one {
+                // Outside the AVX2 kernel's short forms in pass 1 (a share past 1).
+                start.share.iter_mut().for_each(|x| *x *= 1.5);
+            }
             let mut reference = start.clone();
             for block in 0..BLOCKS {
                 reference_block(&mut reference, block);
@@ -1548,7 +1673,14 @@ mod tests {
     type Snapshot = (Vec<(Rao, Rao)>, Vec<u64>, Vec<Vec<Rao>>, Vec<Vec<u64>>, Rao);
 
     impl Fixture {
-        fn random(seed: u64, rule: InjectionRule, flags: Flags, weighted: bool) -> Fixture {
+        /// `small_pools`: every reserve below 2^49 rao (else alpha reserves up to 2^52).
+        fn random(
+            seed: u64,
+            rule: InjectionRule,
+            flags: Flags,
+            weighted: bool,
+            small_pools: bool,
+        ) -> Fixture {
             use rand::{Rng, SeedableRng};
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
             let n = 37;
@@ -1561,9 +1693,10 @@ mod tests {
                 let tao = if rng.random_range(0..4) == 0 {
                     rng.random_range(MIN_RESERVE_RAO..MIN_RESERVE_RAO + 1_000_000)
                 } else {
-                    rng.random_range(MIN_RESERVE_RAO..1u64 << 50)
+                    rng.random_range(MIN_RESERVE_RAO..1u64 << if small_pools { 49 } else { 50 })
                 };
-                let alpha = rng.random_range(MIN_RESERVE_RAO..1u64 << 52);
+                let alpha =
+                    rng.random_range(MIN_RESERVE_RAO..1u64 << if small_pools { 49 } else { 52 });
                 subnets.reserves.push(Reserves {
                     tao_rao: tao,
                     alpha_rao: alpha,

@@ -215,23 +215,28 @@ fn small_price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
 /// `f64` division (the dearest instruction of the pass, ≈ 2 cycles a lane whatever the vector
 /// width): an `f32` reciprocal of `new_x` (relative error < 2^-23 with the rounding of `new_x`
 /// to `f32`; `new_x` < 2^64 is far inside `f32`'s range), one Newton step in `f64`
-/// (`r ← r·(2 − new_x·r)`: error squared, < 2^-45 with the roundings), then `y·(dx·r)`.
+/// (`r ← r·(2 − new_x·r)`: error squared, < 2^-45 with the roundings), then `(y·dx)·r`.
 ///
 /// The proof's premise: when `y, new_x < 2^53` (the only case `correct_quotient` can prove),
 /// the quotient `Q ≤ y` is below 2^53 and the estimate is within `Q·2^-44 + 1 < 2^10` of it,
 /// so the true remainder `y·dx − est·new_x` is below 2^63 in magnitude and the 64-bit
 /// wrapping remainder is its value.
 ///
-/// The conversions are the short forms: the estimate never decides a result, and where the
-/// proof can succeed (`y, new_x < 2^53`) and a kernel's short forms differ from the general
-/// ones (`lanes::Below52`), pass 2's bounds scan has shown every amount below 2^51, so the
-/// estimate (at most `y·(1 + 2^-44)`) is below 2^52 too.
+/// The conversions are the short forms: the estimate never decides a result, and where a
+/// kernel's short forms differ from the general ones (`lanes::Below52`, the AVX2 kernel), pass
+/// 2's bounds scan has shown every amount below 2^51, so for `new_x > 0` the estimate (at most
+/// `y·(1 + 2^-44)`) lies in `[0, 2^52)`, where `estimate_to_rao` rounds it to within 1. For
+/// `new_x = 0` (so `dx = 0`) it is NaN and the converted value unspecified, but then the
+/// remainder is `0` and the proof, which needs it below `2·new_x = 0`, fails whatever the
+/// estimate: the sale of nothing is left as it is.
 #[inline(always)]
 fn quotient_estimate<C: Lanes>(y: Rao, dx: Rao, new_x: Rao) -> Rao {
     let x = C::small_to_f64(new_x);
     let r = f64::from(1.0f32 / x as f32);
-    let r = r * (2.0 - x * r);
-    C::small_to_rao(C::small_to_f64(y) * (C::small_to_f64(dx) * r))
+    let r = C::reciprocal_step(x, r);
+    // `y·dx` while the reciprocal is computed (a shorter chain than `y·(dx·r)`); the same
+    // relative error.
+    C::estimate_to_rao((C::small_to_f64(y) * C::small_to_f64(dx)) * r)
 }
 
 /// Block-wide inputs of pass 1.
@@ -386,7 +391,10 @@ pub struct InjectPass<'a> {
 
 /// Pass 1: inject each subnet's share of the block emission into its pool and split its
 /// alpha_out (spec §3, §5), counting what is minted and emitted. Root's alpha and chain buys
-/// are left in the handoff for pass 2.
+/// are left in the handoff for pass 2, and so are the reserves after the injection (the
+/// handoff's plain arrays): pass 2 writes them back into the pools, so `reserves` holds them
+/// only after [`swap`] — except for weighted pools, whose pairs pass 1 updates too (their
+/// weights are re-solved between the passes).
 pub fn inject_and_split(simd: Simd, inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
     match simd {
         Simd::Baseline => inject_and_split_for_rule::<Native>(inputs, pass),
@@ -438,9 +446,24 @@ fn inject_within_short_forms(
     for &x in share {
         shares_in_unit &= (0.0..=1.0).contains(&x);
     }
+    // Every field, not just the two converted (the others are parts of α_e, so this is no
+    // stricter in practice), read as one flat array of words: a field-by-field loop over the
+    // 40-byte structs does not vectorise and cost a third of this pass's time on AVX2.
+    const _: () = assert!(
+        std::mem::size_of::<AlphaEmission>() == 5 * std::mem::size_of::<Rao>()
+            && std::mem::align_of::<AlphaEmission>() == std::mem::align_of::<Rao>()
+    );
+    // SAFETY: `AlphaEmission` is five `Rao` fields and, by the assertion above, nothing else
+    // (no padding), aligned as `Rao`: its slice is `5·len` initialised, aligned words.
+    let words: &[Rao] = unsafe {
+        std::slice::from_raw_parts(
+            alpha_emission.as_ptr().cast::<Rao>(),
+            5 * alpha_emission.len(),
+        )
+    };
     let mut amounts = inputs.block_emission;
-    for a in alpha_emission {
-        amounts |= a.validators_and_root | a.injection_cap;
+    for &word in words {
+        amounts |= word;
     }
     root_proportions_in_unit && shares_in_unit && amounts < 1 << 51
 }
@@ -643,7 +666,11 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         share_out[i] = s;
         // At most the block emission (a share is at most 1).
         let emission = C::small_to_rao(e_block_f * s);
-        let pool = reserves[i];
+        // The pool, from the plain arrays (`refresh_prices` left them equal to the pools).
+        let pool = Reserves {
+            tao_rao: tao_after[i],
+            alpha_rao: alpha_after[i],
+        };
         let issuance = pool.alpha_rao + alpha_outstanding[i];
         let split = alpha_emission[i];
         // Root proportion, from the issuance before this block's mint (E5's injection cap and
@@ -670,10 +697,14 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         let cap = split.injection_cap;
         let inj = injection::inject_with::<C>(rule, emission, cap, rp, price, e_block);
         let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
-        reserves[i] = Reserves {
-            tao_rao: tao,
-            alpha_rao: alpha,
-        };
+        // Constant-product pools get the pairs back from pass 2 (`write_back`); weighted
+        // pools now, for the weights' re-solve between the passes.
+        if WEIGHTED {
+            reserves[i] = Reserves {
+                tao_rao: tao,
+                alpha_rao: alpha,
+            };
+        }
         (tao_after[i], alpha_after[i]) = (tao, alpha);
         emission_tao[i] += inj.tao_in;
         tao_in_total += inj.tao_in;
@@ -962,7 +993,14 @@ fn chain_buys<C: Lanes>(buys: ChainBuys<'_>) -> (Rao, bool) {
         let new_t = t.wrapping_add(buy);
         let (out, proven) = correct_quotient(a, buy, new_t, quotient_estimate::<C>(a, buy, new_t));
         let buys = proven && buy > 0 && out > 0 && out <= a && a - out >= MIN_RESERVE_RAO;
-        (tao[i], alpha[i]) = if buys { (new_t, a - out) } else { (t, a) };
+        (tao[i], alpha[i]) = if C::UPDATE_BY_ARITHMETIC {
+            let (paid, bought) = if buys { (buy, out) } else { (0, 0) };
+            (t.wrapping_add(paid), a - bought)
+        } else if buys {
+            (new_t, a - out)
+        } else {
+            (t, a)
+        };
         alpha_burned[i] += if buys { out } else { 0 };
         emission_tao[i] += if buys { buy } else { 0 };
         protocol_flow[i] += if buys { C::small_to_f64(buy) } else { 0.0 };
@@ -1106,7 +1144,14 @@ fn sell_root_alpha<C: Lanes>(
         let new_x = x.wrapping_add(dx);
         let (out, proven) = correct_quotient(y, dx, new_x, quotient_estimate::<C>(y, dx, new_x));
         let sells = proven && out > 0 && out <= y && y - out >= MIN_RESERVE_RAO;
-        let (y, x) = if sells { (y - out, new_x) } else { (y, x) };
+        let (y, x) = if C::UPDATE_BY_ARITHMETIC {
+            let (paid, sold) = if sells { (out, dx) } else { (0, 0) };
+            (y - paid, x.wrapping_add(sold))
+        } else if sells {
+            (y - out, new_x)
+        } else {
+            (y, x)
+        };
         (tao[i], alpha[i]) = (y, x);
         price[i] = small_price_of::<C>(y, x);
         pending_root_tao[i] += if sells { out } else { 0 };

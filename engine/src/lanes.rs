@@ -22,6 +22,11 @@ pub trait Lanes {
     /// in scalar code the arithmetic form costs more (measured: the sale pass 4.9 → 4.5 ns a
     /// subnet on AVX2, 8.9 → 13.5 ns on the baseline).
     const UPDATE_BY_ARITHMETIC: bool = false;
+    /// Whether the exact swaps estimate their quotient with an `f64` division rather than an
+    /// `f32` reciprocal and a Newton step (the estimate's bits never reach a result). In a
+    /// loop that does not vectorise (x86-64's baseline) one scalar division is fewer
+    /// instructions than the reciprocal's six; vectorised, the division unit is the scarce one.
+    const ESTIMATE_BY_DIVISION: bool = false;
     /// `x as i64 as f64` for `x < 2^63`: the correctly rounded value of `x`.
     fn to_f64(x: u64) -> f64;
     /// [`crate::units::rao_from_f64`]: truncation toward zero, negatives and NaN to 0,
@@ -69,6 +74,23 @@ impl Lanes for Native {
     #[inline(always)]
     fn to_rao(x: f64) -> u64 {
         crate::units::rao_from_f64(x)
+    }
+}
+
+/// [`Native`] for the baseline kernel: the same casts, with the swaps' estimate by division
+/// (see [`Lanes::ESTIMATE_BY_DIVISION`]).
+pub struct Scalar;
+
+impl Lanes for Scalar {
+    const ESTIMATE_BY_DIVISION: bool = true;
+
+    #[inline(always)]
+    fn to_f64(x: u64) -> f64 {
+        Native::to_f64(x)
+    }
+    #[inline(always)]
+    fn to_rao(x: f64) -> u64 {
+        Native::to_rao(x)
     }
 }
 

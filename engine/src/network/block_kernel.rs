@@ -29,7 +29,7 @@ use crate::emission::{halving_interval, AlphaEmission};
 use crate::injection::{self, InjectionRule};
 #[cfg(target_arch = "x86_64")]
 use crate::lanes::{Below52, Magic};
-use crate::lanes::{Lanes, Native};
+use crate::lanes::{Lanes, Native, Scalar};
 use crate::pool::{correct_quotient, Curve, Reserves, Weights};
 use crate::rates::Rates;
 use crate::units::{Rao, MIN_RESERVE_RAO};
@@ -231,6 +231,11 @@ fn small_price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
 /// estimate: the sale of nothing is left as it is.
 #[inline(always)]
 fn quotient_estimate<C: Lanes>(y: Rao, dx: Rao, new_x: Rao) -> Rao {
+    if C::ESTIMATE_BY_DIVISION {
+        // The baseline kernel (`lanes::Scalar`): `pool::quotient_estimate`'s form.
+        let q = C::to_f64(dx) / C::to_f64(new_x);
+        return C::to_rao(C::to_f64(y) * q);
+    }
     let x = C::small_to_f64(new_x);
     let r = f64::from(1.0f32 / x as f32);
     let r = C::reciprocal_step(x, r);
@@ -397,7 +402,7 @@ pub struct InjectPass<'a> {
 /// weights are re-solved between the passes).
 pub fn inject_and_split(simd: Simd, inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
     match simd {
-        Simd::Baseline => inject_and_split_for_rule::<Native>(inputs, pass),
+        Simd::Baseline => inject_and_split_for_rule::<Scalar>(inputs, pass),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
         Simd::Avx2 => unsafe { inject_and_split_avx2(inputs, pass) },
@@ -791,7 +796,7 @@ pub fn swap(
             protocol_flow: &mut h.protocol_flow[..n],
         };
         let (bought, unsettled) = match simd {
-            Simd::Baseline => chain_buys::<Native>(buys),
+            Simd::Baseline => chain_buys::<Scalar>(buys),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
             Simd::Avx2 => unsafe {
@@ -851,7 +856,7 @@ pub fn swap(
         track_flow,
     };
     let unsettled = match simd {
-        Simd::Baseline => settle::<Native>(sale, pools),
+        Simd::Baseline => settle::<Scalar>(sale, pools),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
         Simd::Avx2 => unsafe {
@@ -1196,7 +1201,7 @@ pub fn update_emas(
     pass: EmaPass<'_>,
 ) {
     match simd {
-        Simd::Baseline => update_emas_loop::<Native>(block, ramp, rates, protocol_flow, pass),
+        Simd::Baseline => update_emas_loop::<Scalar>(block, ramp, rates, protocol_flow, pass),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
         Simd::Avx2 => unsafe { update_emas_avx2(block, ramp, rates, protocol_flow, pass) },
@@ -1559,6 +1564,7 @@ mod tests {
             dx in 0u64..1 << 33,
         ) {
             proptest::prop_assert!(!fast_sale_leaves_some::<Native>(y, x, dx));
+            proptest::prop_assert!(!fast_sale_leaves_some::<Scalar>(y, x, dx));
             proptest::prop_assert!(!fast_sale_leaves_some::<Magic>(y, x, dx));
             // The AVX2 kernel's short forms, within their precondition (amounts below 2^50).
             let (y, x) = (y >> 2, x >> 2);
@@ -1578,6 +1584,7 @@ mod tests {
             let bought = reference.protocol_buy(buy);
             let expected = (reference, bought, if bought > 0 { buy } else { 0 });
             proptest::prop_assert_eq!(kernel_chain_buy::<Native>(pool, buy), expected);
+            proptest::prop_assert_eq!(kernel_chain_buy::<Scalar>(pool, buy), expected);
             proptest::prop_assert_eq!(kernel_chain_buy::<Magic>(pool, buy), expected);
             // The short forms, within their precondition (amounts below 2^50).
             let small = Reserves { tao_rao: t >> 6, alpha_rao: a >> 6 };

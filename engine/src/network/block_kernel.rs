@@ -437,6 +437,7 @@ unsafe fn inject_and_split_avx2(inputs: &BlockInputs, pass: InjectPass<'_>) -> I
 /// the emission or the cap, root's alpha at most the validators-and-root alpha
 /// (`injection::inject_with` states the same precondition). A vectorised scan, ≈ 1 % of the
 /// pass; where it fails the general forms run, with the same results.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn inject_within_short_forms(
     inputs: &BlockInputs,
@@ -477,6 +478,7 @@ fn inject_within_short_forms(
 /// reserves after pass 1, chain buy and root alpha are below 2^50. Then a buy or a sale leaves
 /// the reserves below 2^51 and every amount pass 2 converts (reserves, the sale's `A + dx`,
 /// amounts swapped, the quotient estimate) is below 2^52.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn swap_within_short_forms(h: &Handoff, n: usize) -> bool {
     let (tao, alpha) = (&h.tao[..n], &h.alpha[..n]);

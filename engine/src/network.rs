@@ -30,6 +30,16 @@ use tourney_sdk::{tao_to_rao, Action, Role, SpendKind, SubnetId, WeightPolicy};
 pub const SNAPSHOT_INTERVAL_BLOCKS: u64 = 360;
 const SNAPSHOTS_PER_DAY: usize = (BLOCKS_PER_DAY / SNAPSHOT_INTERVAL_BLOCKS) as usize;
 const SNAPSHOT_RING: usize = 8 * SNAPSHOTS_PER_DAY;
+
+/// `now/then − 1`, or 0 when there is no earlier price.
+#[inline]
+fn relative_change(now: f64, then: f64) -> f64 {
+    if then > 0.0 {
+        now / then - 1.0
+    } else {
+        0.0
+    }
+}
 /// Value score EMA horizon, days.
 const VALUE_SCORE_DAYS: f64 = 7.0;
 
@@ -777,15 +787,27 @@ impl Network {
 
     /// Relative price change over the last `days` (≤ 7), from snapshots.
     pub fn price_change(&self, i: usize, days: f64) -> f64 {
+        let slot = self.snapshot_slot_back(days);
+        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+    }
+
+    /// The 1-day and 7-day price changes of subnet `i` (what [`Self::price_change`] gives for
+    /// 1 and 7 days), from one price read: the market and observations ask for both of every
+    /// subnet, and the price is a division.
+    pub fn price_changes_1d_7d(&self, i: usize) -> (f64, f64) {
+        let (day, week) = (self.snapshot_slot_back(1.0), self.snapshot_slot_back(7.0));
+        let (now, ring) = (self.subnets.price(i), &self.subnets.price_ring[i]);
+        (
+            relative_change(now, ring[day]),
+            relative_change(now, ring[week]),
+        )
+    }
+
+    /// The ring slot of the snapshot `days` (≤ 7) back.
+    fn snapshot_slot_back(&self, days: f64) -> usize {
         let back = ((days * SNAPSHOTS_PER_DAY as f64).round() as usize).clamp(1, SNAPSHOT_RING - 1);
         let now_slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize;
-        let then = self.subnets.price_ring[i][(now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING];
-        let now = self.subnets.price(i);
-        if then > 0.0 {
-            now / then - 1.0
-        } else {
-            0.0
-        }
+        (now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING
     }
 
     /// Annualised alpha yield to stakers/holders of subnet `i` (validators' share, plus the
@@ -1435,7 +1457,10 @@ impl Network {
     /// Net worth at spot prices, TAO.
     pub fn mark_to_market_tao(&self, account: AccountId) -> f64 {
         let acc = &self.accounts[account];
+        // Positions of zero add +0.0, which leaves any sum as it was: skipped, they cost no
+        // price division (the market values its accounts every interval).
         let alpha: f64 = (0..self.subnets.len())
+            .filter(|&i| acc.alpha[i] > 0)
             .map(|i| tao(acc.alpha[i]) * self.subnets.price(i))
             .sum();
         tao(acc.free_tao) + tao(acc.root_stake) + alpha

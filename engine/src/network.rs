@@ -9,7 +9,7 @@ use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, Emissi
 use crate::fees::FeeRule;
 use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
-use crate::pool::{Reserves, SwapError, Weights};
+use crate::pool::{pro_rata_floor, Reserves, SwapError, Weights};
 use crate::rates::Rates;
 use crate::rng::{normal, stream};
 use crate::root_claims::{RootClaim, RootClaims};
@@ -30,6 +30,21 @@ use tourney_sdk::{tao_to_rao, Action, Role, SpendKind, SubnetId, WeightPolicy};
 pub const SNAPSHOT_INTERVAL_BLOCKS: u64 = 360;
 const SNAPSHOTS_PER_DAY: usize = (BLOCKS_PER_DAY / SNAPSHOT_INTERVAL_BLOCKS) as usize;
 const SNAPSHOT_RING: usize = 8 * SNAPSHOTS_PER_DAY;
+
+/// `amount` rao of alpha valued at `price`, truncated to rao: what `(amount as f64 * price) as
+/// Rao` gives, with the signed conversions (one instruction each; the unsigned ones are
+/// branchy sequences) wherever they agree, which is below 2^63 (every realistic value).
+#[inline]
+fn rao_value(amount: Rao, price: f64) -> Rao {
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    if amount < 1 << 63 {
+        let value = amount as i64 as f64 * price;
+        if value < TWO_POW_63 {
+            return rao_from_f64(value);
+        }
+    }
+    (amount as f64 * price) as Rao
+}
 
 /// `now/then − 1`, or 0 when there is no earlier price.
 #[inline]
@@ -1166,7 +1181,7 @@ impl Network {
         }
         let acc = &mut self.accounts[account];
         acc.alpha[i] += amount;
-        let value = (amount as f64 * price) as Rao;
+        let value = rao_value(amount, price);
         acc.emission_since += value;
         acc.emission_total += value as u128;
     }
@@ -1201,7 +1216,7 @@ impl Network {
             if runs_own(a) {
                 continue;
             }
-            let share = (amount as u128 * self.accounts[a].alpha[i] as u128 / total) as Rao;
+            let share = pro_rata_floor(amount, self.accounts[a].alpha[i], total);
             paid += share;
             self.credit_alpha(i, a, share, price);
         }
@@ -1255,12 +1270,12 @@ impl Network {
         total: u128,
         eligible: &impl Fn(AccountId) -> bool,
     ) -> Option<Rao> {
-        let stake = self.accounts[a].root_stake as u128;
+        let stake = self.accounts[a].root_stake;
         if !eligible(a) || stake == 0 {
             return None;
         }
-        // total ≥ this stake > 0 here, so the division is defined.
-        Some((amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao)
+        // total ≥ this stake > 0 here.
+        Some(pro_rata_floor(amount, stake, total))
     }
 
     /// A background agent's sale (workers, background owners): an ordinary unstake, counted
@@ -1469,5 +1484,34 @@ impl Network {
     /// The root proportion of subnet `i` (for observations).
     pub fn root_proportion(&self, i: usize) -> f64 {
         self.root_proportion_and_weight(i).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rao_value;
+
+    /// The fast valuation truncates exactly as the plain unsigned conversion does, at the edges
+    /// (NaN, negative, past 2^63, past 2^64) and at ordinary values.
+    #[test]
+    fn rao_value_is_the_unsigned_conversion() {
+        let amounts = [0, 1, 7, 999_999_999, 1 << 52, (1 << 53) + 1, 1 << 62, u64::MAX];
+        let prices = [
+            0.0,
+            -0.5,
+            f64::NAN,
+            f64::INFINITY,
+            1e-9,
+            0.0123,
+            1.0 / 3.0,
+            2.5,
+            1e3,
+            1e10,
+        ];
+        for &a in &amounts {
+            for &p in &prices {
+                assert_eq!(rao_value(a, p), (a as f64 * p) as u64, "amount {a}, price {p}");
+            }
+        }
     }
 }

@@ -1495,7 +1495,16 @@ mod tests {
     /// (NaN, negative, past 2^63, past 2^64) and at ordinary values.
     #[test]
     fn rao_value_is_the_unsigned_conversion() {
-        let amounts = [0, 1, 7, 999_999_999, 1 << 52, (1 << 53) + 1, 1 << 62, u64::MAX];
+        let amounts = [
+            0,
+            1,
+            7,
+            999_999_999,
+            1 << 52,
+            (1 << 53) + 1,
+            1 << 62,
+            u64::MAX,
+        ];
         let prices = [
             0.0,
             -0.5,
@@ -1510,7 +1519,11 @@ mod tests {
         ];
         for &a in &amounts {
             for &p in &prices {
-                assert_eq!(rao_value(a, p), (a as f64 * p) as u64, "amount {a}, price {p}");
+                assert_eq!(
+                    rao_value(a, p),
+                    (a as f64 * p) as u64,
+                    "amount {a}, price {p}"
+                );
             }
         }
     }

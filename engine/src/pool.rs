@@ -524,7 +524,7 @@ mod tests {
         #[test]
         fn pro_rata_floor_is_exact(amount in 0u64..u64::MAX / 2, part in 0u64..u64::MAX / 2, extra in 0u64..u64::MAX / 2) {
             let total = part as u128 + extra as u128;
-            let exact = if total == 0 { 0 } else { (amount as u128 * part as u128 / total) as Rao };
+            let exact = (amount as u128 * part as u128).checked_div(total).unwrap_or(0) as Rao;
             proptest::prop_assert_eq!(pro_rata_floor(amount, part, total), exact);
         }
 
@@ -535,7 +535,7 @@ mod tests {
             extra in 0u64..10_000_000 * TAO,
         ) {
             let total = part as u128 + extra as u128;
-            let exact = if total == 0 { 0 } else { (amount as u128 * part as u128 / total) as Rao };
+            let exact = (amount as u128 * part as u128).checked_div(total).unwrap_or(0) as Rao;
             proptest::prop_assert_eq!(pro_rata_floor(amount, part, total), exact);
         }
 

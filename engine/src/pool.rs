@@ -478,6 +478,19 @@ mod tests {
     }
 
     /// The exact output, by 128-bit division, to check the fast path against.
+    /// `pro_rata_floor` of `amount` for `part` of a total of `part + extra`.
+    fn pro_rata_with_extra(amount: Rao, part: Rao, extra: Rao) -> Rao {
+        pro_rata_floor(amount, part, part as u128 + extra as u128)
+    }
+
+    /// The reference: the 128-bit floor division (0 when the total is 0).
+    fn exact_pro_rata(amount: Rao, part: Rao, extra: Rao) -> Rao {
+        let total = part as u128 + extra as u128;
+        (amount as u128 * part as u128)
+            .checked_div(total)
+            .unwrap_or(0) as Rao
+    }
+
     fn exact_out(y: u64, x: u64, dx: u64) -> u64 {
         let k = x as u128 * y as u128;
         y - k.div_ceil(x as u128 + dx as u128) as u64
@@ -523,9 +536,7 @@ mod tests {
 
         #[test]
         fn pro_rata_floor_is_exact(amount in 0u64..u64::MAX / 2, part in 0u64..u64::MAX / 2, extra in 0u64..u64::MAX / 2) {
-            let total = part as u128 + extra as u128;
-            let exact = (amount as u128 * part as u128).checked_div(total).unwrap_or(0) as Rao;
-            proptest::prop_assert_eq!(pro_rata_floor(amount, part, total), exact);
+            proptest::prop_assert_eq!(pro_rata_with_extra(amount, part, extra), exact_pro_rata(amount, part, extra));
         }
 
         #[test]
@@ -534,9 +545,7 @@ mod tests {
             part in 0u64..10_000_000 * TAO,
             extra in 0u64..10_000_000 * TAO,
         ) {
-            let total = part as u128 + extra as u128;
-            let exact = (amount as u128 * part as u128).checked_div(total).unwrap_or(0) as Rao;
-            proptest::prop_assert_eq!(pro_rata_floor(amount, part, total), exact);
+            proptest::prop_assert_eq!(pro_rata_with_extra(amount, part, extra), exact_pro_rata(amount, part, extra));
         }
 
         #[test]

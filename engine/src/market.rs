@@ -102,8 +102,7 @@ impl MarketState {
         for i in 0..n {
             let w = match segment {
                 Segment::Momentum => {
-                    let r1 = net.price_change(i, 1.0);
-                    let r7 = net.price_change(i, 7.0);
+                    let (r1, r7) = net.price_changes_1d_7d(i);
                     let m = (r1 + 0.25 * r7).max(0.0);
                     // m¹ = m exactly; `powf` is the market's most expensive call otherwise.
                     s.hype[i] * if exponent == 1.0 { m } else { m.powf(exponent) }

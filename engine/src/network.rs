@@ -9,7 +9,7 @@ use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, Emissi
 use crate::fees::FeeRule;
 use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
-use crate::pool::{Reserves, SwapError, Weights};
+use crate::pool::{pro_rata_floor, Reserves, SwapError, Weights};
 use crate::rates::Rates;
 use crate::rng::{normal, stream};
 use crate::root_claims::{RootClaim, RootClaims};
@@ -30,6 +30,31 @@ use tourney_sdk::{tao_to_rao, Action, Role, SpendKind, SubnetId, WeightPolicy};
 pub const SNAPSHOT_INTERVAL_BLOCKS: u64 = 360;
 const SNAPSHOTS_PER_DAY: usize = (BLOCKS_PER_DAY / SNAPSHOT_INTERVAL_BLOCKS) as usize;
 const SNAPSHOT_RING: usize = 8 * SNAPSHOTS_PER_DAY;
+
+/// `amount` rao of alpha valued at `price`, truncated to rao: what `(amount as f64 * price) as
+/// Rao` gives, with the signed conversions (one instruction each; the unsigned ones are
+/// branchy sequences) wherever they agree, which is below 2^63 (every realistic value).
+#[inline]
+fn rao_value(amount: Rao, price: f64) -> Rao {
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    if amount < 1 << 63 {
+        let value = amount as i64 as f64 * price;
+        if value < TWO_POW_63 {
+            return rao_from_f64(value);
+        }
+    }
+    (amount as f64 * price) as Rao
+}
+
+/// `now/then − 1`, or 0 when there is no earlier price.
+#[inline]
+fn relative_change(now: f64, then: f64) -> f64 {
+    if then > 0.0 {
+        now / then - 1.0
+    } else {
+        0.0
+    }
+}
 /// Value score EMA horizon, days.
 const VALUE_SCORE_DAYS: f64 = 7.0;
 
@@ -777,15 +802,27 @@ impl Network {
 
     /// Relative price change over the last `days` (≤ 7), from snapshots.
     pub fn price_change(&self, i: usize, days: f64) -> f64 {
+        let slot = self.snapshot_slot_back(days);
+        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+    }
+
+    /// The 1-day and 7-day price changes of subnet `i` (what [`Self::price_change`] gives for
+    /// 1 and 7 days), from one price read: the market and observations ask for both of every
+    /// subnet, and the price is a division.
+    pub fn price_changes_1d_7d(&self, i: usize) -> (f64, f64) {
+        let (day, week) = (self.snapshot_slot_back(1.0), self.snapshot_slot_back(7.0));
+        let (now, ring) = (self.subnets.price(i), &self.subnets.price_ring[i]);
+        (
+            relative_change(now, ring[day]),
+            relative_change(now, ring[week]),
+        )
+    }
+
+    /// The ring slot of the snapshot `days` (≤ 7) back.
+    fn snapshot_slot_back(&self, days: f64) -> usize {
         let back = ((days * SNAPSHOTS_PER_DAY as f64).round() as usize).clamp(1, SNAPSHOT_RING - 1);
         let now_slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize;
-        let then = self.subnets.price_ring[i][(now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING];
-        let now = self.subnets.price(i);
-        if then > 0.0 {
-            now / then - 1.0
-        } else {
-            0.0
-        }
+        (now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING
     }
 
     /// Annualised alpha yield to stakers/holders of subnet `i` (validators' share, plus the
@@ -1144,7 +1181,7 @@ impl Network {
         }
         let acc = &mut self.accounts[account];
         acc.alpha[i] += amount;
-        let value = (amount as f64 * price) as Rao;
+        let value = rao_value(amount, price);
         acc.emission_since += value;
         acc.emission_total += value as u128;
     }
@@ -1179,7 +1216,7 @@ impl Network {
             if runs_own(a) {
                 continue;
             }
-            let share = (amount as u128 * self.accounts[a].alpha[i] as u128 / total) as Rao;
+            let share = pro_rata_floor(amount, self.accounts[a].alpha[i], total);
             paid += share;
             self.credit_alpha(i, a, share, price);
         }
@@ -1233,12 +1270,12 @@ impl Network {
         total: u128,
         eligible: &impl Fn(AccountId) -> bool,
     ) -> Option<Rao> {
-        let stake = self.accounts[a].root_stake as u128;
+        let stake = self.accounts[a].root_stake;
         if !eligible(a) || stake == 0 {
             return None;
         }
-        // total ≥ this stake > 0 here, so the division is defined.
-        Some((amount as u128 * stake).checked_div(total).unwrap_or(0) as Rao)
+        // total ≥ this stake > 0 here.
+        Some(pro_rata_floor(amount, stake, total))
     }
 
     /// A background agent's sale (workers, background owners): an ordinary unstake, counted
@@ -1435,7 +1472,10 @@ impl Network {
     /// Net worth at spot prices, TAO.
     pub fn mark_to_market_tao(&self, account: AccountId) -> f64 {
         let acc = &self.accounts[account];
+        // Positions of zero add +0.0, which leaves any sum as it was: skipped, they cost no
+        // price division (the market values its accounts every interval).
         let alpha: f64 = (0..self.subnets.len())
+            .filter(|&i| acc.alpha[i] > 0)
             .map(|i| tao(acc.alpha[i]) * self.subnets.price(i))
             .sum();
         tao(acc.free_tao) + tao(acc.root_stake) + alpha
@@ -1444,5 +1484,47 @@ impl Network {
     /// The root proportion of subnet `i` (for observations).
     pub fn root_proportion(&self, i: usize) -> f64 {
         self.root_proportion_and_weight(i).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rao_value;
+
+    /// The fast valuation truncates exactly as the plain unsigned conversion does, at the edges
+    /// (NaN, negative, past 2^63, past 2^64) and at ordinary values.
+    #[test]
+    fn rao_value_is_the_unsigned_conversion() {
+        let amounts = [
+            0,
+            1,
+            7,
+            999_999_999,
+            1 << 52,
+            (1 << 53) + 1,
+            1 << 62,
+            u64::MAX,
+        ];
+        let prices = [
+            0.0,
+            -0.5,
+            f64::NAN,
+            f64::INFINITY,
+            1e-9,
+            0.0123,
+            1.0 / 3.0,
+            2.5,
+            1e3,
+            1e10,
+        ];
+        for &a in &amounts {
+            for &p in &prices {
+                assert_eq!(
+                    rao_value(a, p),
+                    (a as f64 * p) as u64,
+                    "amount {a}, price {p}"
+                );
+            }
+        }
     }
 }

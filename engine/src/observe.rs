@@ -8,7 +8,8 @@ use tourney_sdk::{AgentView, Observation, SubnetView, BLOCKS_PER_DAY};
 pub fn observe(net: &Network, account: AccountId, own_subnet: Option<u16>) -> Observation {
     let s = &net.subnets;
     let subnets = (0..s.len())
-        .map(|i| SubnetView {
+        .map(|i| (i, net.price_changes_1d_7d(i)))
+        .map(|(i, (price_change_1d, price_change_7d))| SubnetView {
             id: s.id[i],
             price: s.price(i),
             ema_price: s.ema_price[i],
@@ -21,8 +22,8 @@ pub fn observe(net: &Network, account: AccountId, own_subnet: Option<u16>) -> Ob
             root_proportion: net.root_proportion(i),
             incentive_holdings_weight: s.holdings_weight[i],
             value_score: s.value_score[i],
-            price_change_1d: net.price_change(i, 1.0),
-            price_change_7d: net.price_change(i, 7.0),
+            price_change_1d,
+            price_change_7d,
             age_blocks: (net.block as i64 - s.start_block[i]).max(0) as u64,
             // Kept by the block loop only under a rule that reads it; 0 otherwise.
             protocol_flow_ema: if net.keeps_protocol_flow() {

@@ -76,6 +76,25 @@ fn curve_out(y: Rao, x: Rao, dx: Rao) -> Rao {
     (y as u128 * dx as u128 / (x as u128 + dx as u128)) as Rao
 }
 
+/// `⌊amount·part / total⌋`, a pro-rata share (`part ≤ total`): the same estimate and proof as
+/// [`curve_out`] where the operands are below 2^53 rao (every payout at chain scales), the
+/// exact 128-bit division otherwise. Epoch payouts compute one per holder per subnet.
+#[inline]
+pub(crate) fn pro_rata_floor(amount: Rao, part: Rao, total: u128) -> Rao {
+    if total == 0 {
+        return 0;
+    }
+    if total < 1 << 53 && part as u128 <= total {
+        let total = total as Rao;
+        let (out, proven) =
+            correct_quotient(amount, part, total, quotient_estimate(amount, part, total));
+        if proven {
+            return out;
+        }
+    }
+    (amount as u128 * part as u128 / total) as Rao
+}
+
 /// An `f64` estimate of `⌊y·dx / new_x⌋`: within 3 of it when `y` and `new_x` are below 2^53
 /// (`f64` represents them exactly; the division and product add a relative error of 2^-52, and
 /// the truncation less than 1).
@@ -459,6 +478,19 @@ mod tests {
     }
 
     /// The exact output, by 128-bit division, to check the fast path against.
+    /// `pro_rata_floor` of `amount` for `part` of a total of `part + extra`.
+    fn pro_rata_with_extra(amount: Rao, part: Rao, extra: Rao) -> Rao {
+        pro_rata_floor(amount, part, part as u128 + extra as u128)
+    }
+
+    /// The reference: the 128-bit floor division (0 when the total is 0).
+    fn exact_pro_rata(amount: Rao, part: Rao, extra: Rao) -> Rao {
+        let total = part as u128 + extra as u128;
+        (amount as u128 * part as u128)
+            .checked_div(total)
+            .unwrap_or(0) as Rao
+    }
+
     fn exact_out(y: u64, x: u64, dx: u64) -> u64 {
         let k = x as u128 * y as u128;
         y - k.div_ceil(x as u128 + dx as u128) as u64
@@ -500,6 +532,20 @@ mod tests {
         #[test]
         fn curve_out_is_exact(y in 1u64..u64::MAX / 4, x in 1u64..u64::MAX / 4, dx in 0u64..u64::MAX / 4) {
             proptest::prop_assert_eq!(curve_out(y, x, dx), if dx == 0 { 0 } else { exact_out(y, x, dx) });
+        }
+
+        #[test]
+        fn pro_rata_floor_is_exact(amount in 0u64..u64::MAX / 2, part in 0u64..u64::MAX / 2, extra in 0u64..u64::MAX / 2) {
+            proptest::prop_assert_eq!(pro_rata_with_extra(amount, part, extra), exact_pro_rata(amount, part, extra));
+        }
+
+        #[test]
+        fn pro_rata_floor_is_exact_at_chain_scales(
+            amount in 0u64..1_000_000 * TAO,
+            part in 0u64..10_000_000 * TAO,
+            extra in 0u64..10_000_000 * TAO,
+        ) {
+            proptest::prop_assert_eq!(pro_rata_with_extra(amount, part, extra), exact_pro_rata(amount, part, extra));
         }
 
         #[test]

@@ -29,6 +29,7 @@ macro_rules! column {
 
 pub mod cli;
 pub mod compare;
+pub mod file_names;
 pub mod html;
 mod match_fold;
 pub mod meta;

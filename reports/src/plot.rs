@@ -963,7 +963,9 @@ pub fn write_match_plot(
     match_id: &str,
     dir: &Path,
 ) -> Result<PathBuf, ReportError> {
-    let path = result_dir.join("series").join(format!("{match_id}.csv"));
+    let path = result_dir
+        .join("series")
+        .join(crate::file_names::series_file_name(match_id));
     if !path.is_file() {
         return Err(ReportError::Invalid(format!(
             "no time series for match `{match_id}`: {} does not exist (hint: replay the match with `tourney plot {} --match {match_id} --tournament FILE`, FILE being the tournament file, or set `outputs.series: true` in it)",
@@ -974,7 +976,10 @@ pub fn write_match_plot(
     let series = read_series(&path)?;
     fs::create_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
     write(
-        &dir.join(format!("match__{}.svg", slug(match_id))),
+        &dir.join(format!(
+            "match__{}.svg",
+            crate::file_names::file_stem(&slug(match_id))
+        )),
         &match_series_plot(match_id, &series),
     )
 }

@@ -12,7 +12,8 @@ use tourney_engine::tournament::{plan, play};
 
 /// Where the series of `match_id` lives in `dir`.
 pub fn series_path(dir: &Path, match_id: &str) -> PathBuf {
-    dir.join("series").join(format!("{match_id}.csv"))
+    dir.join("series")
+        .join(tourney_reports::file_names::series_file_name(match_id))
 }
 
 /// Play `match_id` of `tournament` again with series on and write its series into `dir`.

@@ -195,7 +195,8 @@ fn play_stage(
     run_parallel(todo, opts.jobs, Arc::clone(play_one), |result| {
         journal.append(&result.rows)?;
         if let Some(csv) = &result.series_csv {
-            std::fs::write(series_dir.join(format!("{}.csv", result.planned.id)), csv)?;
+            let name = tourney_reports::file_names::series_file_name(&result.planned.id);
+            std::fs::write(series_dir.join(name), csv)?;
         }
         done[result.planned.index] = true;
         finished += 1;

@@ -55,7 +55,8 @@ pub fn isolated(
         args.push(m.index.to_string().into());
         if let Some(dir) = &series_dir {
             args.push("--series".into());
-            args.push(dir.join(format!("{}.csv", m.id)).into());
+            let name = tourney_reports::file_names::series_file_name(&m.id);
+            args.push(dir.join(name).into());
         }
         let outcome = run_worker(&args, limits.timeout);
         let Some(failure) = outcome.failure else {

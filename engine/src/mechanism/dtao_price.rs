@@ -1,6 +1,6 @@
 //! `dtao-price` (E1, 2025-02-13): `share_i = p̄_i / Σ p̄_j`; E1 injection; root alpha sold.
 
-use super::{normalize_shares, EmissionRule};
+use super::{normalized_into, EmissionRule};
 use crate::injection::InjectionRule;
 use crate::state::Subnets;
 use tourney_sdk::Mechanism;
@@ -20,8 +20,7 @@ impl DtaoPrice {
 
 /// Shares ∝ EMA price (shared by E1 and E2).
 pub(super) fn ema_price_shares(subnets: &Subnets, out: &mut [f64]) {
-    out.copy_from_slice(&subnets.ema_price);
-    normalize_shares(out);
+    normalized_into(&subnets.ema_price, out);
 }
 
 impl EmissionRule for DtaoPrice {

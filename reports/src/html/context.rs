@@ -75,7 +75,7 @@ impl RunContext {
         for m in &mut matches {
             let path = result_dir
                 .join("series")
-                .join(format!("{}.csv", m.match_id));
+                .join(crate::file_names::series_file_name(&m.match_id));
             if path.is_file() {
                 m.series = Some(read_series(&path)?);
             }
@@ -84,7 +84,7 @@ impl RunContext {
         for m in &mut role_matches {
             let path = result_dir
                 .join("series")
-                .join(format!("{}.csv", m.match_id));
+                .join(crate::file_names::series_file_name(&m.match_id));
             if path.is_file() {
                 m.series = Some(read_series(&path)?);
             }

@@ -390,7 +390,10 @@ pub(super) fn series_blocks(
         Some(series) => vec![Block::Figure {
             class: "series".into(),
             svg: match_series_plot(match_id, series),
-            caption: format!("{what} (from series/{match_id}.csv)"),
+            caption: format!(
+                "{what} (from series/{})",
+                crate::file_names::series_file_name(match_id)
+            ),
         }],
         None => {
             let tournament = ctx

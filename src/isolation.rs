@@ -277,8 +277,22 @@ pub struct Channel {
     marker: std::fs::File,
 }
 
+/// Held while the worker creates or renames a channel file, and by the parent-death watcher
+/// from removing the files until its process group is killed: no file can appear between the
+/// watcher's removal and the kill (under load the watcher can be descheduled between the two,
+/// and a marker created then was left behind).
+static CHANNEL_FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The channel-file lock (a poisoned lock still serialises: nothing it guards can be torn).
+fn channel_files() -> std::sync::MutexGuard<'static, ()> {
+    CHANNEL_FILES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Channel {
     pub fn open(path: &Path) -> std::io::Result<Channel> {
+        let _files = channel_files();
         let marker = std::fs::File::create(marker_path(path))?;
         Ok(Channel {
             path: path.to_path_buf(),
@@ -300,6 +314,7 @@ impl Channel {
     /// Write the answer: aside, then renamed into place, so the parent sees all or nothing.
     pub fn answer(&self, text: &str) -> std::io::Result<()> {
         let tmp = self.path.with_extension("tmp");
+        let _files = channel_files();
         std::fs::write(&tmp, text)?;
         std::fs::rename(&tmp, &self.path)
     }
@@ -336,6 +351,9 @@ pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
                 break;
             }
         }
+        // Held until the kill below ends the process: no channel file is created after the
+        // removal.
+        let _files = channel_files();
         for f in &leftovers {
             let _ = std::fs::remove_file(f);
         }

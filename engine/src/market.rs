@@ -121,7 +121,7 @@ impl MarketState {
                     if block < self.panic_until[i] {
                         0.0
                     } else {
-                        s.hype[i] * net.price_change(i, 7.0).max(0.0)
+                        s.hype[i] * net.price_change_7d(i).max(0.0)
                     }
                 }
             };
@@ -151,7 +151,7 @@ impl MarketState {
     fn panic_sell(&mut self, net: &mut Network, account: AccountId, cfg: SegmentConfig) {
         for i in 0..net.subnets.len() {
             let held = net.accounts[account].alpha[i];
-            if held > 0 && net.price_change(i, 1.0) < -cfg.sensitivity {
+            if held > 0 && net.price_change_1d(i) < -cfg.sensitivity {
                 let id = net.subnets.id[i];
                 // A refused sale (pool too thin) is simply not done: the market retries later.
                 let _ = net.apply(

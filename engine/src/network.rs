@@ -806,11 +806,26 @@ impl Network {
         relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
     }
 
+    /// [`Self::price_change`] over one day, without the rounding of a fractional horizon.
+    pub fn price_change_1d(&self, i: usize) -> f64 {
+        let slot = self.snapshot_slot(SNAPSHOTS_PER_DAY);
+        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+    }
+
+    /// [`Self::price_change`] over seven days, without the rounding of a fractional horizon.
+    pub fn price_change_7d(&self, i: usize) -> f64 {
+        let slot = self.snapshot_slot(7 * SNAPSHOTS_PER_DAY);
+        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+    }
+
     /// The 1-day and 7-day price changes of subnet `i` (what [`Self::price_change`] gives for
     /// 1 and 7 days), from one price read: the market and observations ask for both of every
     /// subnet, and the price is a division.
     pub fn price_changes_1d_7d(&self, i: usize) -> (f64, f64) {
-        let (day, week) = (self.snapshot_slot_back(1.0), self.snapshot_slot_back(7.0));
+        let (day, week) = (
+            self.snapshot_slot(SNAPSHOTS_PER_DAY),
+            self.snapshot_slot(7 * SNAPSHOTS_PER_DAY),
+        );
         let (now, ring) = (self.subnets.price(i), &self.subnets.price_ring[i]);
         (
             relative_change(now, ring[day]),
@@ -820,7 +835,13 @@ impl Network {
 
     /// The ring slot of the snapshot `days` (≤ 7) back.
     fn snapshot_slot_back(&self, days: f64) -> usize {
-        let back = ((days * SNAPSHOTS_PER_DAY as f64).round() as usize).clamp(1, SNAPSHOT_RING - 1);
+        self.snapshot_slot((days * SNAPSHOTS_PER_DAY as f64).round() as usize)
+    }
+
+    /// The ring slot of the snapshot `back` snapshots ago (1 to the ring's length − 1).
+    #[inline]
+    fn snapshot_slot(&self, back: usize) -> usize {
+        let back = back.clamp(1, SNAPSHOT_RING - 1);
         let now_slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize;
         (now_slot + SNAPSHOT_RING - back) % SNAPSHOT_RING
     }

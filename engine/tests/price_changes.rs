@@ -1,6 +1,6 @@
-//! The 1-day/7-day price-change pair the market and observations read in one call is the
-//! single-horizon `price_change` of each, bit for bit, at every point of a moving economy
-//! (before the ring is full, across its wrap, and on days with trades).
+//! The 1-day/7-day price-change pair the market and observations read in one call, and the
+//! fixed-horizon reads, are the general `price_change` of each, bit for bit, at every point of
+//! a moving economy (before the ring is full, across its wrap, and on days with trades).
 
 mod common;
 
@@ -28,6 +28,8 @@ fn the_pair_is_price_change_of_one_and_seven_days() {
                 let (r1, r7) = net.price_changes_1d_7d(i);
                 assert_eq!(r1.to_bits(), net.price_change(i, 1.0).to_bits());
                 assert_eq!(r7.to_bits(), net.price_change(i, 7.0).to_bits());
+                assert_eq!(r1.to_bits(), net.price_change_1d(i).to_bits());
+                assert_eq!(r7.to_bits(), net.price_change_7d(i).to_bits());
                 moved |= r1 != 0.0 && r7 != 0.0 && r1 != r7;
             }
         }

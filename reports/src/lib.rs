@@ -33,6 +33,7 @@ pub mod html;
 mod match_fold;
 pub mod meta;
 pub mod plot;
+pub mod raw_batches;
 pub mod render;
 pub mod role_games;
 pub mod stats;
@@ -198,8 +199,7 @@ impl ReportOptions {
 
 /// Reads `result_dir/raw.parquet` (or `raw.csv`) and computes every report.
 pub fn build_reports(result_dir: &Path, options: &ReportOptions) -> Result<ReportSet, ReportError> {
-    let raw = tables::scan_raw(result_dir)?;
-    build_reports_from(raw, options)
+    build_reports_of(&raw_batches::RawTable::open(result_dir)?, options)
 }
 
 /// Computes every report from a raw lazy frame that follows the contract.
@@ -207,12 +207,19 @@ pub fn build_reports_from(
     raw: LazyFrame,
     options: &ReportOptions,
 ) -> Result<ReportSet, ReportError> {
-    // Each table and the role games read what they need from the lazy frame (a scan of the
-    // file: never the whole table in memory at once).
     let raw = tables::select_raw(raw, "the raw frame")?;
-    let tables = tables::build_tables(raw.clone(), options.level)?;
+    build_reports_of(&raw_batches::RawTable::from_lazy(raw), options)
+}
+
+/// Computes every report from a raw table. Each table and the role games read what they need
+/// from it (a scan of the file, in batches: never the whole table in memory at once).
+fn build_reports_of(
+    raw: &raw_batches::RawTable,
+    options: &ReportOptions,
+) -> Result<ReportSet, ReportError> {
+    let tables = tables::build_tables_of(raw, options.level)?;
     let games = games_of(&tables.payoff, &options.meta);
-    let roles = role_games::role_cells(raw, &options.roles())?;
+    let roles = role_games::role_cells(raw.lazy().clone(), &options.roles())?;
     let role_network = role_games::network::equilibrium_network(&roles, &tables.network);
     // A role cell's verdict is its role verdict (printed from `roles`), not a round-robin one.
     let verdicts = verdicts_of(&games, &tables.network)

@@ -1,0 +1,189 @@
+//! The raw table read a batch of rows at a time, only the columns a pass asks for, with the
+//! types of the raw-table contract ([`crate::tables::RAW_COLUMNS`]), so that memory holds one
+//! batch whatever the table's size.
+//!
+//! A `raw.parquet` is read one row group at a time with polars' eager Parquet reader: its
+//! footer is parsed once, and each row group is decoded once per pass (a row group `tourney`
+//! writes is 4,096 rows). Any other source (`raw.csv`, a frame built in memory) is read as
+//! slices of its lazy frame, each slice its own query. (A lazy scan of the Parquet file sliced
+//! per row group costs a query plan, a footer parse and a decoder set-up per slice: most of the
+//! time of a pass that does little per row.)
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::io::parquet::read::ParallelStrategy;
+use polars::prelude::*;
+
+use crate::tables::{OPTIONAL_RAW_COLUMNS, RAW_COLUMNS};
+use crate::ReportError;
+
+/// Rows per batch of a source read in slices; a `tourney` raw table's row group.
+pub const BATCH_ROWS: usize = 4096;
+
+/// A Parquet row group longer than this is read in slices of this many rows (each slice decodes
+/// its group's pages again, but memory holds only the slice).
+const MAX_BATCH_ROWS: usize = 1 << 16;
+
+/// A raw table that follows the contract, ready to be read in batches.
+pub struct RawTable {
+    /// The table as a lazy frame after [`crate::tables::select_raw`]: what the queries that
+    /// want polars read (the role games, a sort of a table out of plan order).
+    lazy: LazyFrame,
+    parquet: Option<ParquetSource>,
+}
+
+/// `raw.parquet`, its footer read once.
+struct ParquetSource {
+    path: PathBuf,
+    metadata: Arc<polars::io::parquet::read::FileMetadata>,
+    schema: Arc<ArrowSchema>,
+}
+
+impl RawTable {
+    /// The raw table of a result directory: `raw.parquet` (preferred) or `raw.csv`.
+    pub fn open(result_dir: &Path) -> Result<RawTable, ReportError> {
+        let lazy = crate::tables::scan_raw(result_dir)?;
+        let path = result_dir.join("raw.parquet");
+        let parquet = if path.is_file() {
+            let file = File::open(&path).map_err(|e| ReportError::io(&path, e))?;
+            let mut reader = ParquetReader::new(file);
+            let schema = reader.schema()?;
+            let metadata = reader.get_metadata()?.clone();
+            Some(ParquetSource {
+                path,
+                metadata,
+                schema,
+            })
+        } else {
+            None
+        };
+        Ok(RawTable { lazy, parquet })
+    }
+
+    /// A lazy frame that already went through [`crate::tables::select_raw`].
+    pub fn from_lazy(lazy: LazyFrame) -> RawTable {
+        RawTable {
+            lazy,
+            parquet: None,
+        }
+    }
+
+    /// The table as a lazy frame (contract columns and types).
+    pub fn lazy(&self) -> &LazyFrame {
+        &self.lazy
+    }
+
+    /// Feed `f` the rows of the table in order, a batch at a time, with the contract columns
+    /// `columns` (in that order, with their contract types). `f` returns whether to go on.
+    pub fn batches(
+        &self,
+        columns: &[&str],
+        mut f: impl FnMut(&DataFrame) -> PolarsResult<bool>,
+    ) -> Result<(), ReportError> {
+        let Some(source) = &self.parquet else {
+            let selected = self
+                .lazy
+                .clone()
+                .select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>());
+            return lazy_batches(selected, f);
+        };
+        let present: Vec<String> = columns
+            .iter()
+            .filter(|c| source.schema.contains(c))
+            .map(|c| c.to_string())
+            .collect();
+        let mut offset = 0usize;
+        for group in &source.metadata.row_groups {
+            let end = offset + group.num_rows();
+            while offset < end {
+                let len = (end - offset).min(MAX_BATCH_ROWS);
+                let file =
+                    File::open(&source.path).map_err(|e| ReportError::io(&source.path, e))?;
+                let mut reader = ParquetReader::new(file)
+                    .with_columns(Some(present.clone()))
+                    .with_slice(Some((offset, len)))
+                    .read_parallel(ParallelStrategy::RowGroups);
+                reader.set_metadata(source.metadata.clone());
+                let read = reader.finish()?;
+                offset += len;
+                if !f(&contract_columns(&read, columns, len)?)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The columns `names` of a batch read from a file, with the contract's types: what
+/// [`crate::tables::select_raw`] does to the whole table (optional text columns absent from the
+/// file are empty text, an absent `match_index` is null; a column of the contract absent from
+/// the file cannot happen: [`RawTable::open`] checked them).
+fn contract_columns(read: &DataFrame, names: &[&str], height: usize) -> PolarsResult<DataFrame> {
+    let columns = names
+        .iter()
+        .map(|name| {
+            let contract = RAW_COLUMNS
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.dtype());
+            let optional = OPTIONAL_RAW_COLUMNS.contains(name);
+            match (read.column(name).ok(), *name) {
+                (Some(c), "match_index") => c.strict_cast(&DataType::UInt64),
+                // A null reads as empty text, as `select_raw`'s `fill_null("")` makes it.
+                (Some(c), _) if optional => c.strict_cast(&DataType::String),
+                (Some(c), _) => match contract {
+                    Some(t) => c.strict_cast(&t),
+                    None => Ok(c.clone()),
+                },
+                (None, "match_index") => {
+                    Ok(Column::full_null((*name).into(), height, &DataType::UInt64))
+                }
+                (None, _) if optional => {
+                    Ok(StringChunked::full((*name).into(), "", height).into_column())
+                }
+                (None, _) => Err(polars_err!(ColumnNotFound: "{name}")),
+            }
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, columns)
+}
+
+/// Feed `f` the rows of `lf` in order, [`BATCH_ROWS`] at a time: each batch is its own query,
+/// a slice of the frame. (Polars' streaming engine, handing batches to a callback, decodes row
+/// groups ahead of a slower consumer: at 100,000 matches it held 30 MB of them.) `f` returns
+/// whether to go on.
+pub fn lazy_batches(
+    lf: LazyFrame,
+    mut f: impl FnMut(&DataFrame) -> PolarsResult<bool>,
+) -> Result<(), ReportError> {
+    let mut offset = 0usize;
+    loop {
+        let df = lf
+            .clone()
+            .slice(offset as i64, BATCH_ROWS as IdxSize)
+            .collect()?;
+        offset += df.height();
+        if df.height() == 0 || !f(&df)? || df.height() < BATCH_ROWS {
+            return Ok(());
+        }
+    }
+}
+
+/// Feed `f` the rows of a frame held in memory, [`BATCH_ROWS`] at a time (zero-copy slices).
+pub fn frame_batches(
+    df: &DataFrame,
+    mut f: impl FnMut(&DataFrame) -> PolarsResult<bool>,
+) -> Result<(), ReportError> {
+    let mut offset = 0usize;
+    while offset < df.height() {
+        let batch = df.slice(offset as i64, BATCH_ROWS);
+        offset += batch.height();
+        if !f(&batch)? {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -187,3 +187,123 @@ pub fn frame_batches(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::synthetic_raw;
+    use crate::tables::{build_tables, build_tables_of, select_raw, Tables};
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("raw-batches-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// `df` written as `dir/raw.parquet` in row groups of `group_rows`, opened as a raw table.
+    fn written(name: &str, mut df: DataFrame, group_rows: usize) -> RawTable {
+        let dir = scratch(name);
+        let file = File::create(dir.join("raw.parquet")).unwrap();
+        ParquetWriter::new(file)
+            .with_row_group_size(Some(group_rows))
+            .finish(&mut df)
+            .unwrap();
+        RawTable::open(&dir).unwrap()
+    }
+
+    /// The tables from the file read a row group at a time are those of the same rows held
+    /// in memory (read as slices of a lazy frame), whatever the row groups and the row order:
+    /// groups of 1,000 rows, of 4,097 (a match's two rows straddle two batches), one group
+    /// larger than [`MAX_BATCH_ROWS`] (read in slices), rows shuffled without `match_index`
+    /// (sorted by match first), and a `role` column with nulls (read as empty text).
+    #[test]
+    fn row_groups_give_the_tables_of_the_frame_in_memory() {
+        let df = synthetic_raw(70_000, 5).unwrap();
+        let n = df.height() as u32;
+        // Compared as text: a NaN (no observation) equals itself there.
+        let text = |t: Tables| format!("{t:?}");
+        let tables_in_memory = |df: &DataFrame| {
+            text(build_tables(select_raw(df.clone().lazy(), "test").unwrap(), 0.95).unwrap())
+        };
+        let expected = tables_in_memory(&df);
+        // 8 entrants: 64 cells (self-play included) per mechanism (3) and schedule (2).
+        let cells = build_tables(select_raw(df.clone().lazy(), "test").unwrap(), 0.95).unwrap();
+        assert_eq!(cells.payoff.len(), 3 * 2 * 64);
+        for (name, group_rows) in [("g1000", 1000), ("g4097", 4097), ("one", 70_000)] {
+            let table = written(name, df.clone(), group_rows);
+            assert_eq!(
+                text(build_tables_of(&table, 0.95).unwrap()),
+                expected,
+                "{name}"
+            );
+        }
+        // 7,919 is prime, so i ↦ 7,919·i mod n is a permutation of the rows.
+        let order = IdxCa::from_vec(
+            "order".into(),
+            (0..n)
+                .map(|i| (u64::from(i) * 7919 % u64::from(n)) as IdxSize)
+                .collect(),
+        );
+        let shuffled = df.drop("match_index").unwrap().take(&order).unwrap();
+        let table = written("shuffled", shuffled, 1000);
+        assert_eq!(text(build_tables_of(&table, 0.95).unwrap()), expected);
+        // Every seventh row a role (the rest null): the summary groups rows by role too.
+        let roles: StringChunked = (0..n)
+            .map(|i| (i % 7 == 0).then_some("r"))
+            .collect::<StringChunked>()
+            .with_name("role".into());
+        let mut with_roles = df.clone();
+        with_roles.with_column(roles.into_column()).unwrap();
+        let expected = tables_in_memory(&with_roles);
+        let table = written("roles", with_roles, 1000);
+        assert_eq!(text(build_tables_of(&table, 0.95).unwrap()), expected);
+    }
+
+    /// Batches hold the asked columns, in order, with the contract's types, and together every
+    /// row once in file order.
+    #[test]
+    fn batches_hold_every_row_once_in_order() {
+        let df = synthetic_raw(10_000, 9).unwrap();
+        let table = written("order", df.clone(), 4096);
+        let mut ids: Vec<String> = Vec::new();
+        let mut heights = Vec::new();
+        table
+            .batches(&["match_id", "repetition", "role"], |b| {
+                assert_eq!(b.get_column_names(), ["match_id", "repetition", "role"]);
+                assert_eq!(b.column("repetition")?.dtype(), &DataType::UInt32);
+                // The file has no `role`: empty text.
+                assert!(b.column("role")?.str()?.iter().all(|r| r == Some("")));
+                ids.extend(
+                    b.column("match_id")?
+                        .str()?
+                        .iter()
+                        .map(|s| s.unwrap().to_string()),
+                );
+                heights.push(b.height());
+                Ok(true)
+            })
+            .unwrap();
+        // A batch per row group (polars' writer evens out the groups: two of 5,000 here).
+        let groups: Vec<usize> = table
+            .parquet
+            .as_ref()
+            .unwrap()
+            .metadata
+            .row_groups
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        assert_eq!(heights, groups);
+        assert!(heights.len() > 1);
+        let expected: Vec<String> = df
+            .column("match_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|s| s.unwrap().to_string())
+            .collect();
+        assert_eq!(ids, expected);
+    }
+}

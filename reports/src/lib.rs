@@ -29,6 +29,7 @@ macro_rules! column {
 
 pub mod cli;
 pub mod compare;
+pub mod free_memory;
 pub mod html;
 mod match_fold;
 pub mod meta;
@@ -213,13 +214,29 @@ pub fn build_reports_from(
 
 /// Computes every report from a raw table. Each table and the role games read what they need
 /// from it (a scan of the file, in batches: never the whole table in memory at once).
+/// Freed memory is given back to the system before and after the tables' passes
+/// ([`free_memory::release`]).
 fn build_reports_of(
     raw: &raw_batches::RawTable,
     options: &ReportOptions,
 ) -> Result<ReportSet, ReportError> {
+    free_memory::release();
     let tables = tables::build_tables_of(raw, options.level)?;
+    // The passes' lists are freed: give them back before the reports are written.
+    free_memory::release();
     let games = games_of(&tables.payoff, &options.meta);
-    let roles = role_games::role_cells(raw.lazy().clone(), &options.roles())?;
+    // Role games only when the table has `format: roles` rows (the summary groups every row by
+    // format): otherwise their query over the whole table would find none, at the cost of
+    // starting polars' query engine (≈ 18 MB).
+    let has_roles = tables
+        .summary
+        .iter()
+        .any(|r| r.format.starts_with("roles:"));
+    let roles = if has_roles {
+        role_games::role_cells(raw.lazy().clone(), &options.roles())?
+    } else {
+        Vec::new()
+    };
     let role_network = role_games::network::equilibrium_network(&roles, &tables.network);
     // A role cell's verdict is its role verdict (printed from `roles`), not a round-robin one.
     let verdicts = verdicts_of(&games, &tables.network)

@@ -13,8 +13,8 @@
 //! Per-match work (self-play averaging, wins, the network columns of a match) needs a match's
 //! rows together. A raw table written by `tourney` is in plan order (`match_index`
 //! non-decreasing, one `match_id` per index and a new one at each new index), so they are
-//! adjacent; a table without `match_index`, or out of order, is sorted by match first (in
-//! memory — only tables from elsewhere take that path).
+//! adjacent; a table without `match_index`, or out of order, is sorted by match first, once
+//! for every pass (in memory — only tables from elsewhere take that path).
 //!
 //! The results are those of the definitions in [`crate::tables`]: each group's values are
 //! sorted before their moments are taken, so neither the batches nor their order matter.
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::raw_batches::{frame_batches, RawTable};
+use crate::raw_batches::RawTable;
 use crate::ReportError;
 
 /// The distinct texts seen by a pass, each named by a number (the order of first sight).
@@ -162,10 +162,10 @@ pub(crate) fn in_plan_order(raw: &RawTable) -> Result<bool, ReportError> {
 }
 
 /// Run `pass` on the rows of each match of `raw` in turn (in table order within a match), with
-/// the columns `text` (as text, numbered by `names`) and `numbers` (as f64). `in_plan_order`
-/// (from [`in_plan_order`]) says whether the table can be streamed as it is (matches told apart
-/// by `match_index`); otherwise it is sorted by match first (stable; matches told apart by
-/// `match_id`).
+/// the columns `text` (as text, numbered by `names`) and `numbers` (as f64). The rows of a
+/// match must be adjacent: matches are told apart by `match_index` when `in_plan_order` (from
+/// [`in_plan_order`]), by `match_id` otherwise (a table sorted by match first:
+/// [`RawTable::sorted_by_match`]).
 pub(crate) fn for_each_match<const T: usize, const N: usize>(
     raw: &RawTable,
     in_plan_order: bool,
@@ -248,21 +248,7 @@ pub(crate) fn for_each_match<const T: usize, const N: usize>(
         }
         Ok(true)
     };
-    if in_plan_order {
-        raw.batches(&columns, &mut read)?;
-    } else {
-        // Out of plan order: the table sorted by match once, in memory, then read in batches.
-        let sorted = raw
-            .lazy()
-            .clone()
-            .select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>())
-            .sort(
-                [key_column],
-                SortMultipleOptions::default().with_maintain_order(true),
-            )
-            .collect()?;
-        frame_batches(&sorted, &mut read)?;
-    }
+    raw.batches(&columns, &mut read)?;
     if !current.is_empty() {
         pass(&current);
     }

@@ -32,6 +32,8 @@ pub struct RawTable {
     /// want polars read (the role games, a sort of a table out of plan order).
     lazy: LazyFrame,
     parquet: Option<ParquetSource>,
+    /// The table held in memory ([`RawTable::sorted_by_match`]).
+    frame: Option<DataFrame>,
 }
 
 /// `raw.parquet`, its footer read once.
@@ -59,7 +61,11 @@ impl RawTable {
         } else {
             None
         };
-        Ok(RawTable { lazy, parquet })
+        Ok(RawTable {
+            lazy,
+            parquet,
+            frame: None,
+        })
     }
 
     /// A lazy frame that already went through [`crate::tables::select_raw`].
@@ -67,7 +73,35 @@ impl RawTable {
         RawTable {
             lazy,
             parquet: None,
+            frame: None,
         }
+    }
+
+    /// The columns `columns` and `match_id` of the table sorted by `match_id` (stable: rows of a
+    /// match keep their order), held in memory: for a table out of plan order, whose matches
+    /// are told apart only once sorted (only tables from elsewhere take that path).
+    pub fn sorted_by_match(&self, columns: &[&str]) -> Result<RawTable, ReportError> {
+        let mut selected: Vec<Expr> = vec![col("match_id")];
+        selected.extend(
+            columns
+                .iter()
+                .filter(|c| **c != "match_id")
+                .map(|c| col(*c)),
+        );
+        let frame = self
+            .lazy
+            .clone()
+            .select(selected)
+            .sort(
+                ["match_id"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .collect()?;
+        Ok(RawTable {
+            lazy: frame.clone().lazy(),
+            parquet: None,
+            frame: Some(frame),
+        })
     }
 
     /// The table as a lazy frame (contract columns and types).
@@ -82,6 +116,9 @@ impl RawTable {
         columns: &[&str],
         mut f: impl FnMut(&DataFrame) -> PolarsResult<bool>,
     ) -> Result<(), ReportError> {
+        if let Some(frame) = &self.frame {
+            return frame_batches(&frame.select(columns.iter().copied())?, f);
+        }
         let Some(source) = &self.parquet else {
             let selected = self
                 .lazy

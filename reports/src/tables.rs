@@ -230,12 +230,40 @@ pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
 /// observations at a time, whatever the number of matches.
 pub fn build_tables_of(raw: &RawTable, level: f64) -> Result<Tables, ReportError> {
     let ordered = match_fold::in_plan_order(raw)?;
+    // Out of plan order: the columns the passes read, sorted by match once.
+    let sorted;
+    let raw = if ordered {
+        raw
+    } else {
+        sorted = raw.sorted_by_match(&PASS_COLUMNS)?;
+        &sorted
+    };
     Ok(Tables {
         payoff: payoff_cells(raw, ordered, level)?,
         summary: summary_rows(raw, ordered)?,
         network: network_rows(raw, ordered)?,
     })
 }
+
+/// Every column the passes below read (besides the match's key).
+const PASS_COLUMNS: [&str; 16] = [
+    "format",
+    "status",
+    "mechanism",
+    "schedule",
+    "role",
+    "entrant",
+    "opponent",
+    "profit_tao",
+    "emission_captured_tao",
+    "roi",
+    "emission_value_share",
+    "emission_meme_share",
+    "emission_offtopic_share",
+    "value_per_tao_emitted",
+    "peak_meme_share",
+    "largest_crash",
+];
 
 /// Payoff cells. One observation per match: a non-self-play row is its own observation; the
 /// rows of one entrant in a self-play match are averaged.

@@ -3,8 +3,8 @@
 //! match is played.
 //!
 //! - [`tables`]: payoff matrices with std and 95 % t intervals, the per-strategy summary, the
-//!   network scorecard, computed a match at a time over the raw table read in slices
-//!   (`match_fold`), so memory does not grow with the number of matches;
+//!   network scorecard, computed a match at a time over the raw table read a batch at a time
+//!   (`match_fold`, [`raw_batches`]), so memory does not grow with the number of matches;
 //! - [`meta`]: each payoff matrix as a symmetric game — all symmetric Nash equilibria (exact),
 //!   regrets, replicator dynamics, α-Rank, Gambit export;
 //! - [`compare`]: mechanism variants side by side (Welch intervals, rank and equilibrium

@@ -1,5 +1,5 @@
 //! The payoff, summary and network tables, computed from the raw long table in passes over its
-//! matches (`crate::match_fold`: the table read a slice at a time, one match's rows and one list
+//! matches (`crate::match_fold`: the table read a batch at a time, one match's rows and one list
 //! of observations held), so memory does not grow with the number of matches.
 //!
 //! Each group's observations are **sorted** before its moments are computed, in a fixed order,

@@ -4,8 +4,10 @@
 //!
 //! A `raw.parquet` is read one row group at a time with polars' eager Parquet reader: its
 //! footer is parsed once, and each row group is decoded once per pass (a row group `tourney`
-//! writes is 4,096 rows). Any other source (`raw.csv`, a frame built in memory) is read as
-//! slices of its lazy frame, each slice its own query. (A lazy scan of the Parquet file sliced
+//! writes is 4,096 rows). A `raw.csv` alone is read [`BATCH_ROWS`] records at a time, each
+//! batch parsed by polars as the whole file would be (a lazy scan sliced at an offset reads the
+//! file up to the offset again: quadratic). A frame built in memory is read as slices of its
+//! lazy frame, each slice its own query. (A lazy scan of the Parquet file sliced
 //! per row group costs a query plan, a footer parse and a decoder set-up per slice: most of the
 //! time of a pass that does little per row.)
 
@@ -32,6 +34,8 @@ pub struct RawTable {
     /// want polars read (the role games, a sort of a table out of plan order).
     lazy: LazyFrame,
     parquet: Option<ParquetSource>,
+    /// `raw.csv`, when the directory has no `raw.parquet`.
+    csv: Option<PathBuf>,
     /// The table held in memory ([`RawTable::sorted_by_match`]).
     frame: Option<DataFrame>,
 }
@@ -61,8 +65,10 @@ impl RawTable {
         } else {
             None
         };
+        let csv = result_dir.join("raw.csv");
         Ok(RawTable {
             lazy,
+            csv: (parquet.is_none() && csv.is_file()).then_some(csv),
             parquet,
             frame: None,
         })
@@ -73,6 +79,7 @@ impl RawTable {
         RawTable {
             lazy,
             parquet: None,
+            csv: None,
             frame: None,
         }
     }
@@ -100,6 +107,7 @@ impl RawTable {
         Ok(RawTable {
             lazy: frame.clone().lazy(),
             parquet: None,
+            csv: None,
             frame: Some(frame),
         })
     }
@@ -118,6 +126,9 @@ impl RawTable {
     ) -> Result<(), ReportError> {
         if let Some(frame) = &self.frame {
             return frame_batches(&frame.select(columns.iter().copied())?, f);
+        }
+        if let Some(path) = &self.csv {
+            return csv_batches(path, columns, f);
         }
         let Some(source) = &self.parquet else {
             let selected = self
@@ -186,6 +197,69 @@ fn contract_columns(read: &DataFrame, names: &[&str], height: usize) -> PolarsRe
         })
         .collect::<PolarsResult<Vec<_>>>()?;
     DataFrame::new(height, columns)
+}
+
+/// Feed `f` the rows of the CSV file `path`, [`BATCH_ROWS`] records at a time: each batch (the
+/// header and its records) parsed with the types of [`crate::tables::scan_raw`] for the
+/// contract's columns, then given their contract types by [`crate::tables::select_raw`].
+fn csv_batches(
+    path: &Path,
+    columns: &[&str],
+    mut f: impl FnMut(&DataFrame) -> PolarsResult<bool>,
+) -> Result<(), ReportError> {
+    use std::io::BufReader;
+    let io = |e| ReportError::io(path, e);
+    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    let mut header = Vec::new();
+    if !read_record(&mut reader, &mut header).map_err(io)? {
+        return Ok(());
+    }
+    let types = Arc::new(crate::tables::csv_types());
+    let source = path.to_string_lossy();
+    let mut chunk = Vec::new();
+    loop {
+        chunk.clear();
+        chunk.extend_from_slice(&header);
+        let mut records = 0;
+        while records < BATCH_ROWS && read_record(&mut reader, &mut chunk).map_err(io)? {
+            records += 1;
+        }
+        if records == 0 {
+            return Ok(());
+        }
+        // The columns outside the contract are read as text: a type inferred from one batch's
+        // records could fail on the next one's.
+        let parsed = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_schema_overwrite(Some(types.clone()))
+            .into_reader_with_file_handle(std::io::Cursor::new(std::mem::take(&mut chunk)))
+            .finish()?;
+        let batch = crate::tables::select_raw(parsed.lazy(), &source)?
+            .select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>())
+            .collect()?;
+        if !f(&batch)? || records < BATCH_ROWS {
+            return Ok(());
+        }
+    }
+}
+
+/// Append one CSV record of `reader` to `out`, up to and including the newline that ends it (a
+/// newline inside quotes does not); false at the end of the file.
+fn read_record(reader: &mut impl std::io::BufRead, out: &mut Vec<u8>) -> std::io::Result<bool> {
+    let mut quotes = 0usize;
+    let mut read_any = false;
+    loop {
+        let start = out.len();
+        if reader.read_until(b'\n', out)? == 0 {
+            return Ok(read_any);
+        }
+        read_any = true;
+        quotes += out[start..].iter().filter(|&&b| b == b'"').count();
+        if quotes.is_multiple_of(2) {
+            return Ok(true);
+        }
+    }
 }
 
 /// Feed `f` the rows of `lf` in order, [`BATCH_ROWS`] at a time: each batch is its own query,
@@ -295,6 +369,53 @@ mod tests {
         let expected = tables_in_memory(&with_roles);
         let table = written("roles", with_roles, 1000);
         assert_eq!(text(build_tables_of(&table, 0.95).unwrap()), expected);
+    }
+
+    /// A `raw.csv` alone is read a batch of records at a time and gives the tables of the same
+    /// rows in memory, a record whose text holds quoted newlines and quotes included, and a
+    /// column outside the contract whose type a batch's first records would mislead.
+    #[test]
+    fn a_csv_table_read_in_batches_gives_the_tables_of_the_frame_in_memory() {
+        let mut df = synthetic_raw(10_000, 11).unwrap();
+        let n = df.height() as u32;
+        let reasons: StringChunked = (0..n)
+            .map(|i| {
+                if i % 9 == 4 {
+                    "a \"torn\"\nline,\n\"x\""
+                } else {
+                    ""
+                }
+            })
+            .collect::<StringChunked>()
+            .with_name("reason".into());
+        df.with_column(reasons.into_column()).unwrap();
+        // A column outside the contract that reads as integers, then (within a batch) not.
+        let extra: StringChunked = (0..n)
+            .map(|i| Some(if i < 5000 { "7" } else { "7.5" }))
+            .collect::<StringChunked>()
+            .with_name("extra".into());
+        df.with_column(extra.into_column()).unwrap();
+        let expected = format!(
+            "{:?}",
+            build_tables(select_raw(df.clone().lazy(), "test").unwrap(), 0.95).unwrap()
+        );
+        let dir = scratch("csv");
+        let file = File::create(dir.join("raw.csv")).unwrap();
+        CsvWriter::new(file).finish(&mut df).unwrap();
+        let table = RawTable::open(&dir).unwrap();
+        assert!(table.csv.is_some());
+        let mut rows = 0;
+        table
+            .batches(&["match_id"], |b| {
+                rows += b.height();
+                Ok(true)
+            })
+            .unwrap();
+        assert_eq!(rows, df.height());
+        assert_eq!(
+            format!("{:?}", build_tables_of(&table, 0.95).unwrap()),
+            expected
+        );
     }
 
     /// Batches hold the asked columns, in order, with the contract's types, and together every

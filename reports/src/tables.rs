@@ -92,27 +92,32 @@ pub fn scan_raw(result_dir: &Path) -> Result<LazyFrame, ReportError> {
         )
     } else if csv.is_file() {
         let p = csv.to_string_lossy().to_string();
-        let mut overwrite = Schema::default();
-        for (name, ty) in RAW_COLUMNS {
-            overwrite.insert((*name).into(), ty.dtype());
-        }
-        overwrite.insert("reason".into(), DataType::String);
-        for name in OPTIONAL_RAW_COLUMNS {
-            overwrite.insert((*name).into(), DataType::String);
-        }
-        overwrite.insert("seed".into(), DataType::UInt64);
-        overwrite.insert("match_index".into(), DataType::UInt64);
         (
             csv.clone(),
             LazyCsvReader::new(PlRefPath::new(p.as_str()))
                 .with_has_header(true)
-                .with_dtype_overwrite(Some(Arc::new(overwrite)))
+                .with_dtype_overwrite(Some(Arc::new(csv_types())))
                 .finish()?,
         )
     } else {
         return Err(ReportError::NoRawTable(result_dir.to_path_buf()));
     };
     select_raw(lf, &path.to_string_lossy())
+}
+
+/// The types `raw.csv`'s columns are read as (the others are inferred).
+pub(crate) fn csv_types() -> Schema {
+    let mut types = Schema::default();
+    for (name, ty) in RAW_COLUMNS {
+        types.insert((*name).into(), ty.dtype());
+    }
+    types.insert("reason".into(), DataType::String);
+    for name in OPTIONAL_RAW_COLUMNS {
+        types.insert((*name).into(), DataType::String);
+    }
+    types.insert("seed".into(), DataType::UInt64);
+    types.insert("match_index".into(), DataType::UInt64);
+    types
 }
 
 /// Columns added to the contract later, read as empty text from tables written before them:

@@ -383,13 +383,14 @@ pub fn bench_command(rows: usize, work_dir: Option<&Path>) -> Result<String, Rep
     // Row groups of `BATCH_ROWS`, as `tourney run` writes raw.parquet: the reports read the
     // table a row group at a time.
     ParquetWriter::new(file)
-        .with_row_group_size(Some(crate::match_fold::BATCH_ROWS))
+        .with_row_group_size(Some(crate::raw_batches::BATCH_ROWS))
         .finish(&mut df)?;
     let generated = t0.elapsed();
     let options = ReportOptions::default();
     // The phases of build_reports, timed separately, then the whole call.
     let t = Instant::now();
-    let tables = crate::tables::build_tables(crate::tables::scan_raw(&dir)?, options.level)?;
+    let tables =
+        crate::tables::build_tables_of(&crate::raw_batches::RawTable::open(&dir)?, options.level)?;
     let tables_time = t.elapsed();
     let t = Instant::now();
     let _ = crate::games_of(&tables.payoff, &options.meta);

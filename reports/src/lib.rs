@@ -3,8 +3,8 @@
 //! match is played.
 //!
 //! - [`tables`]: payoff matrices with std and 95 % t intervals, the per-strategy summary, the
-//!   network scorecard, computed a match at a time over the raw table read in slices
-//!   (`match_fold`), so memory does not grow with the number of matches;
+//!   network scorecard, computed a match at a time over the raw table read a batch at a time
+//!   (`match_fold`, [`raw_batches`]), so memory does not grow with the number of matches;
 //! - [`meta`]: each payoff matrix as a symmetric game — all symmetric Nash equilibria (exact),
 //!   regrets, replicator dynamics, α-Rank, Gambit export;
 //! - [`compare`]: mechanism variants side by side (Welch intervals, rank and equilibrium
@@ -30,10 +30,12 @@ macro_rules! column {
 pub mod cli;
 pub mod compare;
 pub mod file_names;
+pub mod free_memory;
 pub mod html;
 mod match_fold;
 pub mod meta;
 pub mod plot;
+pub mod raw_batches;
 pub mod render;
 pub mod role_games;
 pub mod stats;
@@ -199,8 +201,7 @@ impl ReportOptions {
 
 /// Reads `result_dir/raw.parquet` (or `raw.csv`) and computes every report.
 pub fn build_reports(result_dir: &Path, options: &ReportOptions) -> Result<ReportSet, ReportError> {
-    let raw = tables::scan_raw(result_dir)?;
-    build_reports_from(raw, options)
+    build_reports_of(&raw_batches::RawTable::open(result_dir)?, options)
 }
 
 /// Computes every report from a raw lazy frame that follows the contract.
@@ -208,12 +209,35 @@ pub fn build_reports_from(
     raw: LazyFrame,
     options: &ReportOptions,
 ) -> Result<ReportSet, ReportError> {
-    // Each table and the role games read what they need from the lazy frame (a scan of the
-    // file: never the whole table in memory at once).
     let raw = tables::select_raw(raw, "the raw frame")?;
-    let tables = tables::build_tables(raw.clone(), options.level)?;
+    build_reports_of(&raw_batches::RawTable::from_lazy(raw), options)
+}
+
+/// Computes every report from a raw table. Each table and the role games read what they need
+/// from it (a scan of the file, in batches: never the whole table in memory at once).
+/// Freed memory is given back to the system before and after the tables' passes
+/// ([`free_memory::release`]).
+fn build_reports_of(
+    raw: &raw_batches::RawTable,
+    options: &ReportOptions,
+) -> Result<ReportSet, ReportError> {
+    free_memory::release();
+    let tables = tables::build_tables_of(raw, options.level)?;
+    // The passes' lists are freed: give them back before the reports are written.
+    free_memory::release();
     let games = games_of(&tables.payoff, &options.meta);
-    let roles = role_games::role_cells(raw, &options.roles())?;
+    // Role games only when the table has `format: roles` rows (the summary groups every row by
+    // format): otherwise their query over the whole table would find none, at the cost of
+    // starting polars' query engine (≈ 18 MB).
+    let has_roles = tables
+        .summary
+        .iter()
+        .any(|r| r.format.starts_with("roles:"));
+    let roles = if has_roles {
+        role_games::role_cells(raw.lazy().clone(), &options.roles())?
+    } else {
+        Vec::new()
+    };
     let role_network = role_games::network::equilibrium_network(&roles, &tables.network);
     // A role cell's verdict is its role verdict (printed from `roles`), not a round-robin one.
     let verdicts = verdicts_of(&games, &tables.network)

@@ -1,5 +1,5 @@
 //! The payoff, summary and network tables, computed from the raw long table in passes over its
-//! matches (`crate::match_fold`: the table read a slice at a time, one match's rows and one list
+//! matches (`crate::match_fold`: the table read a batch at a time, one match's rows and one list
 //! of observations held), so memory does not grow with the number of matches.
 //!
 //! Each group's observations are **sorted** before its moments are computed, in a fixed order,
@@ -24,7 +24,8 @@ use std::path::Path;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::match_fold::{self, Groups, Row};
+use crate::match_fold::{self, Groups, Names, Row};
+use crate::raw_batches::RawTable;
 use crate::stats::{mean_interval, median, Moments};
 use crate::ReportError;
 
@@ -58,7 +59,7 @@ pub enum RawType {
 }
 
 impl RawType {
-    fn dtype(self) -> DataType {
+    pub(crate) fn dtype(self) -> DataType {
         match self {
             RawType::Str => DataType::String,
             RawType::U32 => DataType::UInt32,
@@ -91,27 +92,32 @@ pub fn scan_raw(result_dir: &Path) -> Result<LazyFrame, ReportError> {
         )
     } else if csv.is_file() {
         let p = csv.to_string_lossy().to_string();
-        let mut overwrite = Schema::default();
-        for (name, ty) in RAW_COLUMNS {
-            overwrite.insert((*name).into(), ty.dtype());
-        }
-        overwrite.insert("reason".into(), DataType::String);
-        for name in OPTIONAL_RAW_COLUMNS {
-            overwrite.insert((*name).into(), DataType::String);
-        }
-        overwrite.insert("seed".into(), DataType::UInt64);
-        overwrite.insert("match_index".into(), DataType::UInt64);
         (
             csv.clone(),
             LazyCsvReader::new(PlRefPath::new(p.as_str()))
                 .with_has_header(true)
-                .with_dtype_overwrite(Some(Arc::new(overwrite)))
+                .with_dtype_overwrite(Some(Arc::new(csv_types())))
                 .finish()?,
         )
     } else {
         return Err(ReportError::NoRawTable(result_dir.to_path_buf()));
     };
     select_raw(lf, &path.to_string_lossy())
+}
+
+/// The types `raw.csv`'s columns are read as (the others are inferred).
+pub(crate) fn csv_types() -> Schema {
+    let mut types = Schema::default();
+    for (name, ty) in RAW_COLUMNS {
+        types.insert((*name).into(), ty.dtype());
+    }
+    types.insert("reason".into(), DataType::String);
+    for name in OPTIONAL_RAW_COLUMNS {
+        types.insert((*name).into(), DataType::String);
+    }
+    types.insert("seed".into(), DataType::UInt64);
+    types.insert("match_index".into(), DataType::UInt64);
+    types
 }
 
 /// Columns added to the contract later, read as empty text from tables written before them:
@@ -218,31 +224,64 @@ fn mean(v: &[f64]) -> f64 {
     Moments::of(v).mean
 }
 
-/// Builds the three tables from a raw lazy frame (see [`scan_raw`] / [`select_raw`]), in
-/// passes over its matches ([`crate::match_fold`]): memory holds one match's rows and one list
-/// of observations at a time, whatever the number of matches.
+/// Builds the three tables from a raw lazy frame (see [`scan_raw`] / [`select_raw`]): see
+/// [`build_tables_of`].
 pub fn build_tables(raw: LazyFrame, level: f64) -> Result<Tables, ReportError> {
-    let ordered = match_fold::in_plan_order(&raw)?;
+    build_tables_of(&RawTable::from_lazy(raw), level)
+}
+
+/// Builds the three tables from a raw table, in passes over its matches
+/// ([`crate::match_fold`]): memory holds one batch of rows, one match's rows and one list of
+/// observations at a time, whatever the number of matches.
+pub fn build_tables_of(raw: &RawTable, level: f64) -> Result<Tables, ReportError> {
+    let ordered = match_fold::in_plan_order(raw)?;
+    // Out of plan order: the columns the passes read, sorted by match once.
+    let sorted;
+    let raw = if ordered {
+        raw
+    } else {
+        sorted = raw.sorted_by_match(&PASS_COLUMNS)?;
+        &sorted
+    };
     Ok(Tables {
-        payoff: payoff_cells(&raw, ordered, level)?,
-        summary: summary_rows(&raw, ordered)?,
-        network: network_rows(&raw, ordered)?,
+        payoff: payoff_cells(raw, ordered, level)?,
+        summary: summary_rows(raw, ordered)?,
+        network: network_rows(raw, ordered)?,
     })
 }
 
+/// Every column the passes below read (besides the match's key).
+const PASS_COLUMNS: [&str; 16] = [
+    "format",
+    "status",
+    "mechanism",
+    "schedule",
+    "role",
+    "entrant",
+    "opponent",
+    "profit_tao",
+    "emission_captured_tao",
+    "roi",
+    "emission_value_share",
+    "emission_meme_share",
+    "emission_offtopic_share",
+    "value_per_tao_emitted",
+    "peak_meme_share",
+    "largest_crash",
+];
+
 /// Payoff cells. One observation per match: a non-self-play row is its own observation; the
 /// rows of one entrant in a self-play match are averaged.
-fn payoff_cells(
-    raw: &LazyFrame,
-    ordered: bool,
-    level: f64,
-) -> Result<Vec<PayoffCell>, ReportError> {
+fn payoff_cells(raw: &RawTable, ordered: bool, level: f64) -> Result<Vec<PayoffCell>, ReportError> {
     const FORMAT: usize = 0;
     const STATUS: usize = 1;
     const MECH: usize = 2;
     const SCHED: usize = 3;
     const ENTRANT: usize = 4;
     const OPPONENT: usize = 5;
+    let mut names = Names::default();
+    let ok = names.id("ok");
+    let round_robin = names.id("round-robin");
     let mut groups = Groups::default();
     let text = [
         "format",
@@ -252,17 +291,16 @@ fn payoff_cells(
         "entrant",
         "opponent",
     ];
-    match_fold::for_each_match(raw, ordered, &text, &["profit_tao"], |rows| {
+    match_fold::for_each_match(raw, ordered, &mut names, text, ["profit_tao"], |rows| {
         // Self-play rows by entrant, in first-seen order: (first row, sum, count).
         let mut self_play: Vec<(usize, f64, usize)> = Vec::new();
         for (k, r) in rows.iter().enumerate() {
             let t = &r.text;
-            if t[STATUS] != "ok" || t[FORMAT] != "round-robin" {
+            if t[STATUS] != ok || t[FORMAT] != round_robin {
                 continue;
             }
             if t[ENTRANT] != t[OPPONENT] {
-                let key = [&t[MECH], &t[SCHED], &t[ENTRANT], &t[OPPONENT]].map(String::as_str);
-                groups.push(&key, r.numbers[0]);
+                groups.push([t[MECH], t[SCHED], t[ENTRANT], t[OPPONENT]], r.numbers[0]);
                 continue;
             }
             match self_play
@@ -284,12 +322,14 @@ fn payoff_cells(
         }
         for (first, sum, n) in self_play {
             let t = &rows[first].text;
-            let key = [&t[MECH], &t[SCHED], &t[ENTRANT], &t[OPPONENT]].map(String::as_str);
-            groups.push(&key, (n > 0).then(|| sum / n as f64));
+            groups.push(
+                [t[MECH], t[SCHED], t[ENTRANT], t[OPPONENT]],
+                (n > 0).then(|| sum / n as f64),
+            );
         }
     })?;
     Ok(groups
-        .sorted()
+        .sorted(&names)
         .into_iter()
         .map(|(key, profits, _)| {
             let m = Moments::of(&profits);
@@ -311,72 +351,92 @@ fn payoff_cells(
         .collect())
 }
 
+/// The text columns of the summary passes, and where each is in a row.
+const SUMMARY_TEXT: [&str; 7] = [
+    "mechanism",
+    "schedule",
+    "format",
+    "role",
+    "entrant",
+    "opponent",
+    "status",
+];
+const S_MECH: usize = 0;
+const S_SCHED: usize = 1;
+const S_FORMAT: usize = 2;
+const S_ROLE: usize = 3;
+const S_ENTRANT: usize = 4;
+const S_OPPONENT: usize = 5;
+const S_STATUS: usize = 6;
+
+/// A summary row's group: (mechanism, schedule, format, role, entrant).
+fn summary_key(r: &Row<7, 1>) -> [u32; 5] {
+    let t = &r.text;
+    [t[S_MECH], t[S_SCHED], t[S_FORMAT], t[S_ROLE], t[S_ENTRANT]]
+}
+
 /// Summary rows. A role tournament's rows are ranked, and win, only within their role: wins
 /// are decided per (match, role), rows are grouped by role too, and their format reads
 /// `roles:<role>` in the summary (other formats have an empty role).
-fn summary_rows(raw: &LazyFrame, ordered: bool) -> Result<Vec<SummaryRow>, ReportError> {
-    const MECH: usize = 0;
-    const SCHED: usize = 1;
-    const FORMAT: usize = 2;
-    const ROLE: usize = 3;
-    const ENTRANT: usize = 4;
-    const OPPONENT: usize = 5;
-    const STATUS: usize = 6;
-    let text = [
-        "mechanism",
-        "schedule",
-        "format",
-        "role",
-        "entrant",
-        "opponent",
-        "status",
-    ];
-    fn key_of(r: &Row) -> [&str; 5] {
-        let t = &r.text;
-        [&t[MECH], &t[SCHED], &t[FORMAT], &t[ROLE], &t[ENTRANT]].map(String::as_str)
-    }
+fn summary_rows(raw: &RawTable, ordered: bool) -> Result<Vec<SummaryRow>, ReportError> {
     // Profits of ok rows, errors and wins: counts[0] errors, counts[1] wins.
+    let mut names = Names::default();
+    let ok = names.id("ok");
     let mut profits = Groups::default();
-    match_fold::for_each_match(raw, ordered, &text, &["profit_tao"], |rows| {
-        let ok_profit = |r: &Row| (r.text[STATUS] == "ok").then_some(r.numbers[0]).flatten();
-        for r in rows {
-            // The win window: this row's (match, role).
-            let mates = rows.iter().filter(|x| x.text[ROLE] == r.text[ROLE]);
-            let mut max: Option<f64> = None;
-            let mut n_ok = 0usize;
-            for p in mates.clone().filter_map(ok_profit) {
-                n_ok += 1;
-                max = Some(max.map_or(p, |m: f64| m.max(p)));
+    match_fold::for_each_match(
+        raw,
+        ordered,
+        &mut names,
+        SUMMARY_TEXT,
+        ["profit_tao"],
+        |rows| {
+            let ok_profit =
+                |r: &Row<7, 1>| (r.text[S_STATUS] == ok).then_some(r.numbers[0]).flatten();
+            for r in rows {
+                // The win window: this row's (match, role).
+                let mates = rows.iter().filter(|x| x.text[S_ROLE] == r.text[S_ROLE]);
+                let mut max: Option<f64> = None;
+                let mut n_ok = 0usize;
+                for p in mates.clone().filter_map(ok_profit) {
+                    n_ok += 1;
+                    max = Some(max.map_or(p, |m: f64| m.max(p)));
+                }
+                let n_at_max = mates
+                    .filter(|x| ok_profit(x).is_some() && ok_profit(x) == max)
+                    .count();
+                let p = ok_profit(r);
+                let win = p.is_some()
+                    && p == max
+                    && n_at_max == 1
+                    && n_ok >= 2
+                    && r.text[S_ENTRANT] != r.text[S_OPPONENT];
+                let k = profits.push(summary_key(r), p);
+                profits.counts[k][0] += usize::from(r.text[S_STATUS] != ok);
+                profits.counts[k][1] += usize::from(win);
             }
-            let n_at_max = mates
-                .filter(|x| ok_profit(x).is_some() && ok_profit(x) == max)
-                .count();
-            let p = ok_profit(r);
-            let win = p.is_some()
-                && p == max
-                && n_at_max == 1
-                && n_ok >= 2
-                && r.text[ENTRANT] != r.text[OPPONENT];
-            let k = profits.push(&key_of(r), p);
-            profits.counts[k][0] += usize::from(r.text[STATUS] != "ok");
-            profits.counts[k][1] += usize::from(win);
-        }
-    })?;
+        },
+    )?;
     // The other two lists, one pass each (ok rows only).
     let ok_values = |column: &str| -> Result<Vec<Vec<f64>>, ReportError> {
+        let mut names = Names::default();
+        let ok = names.id("ok");
         let mut groups = Groups::default();
-        match_fold::for_each_match(raw, ordered, &text, &[column], |rows| {
+        match_fold::for_each_match(raw, ordered, &mut names, SUMMARY_TEXT, [column], |rows| {
             for r in rows {
-                let value = (r.text[STATUS] == "ok").then_some(r.numbers[0]).flatten();
-                groups.push(&key_of(r), value);
+                let value = (r.text[S_STATUS] == ok).then_some(r.numbers[0]).flatten();
+                groups.push(summary_key(r), value);
             }
         })?;
-        Ok(groups.sorted().into_iter().map(|(_, v, _)| v).collect())
+        Ok(groups
+            .sorted(&names)
+            .into_iter()
+            .map(|(_, v, _)| v)
+            .collect())
     };
     let emission = ok_values("emission_captured_tao")?;
     let roi = ok_values("roi")?;
     let mut summary: Vec<SummaryRow> = profits
-        .sorted()
+        .sorted(&names)
         .into_iter()
         .enumerate()
         .map(|(k, (key, profits, [errors, wins]))| {
@@ -410,7 +470,7 @@ fn summary_rows(raw: &LazyFrame, ordered: bool) -> Result<Vec<SummaryRow>, Repor
 
 /// Network rows: one observation per match (its first row; the network columns are the same
 /// in every row of a match), one pass per column.
-fn network_rows(raw: &LazyFrame, ordered: bool) -> Result<Vec<NetworkRow>, ReportError> {
+fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, ReportError> {
     let columns = [
         "emission_value_share",
         "emission_meme_share",
@@ -423,20 +483,21 @@ fn network_rows(raw: &LazyFrame, ordered: bool) -> Result<Vec<NetworkRow>, Repor
     let mut matches: Vec<usize> = Vec::new();
     let mut values: Vec<Vec<Vec<f64>>> = Vec::new();
     for column in columns {
+        let mut names = Names::default();
         let mut groups = Groups::default();
         match_fold::for_each_match(
             raw,
             ordered,
-            &["mechanism", "schedule"],
-            &[column],
+            &mut names,
+            ["mechanism", "schedule"],
+            [column],
             |rows| {
                 let first = &rows[0];
-                let key = [&first.text[0], &first.text[1]].map(String::as_str);
-                let k = groups.push(&key, first.numbers[0]);
+                let k = groups.push(first.text, first.numbers[0]);
                 groups.counts[k][0] += 1;
             },
         )?;
-        let sorted = groups.sorted();
+        let sorted = groups.sorted(&names);
         keys = sorted.iter().map(|(k, _, _)| k.clone()).collect();
         matches = sorted.iter().map(|(_, _, c)| c[0]).collect();
         values.push(sorted.into_iter().map(|(_, v, _)| v).collect());

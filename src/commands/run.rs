@@ -399,6 +399,8 @@ fn run_one(
         chosen.extend(stage.iter().copied());
     }
     drop(journal);
+    drop(stage);
+    tourney_reports::free_memory::release();
     let elapsed = started.elapsed().as_secs_f64();
     let total = played;
     chosen.sort_unstable();
@@ -409,6 +411,7 @@ fn run_one(
         crate::raw_table::write_from_journal(&out, &journal_path, &index, chosen.iter().copied())
             .map_err(Failure::Run)?;
     drop(index);
+    tourney_reports::free_memory::release();
     write_manifest(
         &out.join("manifest.json"),
         l,
@@ -421,6 +424,8 @@ fn run_one(
     // The tournament file as it was, for the report page (its manifest section) and for readers.
     std::fs::write(out.join(TOURNAMENT_COPY), &l.text)
         .map_err(|e| io("cannot write tournament.yaml", e))?;
+    // The plan's indices and flags (a few bytes a match) are not needed by the reports.
+    drop((full_plan, chosen, done));
     if !opts.quiet {
         println!(
             "{}: {} matches ({} rows, {errors} not ok) → {}",

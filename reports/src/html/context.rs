@@ -119,7 +119,7 @@ fn first_round_robin_match(
         .and(col("opponent").eq(lit(opponent)));
     let scan = tables::scan_raw(result_dir)?.select([col("match_id"), wanted.alias("wanted")]);
     let mut found = None;
-    crate::match_fold::batches(scan, |df| {
+    crate::raw_batches::lazy_batches(scan, |df| {
         let hits = df.column("wanted")?.bool()?;
         let ids = df.column("match_id")?.str()?;
         found = hits

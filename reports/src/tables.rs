@@ -468,17 +468,20 @@ fn summary_rows(raw: &RawTable, ordered: bool) -> Result<Vec<SummaryRow>, Report
     Ok(summary)
 }
 
+/// The raw table's network observables (the same in every row of a match), in report order.
+pub(crate) const NETWORK_COLUMNS: [&str; 6] = [
+    "emission_value_share",
+    "emission_meme_share",
+    "emission_offtopic_share",
+    "value_per_tao_emitted",
+    "peak_meme_share",
+    "largest_crash",
+];
+
 /// Network rows: one observation per match (its first row; the network columns are the same
 /// in every row of a match), one pass per column.
 fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, ReportError> {
-    let columns = [
-        "emission_value_share",
-        "emission_meme_share",
-        "emission_offtopic_share",
-        "value_per_tao_emitted",
-        "peak_meme_share",
-        "largest_crash",
-    ];
+    let columns = NETWORK_COLUMNS;
     let mut keys: Vec<Vec<String>> = Vec::new();
     let mut matches: Vec<usize> = Vec::new();
     let mut values: Vec<Vec<Vec<f64>>> = Vec::new();

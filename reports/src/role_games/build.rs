@@ -74,14 +74,7 @@ fn floats(df: &DataFrame, name: &str) -> Result<Vec<f64>, ReportError> {
     Ok(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
-const NETWORK: [&str; 6] = [
-    "emission_value_share",
-    "emission_meme_share",
-    "emission_offtopic_share",
-    "value_per_tao_emitted",
-    "peak_meme_share",
-    "largest_crash",
-];
+use crate::tables::NETWORK_COLUMNS as NETWORK;
 
 /// The role games of a raw lazy frame (after [`crate::tables::select_raw`]); empty when it
 /// holds no `format: roles` rows.

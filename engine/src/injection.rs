@@ -22,6 +22,17 @@ pub enum InjectionRule {
     E5RootCap,
 }
 
+impl InjectionRule {
+    /// Every rule, in era order (tests draw from it).
+    pub const ALL: [InjectionRule; 5] = [
+        InjectionRule::E1,
+        InjectionRule::E2,
+        InjectionRule::E3,
+        InjectionRule::E3CapBlockEmission,
+        InjectionRule::E5RootCap,
+    ];
+}
+
 /// What one block puts into one pool.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Injection {
@@ -340,13 +351,7 @@ mod tests {
             block_emission in proptest::prop_oneof![0u64..1 << 31, 0u64..1 << 51],
         ) {
             use crate::lanes::{Below52, Magic};
-            let rule = [
-                InjectionRule::E1,
-                InjectionRule::E2,
-                InjectionRule::E3,
-                InjectionRule::E3CapBlockEmission,
-                InjectionRule::E5RootCap,
-            ][rule];
+            let rule = InjectionRule::ALL[rule];
             let args = (rule, emission, alpha_emission, root_proportion, price, block_emission);
             let expected = reference_inject(args.0, args.1, args.2, args.3, args.4, args.5);
             proptest::prop_assert_eq!(inject(args.0, args.1, args.2, args.3, args.4, args.5), expected);
@@ -372,13 +377,7 @@ mod tests {
             price in proptest::prop_oneof![0.0f64..2.0, 0.0f64..1e-12, proptest::strategy::Just(0.0)],
             block_emission in 0u64..1 << 62,
         ) {
-            let rule = [
-                InjectionRule::E1,
-                InjectionRule::E2,
-                InjectionRule::E3,
-                InjectionRule::E3CapBlockEmission,
-                InjectionRule::E5RootCap,
-            ][rule];
+            let rule = InjectionRule::ALL[rule];
             let args = (rule, emission, alpha_emission, root_proportion, price, block_emission);
             let expected = reference_inject(args.0, args.1, args.2, args.3, args.4, args.5);
             proptest::prop_assert_eq!(inject(args.0, args.1, args.2, args.3, args.4, args.5), expected);

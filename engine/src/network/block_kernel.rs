@@ -1658,13 +1658,7 @@ mod tests {
             small_pools in proptest::bool::ANY,
             shares_past_one in proptest::bool::ANY,
         ) {
-            let rule = [
-                InjectionRule::E1,
-                InjectionRule::E2,
-                InjectionRule::E3,
-                InjectionRule::E3CapBlockEmission,
-                InjectionRule::E5RootCap,
-            ][rule];
+            let rule = InjectionRule::ALL[rule];
             let flags = Flags { scheduled, sells_root, track_flow, ramp };
             let mut start = Fixture::random(seed, rule, flags, weighted, small_pools);
             if shares_past_one {

@@ -802,20 +802,24 @@ impl Network {
 
     /// Relative price change over the last `days` (≤ 7), from snapshots.
     pub fn price_change(&self, i: usize, days: f64) -> f64 {
-        let slot = self.snapshot_slot_back(days);
-        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+        self.change_over(i, (days * SNAPSHOTS_PER_DAY as f64).round() as usize)
     }
 
     /// [`Self::price_change`] over one day, without the rounding of a fractional horizon.
     pub fn price_change_1d(&self, i: usize) -> f64 {
-        let slot = self.snapshot_slot(SNAPSHOTS_PER_DAY);
-        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+        self.change_over(i, SNAPSHOTS_PER_DAY)
     }
 
     /// [`Self::price_change`] over seven days, without the rounding of a fractional horizon.
     pub fn price_change_7d(&self, i: usize) -> f64 {
-        let slot = self.snapshot_slot(7 * SNAPSHOTS_PER_DAY);
-        relative_change(self.subnets.price(i), self.subnets.price_ring[i][slot])
+        self.change_over(i, 7 * SNAPSHOTS_PER_DAY)
+    }
+
+    /// Subnet `i`'s relative price change since the snapshot `back` snapshots ago.
+    #[inline]
+    fn change_over(&self, i: usize, back: usize) -> f64 {
+        let then = self.subnets.price_ring[i][self.snapshot_slot(back)];
+        relative_change(self.subnets.price(i), then)
     }
 
     /// The 1-day and 7-day price changes of subnet `i` (what [`Self::price_change`] gives for
@@ -831,11 +835,6 @@ impl Network {
             relative_change(now, ring[day]),
             relative_change(now, ring[week]),
         )
-    }
-
-    /// The ring slot of the snapshot `days` (≤ 7) back.
-    fn snapshot_slot_back(&self, days: f64) -> usize {
-        self.snapshot_slot((days * SNAPSHOTS_PER_DAY as f64).round() as usize)
     }
 
     /// The ring slot of the snapshot `back` snapshots ago (1 to the ring's length − 1).

@@ -31,21 +31,6 @@ pub const SNAPSHOT_INTERVAL_BLOCKS: u64 = 360;
 const SNAPSHOTS_PER_DAY: usize = (BLOCKS_PER_DAY / SNAPSHOT_INTERVAL_BLOCKS) as usize;
 const SNAPSHOT_RING: usize = 8 * SNAPSHOTS_PER_DAY;
 
-/// `amount` rao of alpha valued at `price`, truncated to rao: what `(amount as f64 * price) as
-/// Rao` gives, with the signed conversions (one instruction each; the unsigned ones are
-/// branchy sequences) wherever they agree, which is below 2^63 (every realistic value).
-#[inline]
-fn rao_value(amount: Rao, price: f64) -> Rao {
-    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
-    if amount < 1 << 63 {
-        let value = amount as i64 as f64 * price;
-        if value < TWO_POW_63 {
-            return rao_from_f64(value);
-        }
-    }
-    (amount as f64 * price) as Rao
-}
-
 /// `now/then − 1`, or 0 when there is no earlier price.
 #[inline]
 fn relative_change(now: f64, then: f64) -> f64 {
@@ -55,6 +40,7 @@ fn relative_change(now: f64, then: f64) -> f64 {
         0.0
     }
 }
+
 /// Value score EMA horizon, days.
 const VALUE_SCORE_DAYS: f64 = 7.0;
 
@@ -1504,47 +1490,5 @@ impl Network {
     /// The root proportion of subnet `i` (for observations).
     pub fn root_proportion(&self, i: usize) -> f64 {
         self.root_proportion_and_weight(i).0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rao_value;
-
-    /// The fast valuation truncates exactly as the plain unsigned conversion does, at the edges
-    /// (NaN, negative, past 2^63, past 2^64) and at ordinary values.
-    #[test]
-    fn rao_value_is_the_unsigned_conversion() {
-        let amounts = [
-            0,
-            1,
-            7,
-            999_999_999,
-            1 << 52,
-            (1 << 53) + 1,
-            1 << 62,
-            u64::MAX,
-        ];
-        let prices = [
-            0.0,
-            -0.5,
-            f64::NAN,
-            f64::INFINITY,
-            1e-9,
-            0.0123,
-            1.0 / 3.0,
-            2.5,
-            1e3,
-            1e10,
-        ];
-        for &a in &amounts {
-            for &p in &prices {
-                assert_eq!(
-                    rao_value(a, p),
-                    (a as f64 * p) as u64,
-                    "amount {a}, price {p}"
-                );
-            }
-        }
     }
 }

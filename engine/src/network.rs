@@ -1243,19 +1243,30 @@ impl Network {
         if amount == 0 {
             return;
         }
+        let paid =
+            self.pay_pro_rata_root_stake(amount, eligible, |net, a, share| net.pay_tao(a, share));
+        self.ledger.burned += (amount - paid) as u128;
+    }
+
+    /// Split `amount` among the accounts `eligible` selects, pro rata root stake (floors),
+    /// handing each share to `pay`; returns what was paid. The denominator is fixed before the
+    /// first payment, and each account's share is taken before its own payment (a root-alpha
+    /// claim may stake TAO on root).
+    pub(super) fn pay_pro_rata_root_stake(
+        &mut self,
+        amount: Rao,
+        eligible: impl Fn(AccountId) -> bool,
+        mut pay: impl FnMut(&mut Self, AccountId, Rao),
+    ) -> Rao {
         let total = self.eligible_root_stake(&eligible);
         let mut paid = 0;
         for a in 0..self.accounts.len() {
-            let Some(share) = self.root_stake_share(a, amount, total, &eligible) else {
-                continue;
-            };
-            let acc = &mut self.accounts[a];
-            acc.free_tao += share;
-            acc.emission_since += share;
-            acc.emission_total += share as u128;
-            paid += share;
+            if let Some(share) = self.root_stake_share(a, amount, total, &eligible) {
+                paid += share;
+                pay(self, a, share);
+            }
         }
-        self.ledger.burned += (amount - paid) as u128;
+        paid
     }
 
     /// The root stake of the accounts `eligible` selects: the denominator of a pro-rata root

@@ -56,15 +56,9 @@ impl Network {
         }
         // The denominator is fixed before any claim stakes TAO on root, and each account's
         // share is taken before its own claim.
-        let total = self.eligible_root_stake(&eligible);
-        let mut paid = 0;
-        for a in 0..self.accounts.len() {
-            let Some(share) = self.root_stake_share(a, amount, total, &eligible) else {
-                continue;
-            };
-            paid += share;
-            self.claim_root_alpha(i, a, share, price);
-        }
+        let paid = self.pay_pro_rata_root_stake(amount, eligible, |net, a, share| {
+            net.claim_root_alpha(i, a, share, price)
+        });
         self.burn_pending(i, amount - paid);
     }
 }

@@ -5,7 +5,9 @@
 use crate::config::{MatchConfig, PassiveRootWeights, WorkConfig};
 use crate::dividends::{split_by_stake_mix, validator_take, StakeMix, OWNER_MINER_BURN_DAY};
 use crate::ema_start::initial_ema;
-use crate::emission::{halving_interval, AlphaEmission, AlphaEmissionRule, EmissionCache};
+use crate::emission::{
+    halving_interval, AlphaEmission, AlphaEmissionRule, AlphaEmissions, EmissionCache,
+};
 use crate::fees::FeeRule;
 use crate::hotkey_yield::{Hotkey, HotkeyYields};
 use crate::mechanism::{self, EmissionRule};
@@ -174,7 +176,7 @@ pub struct Network {
     /// re-solved from what each pool received).
     reserves_before_injection: Vec<Reserves>,
     /// Each subnet's alpha emission this block under `by-share` (scratch).
-    alpha_by_share: Vec<AlphaEmission>,
+    alpha_by_share: AlphaEmissions,
     /// Working memory of the epoch, reused.
     epoch_scratch: EpochScratch,
     /// Which compiled version of the kernel's elementwise passes this CPU runs.
@@ -526,7 +528,7 @@ impl Network {
             shares_scratch: vec![0.0; n],
             handoff: block_kernel::Handoff::default(),
             reserves_before_injection: Vec::new(),
-            alpha_by_share: Vec::new(),
+            alpha_by_share: AlphaEmissions::default(),
             epoch_scratch: EpochScratch::default(),
             simd: Simd::detect(),
             yields: HotkeyYields::new(n),
@@ -663,13 +665,10 @@ impl Network {
                 // α_e × min(1, N × share): a counterfactual, so a scalar pre-pass is fine.
                 let (owner_cut, rates) = (self.params.owner_cut, &self.params.rates);
                 self.alpha_by_share.clear();
-                self.alpha_by_share
-                    .extend(
-                        (s.alpha_emission.iter().zip(&shares[..n])).map(|(a, &share)| {
-                            a.scaled_by_share(share, n, owner_cut)
-                                .with_injection_cap(rates)
-                        }),
-                    );
+                for (i, &share) in shares[..n].iter().enumerate() {
+                    let scaled = s.alpha_emission.get(i).scaled_by_share(share, n, owner_cut);
+                    self.alpha_by_share.push(scaled.with_injection_cap(rates));
+                }
                 &self.alpha_by_share
             }
         };

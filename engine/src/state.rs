@@ -1,7 +1,7 @@
 //! The network's state as plain data: subnets as a structure of arrays (the hot per-block loop
 //! walks them linearly), accounts as a small vector, and the global ledger.
 
-use crate::emission::AlphaEmission;
+use crate::emission::AlphaEmissions;
 use crate::pool::{Curve, Reserves, Weights};
 use crate::units::Rao;
 use tourney_sdk::{SubnetId, WeightPolicy};
@@ -100,7 +100,7 @@ pub struct Subnets {
     pub alpha_minted: Vec<Rao>,
     /// Alpha removed: burned by holders/burn uid, bought by chain buys, recycled.
     pub alpha_burned: Vec<Rao>,
-    pub alpha_emission: Vec<AlphaEmission>,
+    pub alpha_emission: AlphaEmissions,
     /// The issuance interval `[from, below)` over which `alpha_emission` holds.
     pub alpha_emission_interval: Vec<(Rao, Rao)>,
     /// p̄: EMA of min(price, 1).

@@ -43,7 +43,10 @@ fn a_larger_cut_moves_emission_from_miners_and_validators_to_the_owner() {
     half.owner_cut = 0.5;
     let (n0, n1) = (Network::genesis(&chain, &[]), Network::genesis(&half, &[]));
     for i in 0..n0.subnets.alpha_emission.len() {
-        let (e0, e1) = (n0.subnets.alpha_emission[i], n1.subnets.alpha_emission[i]);
+        let (e0, e1) = (
+            n0.subnets.alpha_emission.get(i),
+            n1.subnets.alpha_emission.get(i),
+        );
         assert_eq!(e0, AlphaEmission::per_block(e0.per_block));
         // Same alpha a block; the owner takes ⌊α·32768/65535⌋, miners half the rest.
         assert_eq!(e1.per_block, e0.per_block);

@@ -39,7 +39,7 @@ fn farmer_over_one_epoch(start_day: f64) -> (u64, u64, u64, u64) {
             continue;
         }
         // The epoch ran this block, after this block's alpha_out was added to pending.
-        let split = s.alpha_emission[i];
+        let split = s.alpha_emission.get(i);
         let root_alpha = rao_from_f64(split.validators_and_root as f64 * s.root_proportion[i]);
         let owner_total = owner_before + split.owner;
         let validator_total = validator_before + split.validators_and_root - root_alpha;

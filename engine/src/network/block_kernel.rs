@@ -25,7 +25,7 @@
 //! bit-identical whichever path runs; the one reduction over subnets in these passes is an
 //! integer sum (TAO injected), exact in any order.
 
-use crate::emission::{halving_interval, AlphaEmission};
+use crate::emission::{halving_interval, AlphaEmission, AlphaEmissions};
 use crate::injection::{self, InjectionRule};
 #[cfg(target_arch = "x86_64")]
 use crate::lanes::{Below52, Magic};
@@ -306,7 +306,7 @@ pub fn refresh_alpha_emission(
     reserves: &[Reserves],
     alpha_outstanding: &[Rao],
     interval: &mut [(Rao, Rao)],
-    alpha_emission: &mut [AlphaEmission],
+    alpha_emission: &mut AlphaEmissions,
     owner_cut: u64,
     rates: &Rates,
 ) {
@@ -325,8 +325,11 @@ pub fn refresh_alpha_emission(
         for i in 0..reserves.len() {
             let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
             if outside(issuance, interval[i]) {
-                alpha_emission[i] = AlphaEmission::at_issuance_with_cut(issuance, owner_cut)
-                    .with_injection_cap(rates);
+                alpha_emission.set(
+                    i,
+                    AlphaEmission::at_issuance_with_cut(issuance, owner_cut)
+                        .with_injection_cap(rates),
+                );
                 interval[i] = halving_interval(issuance);
             }
         }
@@ -384,7 +387,7 @@ pub struct InjectPass<'a> {
     /// constant-product pools (whose loop then reads no factor at all).
     pub price_factor: Option<&'a [f64]>,
     pub alpha_outstanding: &'a mut [Rao],
-    pub alpha_emission: &'a [AlphaEmission],
+    pub alpha_emission: &'a AlphaEmissions,
     pub root_proportion: &'a mut [f64],
     pub pending_owner: &'a mut [Rao],
     pub pending_miner: &'a mut [Rao],
@@ -442,7 +445,7 @@ unsafe fn inject_and_split_avx2(inputs: &BlockInputs, pass: InjectPass<'_>) -> I
 fn inject_within_short_forms(
     inputs: &BlockInputs,
     share: &[f64],
-    alpha_emission: &[AlphaEmission],
+    alpha_emission: &AlphaEmissions,
 ) -> bool {
     let root_proportions_in_unit = match inputs.scheduled_root_proportion {
         Some(x) => (0.0..=1.0).contains(&x),
@@ -453,23 +456,12 @@ fn inject_within_short_forms(
         shares_in_unit &= (0.0..=1.0).contains(&x);
     }
     // Every field, not just the two converted (the others are parts of α_e, so this is no
-    // stricter in practice), read as one flat array of words: a field-by-field loop over the
-    // 40-byte structs does not vectorise and cost a third of this pass's time on AVX2.
-    const _: () = assert!(
-        std::mem::size_of::<AlphaEmission>() == 5 * std::mem::size_of::<Rao>()
-            && std::mem::align_of::<AlphaEmission>() == std::mem::align_of::<Rao>()
-    );
-    // SAFETY: `AlphaEmission` is five `Rao` fields and, by the assertion above, nothing else
-    // (no padding), aligned as `Rao`: its slice is `5·len` initialised, aligned words.
-    let words: &[Rao] = unsafe {
-        std::slice::from_raw_parts(
-            alpha_emission.as_ptr().cast::<Rao>(),
-            5 * alpha_emission.len(),
-        )
-    };
+    // stricter in practice).
     let mut amounts = inputs.block_emission;
-    for &word in words {
-        amounts |= word;
+    for field in alpha_emission.fields() {
+        for &word in field {
+            amounts |= word;
+        }
     }
     root_proportions_in_unit && shares_in_unit && amounts < 1 << 51
 }
@@ -539,7 +531,7 @@ fn inject_and_split_loop<C: Lanes>(
             &mut pass.reserves[..n],
             &[],
             &mut pass.alpha_outstanding[..n],
-            &pass.alpha_emission[..n],
+            SplitFields::of(pass.alpha_emission, n),
             &mut pass.root_proportion[..n],
             &mut pass.pending_owner[..n],
             &mut pass.pending_miner[..n],
@@ -561,7 +553,7 @@ fn inject_and_split_loop<C: Lanes>(
             &mut pass.reserves[..n],
             &factor[..n],
             &mut pass.alpha_outstanding[..n],
-            &pass.alpha_emission[..n],
+            SplitFields::of(pass.alpha_emission, n),
             &mut pass.root_proportion[..n],
             &mut pass.pending_owner[..n],
             &mut pass.pending_miner[..n],
@@ -608,6 +600,39 @@ fn refresh_prices<C: Lanes>(
     }
 }
 
+/// The four fields of each subnet's [`AlphaEmission`] that pass 1 reads, as slices of the
+/// pass's length.
+#[derive(Clone, Copy)]
+struct SplitFields<'a> {
+    owner: &'a [Rao],
+    miners: &'a [Rao],
+    validators_and_root: &'a [Rao],
+    injection_cap: &'a [Rao],
+}
+
+impl<'a> SplitFields<'a> {
+    #[inline(always)]
+    fn of(all: &'a AlphaEmissions, n: usize) -> Self {
+        Self {
+            owner: &all.owner[..n],
+            miners: &all.miners[..n],
+            validators_and_root: &all.validators_and_root[..n],
+            injection_cap: &all.injection_cap[..n],
+        }
+    }
+
+    /// The same slices, cut to `n` where the loop can see it (no bounds checks inside).
+    #[inline(always)]
+    fn of_len(self, n: usize) -> Self {
+        Self {
+            owner: &self.owner[..n],
+            miners: &self.miners[..n],
+            validators_and_root: &self.validators_and_root[..n],
+            injection_cap: &self.injection_cap[..n],
+        }
+    }
+}
+
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
@@ -618,7 +643,7 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
     reserves: &mut [Reserves],
     price_factor: &[f64],
     alpha_outstanding: &mut [Rao],
-    alpha_emission: &[AlphaEmission],
+    split: SplitFields<'_>,
     root_proportion: &mut [f64],
     pending_owner: &mut [Rao],
     pending_miner: &mut [Rao],
@@ -635,6 +660,7 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
     let n = share.len();
     let (tao_after, alpha_after) = (&mut tao_after[..n], &mut alpha_after[..n]);
     let price_before = &price_before[..n];
+    let split = SplitFields::of_len(split, n);
     // Empty for constant-product pools (never read then).
     let price_factor = if WEIGHTED {
         &price_factor[..n]
@@ -646,7 +672,7 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         &mut reserves[..n],
         &mut alpha_outstanding[..n],
     );
-    let (alpha_emission, root_proportion) = (&alpha_emission[..n], &mut root_proportion[..n]);
+    let root_proportion = &mut root_proportion[..n];
     let (pending_owner, pending_miner, pending_validator) = (
         &mut pending_owner[..n],
         &mut pending_miner[..n],
@@ -679,7 +705,11 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
             alpha_rao: alpha_after[i],
         };
         let issuance = pool.alpha_rao + alpha_outstanding[i];
-        let split = alpha_emission[i];
+        let (owner, miners, validators_and_root) = (
+            split.owner[i],
+            split.miners[i],
+            split.validators_and_root[i],
+        );
         // Root proportion, from the issuance before this block's mint (E5's injection cap and
         // the alpha_out split).
         let rp = match scheduled {
@@ -701,7 +731,7 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         } else {
             price_before[i]
         };
-        let cap = split.injection_cap;
+        let cap = split.injection_cap[i];
         let inj = injection::inject_with::<C>(rule, emission, cap, rp, price, e_block);
         let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
         // Constant-product pools get the pairs back from pass 2 (`write_back`); weighted
@@ -720,12 +750,12 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         protocol_flow[i] = C::small_to_f64(inj.tao_in);
 
         // alpha_out split (spec §5): root's part by root proportion (at most 1).
-        let root_alpha = C::small_to_rao(C::small_to_f64(split.validators_and_root) * rp);
-        let validators = split.validators_and_root - root_alpha;
-        pending_owner[i] += split.owner;
-        pending_miner[i] += split.miners;
+        let root_alpha = C::small_to_rao(C::small_to_f64(validators_and_root) * rp);
+        let validators = validators_and_root - root_alpha;
+        pending_owner[i] += owner;
+        pending_miner[i] += miners;
         pending_validator[i] += validators;
-        let paid_out = split.owner + split.miners + validators;
+        let paid_out = owner + miners + validators;
         alpha_outstanding[i] += paid_out;
         // A subsidised subnet (E2) sells no root alpha: root's part is never minted.
         root_alpha_out[i] = if inj.subsidised { 0 } else { root_alpha };
@@ -1373,7 +1403,9 @@ mod tests {
             },
         ];
         let mut outstanding = vec![0; n];
-        let alpha_emission = vec![AlphaEmission::per_block(1_000_000_000); n];
+        let alpha_emission: AlphaEmissions = vec![AlphaEmission::per_block(1_000_000_000); n]
+            .into_iter()
+            .collect();
         let (mut share_out, mut rp) = (vec![0.0; n], vec![0.0; n]);
         let [mut owner, mut miner, mut validator, mut minted, mut emission] =
             std::array::from_fn(|_| vec![0 as Rao; n]);
@@ -1707,7 +1739,7 @@ mod tests {
         /// constant-product pools, as `Network` keeps them).
         subnets: crate::state::Subnets,
         outstanding: Vec<Rao>,
-        alpha_emission: Vec<AlphaEmission>,
+        alpha_emission: AlphaEmissions,
         start_block: Vec<i64>,
         /// ema, flow_ema, flow_block, protocol_flow_ema, share_out, root proportion.
         floats: [Vec<f64>; 6],
@@ -1952,7 +1984,7 @@ mod tests {
                 }
                 Some(x) => x,
             };
-            let split = fx.alpha_emission[i];
+            let split = fx.alpha_emission.get(i);
             let price = fx.subnets.price(i);
             let inj = injection::inject(
                 fx.rule,

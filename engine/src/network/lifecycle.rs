@@ -263,9 +263,11 @@ impl Network {
         self.lifecycle.dissolved += 1;
         s.name[i] = format!("new-{}", self.lifecycle.dissolved);
         s.owner[i] = self.bg_owners;
-        s.alpha_emission[i] =
+        s.alpha_emission.set(
+            i,
             AlphaEmission::at_issuance_with_cut(fresh.alpha_rao, self.params.owner_cut)
-                .with_injection_cap(&self.params.rates);
+                .with_injection_cap(&self.params.rates),
+        );
         s.alpha_emission_interval[i] = halving_interval(fresh.alpha_rao);
         s.ema_price[i] = 0.0;
         s.flow_ema[i] = 0.0;

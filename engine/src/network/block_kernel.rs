@@ -29,7 +29,7 @@ use crate::emission::{halving_interval, AlphaEmission, AlphaEmissions};
 use crate::injection::{self, InjectionRule};
 #[cfg(target_arch = "x86_64")]
 use crate::lanes::{Below52, Magic};
-use crate::lanes::{Lanes, Native, Scalar};
+use crate::lanes::{Lanes, Native};
 use crate::pool::{correct_quotient, Curve, Reserves, Weights};
 use crate::rates::Rates;
 use crate::units::{Rao, MIN_RESERVE_RAO};
@@ -211,11 +211,12 @@ fn small_price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
 
 /// An estimate of `⌊y·dx / new_x⌋` for [`correct_quotient`], which proves it (or its
 /// neighbour) exact with integer arithmetic, or leaves the sale to the pool's exact swap: so
-/// the estimate decides only how often the fast path succeeds, never a result. It needs no
-/// `f64` division (the dearest instruction of the pass, ≈ 2 cycles a lane whatever the vector
-/// width): an `f32` reciprocal of `new_x` (relative error < 2^-23 with the rounding of `new_x`
-/// to `f32`; `new_x` < 2^64 is far inside `f32`'s range), one Newton step in `f64`
-/// (`r ← r·(2 − new_x·r)`: error squared, < 2^-45 with the roundings), then `(y·dx)·r`.
+/// the estimate decides only how often the fast path succeeds, never a result. With the
+/// native conversions it is `pool::quotient_estimate`'s division (see
+/// [`Lanes::ESTIMATE_BY_DIVISION`]); on AVX2 it needs no `f64` division: an `f32` reciprocal
+/// of `new_x` (relative error < 2^-23 with the rounding of `new_x` to `f32`; `new_x` < 2^64 is
+/// far inside `f32`'s range), one Newton step in `f64` (`r ← r·(2 − new_x·r)`: error squared,
+/// < 2^-45 with the roundings), then `(y·dx)·r`.
 ///
 /// The proof's premise: when `y, new_x < 2^53` (the only case `correct_quotient` can prove),
 /// the quotient `Q ≤ y` is below 2^53 and the estimate is within `Q·2^-44 + 1 < 2^10` of it,
@@ -232,7 +233,8 @@ fn small_price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
 #[inline(always)]
 fn quotient_estimate<C: Lanes>(y: Rao, dx: Rao, new_x: Rao) -> Rao {
     if C::ESTIMATE_BY_DIVISION {
-        // The baseline kernel (`lanes::Scalar`): `pool::quotient_estimate`'s form.
+        // The native conversions (baseline and AVX-512 kernels): `pool::quotient_estimate`'s
+        // form.
         let q = C::to_f64(dx) / C::to_f64(new_x);
         return C::to_rao(C::to_f64(y) * q);
     }
@@ -405,7 +407,7 @@ pub struct InjectPass<'a> {
 /// weights are re-solved between the passes).
 pub fn inject_and_split(simd: Simd, inputs: &BlockInputs, pass: InjectPass<'_>) -> Injected {
     match simd {
-        Simd::Baseline => inject_and_split_for_rule::<Scalar>(inputs, pass),
+        Simd::Baseline => inject_and_split_for_rule::<Native>(inputs, pass),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
         Simd::Avx2 => unsafe { inject_and_split_avx2(inputs, pass) },
@@ -828,7 +830,7 @@ pub fn swap(
             protocol_flow: &mut h.protocol_flow[..n],
         };
         let (bought, unsettled) = match simd {
-            Simd::Baseline => chain_buys::<Scalar>(buys),
+            Simd::Baseline => chain_buys::<Native>(buys),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
             Simd::Avx2 => unsafe {
@@ -888,7 +890,7 @@ pub fn swap(
         track_flow,
     };
     let unsettled = match simd {
-        Simd::Baseline => settle::<Scalar>(sale, pools),
+        Simd::Baseline => settle::<Native>(sale, pools),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
         Simd::Avx2 => unsafe {
@@ -1233,7 +1235,7 @@ pub fn update_emas(
     pass: EmaPass<'_>,
 ) {
     match simd {
-        Simd::Baseline => update_emas_loop::<Scalar>(block, ramp, rates, protocol_flow, pass),
+        Simd::Baseline => update_emas_loop::<Native>(block, ramp, rates, protocol_flow, pass),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
         Simd::Avx2 => unsafe { update_emas_avx2(block, ramp, rates, protocol_flow, pass) },
@@ -1598,7 +1600,6 @@ mod tests {
             dx in 0u64..1 << 33,
         ) {
             proptest::prop_assert!(!fast_sale_leaves_some::<Native>(y, x, dx));
-            proptest::prop_assert!(!fast_sale_leaves_some::<Scalar>(y, x, dx));
             proptest::prop_assert!(!fast_sale_leaves_some::<Magic>(y, x, dx));
             // The AVX2 kernel's short forms, within their precondition (amounts below 2^50).
             let (y, x) = (y >> 2, x >> 2);
@@ -1618,7 +1619,6 @@ mod tests {
             let bought = reference.protocol_buy(buy);
             let expected = (reference, bought, if bought > 0 { buy } else { 0 });
             proptest::prop_assert_eq!(kernel_chain_buy::<Native>(pool, buy), expected);
-            proptest::prop_assert_eq!(kernel_chain_buy::<Scalar>(pool, buy), expected);
             proptest::prop_assert_eq!(kernel_chain_buy::<Magic>(pool, buy), expected);
             // The short forms, within their precondition (amounts below 2^50).
             let small = Reserves { tao_rao: t >> 6, alpha_rao: a >> 6 };

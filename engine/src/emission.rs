@@ -159,6 +159,29 @@ impl AlphaEmission {
         }
     }
 
+    /// The fields in declaration order (how [`AlphaEmissions`] stores them).
+    fn fields(self) -> [Rao; 5] {
+        [
+            self.per_block,
+            self.owner,
+            self.miners,
+            self.validators_and_root,
+            self.injection_cap,
+        ]
+    }
+
+    fn from_fields(
+        [per_block, owner, miners, validators_and_root, injection_cap]: [Rao; 5],
+    ) -> Self {
+        Self {
+            per_block,
+            owner,
+            miners,
+            validators_and_root,
+            injection_cap,
+        }
+    }
+
     /// This emission with the alpha_in cap `rates.injection_cap × α_e` (α_e itself at the
     /// chain's factor 1).
     pub fn with_injection_cap(self, rates: &crate::rates::Rates) -> Self {
@@ -196,40 +219,26 @@ impl AlphaEmissions {
 
     /// Subnet `i`'s emission.
     pub fn get(&self, i: usize) -> AlphaEmission {
-        AlphaEmission {
-            per_block: self.per_block[i],
-            owner: self.owner[i],
-            miners: self.miners[i],
-            validators_and_root: self.validators_and_root[i],
-            injection_cap: self.injection_cap[i],
-        }
+        AlphaEmission::from_fields(self.fields().map(|field| field[i]))
     }
 
     pub fn set(&mut self, i: usize, e: AlphaEmission) {
-        self.per_block[i] = e.per_block;
-        self.owner[i] = e.owner;
-        self.miners[i] = e.miners;
-        self.validators_and_root[i] = e.validators_and_root;
-        self.injection_cap[i] = e.injection_cap;
+        for (field, value) in self.fields_mut().into_iter().zip(e.fields()) {
+            field[i] = value;
+        }
     }
 
     pub fn push(&mut self, e: AlphaEmission) {
-        self.per_block.push(e.per_block);
-        self.owner.push(e.owner);
-        self.miners.push(e.miners);
-        self.validators_and_root.push(e.validators_and_root);
-        self.injection_cap.push(e.injection_cap);
+        for (field, value) in self.fields_mut().into_iter().zip(e.fields()) {
+            field.push(value);
+        }
     }
 
     pub fn clear(&mut self) {
-        self.per_block.clear();
-        self.owner.clear();
-        self.miners.clear();
-        self.validators_and_root.clear();
-        self.injection_cap.clear();
+        self.fields_mut().into_iter().for_each(Vec::clear);
     }
 
-    /// Every field array, for a scan that reads them all alike.
+    /// Every field array, in [`AlphaEmission::fields`]' order.
     pub fn fields(&self) -> [&[Rao]; 5] {
         [
             &self.per_block,
@@ -237,6 +246,16 @@ impl AlphaEmissions {
             &self.miners,
             &self.validators_and_root,
             &self.injection_cap,
+        ]
+    }
+
+    fn fields_mut(&mut self) -> [&mut Vec<Rao>; 5] {
+        [
+            &mut self.per_block,
+            &mut self.owner,
+            &mut self.miners,
+            &mut self.validators_and_root,
+            &mut self.injection_cap,
         ]
     }
 }

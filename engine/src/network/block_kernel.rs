@@ -533,7 +533,7 @@ fn inject_and_split_loop<C: Lanes>(
             &mut pass.reserves[..n],
             &[],
             &mut pass.alpha_outstanding[..n],
-            SplitFields::of(pass.alpha_emission, n),
+            pass.alpha_emission,
             &mut pass.root_proportion[..n],
             &mut pass.pending_owner[..n],
             &mut pass.pending_miner[..n],
@@ -555,7 +555,7 @@ fn inject_and_split_loop<C: Lanes>(
             &mut pass.reserves[..n],
             &factor[..n],
             &mut pass.alpha_outstanding[..n],
-            SplitFields::of(pass.alpha_emission, n),
+            pass.alpha_emission,
             &mut pass.root_proportion[..n],
             &mut pass.pending_owner[..n],
             &mut pass.pending_miner[..n],
@@ -602,39 +602,6 @@ fn refresh_prices<C: Lanes>(
     }
 }
 
-/// The four fields of each subnet's [`AlphaEmission`] that pass 1 reads, as slices of the
-/// pass's length.
-#[derive(Clone, Copy)]
-struct SplitFields<'a> {
-    owner: &'a [Rao],
-    miners: &'a [Rao],
-    validators_and_root: &'a [Rao],
-    injection_cap: &'a [Rao],
-}
-
-impl<'a> SplitFields<'a> {
-    #[inline(always)]
-    fn of(all: &'a AlphaEmissions, n: usize) -> Self {
-        Self {
-            owner: &all.owner[..n],
-            miners: &all.miners[..n],
-            validators_and_root: &all.validators_and_root[..n],
-            injection_cap: &all.injection_cap[..n],
-        }
-    }
-
-    /// The same slices, cut to `n` where the loop can see it (no bounds checks inside).
-    #[inline(always)]
-    fn of_len(self, n: usize) -> Self {
-        Self {
-            owner: &self.owner[..n],
-            miners: &self.miners[..n],
-            validators_and_root: &self.validators_and_root[..n],
-            injection_cap: &self.injection_cap[..n],
-        }
-    }
-}
-
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
@@ -645,7 +612,7 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
     reserves: &mut [Reserves],
     price_factor: &[f64],
     alpha_outstanding: &mut [Rao],
-    split: SplitFields<'_>,
+    alpha_emission: &AlphaEmissions,
     root_proportion: &mut [f64],
     pending_owner: &mut [Rao],
     pending_miner: &mut [Rao],
@@ -662,7 +629,13 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
     let n = share.len();
     let (tao_after, alpha_after) = (&mut tao_after[..n], &mut alpha_after[..n]);
     let price_before = &price_before[..n];
-    let split = SplitFields::of_len(split, n);
+    // The four fields of each subnet's emission that this pass reads.
+    let (split_owner, split_miners, split_validators_and_root, split_cap) = (
+        &alpha_emission.owner[..n],
+        &alpha_emission.miners[..n],
+        &alpha_emission.validators_and_root[..n],
+        &alpha_emission.injection_cap[..n],
+    );
     // Empty for constant-product pools (never read then).
     let price_factor = if WEIGHTED {
         &price_factor[..n]
@@ -708,9 +681,9 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         };
         let issuance = pool.alpha_rao + alpha_outstanding[i];
         let (owner, miners, validators_and_root) = (
-            split.owner[i],
-            split.miners[i],
-            split.validators_and_root[i],
+            split_owner[i],
+            split_miners[i],
+            split_validators_and_root[i],
         );
         // Root proportion, from the issuance before this block's mint (E5's injection cap and
         // the alpha_out split).
@@ -733,7 +706,7 @@ fn inject_and_split_slices<C: Lanes, const WEIGHTED: bool>(
         } else {
             price_before[i]
         };
-        let cap = split.injection_cap[i];
+        let cap = split_cap[i];
         let inj = injection::inject_with::<C>(rule, emission, cap, rp, price, e_block);
         let (tao, alpha) = (pool.tao_rao + inj.tao_in, pool.alpha_rao + inj.alpha_in);
         // Constant-product pools get the pairs back from pass 2 (`write_back`); weighted

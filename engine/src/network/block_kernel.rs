@@ -513,63 +513,55 @@ fn inject_and_split_loop<C: Lanes>(
     pass: InjectPass<'_>,
 ) -> Injected {
     let n = pass.share.len();
-    let h = pass.handoff;
+    let h = &mut *pass.handoff;
     refresh_prices::<C>(
         &pass.reserves[..n],
         &mut h.tao[..n],
         &mut h.alpha[..n],
         &mut h.price[..n],
     );
-    // Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
-    // arguments because only function arguments carry the no-alias facts that let the loop
-    // vectorise without runtime overlap checks between every pair of arrays. One loop per pool
-    // kind: the constant-product loop reads no price factor.
+    // One loop per pool kind: the constant-product loop reads no price factor.
     match pass.price_factor {
-        None => inject_and_split_slices::<C, false>(
-            rule,
-            inputs,
-            &pass.share[..n],
-            &mut pass.share_out[..n],
-            &mut pass.reserves[..n],
-            &[],
-            &mut pass.alpha_outstanding[..n],
-            pass.alpha_emission,
-            &mut pass.root_proportion[..n],
-            &mut pass.pending_owner[..n],
-            &mut pass.pending_miner[..n],
-            &mut pass.pending_validator[..n],
-            &mut pass.alpha_minted[..n],
-            &mut pass.emission_tao[..n],
-            &mut h.chain_buy_tao[..n],
-            &mut h.root_alpha[..n],
-            &mut h.protocol_flow[..n],
-            &mut h.tao[..n],
-            &mut h.alpha[..n],
-            &h.price[..n],
-        ),
-        Some(factor) => inject_and_split_slices::<C, true>(
-            rule,
-            inputs,
-            &pass.share[..n],
-            &mut pass.share_out[..n],
-            &mut pass.reserves[..n],
-            &factor[..n],
-            &mut pass.alpha_outstanding[..n],
-            pass.alpha_emission,
-            &mut pass.root_proportion[..n],
-            &mut pass.pending_owner[..n],
-            &mut pass.pending_miner[..n],
-            &mut pass.pending_validator[..n],
-            &mut pass.alpha_minted[..n],
-            &mut pass.emission_tao[..n],
-            &mut h.chain_buy_tao[..n],
-            &mut h.root_alpha[..n],
-            &mut h.protocol_flow[..n],
-            &mut h.tao[..n],
-            &mut h.alpha[..n],
-            &h.price[..n],
-        ),
+        None => inject_and_split_pools::<C, false>(rule, inputs, pass, &[]),
+        Some(factor) => inject_and_split_pools::<C, true>(rule, inputs, pass, factor),
     }
+}
+
+/// Pass 1's loop for one pool kind (`price_factor` is empty for constant-product pools).
+/// Slices of exactly `n`, so the index loop has no bounds checks; passed as separate `&mut`
+/// arguments because only function arguments carry the no-alias facts that let the loop
+/// vectorise without runtime overlap checks between every pair of arrays.
+#[inline(always)]
+fn inject_and_split_pools<C: Lanes, const WEIGHTED: bool>(
+    rule: InjectionRule,
+    inputs: &BlockInputs,
+    pass: InjectPass<'_>,
+    price_factor: &[f64],
+) -> Injected {
+    let n = pass.share.len();
+    let h = pass.handoff;
+    inject_and_split_slices::<C, WEIGHTED>(
+        rule,
+        inputs,
+        &pass.share[..n],
+        &mut pass.share_out[..n],
+        &mut pass.reserves[..n],
+        if WEIGHTED { &price_factor[..n] } else { &[] },
+        &mut pass.alpha_outstanding[..n],
+        pass.alpha_emission,
+        &mut pass.root_proportion[..n],
+        &mut pass.pending_owner[..n],
+        &mut pass.pending_miner[..n],
+        &mut pass.pending_validator[..n],
+        &mut pass.alpha_minted[..n],
+        &mut pass.emission_tao[..n],
+        &mut h.chain_buy_tao[..n],
+        &mut h.root_alpha[..n],
+        &mut h.protocol_flow[..n],
+        &mut h.tao[..n],
+        &mut h.alpha[..n],
+        &h.price[..n],
+    )
 }
 
 /// The price of each pool before this block's injection, kept from the end of the last
@@ -1250,43 +1242,41 @@ fn update_emas_loop<C: Lanes>(
     protocol_flow: bool,
     pass: EmaPass<'_>,
 ) {
-    let n = pass.price.len();
-    // Separate `&mut` arguments, as in pass 1: no runtime overlap checks.
-    let (price, start_block) = (&pass.price[..n], &pass.start_block[..n]);
-    let (ema_price, flow_ema) = (&mut pass.ema_price[..n], &mut pass.flow_ema[..n]);
-    let flow_block = &mut pass.flow_block[..n];
-    let (protocol_flow_ema, flows) = (&mut pass.protocol_flow_ema[..n], &pass.protocol_flow[..n]);
     // One loop per pool kind, as in pass 1.
     match pass.price_factor {
-        None => update_emas_slices::<C, false>(
-            block,
-            ramp,
-            rates,
-            protocol_flow,
-            price,
-            &[],
-            start_block,
-            ema_price,
-            flow_ema,
-            flow_block,
-            protocol_flow_ema,
-            flows,
-        ),
-        Some(factor) => update_emas_slices::<C, true>(
-            block,
-            ramp,
-            rates,
-            protocol_flow,
-            price,
-            &factor[..n],
-            start_block,
-            ema_price,
-            flow_ema,
-            flow_block,
-            protocol_flow_ema,
-            flows,
-        ),
+        None => update_emas_pools::<C, false>(block, ramp, rates, protocol_flow, pass, &[]),
+        Some(factor) => {
+            update_emas_pools::<C, true>(block, ramp, rates, protocol_flow, pass, factor)
+        }
     }
+}
+
+/// Pass 3's loop for one pool kind; separate `&mut` arguments, as in pass 1: no runtime
+/// overlap checks.
+#[inline(always)]
+fn update_emas_pools<C: Lanes, const WEIGHTED: bool>(
+    block: i64,
+    ramp: bool,
+    rates: &Rates,
+    protocol_flow: bool,
+    pass: EmaPass<'_>,
+    price_factor: &[f64],
+) {
+    let n = pass.price.len();
+    update_emas_slices::<C, WEIGHTED>(
+        block,
+        ramp,
+        rates,
+        protocol_flow,
+        &pass.price[..n],
+        if WEIGHTED { &price_factor[..n] } else { &[] },
+        &pass.start_block[..n],
+        &mut pass.ema_price[..n],
+        &mut pass.flow_ema[..n],
+        &mut pass.flow_block[..n],
+        &mut pass.protocol_flow_ema[..n],
+        &pass.protocol_flow[..n],
+    )
 }
 
 #[inline(always)]

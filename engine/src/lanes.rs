@@ -22,14 +22,6 @@ pub trait Lanes {
     /// in scalar code the arithmetic form costs more (measured: the sale pass 4.9 → 4.5 ns a
     /// subnet on AVX2, 8.9 → 13.5 ns on the baseline).
     const UPDATE_BY_ARITHMETIC: bool = false;
-    /// Whether the exact swaps estimate their quotient with an `f64` division rather than an
-    /// `f32` reciprocal and a Newton step (the estimate's bits never reach a result). With the
-    /// native conversions the division wins: one scalar division is fewer instructions than
-    /// the reciprocal's six where the loop stays scalar (x86-64's baseline), and on AVX-512 it
-    /// is the shorter dependency chain, which is what a pass of a few vectors waits on (34
-    /// subnets: +2–3 % subnet-blocks a second; the same at 64 and 128). AVX2's conversions by
-    /// bit manipulation keep the reciprocal.
-    const ESTIMATE_BY_DIVISION: bool = false;
     /// `x as i64 as f64` for `x < 2^63`: the correctly rounded value of `x`.
     fn to_f64(x: u64) -> f64;
     /// [`crate::units::rao_from_f64`]: truncation toward zero, negatives and NaN to 0,
@@ -58,19 +50,12 @@ pub trait Lanes {
     fn estimate_to_rao(x: f64) -> u64 {
         Self::small_to_rao(x)
     }
-    /// One Newton step towards `1/x` from `r`: `r·(2 − x·r)` (error squared); with FMA on
-    /// [`Below52`] (the AVX2 kernel has it), where the last bits do not matter.
-    #[inline(always)]
-    fn reciprocal_step(x: f64, r: f64) -> f64 {
-        r * (2.0 - x * r)
-    }
 }
 
 /// The native casts (one instruction each on AVX-512 DQ, NEON, and scalar x86-64).
 pub struct Native;
 
 impl Lanes for Native {
-    const ESTIMATE_BY_DIVISION: bool = true;
     #[inline(always)]
     fn to_f64(x: u64) -> f64 {
         x as i64 as f64
@@ -173,11 +158,6 @@ impl Lanes for Below52 {
     #[inline(always)]
     fn estimate_to_rao(x: f64) -> u64 {
         (x + TWO_POW_52).to_bits().wrapping_sub(TWO_POW_52_BITS)
-    }
-
-    #[inline(always)]
-    fn reciprocal_step(x: f64, r: f64) -> f64 {
-        r * (-x).mul_add(r, 2.0)
     }
 
     /// `min(to_rao(x), bound)` for `bound < 2^52`, exactly: with `b = bound` as `f64` (exact),

@@ -211,39 +211,28 @@ fn small_price_of<C: Lanes>(tao: Rao, alpha: Rao) -> f64 {
 
 /// An estimate of `⌊y·dx / new_x⌋` for [`correct_quotient`], which proves it (or its
 /// neighbour) exact with integer arithmetic, or leaves the sale to the pool's exact swap: so
-/// the estimate decides only how often the fast path succeeds, never a result. With the
-/// native conversions it is `pool::quotient_estimate`'s division (see
-/// [`Lanes::ESTIMATE_BY_DIVISION`]); on AVX2 it needs no `f64` division: an `f32` reciprocal
-/// of `new_x` (relative error < 2^-23 with the rounding of `new_x` to `f32`; `new_x` < 2^64 is
-/// far inside `f32`'s range), one Newton step in `f64` (`r ← r·(2 − new_x·r)`: error squared,
-/// < 2^-45 with the roundings), then `(y·dx)·r`.
+/// the estimate decides only how often the fast path succeeds, never a result. It is
+/// `pool::quotient_estimate`'s form, `y·(dx/new_x)` rounded, in every kernel. (An `f32`
+/// reciprocal and a Newton step, which keep the divider free, measured slower: 2–3 % of
+/// subnet-blocks a second at 34 subnets on AVX-512, 3–4 % at 128 on AVX2 — a pass of a few
+/// vectors waits on the longer chain.)
 ///
 /// The proof's premise: when `y, new_x < 2^53` (the only case `correct_quotient` can prove),
-/// the quotient `Q ≤ y` is below 2^53 and the estimate is within `Q·2^-44 + 1 < 2^10` of it,
-/// so the true remainder `y·dx − est·new_x` is below 2^63 in magnitude and the 64-bit
-/// wrapping remainder is its value.
+/// the quotient `Q ≤ y` is below 2^53 and the estimate, two roundings from `y·dx/new_x`, is
+/// within `Q·2^-51 + 1 < 2^10` of it, so the true remainder `y·dx − est·new_x` is below 2^63 in
+/// magnitude and the 64-bit wrapping remainder is its value.
 ///
 /// The conversions are the short forms: the estimate never decides a result, and where a
 /// kernel's short forms differ from the general ones (`lanes::Below52`, the AVX2 kernel), pass
-/// 2's bounds scan has shown every amount below 2^51, so for `new_x > 0` the estimate (at most
-/// `y·(1 + 2^-44)`) lies in `[0, 2^52)`, where `estimate_to_rao` rounds it to within 1. For
-/// `new_x = 0` (so `dx = 0`) it is NaN and the converted value unspecified, but then the
-/// remainder is `0` and the proof, which needs it below `2·new_x = 0`, fails whatever the
-/// estimate: the sale of nothing is left as it is.
+/// 2's bounds scan has shown every amount below 2^51, so `dx ≤ new_x` (no wrap) and for
+/// `new_x > 0` the estimate (at most `y`) lies in `[0, 2^52)`, where `estimate_to_rao` rounds
+/// it to within 1. For `new_x = 0` (so `dx = 0`) it is NaN and the converted value
+/// unspecified, but then the remainder is `0` and the proof, which needs it below
+/// `2·new_x = 0`, fails whatever the estimate: the sale of nothing is left as it is.
 #[inline(always)]
 fn quotient_estimate<C: Lanes>(y: Rao, dx: Rao, new_x: Rao) -> Rao {
-    if C::ESTIMATE_BY_DIVISION {
-        // The native conversions (baseline and AVX-512 kernels): `pool::quotient_estimate`'s
-        // form.
-        let q = C::to_f64(dx) / C::to_f64(new_x);
-        return C::to_rao(C::to_f64(y) * q);
-    }
-    let x = C::small_to_f64(new_x);
-    let r = f64::from(1.0f32 / x as f32);
-    let r = C::reciprocal_step(x, r);
-    // `y·dx` while the reciprocal is computed (a shorter chain than `y·(dx·r)`); the same
-    // relative error.
-    C::estimate_to_rao((C::small_to_f64(y) * C::small_to_f64(dx)) * r)
+    let q = C::small_to_f64(dx) / C::small_to_f64(new_x);
+    C::estimate_to_rao(C::small_to_f64(y) * q)
 }
 
 /// Block-wide inputs of pass 1.

@@ -97,6 +97,37 @@ pub fn halving_interval(issued_rao: Rao) -> (Rao, Rao) {
     (from, next_halving_issuance(issued_rao).unwrap_or(u64::MAX))
 }
 
+/// Every subnet's [`halving_interval`] `[from, below)`, kept as `from` and the width
+/// `below − from`.
+///
+/// Why not the pairs: the block kernel asks every block whether each subnet's issuance left its
+/// interval, and with these two arrays that is one wrapping subtraction and one unsigned
+/// comparison ([`outside_interval`]) instead of two comparisons on interleaved pairs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HalvingIntervals {
+    pub from: Vec<Rao>,
+    pub width: Vec<Rao>,
+}
+
+impl HalvingIntervals {
+    pub fn push(&mut self, (from, below): (Rao, Rao)) {
+        self.from.push(from);
+        self.width.push(below - from);
+    }
+
+    pub fn set(&mut self, i: usize, (from, below): (Rao, Rao)) {
+        (self.from[i], self.width[i]) = (from, below - from);
+    }
+}
+
+/// Whether `issuance` lies outside the interval `[from, from + width)` of a
+/// [`HalvingIntervals`] entry (`width ≥ 1`, `from + width ≤ u64::MAX`): below `from`, the
+/// wrapping difference is at least `2^64 − from > width`; from `from` on, it is the distance.
+#[inline(always)]
+pub fn outside_interval(issuance: Rao, from: Rao, width: Rao) -> bool {
+    issuance.wrapping_sub(from) >= width
+}
+
 /// A subnet's alpha emission per block (α_e, from its alpha issuance) and its fixed alpha_out
 /// split (spec §5). It holds over the issuance's [`halving_interval`], which the block loop
 /// keeps beside it to know when to recompute.
@@ -274,6 +305,49 @@ impl FromIterator<AlphaEmission> for AlphaEmissions {
 mod tests {
     use super::*;
     const TAO: u64 = RAO_PER_TAO;
+
+    #[test]
+    fn outside_interval_is_below_from_or_at_below() {
+        let mut intervals = HalvingIntervals::default();
+        let cases = [
+            (0, TAO),
+            (10_500_000 * TAO, 15_750_000 * TAO),
+            (TOTAL_SUPPLY_RAO, u64::MAX),
+            (u64::MAX - 1, u64::MAX),
+        ];
+        for (k, &(from, below)) in cases.iter().enumerate() {
+            intervals.push((0, 1));
+            intervals.set(k, (from, below));
+            let probes = [
+                0,
+                1,
+                from.saturating_sub(1),
+                from,
+                from + 1,
+                below - 1,
+                below,
+            ];
+            for issuance in probes {
+                assert_eq!(
+                    outside_interval(issuance, intervals.from[k], intervals.width[k]),
+                    issuance < from || issuance >= below,
+                    "{issuance} in [{from}, {below})"
+                );
+            }
+        }
+        // Every issuance against its own interval: inside.
+        for issuance in [
+            0,
+            1,
+            TAO,
+            10_500_000 * TAO - 1,
+            10_500_000 * TAO,
+            TOTAL_SUPPLY_RAO,
+        ] {
+            let (from, below) = halving_interval(issuance);
+            assert!(!outside_interval(issuance, from, below - from));
+        }
+    }
 
     #[test]
     fn emissions_keep_each_subnets_fields_together() {

@@ -1,7 +1,7 @@
 //! The network's state as plain data: subnets as a structure of arrays (the hot per-block loop
 //! walks them linearly), accounts as a small vector, and the global ledger.
 
-use crate::emission::AlphaEmissions;
+use crate::emission::{AlphaEmissions, HalvingIntervals};
 use crate::pool::{Curve, Reserves, Weights};
 use crate::units::Rao;
 use tourney_sdk::{SubnetId, WeightPolicy};
@@ -102,7 +102,7 @@ pub struct Subnets {
     pub alpha_burned: Vec<Rao>,
     pub alpha_emission: AlphaEmissions,
     /// The issuance interval `[from, below)` over which `alpha_emission` holds.
-    pub alpha_emission_interval: Vec<(Rao, Rao)>,
+    pub alpha_emission_interval: HalvingIntervals,
     /// p̄: EMA of min(price, 1).
     pub ema_price: Vec<f64>,
     /// TaoFlow's EMA of net user TAO flow, rao per block.

@@ -25,7 +25,9 @@
 //! bit-identical whichever path runs; the one reduction over subnets in these passes is an
 //! integer sum (TAO injected), exact in any order.
 
-use crate::emission::{halving_interval, AlphaEmission, AlphaEmissions};
+use crate::emission::{
+    halving_interval, outside_interval, AlphaEmission, AlphaEmissions, HalvingIntervals,
+};
 use crate::injection::{self, InjectionRule};
 #[cfg(target_arch = "x86_64")]
 use crate::lanes::{Below52, Magic};
@@ -296,77 +298,80 @@ pub fn refresh_alpha_emission(
     simd: Simd,
     reserves: &[Reserves],
     alpha_outstanding: &[Rao],
-    interval: &mut [(Rao, Rao)],
+    interval: &mut HalvingIntervals,
     alpha_emission: &mut AlphaEmissions,
     owner_cut: u64,
     rates: &Rates,
 ) {
+    let n = reserves.len();
+    let scan = Scan {
+        reserves,
+        alpha_outstanding: &alpha_outstanding[..n],
+        from: &interval.from[..n],
+        width: &interval.width[..n],
+    };
     let stale = match simd {
-        Simd::Baseline => any_outside_interval(reserves, alpha_outstanding, interval),
+        Simd::Baseline => scan.any_outside(),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx2` is only ever chosen on a CPU with these features.
-        Simd::Avx2 => unsafe { any_outside_interval_avx2(reserves, alpha_outstanding, interval) },
+        Simd::Avx2 => unsafe { scan.any_outside_avx2() },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Simd::Avx512` is only ever chosen on a CPU with these features.
-        Simd::Avx512 => unsafe {
-            any_outside_interval_avx512(reserves, alpha_outstanding, interval)
-        },
+        Simd::Avx512 => unsafe { scan.any_outside_avx512() },
     };
     if stale {
-        for i in 0..reserves.len() {
+        for i in 0..n {
             let issuance = reserves[i].alpha_rao + alpha_outstanding[i];
-            if outside(issuance, interval[i]) {
+            if outside_interval(issuance, interval.from[i], interval.width[i]) {
                 alpha_emission.set(
                     i,
                     AlphaEmission::at_issuance_with_cut(issuance, owner_cut)
                         .with_injection_cap(rates),
                 );
-                interval[i] = halving_interval(issuance);
+                interval.set(i, halving_interval(issuance));
             }
         }
     }
 }
 
-/// Whether `issuance` lies outside the halving interval `[from, below)`. `|`, not `||`: no
-/// branch, so the scan below vectorises.
-#[inline(always)]
-fn outside(issuance: Rao, (from, below): (Rao, Rao)) -> bool {
-    (issuance < from) | (issuance >= below)
+/// The arrays the halving scan reads, each of the subnet count's length.
+struct Scan<'a> {
+    reserves: &'a [Reserves],
+    alpha_outstanding: &'a [Rao],
+    from: &'a [Rao],
+    width: &'a [Rao],
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-unsafe fn any_outside_interval_avx512(
-    reserves: &[Reserves],
-    alpha_outstanding: &[Rao],
-    interval: &[(Rao, Rao)],
-) -> bool {
-    any_outside_interval(reserves, alpha_outstanding, interval)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn any_outside_interval_avx2(
-    reserves: &[Reserves],
-    alpha_outstanding: &[Rao],
-    interval: &[(Rao, Rao)],
-) -> bool {
-    any_outside_interval(reserves, alpha_outstanding, interval)
-}
-
-#[inline(always)]
-fn any_outside_interval(
-    reserves: &[Reserves],
-    alpha_outstanding: &[Rao],
-    interval: &[(Rao, Rao)],
-) -> bool {
-    let n = reserves.len();
-    let (alpha_outstanding, interval) = (&alpha_outstanding[..n], &interval[..n]);
-    let mut any = false;
-    for i in 0..n {
-        any |= outside(reserves[i].alpha_rao + alpha_outstanding[i], interval[i]);
+impl Scan<'_> {
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    unsafe fn any_outside_avx512(&self) -> bool {
+        self.any_outside()
     }
-    any
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn any_outside_avx2(&self) -> bool {
+        self.any_outside()
+    }
+
+    /// Whether any subnet's issuance lies outside its interval. `|`, not `||`: no branch, so
+    /// the scan vectorises.
+    #[inline(always)]
+    fn any_outside(&self) -> bool {
+        let n = self.reserves.len();
+        let (outstanding, from, width) = (
+            &self.alpha_outstanding[..n],
+            &self.from[..n],
+            &self.width[..n],
+        );
+        let mut any = false;
+        for i in 0..n {
+            let issuance = self.reserves[i].alpha_rao + outstanding[i];
+            any |= outside_interval(issuance, from[i], width[i]);
+        }
+        any
+    }
 }
 
 /// The arrays pass 1 reads and writes. Every slice has the same length (one per subnet).
@@ -1323,6 +1328,58 @@ mod tests {
     // The AVX2 kernel's conversions, tested on every target (they are plain Rust).
     use crate::lanes::{Below52, Magic};
     use crate::pool::{MIN_WEIGHT, WEIGHT_ONE};
+
+    /// The halving scan on every kernel: a subnet whose issuance crossed its halving (either
+    /// way) gets the emission of its new issuance and its new interval; the others keep theirs.
+    #[test]
+    fn alpha_emission_refreshes_where_issuance_left_its_halving_interval() {
+        use crate::units::{OWNER_CUT_NUMERATOR, RAO_PER_TAO as TAO};
+        let h1 = 10_500_000 * TAO;
+        // Issuance = pool alpha + outstanding; the interval each subnet was last refreshed at.
+        let cases = [
+            (h1 - 10, 0, h1 - 10),   // inside: untouched
+            (h1 - 10, 20, h1 - 10),  // crossed the halving upwards (issuance h1 + 10)
+            (h1 - 1, 1, h1 - 1),     // exactly at the halving
+            (h1 - 1, 0, h1 + 5),     // fell back below it after burns
+            (100 * TAO, 0, 5 * TAO), // far inside the first interval
+        ];
+        let reserves: Vec<Reserves> = cases
+            .iter()
+            .map(|&(alpha, _, _)| Reserves {
+                tao_rao: TAO,
+                alpha_rao: alpha,
+            })
+            .collect();
+        let outstanding: Vec<Rao> = cases.iter().map(|&(_, o, _)| o).collect();
+        for &simd in &Simd::available() {
+            let mut intervals = HalvingIntervals::default();
+            // A sentinel emission, so a refresh shows.
+            let mut emission = AlphaEmissions::default();
+            for &(_, _, at) in &cases {
+                intervals.push(halving_interval(at));
+                emission.push(AlphaEmission::per_block(7));
+            }
+            let rates = Rates::default();
+            let owner_cut = OWNER_CUT_NUMERATOR;
+            let (r, o) = (&reserves, &outstanding);
+            refresh_alpha_emission(simd, r, o, &mut intervals, &mut emission, owner_cut, &rates);
+            let fresh = |issuance| {
+                AlphaEmission::at_issuance_with_cut(issuance, owner_cut).with_injection_cap(&rates)
+            };
+            let sentinel = AlphaEmission::per_block(7);
+            let expected = [sentinel, fresh(h1 + 10), fresh(h1), fresh(h1 - 1), sentinel];
+            for (i, want) in expected.iter().enumerate() {
+                assert_eq!(emission.get(i), *want, "{simd:?}, subnet {i}");
+                let issuance = reserves[i].alpha_rao + outstanding[i];
+                let (from, width) = (intervals.from[i], intervals.width[i]);
+                assert!(!outside_interval(issuance, from, width), "{simd:?} {i}");
+            }
+            assert_eq!(
+                (fresh(h1 + 10).per_block, fresh(h1 - 1).per_block),
+                (TAO / 2, TAO)
+            );
+        }
+    }
 
     #[test]
     fn one_ema_step_with_ramp_and_clamp() {

@@ -268,7 +268,8 @@ impl Network {
             AlphaEmission::at_issuance_with_cut(fresh.alpha_rao, self.params.owner_cut)
                 .with_injection_cap(&self.params.rates),
         );
-        s.alpha_emission_interval[i] = halving_interval(fresh.alpha_rao);
+        s.alpha_emission_interval
+            .set(i, halving_interval(fresh.alpha_rao));
         s.ema_price[i] = 0.0;
         s.flow_ema[i] = 0.0;
         s.flow_block[i] = 0.0;

@@ -156,16 +156,38 @@ fn run_merge_and_compare_write_pages_and_quiet_is_silent() {
     assert_eq!(stats.count("figure.heatmap"), 2);
 }
 
-/// The browser, if there is one.
+/// The browser, if there is one; without one, prints the notice that the test is skipped.
 fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TOURNEY_CHROMIUM") {
-        return Some(PathBuf::from(p));
+    let found = std::env::var_os("TOURNEY_CHROMIUM")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            ["chromium", "chromium-browser", "google-chrome"]
+                .iter()
+                .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
+                .find(|p| p.is_file())
+        });
+    if found.is_none() {
+        eprintln!(
+            "NOTICE: no chromium found (install Debian's `chromium` or set TOURNEY_CHROMIUM): the browser test is skipped"
+        );
     }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
-        .find(|p| p.is_file())
+    found
+}
+
+/// Play the tournament `yaml` into `dir/result`: its report page and the page's HTML.
+fn play_to_page(dir: &Path, yaml: &Path) -> (PathBuf, String) {
+    let result = dir.join("result");
+    run(&[
+        "run",
+        yaml.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        result.to_str().unwrap(),
+    ]);
+    let page = result.join("reports/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    (page, html)
 }
 
 /// Installed at the start of `<head>`: records uncaught errors, `console.error` calls and
@@ -326,23 +348,10 @@ fn screenshot(exe: &Path, dir: &Path, page: &Path) {
 #[test]
 fn the_report_page_renders_in_a_headless_browser() {
     let Some(exe) = chromium() else {
-        eprintln!(
-            "NOTICE: no chromium found (install Debian's `chromium` or set TOURNEY_CHROMIUM): the browser test is skipped"
-        );
         return;
     };
     let dir = scratch("browser");
-    let yaml = write_tournament(&dir);
-    let result = dir.join("result");
-    run(&[
-        "run",
-        yaml.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        result.to_str().unwrap(),
-    ]);
-    let page = result.join("reports/index.html");
-    let html = std::fs::read_to_string(&page).unwrap();
+    let (page, html) = play_to_page(&dir, &write_tournament(&dir));
     let stats = page_check::check_page(&html).unwrap();
     let series_expected = stats.count("figure.series");
     assert!(series_expected >= 2, "one series per game at least");
@@ -381,23 +390,10 @@ fn write_role_tournament(dir: &Path) -> PathBuf {
 #[test]
 fn the_role_report_page_renders_in_a_headless_browser() {
     let Some(exe) = chromium() else {
-        eprintln!(
-            "NOTICE: no chromium found (install Debian's `chromium` or set TOURNEY_CHROMIUM): the browser test is skipped"
-        );
         return;
     };
     let dir = scratch("browser-roles");
-    let yaml = write_role_tournament(&dir);
-    let result = dir.join("result");
-    run(&[
-        "run",
-        yaml.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        result.to_str().unwrap(),
-    ]);
-    let page = result.join("reports/index.html");
-    let html = std::fs::read_to_string(&page).unwrap();
+    let (page, html) = play_to_page(&dir, &write_role_tournament(&dir));
     let stats = page_check::check_page(&html).unwrap();
     // One role verdict row, role-game table and strategy table per game; the network at
     // equilibrium (8 observables per game).

@@ -4,16 +4,24 @@
 //! (`sinfo` fails) the test prints a notice and returns, so a laptop without Slurm stays green.
 
 mod common;
-use common::{scratch, strategy_crate};
+use common::{assert_same_outputs, scratch, strategy_crate, succeeds, tourney};
 use std::path::Path;
 use std::process::Command;
 
-/// True when `sinfo` answers with at least one node (a controller is reachable).
+/// True when `sinfo` answers with at least one node (a controller is reachable); otherwise
+/// prints the notice that the test is skipped.
 fn slurm_reachable() -> bool {
-    match Command::new("sinfo").args(["-h", "-o", "%t"]).output() {
+    let reachable = match Command::new("sinfo").args(["-h", "-o", "%t"]).output() {
         Ok(out) => out.status.success() && !out.stdout.is_empty(),
         Err(_) => false,
+    };
+    if !reachable {
+        eprintln!(
+            "NOTICE: tests/slurm.rs skipped: no Slurm cluster reachable (`sinfo` failed); \
+             start one with `scripts/slurm-one-node.sh start`"
+        );
     }
+    reachable
 }
 
 /// The ```` ```bash ```` blocks of the section of `doc` headed `heading`, in order, verbatim.
@@ -56,14 +64,6 @@ fn small_tournament(path: &Path, seed: u64) {
     .unwrap();
 }
 
-fn assert_same_outputs(a: &Path, b: &Path, what: &str) {
-    for f in ["raw.csv", "raw.parquet", "manifest.json"] {
-        let x = std::fs::read(a.join(f)).unwrap();
-        let y = std::fs::read(b.join(f)).unwrap();
-        assert!(x == y, "{f} differs: {what}");
-    }
-}
-
 /// `PATH` with the directory of the `tourney` binary under test first, so the job script's
 /// `tourney` is this build.
 fn path_with_tourney() -> String {
@@ -75,10 +75,6 @@ fn path_with_tourney() -> String {
 #[test]
 fn scaling_doc_job_array_through_real_sbatch_merges_to_one_runs_bytes() {
     if !slurm_reachable() {
-        eprintln!(
-            "NOTICE: tests/slurm.rs skipped: no Slurm cluster reachable (`sinfo` failed); \
-             start one with `scripts/slurm-one-node.sh start`"
-        );
         return;
     }
     let doc = include_str!("../docs/scaling.md");
@@ -120,17 +116,14 @@ fn scaling_doc_job_array_through_real_sbatch_merges_to_one_runs_bytes() {
     }
 
     let single = dir.join("single");
-    let run = Command::new(env!("CARGO_BIN_EXE_tourney"))
-        .args(["run", yaml.to_str().unwrap(), "--quiet", "--out"])
-        .arg(&single)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    succeeds(
+        tourney()
+            .arg("run")
+            .arg(&yaml)
+            .args(["--quiet", "--out"])
+            .arg(&single),
     );
-    assert_same_outputs(&out.join("all"), &single, "Slurm array vs one run");
+    assert_same_outputs(&out.join("all"), &single);
     let raw = std::fs::read_to_string(single.join("raw.csv")).unwrap();
     // 12 matches, 2 rows each, plus the header; every row played.
     assert_eq!(raw.lines().count(), 1 + 24);
@@ -142,10 +135,6 @@ fn scaling_doc_job_array_through_real_sbatch_merges_to_one_runs_bytes() {
 #[test]
 fn a_batch_through_the_slurm_executor_gives_the_local_executors_bytes() {
     if !slurm_reachable() {
-        eprintln!(
-            "NOTICE: tests/slurm.rs skipped: no Slurm cluster reachable (`sinfo` failed); \
-             start one with `scripts/slurm-one-node.sh start`"
-        );
         return;
     }
     let dir = scratch("batch");
@@ -153,27 +142,16 @@ fn a_batch_through_the_slurm_executor_gives_the_local_executors_bytes() {
     small_tournament(&a, 11);
     small_tournament(&b, 12);
     let batch = |executor: &[&str], out: &Path| {
-        let run = Command::new(env!("CARGO_BIN_EXE_tourney"))
-            .arg("batch")
-            .arg(&a)
-            .arg(&b)
-            .args(["--quiet", "--out"])
-            .arg(out)
-            .args(executor)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "{executor:?}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        let args = ["--quiet", "--out"];
+        let mut command = tourney();
+        command.current_dir(&dir).arg("batch").arg(&a).arg(&b);
+        succeeds(command.args(args).arg(out).args(executor));
     };
     let (local, slurm) = (dir.join("local"), dir.join("slurm"));
     batch(&["--executor", "local", "--jobs", "2"], &local);
     batch(&["--executor", "slurm", "--shards", "3"], &slurm);
     for name in ["0-a", "1-b"] {
-        assert_same_outputs(&local.join(name), &slurm.join(name), name);
+        assert_same_outputs(&local.join(name), &slurm.join(name));
         for i in 0..3 {
             assert!(slurm
                 .join(format!("{name}.shard-{i}"))
@@ -204,11 +182,7 @@ fn a_batch_through_the_slurm_executor_gives_the_local_executors_bytes() {
     assert_eq!(before, 6, "one log per array task");
     batch(&["--executor", "slurm", "--shards", "3"], &slurm);
     assert_eq!(logs(&slurm), before);
-    assert_same_outputs(
-        &local.join("0-a"),
-        &slurm.join("0-a"),
-        "after re-submission",
-    );
+    assert_same_outputs(&local.join("0-a"), &slurm.join("0-a"));
 }
 
 /// `tourney search --executor slurm` (each batch one job array of shards) gives the bytes of
@@ -216,30 +190,14 @@ fn a_batch_through_the_slurm_executor_gives_the_local_executors_bytes() {
 #[test]
 fn a_search_through_slurm_gives_the_local_searchs_bytes() {
     if !slurm_reachable() {
-        eprintln!(
-            "NOTICE: tests/slurm.rs skipped: no Slurm cluster reachable (`sinfo` failed); \
-             start one with `scripts/slurm-one-node.sh start`"
-        );
         return;
     }
     let dir = scratch("search");
     let file = tiny_search::write_search(&dir);
     let run = |extra: &[&str], out: &Path| {
-        let o = Command::new(env!("CARGO_BIN_EXE_tourney"))
-            .arg("search")
-            .arg(&file)
-            .arg("--out")
-            .arg(out)
-            .arg("--quiet")
-            .args(extra)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{extra:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let mut command = tourney();
+        command.current_dir(&dir).arg("search").arg(&file);
+        succeeds(command.arg("--out").arg(out).arg("--quiet").args(extra));
     };
     let (local, slurm) = (dir.join("local"), dir.join("slurm"));
     run(&["--executor", "local"], &local);

@@ -36,10 +36,15 @@ pub fn strategy_crate(name: &str) -> String {
 
 /// `tourney ARGS…`, which must succeed.
 pub fn run(args: &[&str]) -> Output {
-    let out = tourney().args(args).output().unwrap();
+    succeeds(tourney().args(args))
+}
+
+/// Run `command`, which must succeed (the failure names it and shows its stderr).
+pub fn succeeds(command: &mut Command) -> Output {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
-        "tourney {args:?} failed:\n{}",
+        "{command:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     out

@@ -416,8 +416,15 @@ fn summary_rows(raw: &RawTable, ordered: bool) -> Result<Vec<SummaryRow>, Report
             }
         },
     )?;
-    // The other two lists, one pass each (ok rows only).
-    let ok_values = |column: &str| -> Result<Vec<Vec<f64>>, ReportError> {
+    // Each list is reduced to its statistics before the next pass collects another: at a
+    // million matches each holds millions of values, and only one is held at a time.
+    let profits: Vec<_> = profits
+        .sorted(&names)
+        .into_iter()
+        .map(|(key, profits, counts)| (key, Moments::of(&profits), median(&profits), counts))
+        .collect();
+    // The other two columns' means, one pass each (ok rows only).
+    let ok_means = |column: &str| -> Result<Vec<f64>, ReportError> {
         let mut names = Names::default();
         let ok = names.id("ok");
         let mut groups = Groups::default();
@@ -430,17 +437,15 @@ fn summary_rows(raw: &RawTable, ordered: bool) -> Result<Vec<SummaryRow>, Report
         Ok(groups
             .sorted(&names)
             .into_iter()
-            .map(|(_, v, _)| v)
+            .map(|(_, v, _)| mean(&v))
             .collect())
     };
-    let emission = ok_values("emission_captured_tao")?;
-    let roi = ok_values("roi")?;
+    let emission = ok_means("emission_captured_tao")?;
+    let roi = ok_means("roi")?;
     let mut summary: Vec<SummaryRow> = profits
-        .sorted(&names)
         .into_iter()
         .enumerate()
-        .map(|(k, (key, profits, [errors, wins]))| {
-            let m = Moments::of(&profits);
+        .map(|(k, (key, m, median_profit, [errors, wins]))| {
             let [mechanism, schedule, format, role, entrant]: [String; 5] =
                 key.try_into().unwrap_or_default();
             SummaryRow {
@@ -457,10 +462,10 @@ fn summary_rows(raw: &RawTable, ordered: bool) -> Result<Vec<SummaryRow>, Report
                 errors,
                 wins,
                 mean_profit_tao: m.mean,
-                median_profit_tao: median(&profits),
+                median_profit_tao: median_profit,
                 std_profit_tao: m.std,
-                mean_emission_captured_tao: emission.get(k).map_or(f64::NAN, |v| mean(v)),
-                mean_roi: roi.get(k).map_or(f64::NAN, |v| mean(v)),
+                mean_emission_captured_tao: emission.get(k).copied().unwrap_or(f64::NAN),
+                mean_roi: roi.get(k).copied().unwrap_or(f64::NAN),
             }
         })
         .collect();
@@ -484,7 +489,10 @@ fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, Report
     let columns = NETWORK_COLUMNS;
     let mut keys: Vec<Vec<String>> = Vec::new();
     let mut matches: Vec<usize> = Vec::new();
-    let mut values: Vec<Vec<Vec<f64>>> = Vec::new();
+    // Each column's mean per group, and the largest crash's maximum: every list is reduced
+    // before the next pass collects another (a million matches make a million values a column).
+    let mut means: Vec<Vec<f64>> = Vec::new();
+    let mut largest_crash_max: Vec<f64> = Vec::new();
     for column in columns {
         let mut names = Names::default();
         let mut groups = Groups::default();
@@ -503,15 +511,20 @@ fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, Report
         let sorted = groups.sorted(&names);
         keys = sorted.iter().map(|(k, _, _)| k.clone()).collect();
         matches = sorted.iter().map(|(_, _, c)| c[0]).collect();
-        values.push(sorted.into_iter().map(|(_, v, _)| v).collect());
+        means.push(sorted.iter().map(|(_, v, _)| mean(v)).collect());
+        if column == "largest_crash" {
+            largest_crash_max = sorted
+                .iter()
+                .map(|(_, v, _)| v.iter().cloned().fold(f64::NAN, f64::max))
+                .collect();
+        }
     }
     Ok(keys
         .into_iter()
         .enumerate()
         .map(|(k, key)| {
-            let value = mean(&values[0][k]);
-            let meme = mean(&values[1][k]);
-            let offtopic = mean(&values[2][k]);
+            let [value, meme, offtopic, per_tao, peak_meme, crash] =
+                std::array::from_fn(|c| means[c][k]);
             let [mechanism, schedule]: [String; 2] = key.try_into().unwrap_or_default();
             NetworkRow {
                 mechanism,
@@ -522,10 +535,10 @@ fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, Report
                 emission_offtopic_share: offtopic,
                 emission_idle_share: 1.0 - value - meme - offtopic,
                 emission_no_value_share: 1.0 - value,
-                value_per_tao_emitted: mean(&values[3][k]),
-                peak_meme_share: mean(&values[4][k]),
-                largest_crash: mean(&values[5][k]),
-                largest_crash_max: values[5][k].iter().cloned().fold(f64::NAN, f64::max),
+                value_per_tao_emitted: per_tao,
+                peak_meme_share: peak_meme,
+                largest_crash: crash,
+                largest_crash_max: largest_crash_max[k],
             }
         })
         .collect())

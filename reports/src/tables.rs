@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::match_fold::{self, Groups, Names, Row};
 use crate::raw_batches::RawTable;
-use crate::stats::{mean_interval, median, Moments};
+use crate::stats::{mean_interval, median_of_sorted, Moments};
 use crate::ReportError;
 
 /// Columns of the raw table this crate reads, with the type it reads them as.
@@ -421,7 +421,11 @@ fn summary_rows(raw: &RawTable, ordered: bool) -> Result<Vec<SummaryRow>, Report
     let profits: Vec<_> = profits
         .sorted(&names)
         .into_iter()
-        .map(|(key, profits, counts)| (key, Moments::of(&profits), median(&profits), counts))
+        .map(|(key, profits, counts)| {
+            // `sorted` sorted each list by `total_cmp`.
+            let median = median_of_sorted(&profits);
+            (key, Moments::of(&profits), median, counts)
+        })
         .collect();
     // The other two columns' means, one pass each (ok rows only).
     let ok_means = |column: &str| -> Result<Vec<f64>, ReportError> {

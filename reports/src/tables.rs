@@ -250,25 +250,27 @@ pub fn build_tables_of(raw: &RawTable, level: f64) -> Result<Tables, ReportError
     })
 }
 
-/// Every column the passes below read (besides the match's key).
-const PASS_COLUMNS: [&str; 16] = [
-    "format",
-    "status",
-    "mechanism",
-    "schedule",
-    "role",
-    "entrant",
-    "opponent",
-    "profit_tao",
-    "emission_captured_tao",
-    "roi",
-    "emission_value_share",
-    "emission_meme_share",
-    "emission_offtopic_share",
-    "value_per_tao_emitted",
-    "peak_meme_share",
-    "largest_crash",
-];
+/// Every column the passes below read (besides the match's key): the summary's text columns
+/// and values, and the network columns.
+const PASS_COLUMNS: [&str; 16] = concat_columns(
+    concat_columns::<7, 3, 10>(SUMMARY_TEXT, ["profit_tao", "emission_captured_tao", "roi"]),
+    NETWORK_COLUMNS,
+);
+
+/// `a` then `b` (`C = A + B`, checked at compile time).
+const fn concat_columns<const A: usize, const B: usize, const C: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; C] {
+    assert!(A + B == C);
+    let mut out = [""; C];
+    let mut i = 0;
+    while i < C {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
 
 /// Payoff cells. One observation per match: a non-self-play row is its own observation; the
 /// rows of one entrant in a self-play match are averaged.

@@ -148,8 +148,6 @@ mod tests {
             seed: 7 + u64::from(match_index) * 1_000_003,
             entrant: format!("e{slot}"),
             opponent: format!("e{}", 1 - slot),
-            role: String::new(),
-            profile: String::new(),
             slot,
             status: if match_index % 7 == 3 { "error" } else { "ok" }.into(),
             reason: if match_index % 7 == 3 {
@@ -160,21 +158,16 @@ mod tests {
             .into(),
             profit_tao: f64::from(match_index) * 0.1 - f64::from(slot),
             mark_to_market_tao: 1.0 / 3.0,
-            emission_captured_tao: 0.0,
             roi: -0.25,
-            max_drawdown_tao: 0.0,
             initial_capital_tao: 1000.0,
-            revenue_tao: 0.0,
-            costs_tao: 0.0,
             rejected_actions: slot,
             emission_total_tao: 7200.0,
             emission_value_share: 0.5,
             emission_meme_share: 0.25,
             emission_offtopic_share: 0.125,
-            value_created_tao: 0.0,
-            value_per_tao_emitted: 0.0,
             peak_meme_share: 0.3,
-            largest_crash: 0.0,
+            // Text and value columns left empty and zero.
+            ..RawRow::default()
         }
     }
 

@@ -75,23 +75,8 @@ fn base_row(
         slot: slot as u32,
         status: "ok".into(),
         reason: String::new(),
-        profit_tao: 0.0,
-        mark_to_market_tao: 0.0,
-        emission_captured_tao: 0.0,
-        roi: 0.0,
-        max_drawdown_tao: 0.0,
-        initial_capital_tao: 0.0,
-        revenue_tao: 0.0,
-        costs_tao: 0.0,
-        rejected_actions: 0,
-        emission_total_tao: 0.0,
-        emission_value_share: 0.0,
-        emission_meme_share: 0.0,
-        emission_offtopic_share: 0.0,
-        value_created_tao: 0.0,
-        value_per_tao_emitted: 0.0,
-        peak_meme_share: 0.0,
-        largest_crash: 0.0,
+        // No results yet: every value column zero.
+        ..RawRow::default()
     }
 }
 

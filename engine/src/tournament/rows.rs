@@ -58,8 +58,9 @@ impl IntoCell for f64 {
 /// and the typed cell accessor that the CSV and Parquet writers iterate over.
 macro_rules! raw_table {
     ($($name:ident: $ty:ty,)*) => {
-        /// One row (see `docs/reports.md` for the column contract).
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        /// One row (see `docs/reports.md` for the column contract). `Default` is the empty
+        /// row (empty text, zero values): rows are written as the cells they set over it.
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
         pub struct RawRow {
             $(pub $name: $ty,)*
         }

@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::render::num;
+use crate::tables::NetworkRow;
 use crate::{slug, ReportError, ReportSet};
 
 /// A minimal SVG document builder; coordinates are written with two decimals. It also keeps
@@ -514,6 +515,25 @@ pub struct EmissionBar {
     pub shares: [f64; 4],
 }
 
+impl EmissionBar {
+    /// One bar per network row: its mechanism over its schedule, shares by class (value,
+    /// meme, off-topic, idle).
+    pub fn of_network(rows: &[NetworkRow]) -> Vec<EmissionBar> {
+        rows.iter()
+            .map(|r| EmissionBar {
+                label: r.mechanism.clone(),
+                sublabel: r.schedule.clone(),
+                shares: [
+                    r.emission_value_share,
+                    r.emission_meme_share,
+                    r.emission_offtopic_share,
+                    r.emission_idle_share,
+                ],
+            })
+            .collect()
+    }
+}
+
 /// Stacked bars of emission share by subnet class, one bar per (mechanism, schedule).
 pub fn emission_bars(title: &str, bars: &[EmissionBar]) -> String {
     emission_bars_svg(title, bars).finish()
@@ -931,21 +951,7 @@ pub fn write_report_plots(set: &ReportSet, dir: &Path) -> Result<Vec<PathBuf>, R
         }
     }
     if !set.tables.network.is_empty() {
-        let bars: Vec<EmissionBar> = set
-            .tables
-            .network
-            .iter()
-            .map(|r| EmissionBar {
-                label: r.mechanism.clone(),
-                sublabel: r.schedule.clone(),
-                shares: [
-                    r.emission_value_share,
-                    r.emission_meme_share,
-                    r.emission_offtopic_share,
-                    r.emission_idle_share,
-                ],
-            })
-            .collect();
+        let bars = EmissionBar::of_network(&set.tables.network);
         out.push(write(
             &dir.join("emission_by_class.svg"),
             &emission_bars(

@@ -91,12 +91,7 @@ type Table = (Vec<String>, Vec<Vec<String>>);
 
 /// Payoff matrix of one (mechanism, schedule): "mean ± half-width" per cell.
 fn payoff_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<Table> {
-    let cells: Vec<_> = set
-        .tables
-        .payoff
-        .iter()
-        .filter(|c| c.mechanism == mechanism && c.schedule == schedule)
-        .collect();
+    let cells = set.tables.payoff_cells(mechanism, schedule);
     if cells.is_empty() {
         return None;
     }

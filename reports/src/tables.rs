@@ -220,6 +220,16 @@ pub struct Tables {
     pub network: Vec<NetworkRow>,
 }
 
+impl Tables {
+    /// The payoff cells of one (mechanism, schedule), in table order.
+    pub fn payoff_cells(&self, mechanism: &str, schedule: &str) -> Vec<&PayoffCell> {
+        self.payoff
+            .iter()
+            .filter(|c| c.mechanism == mechanism && c.schedule == schedule)
+            .collect()
+    }
+}
+
 fn mean(v: &[f64]) -> f64 {
     Moments::of(v).mean
 }

@@ -102,6 +102,22 @@ impl Cell {
     }
 }
 
+/// A strategy summary row's cells after its name columns, as both pages' strategy tables show
+/// them: rank, mean, median and std of profit, wins, matches, errors, emission captured, ROI.
+pub(crate) fn summary_value_cells(r: &crate::SummaryRow) -> [Cell; 9] {
+    [
+        Cell::int(r.rank as i64),
+        Cell::num(r.mean_profit_tao, 3),
+        Cell::num(r.median_profit_tao, 3),
+        Cell::num(r.std_profit_tao, 3),
+        Cell::int(r.wins as i64),
+        Cell::int(r.matches as i64),
+        Cell::int(r.errors as i64),
+        Cell::num(r.mean_emission_captured_tao, 3),
+        Cell::num(r.mean_roi, 4),
+    ]
+}
+
 /// A table; `sortable` tables sort by a column when its header is clicked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {

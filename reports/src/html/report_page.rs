@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::context::RunContext;
 use super::manifest::MAX_SEEDS_SHOWN;
 use super::role_page::{role_game_section, role_network_section, role_verdict_rows};
-use super::{anchor, Block, Cell, Page, Section, Table, VerdictRow};
+use super::{anchor, summary_value_cells, Block, Cell, Page, Section, Table, VerdictRow};
 use crate::meta::describe_mix;
 use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar, SubnetSeries};
 use crate::render::{equilibria_lines, num};
@@ -128,21 +128,7 @@ fn network_section(set: &ReportSet) -> Option<Section> {
             ]
         })
         .collect();
-    let bars: Vec<EmissionBar> = set
-        .tables
-        .network
-        .iter()
-        .map(|r| EmissionBar {
-            label: r.mechanism.clone(),
-            sublabel: r.schedule.clone(),
-            shares: [
-                r.emission_value_share,
-                r.emission_meme_share,
-                r.emission_offtopic_share,
-                r.emission_idle_share,
-            ],
-        })
-        .collect();
+    let bars = EmissionBar::of_network(&set.tables.network);
     Some(Section {
         id: "network".into(),
         heading: "Network".into(),
@@ -200,19 +186,8 @@ fn strategies_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<
         rows: rows
             .iter()
             .map(|r| {
-                vec![
-                    Cell::text(&r.entrant),
-                    Cell::text(&r.format),
-                    Cell::int(r.rank as i64),
-                    Cell::num(r.mean_profit_tao, 3),
-                    Cell::num(r.median_profit_tao, 3),
-                    Cell::num(r.std_profit_tao, 3),
-                    Cell::int(r.wins as i64),
-                    Cell::int(r.matches as i64),
-                    Cell::int(r.errors as i64),
-                    Cell::num(r.mean_emission_captured_tao, 3),
-                    Cell::num(r.mean_roi, 4),
-                ]
+                let names = [Cell::text(&r.entrant), Cell::text(&r.format)];
+                names.into_iter().chain(summary_value_cells(r)).collect()
             })
             .collect(),
         sortable: true,
@@ -220,12 +195,7 @@ fn strategies_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<
 }
 
 fn payoff_interval_table(set: &ReportSet, mechanism: &str, schedule: &str) -> Option<Table> {
-    let cells: Vec<_> = set
-        .tables
-        .payoff
-        .iter()
-        .filter(|c| c.mechanism == mechanism && c.schedule == schedule)
-        .collect();
+    let cells = set.tables.payoff_cells(mechanism, schedule);
     if cells.is_empty() {
         return None;
     }

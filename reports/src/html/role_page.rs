@@ -9,7 +9,7 @@
 
 use super::context::RunContext;
 use super::report_page::{game_id, series_blocks};
-use super::{anchor, Block, Cell, Section, Table, VerdictRow};
+use super::{anchor, summary_value_cells, Block, Cell, Section, Table, VerdictRow};
 use crate::plot::{grid_heatmap, HeatmapAxes};
 use crate::render::{num, role_verdicts};
 use crate::role_games::build::OBSERVABLES;
@@ -275,19 +275,11 @@ fn strategies_by_role(set: &ReportSet, c: &RoleCell) -> Option<Table> {
         rows: rows
             .iter()
             .map(|r| {
-                vec![
+                let names = [
                     Cell::text(r.format.trim_start_matches("roles:")),
                     Cell::text(&r.entrant),
-                    Cell::int(r.rank as i64),
-                    Cell::num(r.mean_profit_tao, 3),
-                    Cell::num(r.median_profit_tao, 3),
-                    Cell::num(r.std_profit_tao, 3),
-                    Cell::int(r.wins as i64),
-                    Cell::int(r.matches as i64),
-                    Cell::int(r.errors as i64),
-                    Cell::num(r.mean_emission_captured_tao, 3),
-                    Cell::num(r.mean_roi, 4),
-                ]
+                ];
+                names.into_iter().chain(summary_value_cells(r)).collect()
             })
             .collect(),
         sortable: true,

@@ -74,18 +74,8 @@ enum Command {
         /// Result directory (default `reports/out/search-<name>`): points, front, best.yaml.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Where the matches run: this machine, or Slurm job arrays (`sbatch`).
-        #[arg(long, value_enum, default_value = "local")]
-        executor: ExecutorKind,
-        /// Local executor: matches at a time.
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Slurm executor: array tasks (shards) per point.
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
-        shards: u32,
-        /// Slurm executor: CPUs per array task (its --jobs).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-        cpus_per_task: u32,
+        #[command(flatten)]
+        executor: ExecutorArgs,
         /// Continue from the journal in --out, re-running no finished evaluation.
         #[arg(long)]
         resume: bool,
@@ -102,18 +92,8 @@ enum Command {
         /// Directory holding one result directory per tournament.
         #[arg(long)]
         out: PathBuf,
-        /// Where the matches run: this machine, or Slurm job arrays (`sbatch`).
-        #[arg(long, value_enum, default_value = "local")]
-        executor: ExecutorKind,
-        /// Local executor: matches at a time.
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Slurm executor: array tasks (shards) per tournament.
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
-        shards: u32,
-        /// Slurm executor: CPUs per array task (its --jobs).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-        cpus_per_task: u32,
+        #[command(flatten)]
+        executor: ExecutorArgs,
         /// No progress or summary lines (warnings still print).
         #[arg(long)]
         quiet: bool,
@@ -265,6 +245,40 @@ enum ExecutorKind {
     Slurm,
 }
 
+/// The executor options `search` and `batch` share.
+#[derive(clap::Args)]
+struct ExecutorArgs {
+    /// Where the matches run: this machine, or Slurm job arrays (`sbatch`).
+    #[arg(long, value_enum, default_value = "local")]
+    executor: ExecutorKind,
+    /// Local executor: matches at a time.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Slurm executor: array tasks (shards) per tournament (a search plays one per point).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    shards: u32,
+    /// Slurm executor: CPUs per array task (its --jobs).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    cpus_per_task: u32,
+}
+
+impl ExecutorArgs {
+    /// The executor these options name: local with `--jobs` (default `cores`), or Slurm array
+    /// tasks that run `tourney` (this executable).
+    fn executor(self, cores: usize, tourney: PathBuf) -> executor::Executor {
+        match self.executor {
+            ExecutorKind::Local => executor::Executor::Local {
+                jobs: self.jobs.unwrap_or(cores),
+            },
+            ExecutorKind::Slurm => executor::Executor::Slurm {
+                shards: self.shards,
+                cpus_per_task: self.cpus_per_task,
+                tourney,
+            },
+        }
+    }
+}
+
 /// Why a command failed, deciding the exit code.
 pub enum Failure {
     /// Bad input with a location (exit 2).
@@ -359,9 +373,6 @@ fn main() -> ExitCode {
             file,
             out,
             executor,
-            jobs,
-            shards,
-            cpus_per_task,
             resume,
             quiet,
         } => match std::env::current_exe() {
@@ -370,16 +381,7 @@ fn main() -> ExitCode {
                 &file,
                 &commands::search::SearchOptions {
                     out,
-                    executor: match executor {
-                        ExecutorKind::Local => executor::Executor::Local {
-                            jobs: jobs.unwrap_or(cores),
-                        },
-                        ExecutorKind::Slurm => executor::Executor::Slurm {
-                            shards,
-                            cpus_per_task,
-                            tourney,
-                        },
-                    },
+                    executor: executor.executor(cores, tourney),
                     resume,
                     quiet,
                 },
@@ -389,27 +391,12 @@ fn main() -> ExitCode {
             files,
             out,
             executor,
-            jobs,
-            shards,
-            cpus_per_task,
             quiet,
         } => match std::env::current_exe() {
             Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
-            Ok(tourney) => commands::batch::run(
-                &files,
-                &out,
-                &match executor {
-                    ExecutorKind::Local => executor::Executor::Local {
-                        jobs: jobs.unwrap_or(cores),
-                    },
-                    ExecutorKind::Slurm => executor::Executor::Slurm {
-                        shards,
-                        cpus_per_task,
-                        tourney,
-                    },
-                },
-                quiet,
-            ),
+            Ok(tourney) => {
+                commands::batch::run(&files, &out, &executor.executor(cores, tourney), quiet)
+            }
         },
         Command::Worker {
             file,

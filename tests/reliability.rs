@@ -4,7 +4,7 @@
 //! inputs beyond their bounds; loader messages that keep their reason.
 
 mod common;
-use common::{assert_same_outputs, scratch, strategy_crate, tourney};
+use common::{assert_same_outputs, fails, run as ok, scratch, strategy_crate, tourney};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -23,30 +23,6 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = tourney().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "tourney {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn fails(args: &[&str], code: i32, expected: &[&str]) -> String {
-    let out = tourney().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(code), "tourney {args:?}:\n{stderr}");
-    for e in expected {
-        assert!(
-            stderr.contains(e),
-            "tourney {args:?}: expected `{e}` in:\n{stderr}"
-        );
-    }
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
 }
 
 fn run_to(yaml: &Path, out: &Path) {

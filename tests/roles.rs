@@ -4,7 +4,7 @@
 //! reports' profile sets agreeing.
 
 mod common;
-use common::{run, scratch, strategy_crate, tourney};
+use common::{input_error, run, scratch, strategy_crate};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -249,22 +249,7 @@ fn adaptive_repetitions_stop_at_max_on_a_coin_flip_and_early_on_a_dominant_strat
 }
 
 fn expect_input_error(dir: &Path, name: &str, roles: &str, expected: &[&str]) {
-    let path = write_roles(dir, name, roles, "1");
-    for cmd in ["validate", "run"] {
-        let out = tourney()
-            .args([cmd, path.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{cmd} {name}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        for e in expected {
-            assert!(
-                stderr.contains(e),
-                "{cmd} {name}: expected `{e}` in:\n{stderr}"
-            );
-        }
-        assert!(!stderr.contains("panicked"), "{stderr}");
-    }
+    input_error(&write_roles(dir, name, roles, "1"), expected);
 }
 
 #[test]

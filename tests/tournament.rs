@@ -3,7 +3,7 @@
 //! for malformed YAML.
 
 mod common;
-use common::{assert_same_outputs, run, scratch, strategy_crate, tourney};
+use common::{assert_same_outputs, input_error, run, scratch, strategy_crate, tourney};
 use std::path::{Path, PathBuf};
 
 /// A small tournament: 2 entrants (3 pairings) × 2 mechanisms × `reps` repetitions.
@@ -260,21 +260,7 @@ fn resume_after_kill_gives_the_same_bytes() {
 fn expect_input_error(dir: &Path, name: &str, yaml: &str, expected: &[&str]) {
     let path = dir.join(name);
     std::fs::write(&path, yaml).unwrap();
-    for cmd in ["validate", "run"] {
-        let out = tourney()
-            .args([cmd, path.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{cmd} {name}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        for e in expected {
-            assert!(
-                stderr.contains(e),
-                "{cmd} {name}: expected `{e}` in:\n{stderr}"
-            );
-        }
-        assert!(!stderr.contains("panicked"), "{stderr}");
-    }
+    input_error(&path, expected);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Helpers every end-to-end test of the `tourney` binary shares: the binary, a scratch
-//! directory, the strategy crates, a run that must succeed, and the byte-identity check of a
-//! result directory. Each test file compiles this module on its own and uses a part of it.
+//! directory, the strategy crates, a run that must succeed, one that must fail with a given
+//! code and message, and the byte-identity check of a result directory. Each test file compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -48,6 +48,29 @@ pub fn succeeds(command: &mut Command) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// `tourney ARGS…`, which must exit with `code` and say every `expected` text on stderr, never
+/// with a panic; returns the stderr.
+pub fn fails(args: &[&str], code: i32, expected: &[&str]) -> String {
+    let out = tourney().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "tourney {args:?}:\n{stderr}");
+    for e in expected {
+        assert!(
+            stderr.contains(e),
+            "tourney {args:?}: expected `{e}` in:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+/// Bad input in `path`: `validate` and `run` both exit 2 and say every `expected` text.
+pub fn input_error(path: &Path, expected: &[&str]) {
+    for cmd in ["validate", "run"] {
+        fails(&[cmd, path.to_str().unwrap()], 2, expected);
+    }
 }
 
 /// The outputs that must be byte-identical between two result directories are: the raw

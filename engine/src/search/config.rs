@@ -534,49 +534,44 @@ budget: {points: 40, matches: 20000}
 
     #[test]
     fn checks_name_the_field() {
-        let field = |text: String| parse(&text).unwrap().check().unwrap_err().field;
-        assert_eq!(
-            field(GOOD.replace("tao_weight:", "taoweight:")),
-            "space.taoweight"
-        );
-        assert_eq!(
-            field(GOOD.replace("[0.05, 0.5]", "[0.5, 0.05]")),
-            "space.tao_weight.range"
-        );
-        assert_eq!(
-            field(GOOD.replace("[0.5, 4.0]", "[0.0, 4.0]")),
-            "space.flow_exponent.scale"
-        );
-        assert_eq!(
-            field(GOOD.replace("{set: [issuance, by-share]}", "{set: []}")),
-            "space.alpha_emission.set"
-        );
-        assert_eq!(
-            field(GOOD.replace("{range: [0.05, 0.5]}", "{}")),
-            "space.tao_weight"
-        );
-        assert_eq!(
-            field(GOOD.replace("confidence: 0.9", "confidence: 1.5")),
-            "constraints[0].confidence"
-        );
-        assert_eq!(field(GOOD.replace("eta: 3", "eta: 1")), "method.eta");
-        assert_eq!(
-            field(GOOD.replace(
+        // (text replaced in GOOD, its replacement, the field the check names)
+        let cases = [
+            ("tao_weight:", "taoweight:", "space.taoweight"),
+            ("[0.05, 0.5]", "[0.5, 0.05]", "space.tao_weight.range"),
+            ("[0.5, 4.0]", "[0.0, 4.0]", "space.flow_exponent.scale"),
+            (
+                "{set: [issuance, by-share]}",
+                "{set: []}",
+                "space.alpha_emission.set",
+            ),
+            ("{range: [0.05, 0.5]}", "{}", "space.tao_weight"),
+            (
+                "confidence: 0.9",
+                "confidence: 1.5",
+                "constraints[0].confidence",
+            ),
+            ("eta: 3", "eta: 1", "method.eta"),
+            (
                 "maximise: {weight",
-                "minimise: {observable: x}\n    maximise: {weight"
-            )),
-            "objectives[1]"
-        );
-        assert_eq!(
-            field(GOOD.replace(
+                "minimise: {observable: x}\n    maximise: {weight",
+                "objectives[1]",
+            ),
+            (
                 "{observable: no_value_share}",
-                "{observable: a, payoff: owners}"
-            )),
-            "objectives[0].minimise"
-        );
-        assert_eq!(
-            field(GOOD.replace("max_repetitions: 18", "max_repetitions: 1")),
-            "method.max_repetitions"
-        );
+                "{observable: a, payoff: owners}",
+                "objectives[0].minimise",
+            ),
+            (
+                "max_repetitions: 18",
+                "max_repetitions: 1",
+                "method.max_repetitions",
+            ),
+        ];
+        for (from, to, field) in cases {
+            let text = GOOD.replace(from, to);
+            assert_ne!(text, GOOD, "`{from}` is not in GOOD");
+            let error = parse(&text).unwrap().check().unwrap_err();
+            assert_eq!(error.field, field, "{from} -> {to}");
+        }
     }
 }

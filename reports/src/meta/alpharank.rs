@@ -205,11 +205,6 @@ pub fn alpha_rank(game: &Game, options: &AlphaRankOptions) -> AlphaRank {
 mod tests {
     use super::*;
 
-    fn game(payoff: &[&[f64]]) -> Game {
-        let names = (0..payoff.len()).map(|i| format!("s{i}")).collect();
-        Game::new(names, payoff.iter().map(|r| r.to_vec()).collect()).unwrap()
-    }
-
     #[test]
     fn two_by_two_by_hand() {
         // Prisoner's dilemma C/D, A = [[3, 0], [5, 1]], raw payoffs, α = 0.2, m = 2, η = 1.
@@ -218,7 +213,7 @@ mod tests {
         // ρ_{D→C} = 1/(1 + e^{−0.2·(0 − 5)}) = 1/(1 + e) = 0.2689414.
         // Two states: π_C ρ_{C→D} = π_D ρ_{D→C} → π_C/π_D = e^{−1} → π_C = 1/(1 + e) = 0.2689414,
         // π_D = e/(1 + e) = 0.7310586.
-        let g = game(&[&[3.0, 0.0], &[5.0, 1.0]]);
+        let g = Game::of_rows(&[&[3.0, 0.0], &[5.0, 1.0]]);
         let opts = AlphaRankOptions {
             alpha: 0.2,
             population_size: 2,
@@ -252,7 +247,7 @@ mod tests {
     fn rock_paper_scissors_is_uniform() {
         // The α-Rank paper's RPS example: by the cyclic symmetry every fixation probability
         // along the cycle is the same, so π is uniform for any α and m.
-        let g = game(&[&[0.0, -1.0, 1.0], &[1.0, 0.0, -1.0], &[-1.0, 1.0, 0.0]]);
+        let g = Game::of_rows(&[&[0.0, -1.0, 1.0], &[1.0, 0.0, -1.0], &[-1.0, 1.0, 0.0]]);
         for alpha in [0.1, 1.0, 100.0] {
             let r = alpha_rank(
                 &g,
@@ -271,7 +266,7 @@ mod tests {
     #[test]
     fn large_alpha_concentrates_on_the_sink() {
         // Prisoner's dilemma with α = 100 on normalized payoffs: all mass on D.
-        let g = game(&[&[3.0, 0.0], &[5.0, 1.0]]);
+        let g = Game::of_rows(&[&[3.0, 0.0], &[5.0, 1.0]]);
         let r = alpha_rank(&g, &AlphaRankOptions::default());
         assert!(r.stationary[1] > 1.0 - 1e-12);
     }

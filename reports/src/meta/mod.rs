@@ -49,6 +49,13 @@ impl Game {
         Ok(Game { strategies, payoff })
     }
 
+    /// A game of the given rows, its strategies named `s0`, `s1`, … (for tests).
+    #[cfg(test)]
+    pub(crate) fn of_rows(payoff: &[&[f64]]) -> Game {
+        let names = (0..payoff.len()).map(|i| format!("s{i}")).collect();
+        Game::new(names, payoff.iter().map(|r| r.to_vec()).collect()).unwrap()
+    }
+
     pub fn len(&self) -> usize {
         self.strategies.len()
     }

@@ -154,14 +154,9 @@ pub fn replicator(game: &Game, options: &ReplicatorOptions) -> ReplicatorOutcome
 mod tests {
     use super::*;
 
-    fn game(payoff: &[&[f64]]) -> Game {
-        let names = (0..payoff.len()).map(|i| format!("s{i}")).collect();
-        Game::new(names, payoff.iter().map(|r| r.to_vec()).collect()).unwrap()
-    }
-
     #[test]
     fn prisoners_dilemma_goes_to_defect() {
-        let g = game(&[&[3.0, 0.0], &[5.0, 1.0]]);
+        let g = Game::of_rows(&[&[3.0, 0.0], &[5.0, 1.0]]);
         let out = replicator(&g, &ReplicatorOptions::default());
         assert!(out.final_mix[1] > 0.999_999, "{:?}", out);
     }
@@ -170,14 +165,14 @@ mod tests {
     fn coordination_from_uniform_picks_the_larger_basin() {
         // A: 2/0, B: 0/1; the mixed rest point is at x_A = 1/3, so the uniform start (1/2)
         // lies in A's basin.
-        let g = game(&[&[2.0, 0.0], &[0.0, 1.0]]);
+        let g = Game::of_rows(&[&[2.0, 0.0], &[0.0, 1.0]]);
         let out = replicator(&g, &ReplicatorOptions::default());
         assert!(out.final_mix[0] > 0.999_999);
     }
 
     #[test]
     fn rock_paper_scissors_rests_at_uniform_and_cycles_around_it() {
-        let g = game(&[&[0.0, -1.0, 1.0], &[1.0, 0.0, -1.0], &[-1.0, 1.0, 0.0]]);
+        let g = Game::of_rows(&[&[0.0, -1.0, 1.0], &[1.0, 0.0, -1.0], &[-1.0, 1.0, 0.0]]);
         // From the uniform mix nothing moves: it is the interior rest point.
         let out = replicator(&g, &ReplicatorOptions::default());
         assert!(out.converged);

@@ -131,10 +131,18 @@ fn tick_text(v: f64, ticks: &[f64]) -> String {
     format!("{v:.decimals$}")
 }
 
-/// A panel's frame, ticks and axis labels; x ticks are given as (position, label).
-fn frame(svg: &mut Svg, x0: f64, y: &Axis, xticks: &[(f64, String)], xlabel: &str, ylabel: &str) {
+/// A panel's frame, ticks and axis labels, `width` wide from `x0`; x ticks are given as
+/// (position, label).
+fn frame(
+    svg: &mut Svg,
+    (x0, width): (f64, f64),
+    y: &Axis,
+    xticks: &[(f64, String)],
+    xlabel: &str,
+    ylabel: &str,
+) {
     let (top, bottom) = (y.to, y.from);
-    svg.rect(x0, top, PANEL_W, bottom - top, "none", Some("#000000"));
+    svg.rect(x0, top, width, bottom - top, "none", Some("#000000"));
     let yt = y.ticks();
     for &t in &yt {
         let py = y.at(t);
@@ -154,7 +162,7 @@ fn frame(svg: &mut Svg, x0: f64, y: &Axis, xticks: &[(f64, String)], xlabel: &st
         svg.text(*px, bottom + 15.0, label, 10.0, "middle", 0.0, "#000000");
     }
     svg.text(
-        x0 + PANEL_W / 2.0,
+        x0 + width / 2.0,
         bottom + 36.0,
         xlabel,
         11.0,
@@ -273,7 +281,14 @@ pub fn objective_svg(
     for (k, d) in dims.iter().enumerate() {
         let x0 = LEFT + k as f64 * (PANEL_W + GAP);
         let (xat, xt) = knob_axis(d, x0);
-        frame(&mut svg, x0, &y, &xt, &knob_label(&d.knob), &ylabel);
+        frame(
+            &mut svg,
+            (x0, PANEL_W),
+            &y,
+            &xt,
+            &knob_label(&d.knob),
+            &ylabel,
+        );
         for (r, (v, lo, hi)) in &rows {
             let px = xat(&r.request.values[k]);
             if !(px.is_finite() && v.is_finite()) {
@@ -336,51 +351,13 @@ pub fn front_svg(
         let t = x.ticks();
         t.iter().map(|&v| (x.at(v), tick_text(v, &t))).collect()
     };
-    // The frame helper draws PANEL_W wide; this plot is wider, so draw its own box first.
-    svg.rect(LEFT, TOP, PANEL_W * 1.6, PANEL_H, "none", Some("#000000"));
-    let yt = y.ticks();
-    for &t in &yt {
-        let py = y.at(t);
-        svg.line(LEFT - 4.0, py, LEFT, py, "#000000", 1.0);
-        svg.text(
-            LEFT - 6.0,
-            py + 3.5,
-            &tick_text(t, &yt),
-            10.0,
-            "end",
-            0.0,
-            "#000000",
-        );
-    }
-    for (px, label) in &xt {
-        svg.line(*px, TOP + PANEL_H, *px, TOP + PANEL_H + 4.0, "#000000", 1.0);
-        svg.text(
-            *px,
-            TOP + PANEL_H + 15.0,
-            label,
-            10.0,
-            "middle",
-            0.0,
-            "#000000",
-        );
-    }
-    svg.text(
-        LEFT + PANEL_W * 0.8,
-        TOP + PANEL_H + 36.0,
+    frame(
+        &mut svg,
+        (LEFT, PANEL_W * 1.6),
+        &y,
+        &xt,
         &objective_label(&objectives[0]),
-        11.0,
-        "middle",
-        0.0,
-        "#000000",
-    );
-    svg.text(
-        LEFT - 46.0,
-        TOP + PANEL_H / 2.0,
         &objective_label(&objectives[1]),
-        10.0,
-        "middle",
-        -90.0,
-        "#000000",
     );
     let mut front: Vec<(f64, f64)> = pts
         .iter()

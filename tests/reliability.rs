@@ -4,7 +4,7 @@
 //! inputs beyond their bounds; loader messages that keep their reason.
 
 mod common;
-use common::{assert_same_outputs, fails, run as ok, scratch, strategy_crate, tourney};
+use common::{assert_same_outputs, fails, play, run, scratch, strategy_crate, tourney};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -26,16 +26,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn run_to(yaml: &Path, out: &Path) {
-    ok(&[
-        "run",
+    play(
         yaml.to_str().unwrap(),
-        "--quiet",
-        "--no-isolate",
-        "--jobs",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        out,
+        &["--no-isolate", "--jobs", "2"],
+    );
 }
 
 fn resume(yaml: &Path, out: &Path) -> Output {
@@ -258,16 +253,11 @@ fn merge_refuses_shards_played_with_another_plugin_build() {
         ("1/2", &s1, "libmomentum_speculator.so"),
     ] {
         std::fs::copy(release.join(library), &lib).unwrap();
-        ok(&[
-            "run",
+        play(
             yaml.to_str().unwrap(),
-            "--quiet",
-            "--no-isolate",
-            "--shard",
-            shard,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+            out,
+            &["--no-isolate", "--shard", shard],
+        );
     }
     fails(
         &[
@@ -403,7 +393,7 @@ fn errors_point_at_the_field_that_is_wrong() {
     );
     // A byte-order mark is not part of the first key.
     let bom = write(&dir, "bom.yaml", &format!("\u{feff}{head}"));
-    let out = ok(&["validate", "--no-plugins", bom.to_str().unwrap()]);
+    let out = run(&["validate", "--no-plugins", bom.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok (1 matches)"));
 }
 

@@ -12,7 +12,7 @@
 mod page_check;
 
 mod common;
-use common::{run, strategy_crate, tourney};
+use common::{play, run, strategy_crate, tourney};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -62,15 +62,7 @@ fn run_merge_and_compare_write_pages_and_quiet_is_silent() {
     let y = yaml.to_str().unwrap();
     let whole = dir.join("whole");
     // --quiet: nothing at all, not even cargo's lines for building the three plugin crates.
-    let out = run(&[
-        "run",
-        y,
-        "--quiet",
-        "--jobs",
-        "2",
-        "--out",
-        whole.to_str().unwrap(),
-    ]);
+    let out = play(y, &whole, &["--jobs", "2"]);
     assert_silent(&out, "run --quiet");
     let stats = checked(&whole.join("reports/index.html"));
     assert_eq!(stats.count("tr.verdict"), 2);
@@ -81,15 +73,7 @@ fn run_merge_and_compare_write_pages_and_quiet_is_silent() {
 
     let (a, b, merged) = (dir.join("a"), dir.join("b"), dir.join("merged"));
     for (shard, out_dir) in [("0/2", &a), ("1/2", &b)] {
-        let out = run(&[
-            "run",
-            y,
-            "--quiet",
-            "--shard",
-            shard,
-            "--out",
-            out_dir.to_str().unwrap(),
-        ]);
+        let out = play(y, out_dir, &["--shard", shard]);
         assert_silent(&out, "run --quiet --shard");
     }
     let out = run(&[

@@ -4,7 +4,7 @@
 //! reports' profile sets agreeing.
 
 mod common;
-use common::{input_error, run, scratch, strategy_crate};
+use common::{input_error, play, run, scratch, strategy_crate};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -79,7 +79,7 @@ fn a_role_tournament_is_byte_identical_across_jobs_resume_and_shards() {
     let out = |n: &str| dir.join(n);
     let s = |p: PathBuf| p.to_str().unwrap().to_string();
     let one = run(&["run", y, "--jobs", "1", "--out", &s(out("one"))]);
-    run(&["run", y, "--quiet", "--jobs", "2", "--out", &s(out("two"))]);
+    play(y, out("two"), &["--jobs", "2"]);
     assert_same(&out("one"), &out("two"));
 
     // The raw table: every row has its role and its profile; 4 profiles × 2 repetitions at
@@ -128,24 +128,8 @@ fn a_role_tournament_is_byte_identical_across_jobs_resume_and_shards() {
     assert!(nfg.starts_with("NFG 1 R"), "{nfg}");
 
     // Shards play the first stage; merge, then resume, adds the adaptive stages: the same bytes.
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--shard",
-        "0/2",
-        "--out",
-        &s(out("s0")),
-    ]);
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--shard",
-        "1/2",
-        "--out",
-        &s(out("s1")),
-    ]);
+    play(y, out("s0"), &["--shard", "0/2"]);
+    play(y, out("s1"), &["--shard", "1/2"]);
     run(&[
         "merge",
         &s(out("s0")),
@@ -153,23 +137,14 @@ fn a_role_tournament_is_byte_identical_across_jobs_resume_and_shards() {
         "--out",
         &s(out("merged")),
     ]);
-    run(&["run", y, "--quiet", "--resume", "--out", &s(out("merged"))]);
+    play(y, out("merged"), &["--resume"]);
     assert_same(&out("one"), &out("merged"));
 
     // A run cut short (its journal without its last matches) resumes to the same bytes.
     let journal = String::from_utf8(read(&out("two"), "journal.jsonl")).unwrap();
     let kept: Vec<&str> = journal.lines().take(journal.lines().count() / 2).collect();
     std::fs::write(out("two").join("journal.jsonl"), kept.join("\n") + "\n").unwrap();
-    let resumed = run(&[
-        "run",
-        y,
-        "--quiet",
-        "--resume",
-        "--jobs",
-        "2",
-        "--out",
-        &s(out("two")),
-    ]);
+    let resumed = play(y, out("two"), &["--resume", "--jobs", "2"]);
     assert!(resumed.status.success());
     assert_same(&out("one"), &out("two"));
 }

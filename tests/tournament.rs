@@ -3,7 +3,7 @@
 //! for malformed YAML.
 
 mod common;
-use common::{assert_same_outputs, input_error, run, scratch, strategy_crate, tourney};
+use common::{assert_same_outputs, input_error, play, run, scratch, strategy_crate, tourney};
 use std::path::{Path, PathBuf};
 
 /// A small tournament: 2 entrants (3 pairings) × 2 mechanisms × `reps` repetitions.
@@ -25,24 +25,8 @@ fn jobs_and_shards_give_identical_bytes() {
     let yaml = write_tournament(&dir, 2, 1.0);
     let y = yaml.to_str().unwrap();
     let (one, two) = (dir.join("one"), dir.join("two"));
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--jobs",
-        "1",
-        "--out",
-        one.to_str().unwrap(),
-    ]);
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--jobs",
-        "2",
-        "--out",
-        two.to_str().unwrap(),
-    ]);
+    play(y, &one, &["--jobs", "1"]);
+    play(y, &two, &["--jobs", "2"]);
     assert_same_outputs(&one, &two);
     let raw = String::from_utf8(std::fs::read(one.join("raw.csv")).unwrap()).unwrap();
     // 3 pairings × 2 mechanisms × 2 repetitions = 12 matches, 2 rows each, plus the header.
@@ -50,24 +34,8 @@ fn jobs_and_shards_give_identical_bytes() {
     assert!(raw.lines().skip(1).all(|l| l.contains(",ok,")), "{raw}");
 
     let (s0, s1, merged) = (dir.join("s0"), dir.join("s1"), dir.join("merged"));
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--shard",
-        "0/2",
-        "--out",
-        s0.to_str().unwrap(),
-    ]);
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--shard",
-        "1/2",
-        "--out",
-        s1.to_str().unwrap(),
-    ]);
+    play(y, &s0, &["--shard", "0/2"]);
+    play(y, &s1, &["--shard", "1/2"]);
     run(&[
         "merge",
         s0.to_str().unwrap(),
@@ -137,7 +105,7 @@ fn every_block_kernel_gives_identical_bytes() {
     .unwrap();
     let y = yaml.to_str().unwrap();
     let detected = dir.join("detected");
-    run(&["run", y, "--quiet", "--out", detected.to_str().unwrap()]);
+    play(y, &detected, &[]);
     let series = |out: &Path| {
         let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out.join("series"))
             .unwrap()
@@ -200,15 +168,7 @@ fn resume_after_kill_gives_the_same_bytes() {
     let yaml = write_tournament(&dir, 4, 3.0);
     let y = yaml.to_str().unwrap();
     let (full, killed) = (dir.join("full"), dir.join("killed"));
-    run(&[
-        "run",
-        y,
-        "--quiet",
-        "--jobs",
-        "1",
-        "--out",
-        full.to_str().unwrap(),
-    ]);
+    play(y, &full, &["--jobs", "1"]);
 
     // Start the same run, kill -9 it once the journal holds at least one match.
     let mut child = tourney()
@@ -432,16 +392,7 @@ fn same_outputs_with_one_and_two_jobs(dir: &Path, yaml: &str) -> (PathBuf, PathB
     let y = path.to_str().unwrap();
     let (one, two) = (dir.join("one"), dir.join("two"));
     for (jobs, out) in [("1", &one), ("2", &two)] {
-        run(&[
-            "run",
-            y,
-            "--quiet",
-            "--no-isolate",
-            "--jobs",
-            jobs,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        play(y, out, &["--no-isolate", "--jobs", jobs]);
     }
     assert_same_outputs(&one, &two);
     (one, two)

@@ -39,6 +39,16 @@ pub fn run(args: &[&str]) -> Output {
     succeeds(tourney().args(args))
 }
 
+/// `tourney run YAML --quiet --out OUT OPTIONS…`, which must succeed.
+pub fn play(yaml: &str, out: impl AsRef<Path>, options: &[&str]) -> Output {
+    let out = out.as_ref().to_str().unwrap();
+    succeeds(
+        tourney()
+            .args(["run", yaml, "--quiet", "--out", out])
+            .args(options),
+    )
+}
+
 /// Run `command`, which must succeed (the failure names it and shows its stderr).
 pub fn succeeds(command: &mut Command) -> Output {
     let out = command.output().unwrap();

@@ -75,7 +75,8 @@ pub fn flow_ema_step(ema: f64, flow: f64, f: f64) -> f64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simd {
     /// The baseline build of the target (x86-64: SSE2, mostly scalar here; aarch64: NEON,
-    /// whose 64-bit integer ↔ float vector conversions let the passes vectorise as written).
+    /// whose 64-bit integer ↔ float vector conversions let pass 1 vectorise as written; passes
+    /// 2 and 3, mostly divisions, LLVM's cost model leaves scalar there).
     Baseline,
     /// x86-64-v3: AVX2 and FMA, with the conversions of [`crate::lanes::Magic`] (AVX2 has no 64-bit
     /// integer ↔ float vector instructions).

@@ -13,7 +13,7 @@ use polars::prelude::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use tourney_engine::tournament::journal::{Index, RowAt, Rows};
+use tourney_engine::tournament::journal::{Index, Rows};
 use tourney_engine::tournament::rows::{csv_header, push_csv_line, RawRow};
 
 /// Rows per Parquet row group. Small enough that the rows buffered for one group (≈ 0.8 KB
@@ -113,18 +113,19 @@ pub fn write_from_journal(
 ) -> Result<(usize, usize), String> {
     let mut writer = RawTableWriter::create(dir)?;
     let mut reader = Rows::open(journal).map_err(|e| format!("{}: {e}", journal.display()))?;
+    let mut rows = Vec::new();
     for m in matches {
-        let rows: &[RowAt] = index.rows_of(m);
-        if rows.is_empty() {
+        rows.clear();
+        let found = reader
+            .read_match(index, m, &mut rows)
+            .map_err(|e| format!("{}: {e}", journal.display()))?;
+        if !found {
             return Err(format!(
                 "{}: match {m} is missing or damaged; run again with --resume to play it",
                 journal.display()
             ));
         }
-        for at in rows {
-            let row = reader
-                .read(at)
-                .map_err(|e| format!("{}: {e}", journal.display()))?;
+        for row in rows.drain(..) {
             writer.push(row)?;
         }
     }

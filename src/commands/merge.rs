@@ -111,22 +111,24 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
         .iter()
         .map(|(_, index)| index.matches().peekable())
         .collect();
-    let merged_rows = std::iter::from_fn(|| {
-        let next = cursors
-            .iter_mut()
-            .filter_map(|c| c.peek().map(|(m, _)| *m))
-            .min()?;
-        let mut rows = &[][..];
+    // Each match in plan order, from the last directory that holds it.
+    let merged_matches = std::iter::from_fn(|| {
+        let next = cursors.iter_mut().filter_map(|c| c.peek().copied()).min()?;
         let mut from = 0;
         for (k, c) in cursors.iter_mut().enumerate() {
-            if let Some((_, r)) = c.next_if(|(m, _)| *m == next) {
-                (rows, from) = (r, k);
+            if c.next_if_eq(&next).is_some() {
+                from = k;
             }
         }
-        Some((from, rows))
-    })
-    .flat_map(|(from, rows)| rows.iter().map(move |at| (from, *at)))
-    .map(|(from, at)| readers[from].read(&at));
+        Some((from, next))
+    });
+    let merged_rows = merged_matches.flat_map(|(from, m)| {
+        let mut rows = Vec::new();
+        match readers[from].read_match(&sources[from].1, m, &mut rows) {
+            Ok(_) => rows.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        }
+    });
     let journal_path = out.join("journal.jsonl");
     journal::Journal::create_from(
         &journal_path,
@@ -138,7 +140,7 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
     drop(sources);
     let index = journal::index(&journal_path, rows_per_match)
         .map_err(|e| Failure::Run(format!("{}: {e}", journal_path.display())))?;
-    let matches: Vec<u32> = index.matches().map(|(m, _)| m).collect();
+    let matches: Vec<u32> = index.matches().collect();
     let (rows, _) =
         crate::raw_table::write_from_journal(out, &journal_path, &index, matches.iter().copied())
             .map_err(Failure::Run)?;

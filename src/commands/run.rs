@@ -309,7 +309,7 @@ fn run_one(
     let adaptive = config.repetitions.is_adaptive() && opts.shard.is_none();
     // Which plan entries are done (in the journal, or played by this run): a flag per index.
     let mut done = vec![false; planner.index_space()];
-    for (m, _) in journaled.matches() {
+    for m in journaled.matches() {
         if let Some(flag) = done.get_mut(m as usize) {
             *flag = true;
         }
@@ -454,9 +454,7 @@ fn rows_of(path: &Path, rows_per_match: usize, matches: &[u32]) -> Result<Vec<Ra
     let mut reader = Rows::open(path).map_err(fail)?;
     let mut rows = Vec::new();
     for &m in matches {
-        for at in index.rows_of(m) {
-            rows.push(reader.read(at).map_err(fail)?);
-        }
+        reader.read_match(&index, m, &mut rows).map_err(fail)?;
     }
     Ok(rows)
 }

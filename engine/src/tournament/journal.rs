@@ -152,7 +152,7 @@ pub struct Contents {
     pub exists: bool,
 }
 
-/// Where one kept row's line starts in the journal file.
+/// Where one row's line starts in the journal file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RowAt {
     pub match_index: u32,
@@ -160,43 +160,105 @@ pub struct RowAt {
     pub offset: u64,
 }
 
+/// Where one complete match lies in the journal: its rows are consecutive lines from `start`
+/// (slot 0 first), or, where `start` is [`SCATTERED`], they are listed in
+/// [`Index::scattered`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MatchAt {
+    pub match_index: u32,
+    pub start: u64,
+}
+
+/// [`MatchAt::start`] of a match whose rows are not consecutive lines.
+pub const SCATTERED: u64 = u64::MAX;
+
 /// What a journal holds, without its rows: the header, the count of dropped lines, and where
-/// each kept row lies, sorted by (match, slot). 16 bytes a row instead of the row itself, so
-/// that a resume, a merge and the raw table of a million matches read the journal in one pass
-/// and then the rows one at a time ([`Rows`]), in plan order.
+/// each complete match lies, in plan order. A match is appended in one write, so its rows are
+/// consecutive lines and one offset finds them all: 16 bytes a match, whatever its rows hold
+/// and however many it has, so that a resume, a merge and the raw table of a million matches
+/// read the journal in one pass and then the rows a match at a time ([`Rows`]).
+///
+/// Which copy is kept when a match stands more than once (a replay after damage): the first
+/// complete copy in consecutive lines; a match with none (its copies torn) is put together
+/// from the first intact line of each slot. A replay gives the same rows, so the choice
+/// changes nothing but where they are read from.
 #[derive(Debug, Default)]
 pub struct Index {
     pub fingerprint: Option<String>,
-    /// Every row of every complete match, each (match, slot) once (the first intact line).
-    pub rows: Vec<RowAt>,
     pub dropped_lines: usize,
     pub exists: bool,
+    rows_per_match: usize,
+    /// Every complete match, ascending.
+    matches: Vec<MatchAt>,
+    /// The rows of the [`SCATTERED`] matches, sorted by (match, slot), `rows_per_match` each.
+    scattered: Vec<RowAt>,
 }
 
 impl Index {
-    /// The complete matches, ascending, each with its rows in slot order.
-    pub fn matches(&self) -> impl Iterator<Item = (u32, &[RowAt])> + '_ {
-        self.rows
-            .chunk_by(|a, b| a.match_index == b.match_index)
-            .map(|rows| (rows[0].match_index, rows))
+    /// The complete matches, ascending.
+    pub fn matches(&self) -> impl Iterator<Item = u32> + '_ {
+        self.matches.iter().map(|m| m.match_index)
     }
 
-    /// The rows of match `match_index` (empty when the journal has no complete copy of it).
-    pub fn rows_of(&self, match_index: u32) -> &[RowAt] {
-        let start = self.rows.partition_point(|r| r.match_index < match_index);
-        let end = self.rows.partition_point(|r| r.match_index <= match_index);
-        &self.rows[start..end]
+    /// How many complete matches the journal holds.
+    pub fn len(&self) -> usize {
+        self.matches.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.matches.is_empty()
+    }
+
+    /// Where match `match_index` lies, if the journal has a complete copy of it.
+    pub fn locate(&self, match_index: u32) -> Option<MatchAt> {
+        let k = self
+            .matches
+            .binary_search_by_key(&match_index, |m| m.match_index)
+            .ok()?;
+        Some(self.matches[k])
     }
 
     /// Whether match `match_index` is complete in the journal.
     pub fn has(&self, match_index: u32) -> bool {
-        !self.rows_of(match_index).is_empty()
+        self.locate(match_index).is_some()
+    }
+
+    /// The rows of a [`SCATTERED`] match, in slot order.
+    fn scattered_rows(&self, match_index: u32) -> &[RowAt] {
+        let start = self
+            .scattered
+            .partition_point(|r| r.match_index < match_index);
+        let end = self
+            .scattered
+            .partition_point(|r| r.match_index <= match_index);
+        &self.scattered[start..end]
     }
 }
 
-/// Index a journal in one streaming pass (a line at a time): every row whose line is intact; a
-/// damaged line is dropped and counted, and so is any match with fewer than `rows_per_match`
-/// rows.
+/// The consecutive row lines of one match being read, slot 0 first: complete when it holds
+/// `rows_per_match` of them, else its rows are kept one by one.
+struct Run {
+    rows: Vec<RowAt>,
+}
+
+impl Run {
+    /// Whether the row at `at` continues the run (the next slot of its match, on the next line).
+    fn continued_by(&self, at: &RowAt) -> bool {
+        self.rows
+            .last()
+            .is_some_and(|last| last.match_index == at.match_index && last.slot + 1 == at.slot)
+    }
+
+    /// Ends the run: its rows join the loose ones.
+    fn break_into(&mut self, loose: &mut Vec<RowAt>) {
+        loose.append(&mut self.rows);
+    }
+}
+
+/// Index a journal in one streaming pass (a line at a time): every complete match, found as
+/// `rows_per_match` consecutive intact lines of slots 0, 1, … or else assembled from the first
+/// intact line of each of its slots. A damaged line is dropped and counted, and so is any
+/// match with fewer than `rows_per_match` rows.
 pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
     let file = match File::open(path) {
         Ok(f) => f,
@@ -206,8 +268,13 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
     let mut reader = std::io::BufReader::new(file);
     let mut out = Index {
         exists: true,
+        rows_per_match,
         ..Index::default()
     };
+    let mut run = Run {
+        rows: Vec::with_capacity(rows_per_match),
+    };
+    let mut loose = Vec::new();
     let mut line = Vec::new();
     let (mut offset, mut n) = (0u64, 0usize);
     loop {
@@ -221,64 +288,89 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
         let first = n == 0;
         n += 1;
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        if text.is_empty() {
-            continue;
-        }
-        let Some(json) = checked(text) else {
+        let row = if text.is_empty() {
+            None
+        } else if let Some(json) = checked(text) {
+            if first {
+                let header: Option<serde_json::Value> = serde_json::from_str(json).ok();
+                match header.as_ref().and_then(|h| h["fingerprint"].as_str()) {
+                    Some(f) if header.as_ref().is_some_and(|h| h["journal"] == FORMAT) => {
+                        out.fingerprint = Some(f.to_string());
+                    }
+                    _ => out.dropped_lines += 1,
+                }
+                None
+            } else {
+                match serde_json::from_str::<RawRow>(json) {
+                    Ok(row) => Some(RowAt {
+                        match_index: row.match_index,
+                        slot: row.slot,
+                        offset: at,
+                    }),
+                    Err(_) => {
+                        out.dropped_lines += 1;
+                        None
+                    }
+                }
+            }
+        } else {
             out.dropped_lines += 1;
+            None
+        };
+        // Any line that is not the next row of the run ends it.
+        let Some(row) = row else {
+            run.break_into(&mut loose);
             continue;
         };
-        if first {
-            let header: Option<serde_json::Value> = serde_json::from_str(json).ok();
-            match header.as_ref().and_then(|h| h["fingerprint"].as_str()) {
-                Some(f) if header.as_ref().is_some_and(|h| h["journal"] == FORMAT) => {
-                    out.fingerprint = Some(f.to_string());
-                }
-                _ => out.dropped_lines += 1,
+        if !run.continued_by(&row) {
+            run.break_into(&mut loose);
+            if row.slot != 0 {
+                loose.push(row);
+                continue;
             }
-            continue;
         }
-        match serde_json::from_str::<RawRow>(json) {
-            Ok(row) => {
-                out.rows.push(RowAt {
-                    match_index: row.match_index,
-                    slot: row.slot,
-                    offset: at,
-                });
-            }
-            Err(_) => out.dropped_lines += 1,
+        run.rows.push(row);
+        if run.rows.len() == rows_per_match {
+            out.matches.push(MatchAt {
+                match_index: row.match_index,
+                start: run.rows[0].offset,
+            });
+            run.rows.clear();
         }
     }
-    // The first intact line of each (match, slot) wins: rows sort by (match, slot, offset), and
-    // offsets grow through the file.
-    out.rows.sort_unstable();
-    out.rows.dedup_by_key(|r| (r.match_index, r.slot));
-    // Keep complete matches only, compacting in place.
-    let (mut keep, mut start) = (0, 0);
-    while start < out.rows.len() {
-        let m = out.rows[start].match_index;
-        let end = start
-            + out.rows[start..]
-                .iter()
-                .take_while(|r| r.match_index == m)
-                .count();
+    run.break_into(&mut loose);
+    // The first consecutive copy of each match wins: copies sort by (match, offset).
+    out.matches.sort_unstable();
+    out.matches.dedup_by_key(|m| m.match_index);
+    // The loose rows of matches without such a copy: the first intact line of each
+    // (match, slot), complete matches only.
+    loose.retain(|r| !out.has(r.match_index));
+    loose.sort_unstable();
+    loose.dedup_by_key(|r| (r.match_index, r.slot));
+    let mut start = 0;
+    while start < loose.len() {
+        let m = loose[start].match_index;
+        let end = start + loose[start..].partition_point(|r| r.match_index == m);
         if end - start == rows_per_match {
-            out.rows.copy_within(start..end, keep);
-            keep += end - start;
+            out.scattered.extend_from_slice(&loose[start..end]);
+            out.matches.push(MatchAt {
+                match_index: m,
+                start: SCATTERED,
+            });
         }
         start = end;
     }
-    out.rows.truncate(keep);
+    out.matches.sort_unstable();
     Ok(out)
 }
 
-/// Reads indexed rows back from a journal, one at a time.
+/// Reads indexed rows back from a journal, a match at a time.
 pub struct Rows {
     reader: std::io::BufReader<File>,
     line: Vec<u8>,
-    /// Where the reader stands in the file: rows read in plan order mostly follow each other
-    /// in the journal, and a move within the buffer keeps it (a seek would drop it and read
-    /// the next 8 KB again for every row).
+    /// Where the reader stands in the file: matches read in plan order mostly follow each
+    /// other in the journal, and a move within the buffer keeps it (a seek would drop it and
+    /// read the next 8 KB again for every match).
     position: u64,
 }
 
@@ -291,43 +383,67 @@ impl Rows {
         })
     }
 
-    /// The row whose line starts at `at` (from an [`Index`] of this file).
-    pub fn read(&mut self, at: &RowAt) -> std::io::Result<RawRow> {
-        let moved = i64::try_from(at.offset).map_err(std::io::Error::other)?
+    /// Appends the rows of match `match_index` to `out`, in slot order; false (and nothing
+    /// appended) when `index` has no complete copy of it.
+    pub fn read_match(
+        &mut self,
+        index: &Index,
+        match_index: u32,
+        out: &mut Vec<RawRow>,
+    ) -> std::io::Result<bool> {
+        let Some(at) = index.locate(match_index) else {
+            return Ok(false);
+        };
+        if at.start == SCATTERED {
+            for row in index.scattered_rows(match_index) {
+                let read = self.read_line(row.offset, match_index, row.slot)?;
+                out.push(read);
+            }
+        } else {
+            let mut offset = at.start;
+            for slot in 0..index.rows_per_match as u32 {
+                out.push(self.read_line(offset, match_index, slot)?);
+                offset = self.position;
+            }
+        }
+        Ok(true)
+    }
+
+    /// The row whose line starts at `offset`, which must be slot `slot` of match
+    /// `match_index`.
+    fn read_line(&mut self, offset: u64, match_index: u32, slot: u32) -> std::io::Result<RawRow> {
+        let moved = i64::try_from(offset).map_err(std::io::Error::other)?
             - i64::try_from(self.position).map_err(std::io::Error::other)?;
         self.reader.seek_relative(moved)?;
         self.line.clear();
         let read = self.reader.read_until(b'\n', &mut self.line)?;
-        self.position = at.offset + read as u64;
+        self.position = offset + read as u64;
         let text = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
         let damaged = || {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!(
-                    "the journal changed while being read (match {}, slot {})",
-                    at.match_index, at.slot
-                ),
+                format!("the journal changed while being read (match {match_index}, slot {slot})"),
             )
         };
         let json = checked(text).ok_or_else(damaged)?;
         let row: RawRow = serde_json::from_str(json).map_err(|_| damaged())?;
-        if (row.match_index, row.slot) != (at.match_index, at.slot) {
+        if (row.match_index, row.slot) != (match_index, slot) {
             return Err(damaged());
         }
         Ok(row)
     }
 }
 
-/// Read a journal: every row whose line is intact; a damaged line is dropped and counted, and
-/// so is any match with fewer rows than `rows_per_match` says it should have. Holds every row:
-/// for a few matches (adaptive stages, tests); [`index`] and [`Rows`] read any number.
+/// Read a journal: every row of every complete match (see [`index`]), in plan order. Holds
+/// every row: for a few matches (adaptive stages, tests); [`index`] and [`Rows`] read any
+/// number.
 pub fn read(path: &Path, rows_per_match: usize) -> std::io::Result<Contents> {
     let index = index(path, rows_per_match)?;
-    let mut rows = Vec::with_capacity(index.rows.len());
-    if !index.rows.is_empty() {
+    let mut rows = Vec::with_capacity(index.len() * rows_per_match);
+    if !index.is_empty() {
         let mut reader = Rows::open(path)?;
-        for at in &index.rows {
-            rows.push(reader.read(at)?);
+        for m in index.matches() {
+            reader.read_match(&index, m, &mut rows)?;
         }
     }
     Ok(Contents {
@@ -403,7 +519,7 @@ mod tests {
     }
 
     #[test]
-    fn the_index_points_at_each_match_in_plan_order_first_intact_copy_first() {
+    fn the_index_points_at_each_match_in_plan_order_first_complete_copy_first() {
         let path = scratch("index");
         // Completion order 2, 0, 1 (two jobs), then match 0 again (a replay after damage).
         let mut j = Journal::create(&path, "f00d", &[row(2, 0), row(2, 1)]).unwrap();
@@ -414,24 +530,75 @@ mod tests {
         j.append(&[again, row(0, 1)]).unwrap();
         drop(j);
         let index = index(&path, 2).unwrap();
-        let matches: Vec<u32> = index.matches().map(|(m, _)| m).collect();
+        let matches: Vec<u32> = index.matches().collect();
         // Match 1 is incomplete; 0 and 2 come out in plan order whatever the file order.
         assert_eq!(matches, vec![0, 2]);
         assert!(index.has(2) && !index.has(1));
         let mut rows = Rows::open(&path).unwrap();
-        let read: Vec<(u32, u32, f64)> = index
-            .rows
+        let mut read = Vec::new();
+        for m in index.matches() {
+            assert!(rows.read_match(&index, m, &mut read).unwrap());
+        }
+        assert!(!rows.read_match(&index, 1, &mut read).unwrap());
+        let read: Vec<(u32, u32, f64)> = read
             .iter()
-            .map(|at| rows.read(at).unwrap())
             .map(|r| (r.match_index, r.slot, r.profit_tao))
             .collect();
-        // The first copy of (0, 0) (profit 1.5), not the replay's 9.0.
+        // The first copy of match 0 (profit 1.5), not the replay's 9.0.
         assert_eq!(
             read,
             vec![(0, 0, 1.5), (0, 1, 1.5), (2, 0, 1.5), (2, 1, 1.5)]
         );
-        // 16 bytes a row in the index, whatever the row holds.
-        assert_eq!(std::mem::size_of::<RowAt>(), 16);
+        // Each match found by the offset of its first line: 16 bytes a match in the index,
+        // whatever its rows hold and however many they are.
+        assert_eq!(std::mem::size_of::<MatchAt>(), 16);
+        assert!(index.scattered.is_empty());
+    }
+
+    /// A match whose rows are not consecutive lines (a damaged line between them, or two
+    /// writers' lines interleaved, as an edited or concatenated journal may have) is still
+    /// found, from the first intact line of each slot; one with a slot missing is not.
+    #[test]
+    fn a_match_in_pieces_is_put_together_from_its_first_intact_lines() {
+        let path = scratch("pieces");
+        let mut j = Journal::create(&path, "f00d", &[row(1, 0)]).unwrap();
+        drop(j);
+        let line = |r: &RawRow| line_of(&serde_json::to_string(r).unwrap());
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("not a row\n");
+        text.push_str(&line(&row(1, 1)));
+        // Matches 3 and 4 interleaved; match 5 with slot 0 twice, the first copy kept.
+        for r in [row(3, 0), row(4, 0), row(3, 1), row(4, 1), row(5, 0)] {
+            text.push_str(&line(&r));
+        }
+        let mut replay = row(5, 0);
+        replay.profit_tao = 9.0;
+        text.push_str(&line(&replay));
+        text.push_str("torn\n");
+        text.push_str(&line(&row(5, 1)));
+        // Match 6: slot 1 only.
+        text.push_str(&line(&row(6, 1)));
+        std::fs::write(&path, text).unwrap();
+        j = Journal::append_to(&path).unwrap();
+        // Match 7 appended whole: consecutive lines.
+        j.append(&[row(7, 0), row(7, 1)]).unwrap();
+        drop(j);
+        let index = index(&path, 2).unwrap();
+        assert_eq!(index.dropped_lines, 2);
+        assert_eq!(index.matches().collect::<Vec<_>>(), vec![1, 3, 4, 5, 7]);
+        assert_eq!(index.locate(7).map(|m| m.start == SCATTERED), Some(false));
+        assert_eq!(index.locate(5).map(|m| m.start == SCATTERED), Some(true));
+        let c = read(&path, 2).unwrap();
+        let read: Vec<(u32, u32, f64)> = c
+            .rows
+            .iter()
+            .map(|r| (r.match_index, r.slot, r.profit_tao))
+            .collect();
+        let expected: Vec<(u32, u32, f64)> = [1, 3, 4, 5, 7]
+            .iter()
+            .flat_map(|&m| [(m, 0, 1.5), (m, 1, 1.5)])
+            .collect();
+        assert_eq!(read, expected);
     }
 
     #[test]

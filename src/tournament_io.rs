@@ -261,21 +261,19 @@ pub fn unequal_stakes_warning(loaded: &Loaded, factory: &PluginFactory) -> Optio
 
 /// FNV-1a 64 of some bytes, hex: a content fingerprint for the manifest (not cryptographic).
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01B3);
-    }
-    format!("{h:016x}")
+    hex(tourney_engine::tournament::journal::fnv1a64(bytes))
+}
+
+/// A fingerprint's 16 hex digits.
+fn hex(hash: u64) -> String {
+    format!("{hash:016x}")
 }
 
 /// One entrant's plugin build, as the manifest records it: the manifest's name, version and
 /// build id, and a fingerprint of the library file's bytes.
 pub fn plugin_build(lib: &PluginLibrary) -> [String; 4] {
     let info = lib.info();
-    let file = std::fs::read(lib.path())
-        .map(|b| fingerprint(&b))
-        .unwrap_or_default();
+    let file = lib.file_fnv1a64().map(hex).unwrap_or_default();
     [
         info.name.clone(),
         info.version.clone(),

@@ -89,6 +89,11 @@ fn every_seed_strategy_loads_with_its_manifest() {
             tourney_sdk::abi::build_id(name, env!("CARGO_PKG_VERSION")),
             "{name}: the build id is a pure function of name and versions"
         );
+        // The manifest's file fingerprint: FNV-1a of the library's bytes, read once.
+        let bytes = std::fs::read(lib.path()).unwrap();
+        let hash = tourney_engine::tournament::journal::fnv1a64(&bytes);
+        assert_eq!(lib.file_fnv1a64(), Some(hash), "{name}");
+        assert_eq!(lib.file_fnv1a64(), Some(hash), "{name}: asked again");
         let owner = matches!(
             name,
             "meme-farmer" | "buyback-subnet" | "btc-mining-subnet" | "honest-ai-subnet"

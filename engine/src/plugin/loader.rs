@@ -37,6 +37,8 @@ struct Loaded {
     path: PathBuf,
     manifest: &'static PluginManifest,
     info: PluginManifestInfo,
+    /// FNV-1a of the file's bytes, read the first time it is asked for ([`PluginLibrary::file_fnv1a64`]).
+    file_hash: OnceLock<Option<u64>>,
 }
 
 /// Loaded libraries by canonical path. Entries are never removed: unloading a library whose
@@ -378,6 +380,7 @@ impl PluginLibrary {
             path: canonical.clone(),
             manifest,
             info,
+            file_hash: OnceLock::new(),
         }));
         registry.insert(canonical, loaded);
         Ok(PluginLibrary { loaded })
@@ -419,6 +422,17 @@ impl PluginLibrary {
     /// The canonical path of the library file.
     pub fn path(&self) -> &'static Path {
         &self.loaded.path
+    }
+
+    /// FNV-1a 64 of the library file's bytes (`None` if it cannot be read), read once per
+    /// process: every tournament a search plays fingerprints its plugins, and a library, once
+    /// loaded, is the one this process runs whatever happens to the file later.
+    pub fn file_fnv1a64(&self) -> Option<u64> {
+        *self.loaded.file_hash.get_or_init(|| {
+            std::fs::read(&self.loaded.path)
+                .ok()
+                .map(|bytes| crate::tournament::journal::fnv1a64(&bytes))
+        })
     }
 
     pub(crate) fn manifest(&self) -> &'static PluginManifest {

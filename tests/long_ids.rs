@@ -4,7 +4,7 @@
 //! representative matches from them.
 
 mod common;
-use common::{run, scratch, strategy_crate};
+use common::{play, scratch, strategy_crate};
 
 #[test]
 fn series_of_ids_past_255_bytes_are_written_and_drawn() {
@@ -26,13 +26,7 @@ fn series_of_ids_past_255_bytes_are_written_and_drawn() {
     let path = dir.join("long.yaml");
     std::fs::write(&path, yaml).unwrap();
     let out = dir.join("result");
-    run(&[
-        "run",
-        path.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    play(path.to_str().unwrap(), &out, &[]);
 
     // Four owner profiles (aaa, aab, abb, bbb) × one trader: four matches, four series files.
     let raw = std::fs::read_to_string(out.join("raw.csv")).unwrap();

@@ -162,13 +162,7 @@ fn chromium() -> Option<PathBuf> {
 /// Play the tournament `yaml` into `dir/result`: its report page and the page's HTML.
 fn play_to_page(dir: &Path, yaml: &Path) -> (PathBuf, String) {
     let result = dir.join("result");
-    run(&[
-        "run",
-        yaml.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        result.to_str().unwrap(),
-    ]);
+    play(yaml.to_str().unwrap(), &result, &[]);
     let page = result.join("reports/index.html");
     let html = std::fs::read_to_string(&page).unwrap();
     (page, html)

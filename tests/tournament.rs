@@ -293,18 +293,11 @@ fn isolation_turns_aborts_hangs_and_panics_into_marked_rows() {
     let path = dir.join("isolate.yaml");
     std::fs::write(&path, &yaml).unwrap();
     let out = dir.join("out");
-    run(&[
-        "run",
+    play(
         path.to_str().unwrap(),
-        "--isolate",
-        "--timeout",
-        "3",
-        "--jobs",
-        "4",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        &out,
+        &["--isolate", "--timeout", "3", "--jobs", "4"],
+    );
     let raw = std::fs::read_to_string(out.join("raw.csv")).unwrap();
     let rows: Vec<&str> = raw.lines().skip(1).collect();
     // 4 entrants: 10 pairings, 20 rows: the table is complete.

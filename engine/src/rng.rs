@@ -14,11 +14,7 @@ pub fn mix64(mut z: u64) -> u64 {
 
 /// Derive a sub-seed from a seed and a label (FNV-1a over the label, then mixed).
 pub fn derive_seed(seed: u64, label: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in label.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01B3);
-    }
+    let h = tourney_sdk::abi::fnv1a64(label.as_bytes(), tourney_sdk::abi::FNV1A64_OFFSET);
     mix64(seed ^ mix64(h))
 }
 

@@ -31,7 +31,13 @@ pub fn series_file_name(match_id: &str) -> String {
 
 /// 64-bit FNV-1a.
 fn fnv1a_64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+    fnv1a_64_from(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// 64-bit FNV-1a of `bytes`, continuing from `hash` (the reports' one copy of it; the crate
+/// depends on neither the engine nor the SDK, which hold theirs).
+pub(crate) fn fnv1a_64_from(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
         (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }

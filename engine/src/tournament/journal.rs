@@ -30,12 +30,7 @@ const FORMAT: u32 = 2;
 /// FNV-1a, 64 bits: a small checksum that detects torn and altered lines (not an adversary's
 /// edits — the journal is not a security boundary).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01B3);
-    }
-    h
+    tourney_sdk::abi::fnv1a64(bytes, tourney_sdk::abi::FNV1A64_OFFSET)
 }
 
 /// One line: the JSON, a tab, its checksum, a newline.

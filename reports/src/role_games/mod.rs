@@ -47,12 +47,9 @@ impl Default for RoleOptions {
 /// The bootstrap seed of one cell: a pure function of its labels, so that a report rebuilt
 /// from the raw table alone, and the adaptive decision taken during the run, agree.
 pub fn bootstrap_seed(mechanism: &str, schedule: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in mechanism.bytes().chain([0]).chain(schedule.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01B3);
-    }
-    h
+    use crate::file_names::fnv1a_64_from;
+    let h = fnv1a_64_from(0xcbf2_9ce4_8422_2325, mechanism.as_bytes());
+    fnv1a_64_from(fnv1a_64_from(h, &[0]), schedule.as_bytes())
 }
 
 /// Everything computed on one (mechanism, schedule) of a role tournament.

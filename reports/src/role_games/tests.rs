@@ -131,3 +131,13 @@ fn a_tie_is_named_in_the_verdict_not_hidden() {
     // A strict best reply is no tie: the owner's part names no other strategy.
     assert!(line.contains("owners: a (1.00 of resamples) ·"), "{line}");
 }
+
+/// The bootstrap seed is FNV-1a 64 of `mechanism ‖ 0 ‖ schedule` (computed independently:
+/// Python's reference loop over b"taoflow\x00native"), so reports rebuilt later resample alike.
+#[test]
+fn the_bootstrap_seed_is_fnv1a_of_the_labels() {
+    assert_eq!(
+        super::bootstrap_seed("taoflow", "native"),
+        0xf852_72d3_0b30_f12a
+    );
+}

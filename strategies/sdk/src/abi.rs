@@ -713,7 +713,12 @@ unsafe impl Sync for PluginManifest {}
 // SAFETY: as above.
 unsafe impl Send for PluginManifest {}
 
-/// 64-bit FNV-1a, `const` so build ids cost nothing and need no dependency.
+/// FNV-1a's 64-bit offset basis: the hash of nothing, where every hash starts.
+pub const FNV1A64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 64-bit FNV-1a of `bytes`, continuing from `hash` ([`FNV1A64_OFFSET`] to start), `const` so
+/// build ids cost nothing and need no dependency. The engine's checksums, seeds and
+/// fingerprints use it too.
 pub const fn fnv1a64(bytes: &[u8], mut hash: u64) -> u64 {
     let mut i = 0;
     while i < bytes.len() {
@@ -729,7 +734,7 @@ pub const fn fnv1a64(bytes: &[u8], mut hash: u64) -> u64 {
 /// id; any of those changing changes it (two strategy revisions in one tournament must be told
 /// apart even if someone forgets to bump a version, hence the SDK and ABI parts too).
 pub fn build_id(crate_name: &str, crate_version: &str) -> String {
-    let mut h = fnv1a64(crate_name.as_bytes(), 0xcbf2_9ce4_8422_2325);
+    let mut h = fnv1a64(crate_name.as_bytes(), FNV1A64_OFFSET);
     h = fnv1a64(b"\0", h);
     h = fnv1a64(crate_version.as_bytes(), h);
     h = fnv1a64(b"\0", h);

@@ -115,7 +115,7 @@ pub fn write_from_journal(
     let mut reader = Rows::open(journal).map_err(|e| format!("{}: {e}", journal.display()))?;
     let mut rows = Vec::new();
     for m in matches {
-        rows.clear();
+        // Empty: the rows of the last match were drained into the writer.
         let found = reader
             .read_match(index, m, &mut rows)
             .map_err(|e| format!("{}: {e}", journal.display()))?;

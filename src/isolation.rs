@@ -6,7 +6,7 @@
 //!   are captured separately, up to [`CAPTURE_BYTES`] each (beginning and end; the middle of
 //!   a flood is read and discarded), and quoted, shortened, in the error reason.
 //! - **Which entrant was running.** Before each call into a plugin the worker records the
-//!   entrant's index in a small marker file (one `pwrite`); after a crash the parent reads it to
+//!   entrant's index in a small marker file (mapped shared: a few stores); after a crash the parent reads it to
 //!   say whose plugin failed.
 //! - **A process group per worker**, killed whole on timeout and after the worker exits, so a
 //!   child process a plugin spawned neither outlives the match nor holds its pipes open.
@@ -20,8 +20,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::time::Duration;
 
 /// The most of each of a worker's stdout and stderr kept (its beginning and its end); more is
 /// read and discarded.
@@ -142,24 +142,37 @@ fn kill_group(pid: u32) {
     }
 }
 
-/// Whether the worker has exited, without reaping it (`waitid` with `WNOWAIT`): until it is
-/// reaped its pid stays taken, so killing its process group afterwards cannot hit a stranger.
-fn exited_unreaped(pid: u32) -> std::io::Result<bool> {
-    // SAFETY: a zeroed siginfo_t is a valid out-parameter; waitid writes it and reads nothing
-    // else of ours.
-    unsafe {
-        let mut info: libc::siginfo_t = std::mem::zeroed();
-        if libc::waitid(
-            libc::P_PID,
-            pid as libc::id_t,
-            &mut info,
-            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-        ) != 0
-        {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(info.si_pid() != 0)
-    }
+/// Wait, in a thread, until the worker exits, without reaping it (`waitid` with `WNOWAIT`):
+/// until it is reaped its pid stays taken, so killing its process group afterwards cannot hit
+/// a stranger. The receiver gets `Ok(())` when it has exited (or an error of `waitid`); the
+/// parent waits on it with the match's timeout, so a short match is noticed the moment it ends
+/// rather than at the next poll.
+fn exit_of(pid: u32) -> std::sync::mpsc::Receiver<std::io::Result<()>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = loop {
+            // SAFETY: a zeroed siginfo_t is a valid out-parameter; waitid writes it and reads
+            // nothing else of ours.
+            let rc = unsafe {
+                let mut info: libc::siginfo_t = std::mem::zeroed();
+                libc::waitid(
+                    libc::P_PID,
+                    pid as libc::id_t,
+                    &mut info,
+                    libc::WEXITED | libc::WNOWAIT,
+                )
+            };
+            if rc == 0 {
+                break Ok(());
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                break Err(error);
+            }
+        };
+        let _ = tx.send(result);
+    });
+    rx
 }
 
 /// Run `tourney worker ARGS… --channel PATH` with a timeout and wait for its answer.
@@ -197,39 +210,35 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
     let stdin = child.stdin.take();
     let out = capture(child.stdout.take().expect("piped"));
     let err = capture(child.stderr.take().expect("piped"));
-    let started = Instant::now();
-    // Poll with a backoff: short matches finish in a few milliseconds, and a fixed 5 ms nap
-    // would be most of their cost; long ones are checked every 5 ms.
-    let mut nap = Duration::from_micros(100);
-    let status: Result<ExitStatus, String> = loop {
-        match exited_unreaped(child.id()) {
-            Ok(true) => {
-                // Whatever the plugin left running in the group goes with the worker. The
-                // worker is not reaped yet, so its pid — the group's id — cannot have been
-                // reused by another process.
-                kill_group(child.id());
-                break child
-                    .wait()
-                    .map_err(|e| format!("cannot wait for the worker: {e}"));
-            }
-            Ok(false) if started.elapsed() >= timeout => {
-                kill_group(child.id());
-                let _ = child.wait();
-                break Err(format!(
-                    "timed out after {:.0} s (a strategy hung?); the worker and its process \
-                     group were killed",
-                    timeout.as_secs_f64()
-                ));
-            }
-            Ok(false) => {
-                std::thread::sleep(nap);
-                nap = (nap * 2).min(Duration::from_millis(5));
-            }
-            Err(e) => {
-                kill_group(child.id());
-                let _ = child.wait();
-                break Err(format!("cannot wait for the worker: {e}"));
-            }
+    let exited = exit_of(child.id());
+    let status: Result<ExitStatus, String> = match exited.recv_timeout(timeout) {
+        Ok(Ok(())) => {
+            // Whatever the plugin left running in the group goes with the worker. The worker
+            // is not reaped yet, so its pid — the group's id — cannot have been reused by
+            // another process.
+            kill_group(child.id());
+            child
+                .wait()
+                .map_err(|e| format!("cannot wait for the worker: {e}"))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            kill_group(child.id());
+            let _ = child.wait();
+            Err(format!(
+                "timed out after {:.0} s (a strategy hung?); the worker and its process group \
+                 were killed",
+                timeout.as_secs_f64()
+            ))
+        }
+        Ok(Err(e)) => {
+            kill_group(child.id());
+            let _ = child.wait();
+            Err(format!("cannot wait for the worker: {e}"))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            kill_group(child.id());
+            let _ = child.wait();
+            Err("cannot wait for the worker: its watcher stopped".into())
         }
     };
     drop(stdin);
@@ -274,7 +283,62 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
 /// The worker's channel: its answer file and the marker of the entrant being called.
 pub struct Channel {
     path: PathBuf,
-    marker: std::fs::File,
+    /// The marker file's bytes, mapped shared: a store is in the page cache at once, so it
+    /// survives the worker's crash and the parent reads it from the file. A `pwrite` per plugin
+    /// call cost ≈ 2 µs (two per call, hundreds of calls a match-day); a store costs nothing.
+    marker: &'static [AtomicU8],
+}
+
+/// Width of the marker's one value: an index right-aligned in 19 characters, then `\n`.
+const MARKER_BYTES: usize = 20;
+
+/// Map `file` (already `MARKER_BYTES` long) shared, for the rest of the process's life.
+fn map_marker(file: &std::fs::File) -> std::io::Result<&'static [AtomicU8]> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a fresh shared mapping of an open file of at least `MARKER_BYTES` bytes; the
+    // descriptor may close afterwards (the mapping keeps the file). Nothing else in this
+    // process maps it, and it is never unmapped, so a `'static` slice of it stays valid. The
+    // bytes are only ever accessed as atomics, which have the layout of `u8`.
+    unsafe {
+        let at = libc::mmap(
+            std::ptr::null_mut(),
+            MARKER_BYTES,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            file.as_raw_fd(),
+            0,
+        );
+        if at == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(std::slice::from_raw_parts(
+            at as *const AtomicU8,
+            MARKER_BYTES,
+        ))
+    }
+}
+
+/// The marker's text for `k`: `format!("{k:>19}\n")`, or `-` for no call, without allocating.
+fn marker_text(k: Option<usize>) -> [u8; MARKER_BYTES] {
+    let mut text = [b' '; MARKER_BYTES];
+    text[MARKER_BYTES - 1] = b'\n';
+    let mut at = MARKER_BYTES - 1;
+    match k {
+        None => text[at - 1] = b'-',
+        // Entrant indices are small; one of 20 digits would not fit, and cannot occur.
+        Some(k) => {
+            let mut k = (k as u64).min(9_999_999_999_999_999_999);
+            loop {
+                at -= 1;
+                text[at] = b'0' + (k % 10) as u8;
+                k /= 10;
+                if k == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    text
 }
 
 /// Held while the worker creates or renames a channel file, and by the parent-death watcher
@@ -293,22 +357,28 @@ fn channel_files() -> std::sync::MutexGuard<'static, ()> {
 impl Channel {
     pub fn open(path: &Path) -> std::io::Result<Channel> {
         let _files = channel_files();
-        let marker = std::fs::File::create(marker_path(path))?;
-        Ok(Channel {
+        // Read and write: a shared writable mapping needs both.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(marker_path(path))?;
+        file.set_len(MARKER_BYTES as u64)?;
+        let channel = Channel {
             path: path.to_path_buf(),
-            marker,
-        })
+            marker: map_marker(&file)?,
+        };
+        channel.mark(None);
+        Ok(channel)
     }
 
-    /// Record that entrant `k` is being called (`None`: no plugin call in progress). One
-    /// positioned write of a fixed width, so the file always holds one value.
+    /// Record that entrant `k` is being called (`None`: no plugin call in progress): stores
+    /// into the mapped marker, of a fixed width, so the file always holds one value.
     pub fn mark(&self, k: Option<usize>) {
-        use std::os::unix::fs::FileExt;
-        let text = match k {
-            Some(k) => format!("{k:>19}\n"),
-            None => format!("{:>19}\n", "-"),
-        };
-        let _ = self.marker.write_at(text.as_bytes(), 0);
+        for (byte, value) in self.marker.iter().zip(marker_text(k)) {
+            byte.store(value, Ordering::Relaxed);
+        }
     }
 
     /// Write the answer: aside, then renamed into place, so the parent sees all or nothing.
@@ -368,6 +438,30 @@ pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_marker_reads_as_the_index_it_was_given() {
+        for k in [0, 7, 12, 1234, 9_999_999_999_999_999_999] {
+            assert_eq!(marker_text(Some(k)), *format!("{k:>19}\n").as_bytes());
+        }
+        assert_eq!(marker_text(None), *format!("{:>19}\n", "-").as_bytes());
+    }
+
+    #[test]
+    fn a_mark_is_in_the_file_without_a_write() {
+        let dir = std::env::temp_dir().join(format!("tourney-marker-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let channel = Channel::open(&dir.join("ch")).unwrap();
+        let read = || std::fs::read_to_string(marker_path(&dir.join("ch"))).unwrap();
+        assert_eq!(read().trim(), "-");
+        channel.mark(Some(3));
+        assert_eq!(read().trim().parse::<usize>().unwrap(), 3);
+        channel.mark(Some(12));
+        assert_eq!(read(), format!("{:>19}\n", 12));
+        channel.mark(None);
+        assert_eq!(read().trim(), "-");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn the_tail_is_short_and_on_one_line() {

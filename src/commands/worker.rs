@@ -9,7 +9,7 @@
 //! The parent passes the resolved plugin library paths (crates are built once, by the parent).
 
 use crate::isolation::{run_worker, worker_setup, Channel};
-use crate::tournament_io::{load, PluginFactory};
+use crate::tournament_io::load;
 use crate::Failure;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ use tourney_engine::tournament::config::TournamentConfig;
 use tourney_engine::tournament::plan::{self, PlannedMatch};
 use tourney_engine::tournament::rows::RawRow;
 use tourney_engine::tournament::{error_rows, play, EntrantFactory, MatchResult, PlayFn};
-use tourney_sdk::{Action, Observation, Strategy, StrategyFault, StrategyInfo};
+use tourney_sdk::{Action, Observation, Params, Strategy, StrategyFault, StrategyInfo};
 
 /// How isolated workers are run.
 #[derive(Clone, Debug)]
@@ -184,17 +184,24 @@ impl Drop for Tracked {
     }
 }
 
-/// The plugins' factory with every instance [`Tracked`].
+/// The plugins' factory with every instance [`Tracked`]: the libraries of the entrants the
+/// worker plays (by entrant index), with every entrant's parameters.
 struct TrackingFactory {
-    inner: PluginFactory,
+    libraries: Vec<Option<PluginLibrary>>,
+    params: Vec<Params>,
     channel: Arc<Channel>,
 }
 
 impl EntrantFactory for TrackingFactory {
     fn create(&self, index: usize, seed: u64) -> Result<Box<dyn Strategy>, String> {
+        let library = self.libraries[index]
+            .ok_or_else(|| format!("entrant {index}'s plugin was not loaded in this worker"))?;
         self.channel.mark(Some(index));
-        let inner = self.inner.create(index, seed)?;
+        let inner = library
+            .instantiate(&self.params[index], seed)
+            .map_err(|e| e.to_string());
         self.channel.mark(None);
+        let inner = Box::new(inner?);
         Ok(Box::new(Tracked {
             inner,
             entrant: index,
@@ -236,22 +243,37 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
             .answer(&text)
             .map_err(|e| Failure::Run(format!("channel: {e}")))
     };
-    let mut libraries = Vec::new();
+    let planned = match (a.check, a.match_index) {
+        (true, _) => None,
+        (false, Some(i)) => Some(
+            plan::planned(config, i)
+                .ok_or_else(|| Failure::Usage(format!("worker: no match {i}")))?,
+        ),
+        (false, None) => {
+            return Err(Failure::Usage("worker: --match-index or --check".into()));
+        }
+    };
+    // A match loads only its own entrants' libraries (a tournament names more strategies than
+    // a match plays, and each `dlopen` maps and relocates a library); the check loads all.
+    let mut libraries = vec![None; a.libs.len()];
     for (k, lib) in a.libs.iter().enumerate() {
+        if planned.as_ref().is_some_and(|m| !m.entrants.contains(&k)) {
+            continue;
+        }
         channel.mark(Some(k));
         match PluginLibrary::load(lib) {
-            Ok(l) => libraries.push(l),
+            Ok(l) => libraries[k] = Some(l),
             Err(e) if a.check => return answer_error(k, e.to_string()),
             Err(e) => return Err(Failure::Run(e.to_string())),
         }
         channel.mark(None);
     }
-    let params = config.entrants.iter().map(|e| e.sdk_params()).collect();
     let factory = TrackingFactory {
-        inner: PluginFactory { libraries, params },
+        libraries,
+        params: config.entrants.iter().map(|e| e.sdk_params()).collect(),
         channel: Arc::clone(&channel),
     };
-    if a.check {
+    let Some(planned) = planned else {
         for k in 0..config.entrants.len() {
             if let Err(e) = factory.create(k, 0) {
                 return answer_error(k, e);
@@ -261,12 +283,7 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
         return channel
             .answer("{}")
             .map_err(|e| Failure::Run(format!("channel: {e}")));
-    }
-    let match_index = a
-        .match_index
-        .ok_or_else(|| Failure::Usage("worker: --match-index or --check".into()))?;
-    let planned = plan::planned(config, match_index)
-        .ok_or_else(|| Failure::Usage(format!("worker: no match {match_index}")))?;
+    };
     let result = play(config, &factory, &planned);
     channel.mark(None);
     if let (Some(path), Some(csv)) = (a.series, &result.series_csv) {

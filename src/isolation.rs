@@ -6,8 +6,8 @@
 //!   are captured separately, up to [`CAPTURE_BYTES`] each (beginning and end; the middle of
 //!   a flood is read and discarded), and quoted, shortened, in the error reason.
 //! - **Which entrant was running.** Before each call into a plugin the worker records the
-//!   entrant's index in a small marker file (mapped shared: a few stores); after a crash the parent reads it to
-//!   say whose plugin failed.
+//!   entrant's index in a small marker file (mapped shared, so a few stores and no system
+//!   call); after a crash the parent reads it to say whose plugin failed.
 //! - **A process group per worker**, killed whole on timeout and after the worker exits, so a
 //!   child process a plugin spawned neither outlives the match nor holds its pipes open.
 //! - **Workers die with their parent.** The worker watches its stdin, a pipe the parent holds;
@@ -210,37 +210,25 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
     let stdin = child.stdin.take();
     let out = capture(child.stdout.take().expect("piped"));
     let err = capture(child.stderr.take().expect("piped"));
-    let exited = exit_of(child.id());
-    let status: Result<ExitStatus, String> = match exited.recv_timeout(timeout) {
-        Ok(Ok(())) => {
-            // Whatever the plugin left running in the group goes with the worker. The worker
-            // is not reaped yet, so its pid — the group's id — cannot have been reused by
-            // another process.
-            kill_group(child.id());
-            child
-                .wait()
-                .map_err(|e| format!("cannot wait for the worker: {e}"))
-        }
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-            kill_group(child.id());
-            let _ = child.wait();
-            Err(format!(
-                "timed out after {:.0} s (a strategy hung?); the worker and its process group \
-                 were killed",
-                timeout.as_secs_f64()
-            ))
-        }
-        Ok(Err(e)) => {
-            kill_group(child.id());
-            let _ = child.wait();
-            Err(format!("cannot wait for the worker: {e}"))
-        }
+    let waited = match exit_of(child.id()).recv_timeout(timeout) {
+        Ok(Ok(())) => Ok(()),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "timed out after {:.0} s (a strategy hung?); the worker and its process group were \
+             killed",
+            timeout.as_secs_f64()
+        )),
+        Ok(Err(e)) => Err(format!("cannot wait for the worker: {e}")),
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            kill_group(child.id());
-            let _ = child.wait();
             Err("cannot wait for the worker: its watcher stopped".into())
         }
     };
+    // Whatever the plugin left running in the group goes with the worker (and on a timeout,
+    // the worker itself). The worker is not reaped yet, so its pid — the group's id — cannot
+    // have been reused by another process.
+    kill_group(child.id());
+    let reaped = child.wait();
+    let status: Result<ExitStatus, String> =
+        waited.and_then(|()| reaped.map_err(|e| format!("cannot wait for the worker: {e}")));
     drop(stdin);
     // A process that left the group could still hold the pipes: wait a moment, not forever.
     let grace = Duration::from_secs(2);

@@ -1,9 +1,9 @@
 //! All symmetric Nash equilibria of a symmetric two-player game, exactly.
 //!
 //! Method: the payoffs are quantized to integers (multiples of `quantum`, default 1e-9 TAO = one
-//! rao, the chain's own precision) and every computation after that is exact rational
-//! arithmetic (`BigRational`), so ties and degenerate games are decided exactly, never by a
-//! tolerance.
+//! rao, the chain's own precision) and every computation after that is exact — integer
+//! elimination without fractions (`solve`), and `BigRational`s only for the extreme points
+//! found — so ties and degenerate games are decided exactly, never by a tolerance.
 //!
 //! A mixed strategy `x` is a symmetric equilibrium iff every strategy in its support earns the
 //! best payoff against `x`: `(Ax)_i = v` for `i ∈ supp(x)` and `(Ax)_k ≤ v` for all `k`.

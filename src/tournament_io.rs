@@ -282,11 +282,21 @@ pub fn plugin_build(lib: &PluginLibrary) -> [String; 4] {
     ]
 }
 
-/// The tournament's fingerprint: its YAML text and every entrant's plugin build. The journal
-/// carries it, so `--resume` never mixes rows of another tournament (another seed, another
-/// file, a rebuilt plugin) into this one.
+/// The fingerprint of the math library this process computes with
+/// ([`tourney_engine::math_bits`]): results of machines whose fingerprints differ must not be
+/// mixed.
+pub fn math_fingerprint() -> String {
+    hex(tourney_engine::math_bits::fingerprint())
+}
+
+/// The tournament's fingerprint: its YAML text, every entrant's plugin build and the math
+/// library's fingerprint. The journal carries it, so `--resume` never mixes rows of another
+/// tournament (another seed, another file, a rebuilt plugin), or rows computed on a machine
+/// whose math library gives other bits, into this one.
 pub fn tournament_fingerprint(loaded: &Loaded, factory: &PluginFactory) -> String {
     let mut text = fingerprint(loaded.text.as_bytes());
+    text.push('\n');
+    text.push_str(&math_fingerprint());
     for lib in &factory.libraries {
         for part in plugin_build(lib) {
             text.push('\n');

@@ -390,3 +390,94 @@ fn same_outputs_with_one_and_two_jobs(dir: &Path, yaml: &str) -> (PathBuf, PathB
     assert_same_outputs(&one, &two);
     (one, two)
 }
+
+/// glibc's tunable that hides FMA and AVX2 from its own dispatch, so that this process computes
+/// `exp`, `pow` … with the x86-64 variants a CPU without those instructions would use.
+const WITHOUT_FMA: (&str, &str) = ("GLIBC_TUNABLES", "glibc.cpu.hwcaps=-AVX2,-FMA");
+
+/// Whether this machine has two math libraries to compare: glibc on an x86-64 CPU with FMA and
+/// AVX2, whose variants with and without them differ in about 1 result in 1,500.
+fn has_two_glibc_variants() -> bool {
+    #[cfg(all(target_arch = "x86_64", target_env = "gnu"))]
+    {
+        std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_env = "gnu")))]
+    {
+        false
+    }
+}
+
+/// Shards computed on machines whose math libraries give other bits are not merged, and a
+/// journal is not resumed on such a machine; with the same library both work.
+#[test]
+fn results_of_machines_that_compute_differently_are_not_mixed() {
+    let dir = scratch("math");
+    let yaml = write_tournament(&dir, 1, 0.2);
+    let y = yaml.to_str().unwrap();
+    let (s0, s1, merged) = (dir.join("s0"), dir.join("s1"), dir.join("merged"));
+    play(y, &s0, &["--shard", "0/2"]);
+    let other_machine = |args: &[&str]| {
+        tourney()
+            .env(WITHOUT_FMA.0, WITHOUT_FMA.1)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let s1_run = other_machine(&[
+        "run",
+        y,
+        "--quiet",
+        "--shard",
+        "1/2",
+        "--out",
+        s1.to_str().unwrap(),
+    ]);
+    assert!(
+        s1_run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&s1_run.stderr)
+    );
+    let fingerprint = |d: &Path| {
+        let text = std::fs::read_to_string(d.join("manifest.json")).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        manifest["math_fingerprint"].as_str().unwrap().to_string()
+    };
+    let differ = fingerprint(&s0) != fingerprint(&s1);
+    if has_two_glibc_variants() {
+        assert!(
+            differ,
+            "glibc's variants with and without FMA compute alike?"
+        );
+    }
+    let merge = tourney()
+        .args(["merge", s0.to_str().unwrap(), s1.to_str().unwrap(), "--out"])
+        .arg(&merged)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&merge.stderr);
+    let resume = other_machine(&[
+        "run",
+        y,
+        "--quiet",
+        "--shard",
+        "0/2",
+        "--resume",
+        "--out",
+        s0.to_str().unwrap(),
+    ]);
+    let resume_stderr = String::from_utf8_lossy(&resume.stderr);
+    if differ {
+        assert_eq!(merge.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("math library gives other bits"), "{stderr}");
+        assert!(!merged.join("raw.csv").exists());
+        assert_eq!(resume.status.code(), Some(2), "{resume_stderr}");
+        assert!(
+            resume_stderr.contains("math library gives other bits"),
+            "{resume_stderr}"
+        );
+    } else {
+        assert!(merge.status.success(), "{stderr}");
+        assert!(resume.status.success(), "{resume_stderr}");
+    }
+}

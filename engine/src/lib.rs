@@ -18,6 +18,7 @@ pub mod hotkey_yield;
 pub mod injection;
 pub mod lanes;
 pub mod market;
+pub mod math_bits;
 pub mod mechanism;
 pub mod network;
 pub mod observe;

@@ -55,6 +55,17 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
                 dirs[0].display()
             )));
         }
+        if m["math_fingerprint"] != manifest["math_fingerprint"] {
+            return Err(Failure::Usage(format!(
+                "{} was computed on a machine whose math library gives other bits than {}'s \
+                 (math fingerprint {} against {}): their results would not be one run's; rerun \
+                 that shard on a machine like the others (docs/scaling.md)",
+                dir.display(),
+                dirs[0].display(),
+                m["math_fingerprint"].as_str().unwrap_or("none"),
+                manifest["math_fingerprint"].as_str().unwrap_or("none"),
+            )));
+        }
         if let Some(which) = differing_plugin(&manifest, &m) {
             return Err(Failure::Usage(format!(
                 "{} was played with a different build of {which} than {}: rerun that shard \

@@ -140,6 +140,8 @@ fn write_manifest(
         .collect();
     let manifest = serde_json::json!({
         "tourney_version": env!("CARGO_PKG_VERSION"),
+        // The machine's math library, by its results (`merge` refuses to mix fingerprints).
+        "math_fingerprint": crate::tournament_io::math_fingerprint(),
         "tournament": l.config.name,
         "yaml_fingerprint": crate::tournament_io::fingerprint(l.text.as_bytes()),
         // As given on the command line: what `tourney plot --match ID --tournament FILE` needs
@@ -245,10 +247,11 @@ fn resume_journal(
         }
         Some(_) => {
             return Err(Failure::Usage(format!(
-            "{}: this journal belongs to another tournament (its YAML or a plugin build differs); \
-                 run without --resume to start over, or choose another --out",
-            path.display()
-        )))
+                "{}: this journal belongs to another tournament (its YAML or a plugin build \
+                 differs, or it was computed on a machine whose math library gives other bits: \
+                 docs/scaling.md); run without --resume to start over, or choose another --out",
+                path.display()
+            )))
         }
         None if contents.exists && contents.dropped_lines > 0 => {
             return Err(Failure::Usage(format!(

@@ -8,7 +8,8 @@
 //! glibc versions and other systems (macOS, musl) have their own. Measured on this project's
 //! machine with glibc 2.36: between its two x86-64 variants 6 to 10 in 10,000 random arguments of
 //! `exp`, `cos`, `exp_m1`, `ln_1p` and `pow` give results an ulp apart, and a 2-day copy of
-//! `dtao-transition` (≈ 1,000 matches) gave one match different payoffs. So "same YAML and seed,
+//! `dtao-transition` (≈ 1,000 matches) gave one match different payoffs. (glibc's aarch64
+//! functions gave the FMA variant's bits on every argument tried.) So "same YAML and seed,
 //! same bits" holds on one machine, and across machines whose math library computes these
 //! functions alike — not across every machine.
 //!

@@ -222,15 +222,19 @@ enum Command {
     Plugin(commands::plugin::PluginCommand),
     /// Time the background economy on one thread.
     Bench {
-        /// Background subnets in the economy.
-        #[arg(long, default_value_t = 128)]
-        subnets: u32,
-        /// Simulated days per run.
-        #[arg(long, default_value_t = 30.0)]
-        days: f64,
-        /// The economy's seed.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// A match file (`simulate`'s format) whose economy to time — its mechanism, rules,
+        /// network and subnets, without entrants; without one, the default economy
+        /// (dtao-price).
+        file: Option<PathBuf>,
+        /// Background subnets in the economy [default: 128, or the file's].
+        #[arg(long)]
+        subnets: Option<u32>,
+        /// Simulated days per run [default: 30, or the file's, from its start day to its horizon].
+        #[arg(long)]
+        days: Option<f64>,
+        /// The economy's seed [default: 1, or the file's].
+        #[arg(long)]
+        seed: Option<u64>,
         /// Runs of the same economy; the figure reported is their median (a single short run
         /// is at the mercy of whatever else the machine does).
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
@@ -465,11 +469,20 @@ fn main() -> ExitCode {
         }
         Command::Plugin(cmd) => commands::plugin::run(cmd),
         Command::Bench {
+            file,
             subnets,
             days,
             seed,
             repeat,
-        } => commands::bench::run(subnets, days, seed, repeat),
+        } => commands::bench::run(
+            file.as_deref(),
+            commands::bench::Overrides {
+                subnets,
+                days,
+                seed,
+            },
+            repeat,
+        ),
     };
     exit_guard::finished();
     match result {

@@ -113,5 +113,14 @@ fn bench_times_the_economy_a_match_file_describes() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // A name checked by the engine's own deserializer is located too (it was reported at 1:1).
+    std::fs::write(&file, "seed: 3\nmechanism: nonsense\n").unwrap();
+    let out = bench(&["--repeat", "1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("economy.yaml:2:12: mechanism: unknown mechanism `nonsense`"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -80,14 +80,26 @@ fn fraction(field: &str, x: f64) -> Result<(), ConfigError> {
 
 /// Deserialize a mechanism by its YAML name, listing the known ones on error.
 pub fn de_mechanism<'de, D: Deserializer<'de>>(d: D) -> Result<Mechanism, D::Error> {
-    let name = String::deserialize(d)?;
-    Mechanism::from_name(&name).ok_or_else(|| {
-        let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
-        serde::de::Error::custom(format!(
-            "unknown mechanism `{name}`, expected one of: {}",
-            known.join(", ")
-        ))
-    })
+    /// The name is checked inside the visitor, while the deserializer still knows where the
+    /// scalar is: an error raised after `String::deserialize` returned carried no position,
+    /// and a bad name was reported at 1:1 instead of at its line.
+    struct Name;
+    impl serde::de::Visitor<'_> for Name {
+        type Value = Mechanism;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a mechanism name")
+        }
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Mechanism, E> {
+            Mechanism::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+                E::custom(format!(
+                    "unknown mechanism `{name}`, expected one of: {}",
+                    known.join(", ")
+                ))
+            })
+        }
+    }
+    d.deserialize_str(Name)
 }
 
 /// The chain's owner cut as a fraction: `SubnetOwnerCut` = 11796 of 65535.

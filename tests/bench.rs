@@ -104,23 +104,24 @@ fn bench_times_the_economy_a_match_file_describes() {
         "{text}"
     );
 
-    std::fs::write(&file, "seed: 3\nhorizon_day: soon\n").unwrap();
-    let out = bench(&["--repeat", "1"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("economy.yaml:2:14: horizon_day"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    // A name checked by the engine's own deserializer is located too (it was reported at 1:1).
-    std::fs::write(&file, "seed: 3\nmechanism: nonsense\n").unwrap();
-    let out = bench(&["--repeat", "1"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("economy.yaml:2:12: mechanism: unknown mechanism `nonsense`"),
-        "{stderr}"
-    );
+    // Bad input is located: a value of the wrong type, and a name the engine's own
+    // deserializer checks (that one was reported at 1:1).
+    for (text, expected) in [
+        (
+            "seed: 3\nhorizon_day: soon\n",
+            "economy.yaml:2:14: horizon_day",
+        ),
+        (
+            "seed: 3\nmechanism: nonsense\n",
+            "economy.yaml:2:12: mechanism: unknown mechanism `nonsense`",
+        ),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let out = bench(&["--repeat", "1"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -5,8 +5,7 @@
 //! of particular workloads, such as a TaoFlow search's matches), with the flags overriding its
 //! values. The last line is `subnet_blocks_per_second: <number>`, the median of the runs.
 
-use crate::input::read_yaml;
-use crate::input::semantic;
+use crate::input::{read_yaml, semantic};
 use crate::Failure;
 use std::path::Path;
 use std::time::Instant;
@@ -20,10 +19,11 @@ pub struct Overrides {
 }
 
 pub fn run(file: Option<&Path>, overrides: Overrides, repeat: u32) -> Result<(), Failure> {
-    let (mut config, text) = match file {
+    // The file and its text, for locating what the engine refuses in it.
+    let (mut config, source) = match file {
         Some(path) => {
             let (config, text): (MatchConfig, String) = read_yaml(path).map_err(Failure::Input)?;
-            (config, Some(text))
+            (config, Some((path, text)))
         }
         None => (
             MatchConfig {
@@ -57,11 +57,11 @@ pub fn run(file: Option<&Path>, overrides: Overrides, repeat: u32) -> Result<(),
         let outcome = match run_match(&config, Vec::new()) {
             Ok(outcome) => outcome,
             Err(MatchError::Config(e)) => {
-                return Err(match (file, &text) {
-                    (Some(path), Some(text)) => {
+                return Err(match &source {
+                    Some((path, text)) => {
                         Failure::Input(semantic(path, text, &e.field, &e.message))
                     }
-                    _ => Failure::Usage(format!("{}: {}", e.field, e.message)),
+                    None => Failure::Usage(format!("{}: {}", e.field, e.message)),
                 })
             }
             Err(e) => return Err(Failure::Run(e.to_string())),

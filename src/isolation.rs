@@ -1,12 +1,14 @@
 //! Running untrusted plugin code in a worker process, and what the parent relies on:
 //!
-//! - **Results over a channel the plugin does not write.** The worker writes its answer to a
-//!   channel file whose path only it and the parent know, written aside and renamed into place
-//!   when complete (so its presence is the completion marker). The plugin's stdout and stderr
+//! - **Results over a channel the plugin does not write.** The worker writes its answer into a
+//!   channel: an anonymous file the parent creates (no name on any file system, so nothing is
+//!   left behind whichever of the two is killed, and when) and the worker inherits as a file
+//!   descriptor. The answer ends in a fixed trailer, so a complete answer is told from a torn
+//!   one. The plugin's stdout and stderr
 //!   are captured separately, up to [`CAPTURE_BYTES`] each (beginning and end; the middle of
 //!   a flood is read and discarded), and quoted, shortened, in the error reason.
 //! - **Which entrant was running.** Before each call into a plugin the worker records the
-//!   entrant's index in a small marker file (mapped shared, so a few stores and no system
+//!   entrant's index at the head of the channel (mapped shared, so a few stores and no system
 //!   call); after a crash the parent reads it to say whose plugin failed.
 //! - **A process group per worker**, killed whole on timeout and after the worker exits, so a
 //!   child process a plugin spawned neither outlives the match nor holds its pipes open.
@@ -17,10 +19,13 @@
 //!
 //! Unix only (process groups, rlimits); elsewhere isolation is refused.
 
+use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::unix::fs::FileExt;
+use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 /// The most of each of a worker's stdout and stderr kept (its beginning and its end); more is
@@ -44,19 +49,83 @@ pub struct Outcome {
     pub output: String,
 }
 
-/// A fresh channel path in the system temporary directory (parent pid + a counter).
-fn channel_path() -> PathBuf {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    std::env::temp_dir().join(format!(
-        "tourney-worker-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ))
+/// A file with no name: a `memfd` on Linux; elsewhere a file created in the temporary
+/// directory and unlinked at once. Opened close-on-exec; [`run_worker`] lets one worker inherit
+/// it.
+fn anonymous_file() -> std::io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: memfd_create reads a NUL-terminated name and returns a new descriptor (or
+        // -1); the descriptor is owned by the `File` alone.
+        let fd = unsafe { libc::memfd_create(c"tourney-worker".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: a fresh descriptor nothing else owns.
+        Ok(unsafe { File::from_raw_fd(fd) })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        use std::sync::atomic::AtomicU64;
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "tourney-worker-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        std::fs::remove_file(&path)?;
+        Ok(file)
+    }
 }
 
-/// The marker file beside a channel.
-pub fn marker_path(channel: &Path) -> PathBuf {
-    channel.with_extension("at")
+/// Whether `fd` survives an `exec` (is inherited by the next process spawned) or not.
+fn set_inherited(fd: RawFd, inherited: bool) -> std::io::Result<()> {
+    // SAFETY: fcntl on a descriptor number reads and writes only its flags.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFD);
+        let flags = if inherited {
+            flags & !libc::FD_CLOEXEC
+        } else {
+            flags | libc::FD_CLOEXEC
+        };
+        if flags < 0 || libc::fcntl(fd, libc::F_SETFD, flags) < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// The end of every complete answer: a worker killed while writing its answer leaves a torn
+/// answer without it.
+const ANSWER_END: &[u8] = b"\n-- end of the answer --\n";
+
+/// What a channel holds once its worker is gone: the entrant being called (if a plugin call was
+/// in progress) and the answer (if it was completed).
+fn read_channel(channel: &File) -> (Option<usize>, Option<String>) {
+    let mut bytes = Vec::new();
+    let mut at = 0u64;
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = channel.read_at(&mut buf, at) {
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        at += n as u64;
+    }
+    let marker = bytes.get(..MARKER_BYTES).unwrap_or_default();
+    let in_entrant = std::str::from_utf8(marker)
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok());
+    let answer = bytes
+        .get(MARKER_BYTES..)
+        .and_then(|rest| rest.strip_suffix(ANSWER_END))
+        .and_then(|text| String::from_utf8(text.to_vec()).ok());
+    (in_entrant, answer)
 }
 
 /// Keep reading `r` to its end, keeping its first 8 KiB and its last `CAPTURE_BYTES` − 8 KiB
@@ -175,18 +244,25 @@ fn exit_of(pid: u32) -> std::sync::mpsc::Receiver<std::io::Result<()>> {
     rx
 }
 
-/// Run `tourney worker ARGS… --channel PATH` with a timeout and wait for its answer.
+/// Run `tourney worker ARGS… --channel-fd N` with a timeout and wait for its answer.
 pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("tourney"));
-    let channel = channel_path();
-    let marker = marker_path(&channel);
-    let cleanup = || {
-        let _ = std::fs::remove_file(&channel);
-        let _ = std::fs::remove_file(&marker);
-        let _ = std::fs::remove_file(channel.with_extension("tmp"));
+    let failed = |failure: String| Outcome {
+        answer: None,
+        failure: Some(failure),
+        in_entrant: None,
+        output: String::new(),
     };
+    let channel = match anonymous_file().and_then(|f| f.set_len(MARKER_BYTES as u64).map(|()| f)) {
+        Ok(f) => f,
+        Err(e) => return failed(format!("cannot create the worker's channel: {e}")),
+    };
+    let fd = channel.as_raw_fd();
     let mut cmd = Command::new(&exe);
-    cmd.arg("worker").args(args).arg("--channel").arg(&channel);
+    cmd.arg("worker")
+        .args(args)
+        .arg("--channel-fd")
+        .arg(fd.to_string());
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -194,16 +270,17 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    let mut child = match cmd.spawn() {
+    // Inherited by this spawn only as far as this thread is concerned: a worker another thread
+    // spawns meanwhile inherits it too, unknowingly and harmlessly (it never learns the number,
+    // and the file has no name to outlive anyone).
+    if let Err(e) = set_inherited(fd, true) {
+        return failed(format!("cannot pass the channel to a worker: {e}"));
+    }
+    let spawned = cmd.spawn();
+    let _ = set_inherited(fd, false);
+    let mut child = match spawned {
         Ok(c) => c,
-        Err(e) => {
-            return Outcome {
-                answer: None,
-                failure: Some(format!("cannot start a worker: {e}")),
-                in_entrant: None,
-                output: String::new(),
-            }
-        }
+        Err(e) => return failed(format!("cannot start a worker: {e}")),
     };
     // Held open until the worker is done: its end closing is how a worker learns its parent
     // died.
@@ -244,11 +321,7 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
         }
         output.push_str(&format!("stdout: {}", tail(&stdout)));
     }
-    let in_entrant = std::fs::read_to_string(&marker)
-        .ok()
-        .and_then(|s| s.trim().parse::<usize>().ok());
-    let answer = std::fs::read_to_string(&channel).ok();
-    cleanup();
+    let (in_entrant, answer) = read_channel(&channel);
     let failure = match status {
         Err(reason) => Some(reason),
         Ok(s) if !s.success() => Some(describe(s)),
@@ -268,24 +341,25 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
 
 // ---- the worker's side ----
 
-/// The worker's channel: its answer file and the marker of the entrant being called.
+/// The worker's side of its channel: the inherited anonymous file, whose first
+/// `MARKER_BYTES` are the marker of the entrant being called and the rest the answer.
 pub struct Channel {
-    path: PathBuf,
-    /// The marker file's bytes, mapped shared: a store is in the page cache at once, so it
-    /// survives the worker's crash and the parent reads it from the file. A `pwrite` per plugin
-    /// call cost ≈ 2 µs (two per call, hundreds of calls a match-day); a store costs nothing.
+    file: File,
+    /// The marker's bytes, mapped shared: a store is in the file at once, so it survives the
+    /// worker's crash and the parent reads it from the file. A `pwrite` per plugin call cost
+    /// ≈ 2 µs (two per call, hundreds of calls a match-day); a store costs nothing.
     marker: &'static [AtomicU8],
 }
 
 /// Width of the marker's one value: an index right-aligned in 19 characters, then `\n`.
 const MARKER_BYTES: usize = 20;
 
-/// Map `file` (already `MARKER_BYTES` long) shared, for the rest of the process's life.
-fn map_marker(file: &std::fs::File) -> std::io::Result<&'static [AtomicU8]> {
-    use std::os::fd::AsRawFd;
+/// Map the first `MARKER_BYTES` of `file` (at least that long) shared, for the rest of the
+/// process's life.
+fn map_marker(file: &File) -> std::io::Result<&'static [AtomicU8]> {
     // SAFETY: a fresh shared mapping of an open file of at least `MARKER_BYTES` bytes; the
     // descriptor may close afterwards (the mapping keeps the file). Nothing else in this
-    // process maps it, and it is never unmapped, so a `'static` slice of it stays valid. The
+    // process maps it (writes to the answer's bytes, after the marker, do not touch it), and it is never unmapped, so a `'static` slice of it stays valid. The
     // bytes are only ever accessed as atomics, which have the layout of `u8`.
     unsafe {
         let at = libc::mmap(
@@ -329,34 +403,29 @@ fn marker_text(k: Option<usize>) -> [u8; MARKER_BYTES] {
     text
 }
 
-/// Held while the worker creates or renames a channel file, and by the parent-death watcher
-/// from removing the files until its process group is killed: no file can appear between the
-/// watcher's removal and the kill (under load the watcher can be descheduled between the two,
-/// and a marker created then was left behind).
-static CHANNEL_FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// The channel-file lock (a poisoned lock still serialises: nothing it guards can be torn).
-fn channel_files() -> std::sync::MutexGuard<'static, ()> {
-    CHANNEL_FILES
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 impl Channel {
-    pub fn open(path: &Path) -> std::io::Result<Channel> {
-        let _files = channel_files();
-        // Read and write: a shared writable mapping needs both.
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(marker_path(path))?;
-        file.set_len(MARKER_BYTES as u64)?;
-        let channel = Channel {
-            path: path.to_path_buf(),
-            marker: map_marker(&file)?,
-        };
+    /// Take over descriptor `fd`, inherited from the parent (`--channel-fd`), and map its
+    /// marker.
+    pub fn adopt(fd: RawFd) -> std::io::Result<Channel> {
+        // The standard descriptors are never a channel; any other must be open (checked, so
+        // a wrong number is an error here rather than someone else's file later).
+        if fd <= 2 {
+            return Err(std::io::Error::other(format!(
+                "descriptor {fd} is not a channel"
+            )));
+        }
+        // Not inherited further: a plugin's child processes have no business with it.
+        set_inherited(fd, false)?;
+        // SAFETY: the descriptor is open (checked just above) and was passed to this process
+        // for this use alone; the `File` becomes its one owner.
+        let file = unsafe { File::from_raw_fd(fd) };
+        if file.metadata()?.len() < MARKER_BYTES as u64 {
+            return Err(std::io::Error::other(format!(
+                "descriptor {fd} is not a channel"
+            )));
+        }
+        let marker = map_marker(&file)?;
+        let channel = Channel { file, marker };
         channel.mark(None);
         Ok(channel)
     }
@@ -369,19 +438,19 @@ impl Channel {
         }
     }
 
-    /// Write the answer: aside, then renamed into place, so the parent sees all or nothing.
+    /// Write the answer after the marker, ended by the trailer that tells it complete.
     pub fn answer(&self, text: &str) -> std::io::Result<()> {
-        let tmp = self.path.with_extension("tmp");
-        let _files = channel_files();
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, &self.path)
+        let mut bytes = Vec::with_capacity(text.len() + ANSWER_END.len());
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.extend_from_slice(ANSWER_END);
+        self.file.write_all_at(&bytes, MARKER_BYTES as u64)
     }
 }
 
 /// In the worker, first thing: cap its memory, and die with the parent (a thread watches
-/// stdin; end of file means the parent is gone, and the worker removes its channel files —
-/// nobody is left to — and kills its process group).
-pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
+/// stdin; end of file means the parent is gone, and the worker kills its process group: there
+/// are no files to remove, the channel has no name).
+pub fn worker_setup(memory_mb: u64) -> Result<(), String> {
     if memory_mb > 0 {
         let bytes = memory_mb.saturating_mul(1024 * 1024) as libc::rlim_t;
         let limit = libc::rlimit {
@@ -396,11 +465,6 @@ pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
             ));
         }
     }
-    let leftovers = [
-        channel.to_path_buf(),
-        marker_path(channel),
-        channel.with_extension("tmp"),
-    ];
     std::thread::spawn(move || {
         let mut stdin = std::io::stdin();
         let mut buf = [0u8; 64];
@@ -408,12 +472,6 @@ pub fn worker_setup(memory_mb: u64, channel: &Path) -> Result<(), String> {
             if n == 0 {
                 break;
             }
-        }
-        // Held until the kill below ends the process: no channel file is created after the
-        // removal.
-        let _files = channel_files();
-        for f in &leftovers {
-            let _ = std::fs::remove_file(f);
         }
         // SAFETY: kill(0, …) signals this process's own group; no memory is involved.
         unsafe {
@@ -435,20 +493,54 @@ mod tests {
         assert_eq!(marker_text(None), *format!("{:>19}\n", "-").as_bytes());
     }
 
+    /// A worker's side over a duplicate of the parent's descriptor, as an inherited one is.
+    fn both_sides() -> (File, Channel) {
+        let parent = anonymous_file().unwrap();
+        parent.set_len(MARKER_BYTES as u64).unwrap();
+        // SAFETY: dup returns a new descriptor of the same file, owned by the channel.
+        let fd = unsafe { libc::dup(parent.as_raw_fd()) };
+        assert!(fd > 2);
+        (parent, Channel::adopt(fd).unwrap())
+    }
+
     #[test]
     fn a_mark_is_in_the_file_without_a_write() {
-        let dir = std::env::temp_dir().join(format!("tourney-marker-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let channel = Channel::open(&dir.join("ch")).unwrap();
-        let read = || std::fs::read_to_string(marker_path(&dir.join("ch"))).unwrap();
-        assert_eq!(read().trim(), "-");
-        channel.mark(Some(3));
-        assert_eq!(read().trim().parse::<usize>().unwrap(), 3);
-        channel.mark(Some(12));
-        assert_eq!(read(), format!("{:>19}\n", 12));
-        channel.mark(None);
-        assert_eq!(read().trim(), "-");
-        std::fs::remove_dir_all(&dir).unwrap();
+        let (parent, worker) = both_sides();
+        assert_eq!(read_channel(&parent), (None, None));
+        worker.mark(Some(3));
+        assert_eq!(read_channel(&parent), (Some(3), None));
+        worker.mark(Some(12));
+        let mut head = [0u8; MARKER_BYTES];
+        parent.read_exact_at(&mut head, 0).unwrap();
+        assert_eq!(head, *format!("{:>19}\n", 12).as_bytes());
+        worker.mark(None);
+        assert_eq!(read_channel(&parent), (None, None));
+    }
+
+    #[test]
+    fn an_answer_counts_only_when_complete() {
+        let (parent, worker) = both_sides();
+        worker.mark(Some(1));
+        worker.answer("{\"a\":1}\n{\"b\":2}\n").unwrap();
+        assert_eq!(
+            read_channel(&parent),
+            (Some(1), Some("{\"a\":1}\n{\"b\":2}\n".to_string()))
+        );
+        // A worker killed mid-write leaves the answer without its trailer: no answer.
+        let (parent, worker) = both_sides();
+        worker.answer("{}").unwrap();
+        let full = MARKER_BYTES as u64 + 2 + ANSWER_END.len() as u64;
+        parent.set_len(full - 1).unwrap();
+        assert_eq!(read_channel(&parent), (None, None));
+    }
+
+    #[test]
+    fn a_standard_or_closed_descriptor_is_not_a_channel() {
+        for fd in [0, 1, 2] {
+            assert!(Channel::adopt(fd).is_err());
+        }
+        // A descriptor number far above any this test process has open.
+        assert!(Channel::adopt(1 << 20).is_err());
     }
 
     #[test]

@@ -115,9 +115,10 @@ enum Command {
         /// Write the match's time series to this CSV file.
         #[arg(long)]
         series: Option<PathBuf>,
-        /// Where the answer goes (never stdout, which the plugins share).
+        /// The inherited file descriptor the answer goes to (never stdout, which the plugins
+        /// share).
         #[arg(long)]
-        channel: PathBuf,
+        channel_fd: i32,
         /// Address-space cap of this worker, MiB (0: none).
         #[arg(long, default_value_t = 0)]
         memory_mb: u64,
@@ -408,12 +409,12 @@ fn main() -> ExitCode {
             check,
             libs,
             series,
-            channel,
+            channel_fd,
             memory_mb,
         } => commands::worker::main(commands::worker::WorkerArgs {
             file: &file,
             libs: &libs,
-            channel: &channel,
+            channel_fd,
             memory_mb,
             match_index,
             check,

@@ -192,7 +192,10 @@ fn an_abort_or_loop_in_create_is_a_clear_error_not_the_end_of_the_parent() {
 fn workers_die_with_their_parent() {
     let dir = scratch("orphans");
     let pids = dir.join("pids");
+    // The parent's temporary directory: where named channel files would go.
+    let tmp = dir.join("tmp");
     std::fs::create_dir_all(&pids).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
     let yaml = yaml_with(&dir, "hangs", "hang-in-decide");
     let mut parent = tourney()
         .args([
@@ -206,6 +209,7 @@ fn workers_die_with_their_parent() {
         .arg("--out")
         .arg(dir.join("out"))
         .env("BROKEN_PLUGIN_PID_DIR", &pids)
+        .env("TMPDIR", &tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -216,6 +220,17 @@ fn workers_die_with_their_parent() {
         assert!(Instant::now() < deadline, "no worker reached the hang");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // A worker's channel has no name: with workers running there is no file of theirs for a
+    // killed parent to leave behind (named channel files were left when the parent died
+    // between a worker's answer and their removal).
+    let channel_files = || -> Vec<String> {
+        std::fs::read_dir(&tmp)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with("tourney"))
+            .collect()
+    };
+    assert_eq!(channel_files(), Vec::<String>::new());
     parent.kill().unwrap(); // SIGKILL: no cleanup code of the parent runs
     parent.wait().unwrap();
     let workers = recorded(&pids, "worker");
@@ -223,23 +238,7 @@ fn workers_die_with_their_parent() {
         all_gone(&workers),
         "orphaned workers still running: {workers:?}"
     );
-    // Nor do they leave their channel files behind (the parent that would remove them is gone).
-    // A worker that had started but not yet reached the plugin (so not among `workers`) sees
-    // its stdin close and removes its files itself: wait for that, bounded.
-    let parent_channels = format!("tourney-worker-{}-", parent.id());
-    let leftovers = || -> Vec<String> {
-        std::fs::read_dir(std::env::temp_dir())
-            .unwrap()
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.starts_with(&parent_channels))
-            .collect()
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !leftovers().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let left = leftovers();
-    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(channel_files(), Vec::<String>::new());
 }
 
 #[test]

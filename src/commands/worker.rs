@@ -214,7 +214,8 @@ impl EntrantFactory for TrackingFactory {
 pub struct WorkerArgs<'a> {
     pub file: &'a Path,
     pub libs: &'a [PathBuf],
-    pub channel: &'a Path,
+    /// The inherited descriptor of the channel the parent reads.
+    pub channel_fd: i32,
     pub memory_mb: u64,
     /// `Some(i)`: play match `i`; `None` with `check`: load and create every plugin.
     pub match_index: Option<usize>,
@@ -222,12 +223,12 @@ pub struct WorkerArgs<'a> {
     pub series: Option<&'a Path>,
 }
 
-/// `tourney worker FILE --lib PATH… --channel PATH [--memory-mb N]
+/// `tourney worker FILE --lib PATH… --channel-fd N [--memory-mb N]
 /// (--match-index I [--series PATH] | --check)` (hidden).
 pub fn main(a: WorkerArgs) -> Result<(), Failure> {
-    worker_setup(a.memory_mb, a.channel).map_err(Failure::Run)?;
+    worker_setup(a.memory_mb).map_err(Failure::Run)?;
     let channel =
-        Arc::new(Channel::open(a.channel).map_err(|e| Failure::Run(format!("channel: {e}")))?);
+        Arc::new(Channel::adopt(a.channel_fd).map_err(|e| Failure::Run(format!("channel: {e}")))?);
     let loaded = load(a.file).map_err(Failure::Input)?;
     let config = &loaded.config;
     if a.libs.len() != config.entrants.len() {

@@ -29,30 +29,29 @@ impl std::error::Error for InputError {}
 
 /// Read and deserialize a YAML file.
 pub fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), InputError> {
-    let fail = |message: String| InputError {
-        file: path.to_path_buf(),
-        line: None,
-        column: None,
-        message,
-    };
-    // The size is checked before reading: a huge file is refused without being loaded.
-    let size = std::fs::metadata(path)
-        .map_err(|e| fail(format!("cannot read: {e}")))?
-        .len();
-    if size > crate::input_limits::MAX_INPUT_BYTES as u64 {
-        return Err(fail(format!(
-            "the file is {size} bytes; at most {} are read",
-            crate::input_limits::MAX_INPUT_BYTES
-        )));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let text = crate::input_limits::strip_bom(&text).to_string();
-    crate::input_limits::check(&text).map_err(|(at, message)| InputError {
+    let located = |(at, message): crate::input_limits::Refusal| InputError {
         file: path.to_path_buf(),
         line: at.map(|a| a.0),
         column: at.map(|a| a.1),
         message,
-    })?;
+    };
+    // The size is checked before reading where the file system knows it (a huge file is
+    // refused without being loaded), and the reading itself is bounded (a pipe has no size).
+    let size = std::fs::metadata(path)
+        .map_err(|e| located((None, format!("cannot read: {e}"))))?
+        .len();
+    if size > crate::input_limits::MAX_INPUT_BYTES as u64 {
+        return Err(located((
+            None,
+            format!(
+                "the file is {size} bytes; at most {} are read",
+                crate::input_limits::MAX_INPUT_BYTES
+            ),
+        )));
+    }
+    let text = crate::input_limits::read_bounded(path).map_err(located)?;
+    let text = crate::input_limits::strip_bom(&text).to_string();
+    crate::input_limits::check(&text).map_err(located)?;
     let value = parse_yaml(path, &text)?;
     Ok((value, text))
 }

@@ -1,6 +1,7 @@
 //! The `tourney` command line: parses arguments and calls library functions.
 //! Exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
 
+mod cli_values;
 mod commands;
 mod executor;
 mod exit_guard;
@@ -39,7 +40,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Matches in parallel (default: all cores).
-        #[arg(long)]
+        #[arg(long, value_parser = cli_values::positive_count)]
         jobs: Option<usize>,
         /// Run only shard I of N (by match index modulo N); combine with `tourney merge`.
         #[arg(long, value_parser = commands::run::parse_shard)]
@@ -59,8 +60,8 @@ enum Command {
         #[arg(long, conflicts_with = "isolate")]
         no_isolate: bool,
         /// Per-match timeout under isolation, seconds.
-        #[arg(long, default_value_t = 600.0)]
-        timeout: f64,
+        #[arg(long, default_value = "600", value_parser = cli_values::seconds)]
+        timeout: std::time::Duration,
         /// Address-space limit of each isolated worker, MiB (0: none). A plugin that
         /// allocates past it aborts its worker: one match is lost, not the machine.
         #[arg(long, value_name = "MIB", default_value_t = isolation::DEFAULT_WORKER_MEMORY_MB)]
@@ -133,8 +134,8 @@ enum Command {
         no_plugins: bool,
         /// Seconds the plugins may take to load and be created (they are checked in a
         /// worker process, so one that aborts or hangs is reported, not fatal).
-        #[arg(long, default_value_t = 60.0)]
-        timeout: f64,
+        #[arg(long, default_value = "60", value_parser = cli_values::seconds)]
+        timeout: std::time::Duration,
     },
     /// Print the JSON Schema of tournament files (for editors).
     Schema,
@@ -161,8 +162,8 @@ enum Command {
         /// Where to write the reports and index.html (default DIR/reports).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Confidence level of intervals.
-        #[arg(long, default_value_t = 0.95)]
+        /// Confidence level of intervals (above 0, below 1).
+        #[arg(long, default_value = "0.95", value_parser = cli_values::level)]
         level: f64,
         /// Do not write the separate SVG plots (index.html still has them inline).
         #[arg(long)]
@@ -214,8 +215,9 @@ enum Command {
         /// Write the time series (one row per subnet per sample) as CSV.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Sample the series every N blocks (default 360 when --out is given).
-        #[arg(long)]
+        /// Sample the series every N blocks (default: the file's `series_interval_blocks`, or
+        /// 360 when it has none).
+        #[arg(long, requires = "out", value_parser = clap::value_parser!(u64).range(1..))]
         every: Option<u64>,
     },
     /// Tools for strategy authors: check a plugin, scaffold a new strategy crate.
@@ -257,7 +259,7 @@ struct ExecutorArgs {
     #[arg(long, value_enum, default_value = "local")]
     executor: ExecutorKind,
     /// Local executor: matches at a time.
-    #[arg(long)]
+    #[arg(long, value_parser = cli_values::positive_count)]
     jobs: Option<usize>,
     /// Slurm executor: array tasks (shards) per tournament (a search plays one per point).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
@@ -321,13 +323,6 @@ fn stop_quietly_on_a_closed_pipe() {
     }));
 }
 
-/// A duration from seconds given on the command line (at least a millisecond; NaN or
-/// negative count as that).
-fn seconds(s: f64) -> std::time::Duration {
-    std::time::Duration::try_from_secs_f64(s.max(0.001))
-        .unwrap_or(std::time::Duration::from_secs(u32::MAX as u64))
-}
-
 fn main() -> ExitCode {
     stop_quietly_on_a_closed_pipe();
     // After parsing: clap itself exits (for --help, or a usage error) on purpose.
@@ -369,7 +364,7 @@ fn main() -> ExitCode {
                     None
                 },
                 limits: commands::worker::WorkerLimits {
-                    timeout: seconds(timeout),
+                    timeout,
                     memory_mb: worker_memory,
                 },
             },
@@ -424,7 +419,7 @@ fn main() -> ExitCode {
             files,
             no_plugins,
             timeout,
-        } => commands::validate::run(&files, !no_plugins, seconds(timeout)),
+        } => commands::validate::run(&files, !no_plugins, timeout),
         Command::Merge { dirs, out, quiet } => commands::merge::run(&dirs, &out, quiet),
         Command::Schema => {
             commands::schema::run();

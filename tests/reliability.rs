@@ -358,6 +358,69 @@ fn plans_and_inputs_beyond_their_bounds_are_refused_before_the_work() {
 }
 
 #[test]
+fn files_without_a_size_are_read_only_to_the_bound_and_bad_bytes_are_located() {
+    // /dev/zero has no size to check first and no end: the reading itself stops at 1 MiB.
+    fails(
+        &["validate", "--no-plugins", "/dev/zero"],
+        2,
+        &["/dev/zero", "longer than 1048576 bytes"],
+    );
+    let dir = scratch("utf8");
+    let path = dir.join("latin1.yaml");
+    // `é` in Latin-1 (0xe9) where a UTF-8 editor would have written two bytes.
+    std::fs::write(&path, b"name: caf\xe9\nentrants: []\n").unwrap();
+    fails(
+        &["validate", "--no-plugins", path.to_str().unwrap()],
+        2,
+        &["latin1.yaml:1:10", "not UTF-8"],
+    );
+}
+
+#[test]
+fn option_values_a_command_could_only_misuse_are_usage_errors() {
+    let dir = scratch("options");
+    let yaml = write(&dir, "t.yaml", &small_yaml(1));
+    let yaml = yaml.to_str().unwrap();
+    let out = dir.join("out");
+    let out = out.to_str().unwrap();
+    // Zero jobs would play nothing; a timeout of no time would fail every match.
+    fails(
+        &["run", yaml, "--out", out, "--jobs", "0"],
+        2,
+        &["--jobs", "at least 1"],
+    );
+    for t in ["0", "-1", "NaN"] {
+        // `--timeout=-1`: as a separate word, `-1` would be taken for an option.
+        let timeout = format!("--timeout={t}");
+        fails(
+            &["run", yaml, "--out", out, &timeout],
+            2,
+            &["--timeout", "seconds above 0"],
+        );
+        fails(&["validate", yaml, &timeout], 2, &["--timeout"]);
+    }
+    // A level of 1 or more indexed past the bootstrap's resamples (a panic); 0 and NaN gave
+    // intervals of nothing. Refused before the directory is even read.
+    for level in ["1.5", "1", "0", "NaN", "-0.5"] {
+        let level = format!("--level={level}");
+        fails(
+            &["report", out, &level],
+            2,
+            &["--level", "above 0 and below 1"],
+        );
+    }
+    // Sampling every 0 blocks wrote no series; --every without --out was silently ignored.
+    let sim = "tournaments/scenarios/sn28-loop.yaml";
+    fails(
+        &["simulate", sim, "--out", out, "--every", "0"],
+        2,
+        &["--every"],
+    );
+    fails(&["simulate", sim, "--every", "10"], 2, &["--out"]);
+    assert!(!Path::new(out).exists(), "nothing may run");
+}
+
+#[test]
 fn errors_point_at_the_field_that_is_wrong() {
     let dir = scratch("misleading");
     let head = "name: m\nentrants:\n  - plugin: a\nmechanisms: [dtao-price]\n";

@@ -62,12 +62,13 @@ pub struct Confidence {
     pub same_support: f64,
 }
 
-/// The `q`-quantile of sorted values (linear interpolation, R's type 7).
+/// The `q`-quantile of sorted values (linear interpolation, R's type 7); `q` is clamped to
+/// [0, 1], so a level outside (0, 1) (the CLI refuses one) cannot index past the values.
 fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
+    if sorted.is_empty() || q.is_nan() {
         return f64::NAN;
     }
-    let h = (sorted.len() - 1) as f64 * q;
+    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])

@@ -420,6 +420,76 @@ fn option_values_a_command_could_only_misuse_are_usage_errors() {
     assert!(!Path::new(out).exists(), "nothing may run");
 }
 
+/// Every file below `dir`, as sorted paths relative to it.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_fresh_run_or_merge_into_a_used_directory_keeps_nothing_of_the_earlier_one() {
+    let dir = scratch("reuse");
+    // The earlier run: two mechanisms and series; the later one: one mechanism, no series.
+    let first = small_yaml(42).replace(
+        "mechanisms: [dtao-price]",
+        "mechanisms: [dtao-price, taoflow]",
+    ) + "outputs:\n  series: true\n";
+    let first = write(&dir, "first.yaml", &first);
+    let second = write(&dir, "second.yaml", &small_yaml(43));
+    let clean = dir.join("clean");
+    run_to(&second, &clean);
+
+    let used = dir.join("used");
+    run_to(&first, &used);
+    assert!(used.join("series").is_dir());
+    run_to(&second, &used);
+    // No old series to be drawn as this run's matches, no reports of taoflow.
+    assert_eq!(files_below(&used), files_below(&clean));
+    assert_same_outputs(&used, &clean);
+
+    // Merge likewise clears what an earlier run left.
+    let shards: Vec<PathBuf> = (0..2).map(|i| dir.join(format!("s{i}"))).collect();
+    for (i, shard) in shards.iter().enumerate() {
+        play(
+            second.to_str().unwrap(),
+            shard,
+            &["--no-isolate", "--shard", &format!("{i}/2")],
+        );
+    }
+    run_to(&first, &used);
+    let merge = |out: &Path| {
+        tourney()
+            .args(["merge", "--quiet"])
+            .args(&shards)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    assert!(merge(&used).status.success());
+    assert_eq!(files_below(&used), files_below(&clean));
+    assert_same_outputs(&used, &clean);
+    // Into one of its own shards it would copy that shard's files onto themselves.
+    let before = files_below(&shards[0]);
+    let refused = merge(&shards[0]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("one of the directories merged"), "{stderr}");
+    assert_eq!(files_below(&shards[0]), before);
+}
+
 #[test]
 fn errors_point_at_the_field_that_is_wrong() {
     let dir = scratch("misleading");

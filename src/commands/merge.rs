@@ -99,17 +99,41 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
             );
         }
         sources.push((path, contents));
+    }
+    // The shards are checked; what an earlier run or merge left in `out` goes, and then the
+    // shards' series are copied in. `out` being a shard itself would lose that shard's files.
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(dir) = dirs.iter().find(|d| same(d, out)) {
+        return Err(Failure::Usage(format!(
+            "--out {} is one of the directories merged: name a new one",
+            dir.display()
+        )));
+    }
+    crate::commands::run::clear_previous_outputs(out).map_err(|e| {
+        Failure::Run(format!(
+            "{}: cannot clear an earlier result: {e}",
+            out.display()
+        ))
+    })?;
+    let at = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: std::io::Error| Failure::Run(format!("{path}: {e}"))
+    };
+    std::fs::create_dir_all(out).map_err(at(out))?;
+    for dir in dirs {
         let series = dir.join("series");
         if series.is_dir() {
-            std::fs::create_dir_all(out.join("series")).map_err(|e| Failure::Run(e.to_string()))?;
-            for f in std::fs::read_dir(&series).map_err(|e| Failure::Run(e.to_string()))? {
-                let f = f.map_err(|e| Failure::Run(e.to_string()))?;
-                std::fs::copy(f.path(), out.join("series").join(f.file_name()))
-                    .map_err(|e| Failure::Run(e.to_string()))?;
+            let to = out.join("series");
+            std::fs::create_dir_all(&to).map_err(at(&to))?;
+            for f in std::fs::read_dir(&series).map_err(at(&series))? {
+                let f = f.map_err(at(&series))?;
+                std::fs::copy(f.path(), to.join(f.file_name())).map_err(at(&f.path()))?;
             }
         }
     }
-    std::fs::create_dir_all(out).map_err(|e| Failure::Run(e.to_string()))?;
     // The merged journal: every match in plan order, each from the last directory that holds
     // it complete, streamed from the shards' journals; the raw table is then read back from it.
     let mut readers: Vec<Rows> = sources

@@ -55,6 +55,31 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
+/// Before a fresh run (or merge) into a directory an earlier one wrote (it holds a journal),
+/// remove that run's outputs: its series, reports, raw table and manifest would otherwise stay
+/// beside the new results — old series drawn as this run's matches, reports of mechanisms it
+/// no longer plays, and, if the new run is stopped early, the old table and manifest reported
+/// as if they were its own. A directory without a journal is not touched: `--out` may name
+/// one that holds other things.
+pub fn clear_previous_outputs(out: &Path) -> std::io::Result<()> {
+    if !out.join("journal.jsonl").is_file() {
+        return Ok(());
+    }
+    for dir in ["series", "reports"] {
+        match std::fs::remove_dir_all(out.join(dir)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    for file in ["manifest.json", "raw.csv", "raw.parquet", "tournament.yaml"] {
+        match std::fs::remove_file(out.join(file)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 pub fn run(files: &[PathBuf], opts: &RunOptions) -> Result<(), Failure> {
     if opts.out.is_some() && files.len() > 1 {
         return Err(Failure::Usage(
@@ -305,6 +330,8 @@ fn run_one(
     let (journaled, mut journal) = if opts.resume {
         resume_journal(&journal_path, &fingerprint, rows_per_match, opts.quiet)?
     } else {
+        clear_previous_outputs(&out)
+            .map_err(|e| io("cannot clear the previous run's outputs", e))?;
         let journal = Journal::create(&journal_path, &fingerprint, &[])
             .map_err(|e| io("cannot create the journal", e))?;
         (journal::Index::default(), journal)

@@ -118,11 +118,12 @@ fn best_mix(set: &ReportSet, mech: &str, sched: &str) -> Option<(Vec<String>, Ve
     Some((m.game.strategies.clone(), b.mix.clone()))
 }
 
+/// The no-value share over the matches played (None when none was: every match failed).
 fn no_value(set: &ReportSet, mech: &str, sched: &str) -> Option<f64> {
     set.tables
         .network
         .iter()
-        .find(|r| r.mechanism == mech && r.schedule == sched)
+        .find(|r| r.mechanism == mech && r.schedule == sched && r.matches > 0)
         .map(|r| r.emission_no_value_share)
 }
 

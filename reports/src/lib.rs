@@ -128,8 +128,11 @@ pub struct Verdict {
     /// How many extreme equilibria there are, and whether the set has continua.
     pub equilibria: usize,
     pub continuum: bool,
-    /// 1 − emission_value_share (None when the network table has no row).
+    /// 1 − emission_value_share (None when the network table has no row, or its matches all
+    /// failed).
     pub no_value_share: Option<f64>,
+    /// Matches that could not be played, left out of `no_value_share`.
+    pub failed_matches: usize,
     /// Why there is no equilibrium, when there is none.
     pub note: Option<String>,
 }
@@ -163,12 +166,26 @@ impl Verdict {
                     .unwrap_or("no round-robin payoff matrix")
             ),
         };
-        let waste = match self.no_value_share {
-            Some(s) => format!(
+        let failed = |n: usize| {
+            if n == 1 {
+                "1 failed match".to_string()
+            } else {
+                format!("{n} failed matches")
+            }
+        };
+        let waste = match (self.no_value_share, self.failed_matches) {
+            (Some(s), 0) => format!(
                 "{} % of emission funded no value",
                 render::num(100.0 * s, 1)
             ),
-            None => "no network data".to_string(),
+            (Some(s), n) => format!(
+                "{} % of emission funded no value ({} left out)",
+                render::num(100.0 * s, 1),
+                failed(n)
+            ),
+            (None, 0) => "no network data".to_string(),
+            (None, 1) => "no network data: its only match failed".to_string(),
+            (None, n) => format!("no network data: all {n} matches failed"),
         };
         format!("{} / {}: {eq}; {waste}", self.mechanism, self.schedule)
     }
@@ -335,6 +352,9 @@ fn verdicts_of(games: &[GameReport], network: &[NetworkRow]) -> Vec<Verdict> {
             });
             let set = game.and_then(|m| m.equilibria.as_ref());
             let best = set.and_then(|s| s.best());
+            let row = network
+                .iter()
+                .find(|r| r.mechanism == mechanism && r.schedule == schedule);
             Verdict {
                 equilibrium: match (game, best) {
                     (Some(m), Some(b)) => Some(meta::describe_mix(&m.game.strategies, &b.mix)),
@@ -343,10 +363,10 @@ fn verdicts_of(games: &[GameReport], network: &[NetworkRow]) -> Vec<Verdict> {
                 equilibrium_payoff_tao: best.map(|b| b.payoff),
                 equilibria: set.map(|s| s.equilibria.len()).unwrap_or(0),
                 continuum: set.map(|s| s.continuum).unwrap_or(false),
-                no_value_share: network
-                    .iter()
-                    .find(|r| r.mechanism == mechanism && r.schedule == schedule)
+                no_value_share: row
+                    .filter(|r| r.matches > 0)
                     .map(|r| r.emission_no_value_share),
+                failed_matches: row.map_or(0, |r| r.errors),
                 note,
                 mechanism,
                 schedule,

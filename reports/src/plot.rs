@@ -516,10 +516,11 @@ pub struct EmissionBar {
 }
 
 impl EmissionBar {
-    /// One bar per network row: its mechanism over its schedule, shares by class (value,
-    /// meme, off-topic, idle).
+    /// One bar per network row with a match played: its mechanism over its schedule, shares
+    /// by class (value, meme, off-topic, idle). A row whose matches all failed has no shares.
     pub fn of_network(rows: &[NetworkRow]) -> Vec<EmissionBar> {
         rows.iter()
+            .filter(|r| r.matches > 0)
             .map(|r| EmissionBar {
                 label: r.mechanism.clone(),
                 sublabel: r.schedule.clone(),

@@ -170,6 +170,7 @@ fn network_table(set: &ReportSet) -> Table {
     let headers = h(&[
         "mechanism / schedule",
         "matches",
+        "errors",
         "value %",
         "meme %",
         "off-topic %",
@@ -188,6 +189,7 @@ fn network_table(set: &ReportSet) -> Table {
             vec![
                 format!("{} / {}", r.mechanism, r.schedule),
                 r.matches.to_string(),
+                r.errors.to_string(),
                 num(100.0 * r.emission_value_share, 1),
                 num(100.0 * r.emission_meme_share, 1),
                 num(100.0 * r.emission_offtopic_share, 1),
@@ -388,6 +390,7 @@ pub fn role_verdicts(set: &ReportSet) -> Vec<String> {
                 .network
                 .iter()
                 .find(|r| r.mechanism == c.mechanism() && r.schedule == c.schedule())
+                .filter(|r| r.matches > 0)
                 .map(|r| r.emission_no_value_share);
             crate::role_games::verdict_line(c, all)
         })
@@ -419,7 +422,7 @@ pub fn markdown(set: &ReportSet) -> String {
         let _ = writeln!(out, "\n## Network\n");
         let _ = writeln!(
             out,
-            "Share of subnet emission by subnet class (means over matches); \"no value\" = 1 − value share.\n"
+            "Share of subnet emission by subnet class (means over the matches played; `errors`: matches that could not be played, left out); \"no value\" = 1 − value share.\n"
         );
         out.push_str(&markdown_table(&hd, &rows));
     }

@@ -15,8 +15,11 @@
 //!   `errors` counts rows whose status is not ok; `wins` counts matches where the entrant's
 //!   profit strictly exceeds every other ok entrant's profit in the match (self-play rows never
 //!   win); rank is by mean profit, highest first, ties by name;
-//! - network (per mechanism, schedule): one observation per match (the network columns are
-//!   identical in its rows); means across matches, plus the maximum of `largest_crash`.
+//! - network (per mechanism, schedule): one observation per match that was played (the network
+//!   columns are identical in its rows); means across matches, plus the maximum of
+//!   `largest_crash`. A match with a row whose status is neither ok nor forfeit (an `error` row:
+//!   the match could not be played, its values are zeros) is left out and counted in `errors`;
+//!   a forfeit is one entrant's outcome in a match that was played, and counts.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -198,7 +201,10 @@ pub struct SummaryRow {
 pub struct NetworkRow {
     pub mechanism: String,
     pub schedule: String,
+    /// Matches played (the observations); the shares below are NaN when there is none.
     pub matches: usize,
+    /// Matches that could not be played (a row with status `error`), left out of the means.
+    pub errors: usize,
     pub emission_value_share: f64,
     pub emission_meme_share: f64,
     pub emission_offtopic_share: f64,
@@ -499,34 +505,41 @@ pub(crate) const NETWORK_COLUMNS: [&str; 6] = [
     "largest_crash",
 ];
 
-/// Network rows: one observation per match (its first row; the network columns are the same
-/// in every row of a match), one pass per column.
+/// Network rows: one observation per match that was played (its first row; the network
+/// columns are the same in every row of a match), one pass per column. A match with a row whose
+/// status is neither ok nor forfeit could not be played (its values are zeros, not a network):
+/// it is left out and counted in `errors`.
 fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, ReportError> {
     let columns = NETWORK_COLUMNS;
     let mut keys: Vec<Vec<String>> = Vec::new();
-    let mut matches: Vec<usize> = Vec::new();
+    // Per group: [matches played, matches that failed].
+    let mut counts: Vec<[usize; 2]> = Vec::new();
     // Each column's mean per group, and the largest crash's maximum: every list is reduced
     // before the next pass collects another (a million matches make a million values a column).
     let mut means: Vec<Vec<f64>> = Vec::new();
     let mut largest_crash_max: Vec<f64> = Vec::new();
     for column in columns {
         let mut names = Names::default();
+        let ok = names.id("ok");
+        let forfeit = names.id("forfeit");
         let mut groups = Groups::default();
         match_fold::for_each_match(
             raw,
             ordered,
             &mut names,
-            ["mechanism", "schedule"],
+            ["mechanism", "schedule", "status"],
             [column],
             |rows| {
                 let first = &rows[0];
-                let k = groups.push(first.text, first.numbers[0]);
-                groups.counts[k][0] += 1;
+                let played = rows.iter().all(|r| r.text[2] == ok || r.text[2] == forfeit);
+                let key = [first.text[0], first.text[1]];
+                let k = groups.push(key, played.then_some(first.numbers[0]).flatten());
+                groups.counts[k][usize::from(!played)] += 1;
             },
         )?;
         let sorted = groups.sorted(&names);
         keys = sorted.iter().map(|(k, _, _)| k.clone()).collect();
-        matches = sorted.iter().map(|(_, _, c)| c[0]).collect();
+        counts = sorted.iter().map(|(_, _, c)| *c).collect();
         means.push(sorted.iter().map(|(_, v, _)| mean(v)).collect());
         if column == "largest_crash" {
             largest_crash_max = sorted
@@ -545,7 +558,8 @@ fn network_rows(raw: &RawTable, ordered: bool) -> Result<Vec<NetworkRow>, Report
             NetworkRow {
                 mechanism,
                 schedule,
-                matches: matches[k],
+                matches: counts[k][0],
+                errors: counts[k][1],
                 emission_value_share: value,
                 emission_meme_share: meme,
                 emission_offtopic_share: offtopic,
@@ -627,6 +641,7 @@ pub fn network_frame(rows: &[NetworkRow]) -> Result<DataFrame, ReportError> {
         column!(rows, "mechanism", |c| c.mechanism.clone()),
         column!(rows, "schedule", |c| c.schedule.clone()),
         column!(rows, "matches", |c| c.matches as u64),
+        column!(rows, "errors", |c| c.errors as u64),
         column!(rows, "emission_value_share", |c| c.emission_value_share),
         column!(rows, "emission_meme_share", |c| c.emission_meme_share),
         column!(rows, "emission_offtopic_share", |c| c

@@ -97,6 +97,7 @@ fn network_section(set: &ReportSet) -> Option<Section> {
         "mechanism",
         "schedule",
         "matches",
+        "errors",
         "value %",
         "meme %",
         "off-topic %",
@@ -116,6 +117,7 @@ fn network_section(set: &ReportSet) -> Option<Section> {
                 Cell::text(&r.mechanism),
                 Cell::text(&r.schedule),
                 Cell::int(r.matches as i64),
+                Cell::int(r.errors as i64),
                 Cell::num(100.0 * r.emission_value_share, 1),
                 Cell::num(100.0 * r.emission_meme_share, 1),
                 Cell::num(100.0 * r.emission_offtopic_share, 1),
@@ -133,7 +135,7 @@ fn network_section(set: &ReportSet) -> Option<Section> {
         id: "network".into(),
         heading: "Network".into(),
         blocks: vec![
-            Block::Paragraph("Means over every match of each mechanism and schedule: where subnet emission went by subnet class (\"no value\" = 1 − value share), value created per TAO emitted, the meme subnets' peak share and the largest price crash.".into()),
+            Block::Paragraph("Means over the matches played of each mechanism and schedule (errors: matches that could not be played, left out): where subnet emission went by subnet class (\"no value\" = 1 − value share), value created per TAO emitted, the meme subnets' peak share and the largest price crash.".into()),
             Block::Table(Table {
                 caption: None,
                 headers: headers.iter().map(|h| h.to_string()).collect(),

@@ -68,13 +68,62 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
         if let Some(idx) = message.find(" at line ") {
             message.truncate(idx);
         }
+        let mut at = loc.as_ref().map(|l| (l.line(), l.column()));
+        // serde finds a duplicate field when its mapping ends, and serde_yaml then points at
+        // the mapping's start (1:1 for a top-level key): point at the second occurrence.
+        if let (Some((line, column)), Some(key)) = (at, duplicate_field(&message)) {
+            at = second_key(text, line, column, key).or(at);
+        }
         InputError {
             file: path.to_path_buf(),
-            line: loc.as_ref().map(|l| l.line()),
-            column: loc.as_ref().map(|l| l.column()),
+            line: at.map(|a| a.0),
+            column: at.map(|a| a.1),
             message,
         }
     })
+}
+
+/// The field a serde "duplicate field `x`" message names.
+fn duplicate_field(message: &str) -> Option<&str> {
+    let rest = &message[message.find("duplicate field `")? + "duplicate field `".len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+/// The line and column of the second `key:` of the block mapping whose first key is at
+/// (`line`, `column`), 1-based: keys of that mapping start at that column, and the mapping ends
+/// at a line indented less or at the next list item of the same list. `None` where the mapping is a flow
+/// mapping or the key is not found twice.
+fn second_key(text: &str, line: usize, column: usize, key: &str) -> Option<(usize, usize)> {
+    let key_col = column.checked_sub(1)?;
+    let mut seen = 0;
+    for (n, l) in text.lines().enumerate().skip(line.checked_sub(1)?) {
+        let body = l.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = l.len() - body.len();
+        let (at, item) = match body.strip_prefix("- ") {
+            Some(rest) => (indent + (body.len() - rest.len()), true),
+            None => (indent, false),
+        };
+        if n + 1 > line && (at < key_col || (item && at == key_col)) {
+            return None;
+        }
+        let rest = &l[at..];
+        let named = [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
+            .iter()
+            .any(|k| {
+                rest.strip_prefix(k.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            });
+        if at == key_col && named {
+            seen += 1;
+            if seen == 2 {
+                return Some((n + 1, column));
+            }
+        }
+    }
+    None
 }
 
 /// Locate a field path like `network.root_stake_tao` or `events[2].tao` in YAML text, for
@@ -157,6 +206,20 @@ pub fn semantic(path: &Path, text: &str, field: &str, message: &str) -> InputErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicate_key_is_placed_at_its_second_occurrence() {
+        let text = "name: x\nseed: 1\nroles:\n  - name: a\n    seed: 3\n  - name: b\n    \
+                    seed: 4\nnetwork:\n  n: 4\n  # seed: 9\n  n: 5\nseed: 2\n";
+        assert_eq!(second_key(text, 1, 1, "seed"), Some((12, 1)));
+        assert_eq!(second_key(text, 9, 3, "n"), Some((11, 3)));
+        // A list item's keys: the next item is another mapping.
+        assert_eq!(second_key(text, 4, 5, "seed"), None);
+        assert_eq!(second_key(text, 4, 5, "name"), None);
+        assert_eq!(duplicate_field("duplicate field `seed`"), Some("seed"));
+        let error = parse_yaml::<serde_yaml::Value>(Path::new("f.yaml"), "a: 1\n");
+        assert!(error.is_ok());
+    }
 
     #[test]
     fn locates_nested_fields_and_list_items() {

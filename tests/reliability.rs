@@ -524,6 +524,22 @@ fn errors_point_at_the_field_that_is_wrong() {
         &head.replace("name: m", &format!("name: {}", "n".repeat(300))),
         &["long.yaml:1:1", "at most 64 characters"],
     );
+    // A key given twice: at its second occurrence (serde_yaml says where the mapping starts).
+    expect_input_error(
+        &dir,
+        "twice.yaml",
+        &format!("{head}horizon_days: 1\nnetwork:\n  background_subnets: 4\nhorizon_days: 2\n"),
+        &["twice.yaml:8:1", "duplicate field `horizon_days`"],
+    );
+    expect_input_error(
+        &dir,
+        "twice-nested.yaml",
+        &format!("{head}network:\n  background_subnets: 4\n  background_subnets: 5\n"),
+        &[
+            "twice-nested.yaml:7:3",
+            "duplicate field `background_subnets`",
+        ],
+    );
     // A byte-order mark is not part of the first key.
     let bom = write(&dir, "bom.yaml", &format!("\u{feff}{head}"));
     let out = run(&["validate", "--no-plugins", bom.to_str().unwrap()]);

@@ -104,6 +104,25 @@ fn bench_times_the_economy_a_match_file_describes() {
         "{text}"
     );
 
+    // A value a flag set is blamed on the flag, not on the file's line.
+    for (flags, expected) in [
+        (
+            ["--days", "5000"],
+            "--days 5000: horizon_day: a match lasts at most 3650 days",
+        ),
+        (["--days", "0"], "--days 0: start_day"),
+        (
+            ["--subnets", "100000"],
+            "--subnets 100000: network.background_subnets",
+        ),
+    ] {
+        let out = bench(&[flags[0], flags[1], "--repeat", "1"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!stderr.contains("economy.yaml:"), "{stderr}");
+    }
+
     // Bad input is located: a value of the wrong type, and a name the engine's own
     // deserializer checks (that one was reported at 1:1).
     for (text, expected) in [

@@ -57,12 +57,24 @@ pub fn run(file: Option<&Path>, overrides: Overrides, repeat: u32) -> Result<(),
         let outcome = match run_match(&config, Vec::new()) {
             Ok(outcome) => outcome,
             Err(MatchError::Config(e)) => {
-                return Err(match &source {
-                    Some((path, text)) => {
+                // A value a flag set is the flag's fault, not the file's.
+                let flag = if e.field.starts_with("horizon_day") || e.field.starts_with("start_day")
+                {
+                    overrides.days.map(|d| format!("--days {d}"))
+                } else if e.field == "network.background_subnets" {
+                    overrides.subnets.map(|n| format!("--subnets {n}"))
+                } else {
+                    None
+                };
+                return Err(match (&source, flag) {
+                    (_, Some(flag)) => {
+                        Failure::Usage(format!("{flag}: {}: {}", e.field, e.message))
+                    }
+                    (Some((path, text)), None) => {
                         Failure::Input(semantic(path, text, &e.field, &e.message))
                     }
-                    None => Failure::Usage(format!("{}: {}", e.field, e.message)),
-                })
+                    (None, None) => Failure::Usage(format!("{}: {}", e.field, e.message)),
+                });
             }
             Err(e) => return Err(Failure::Run(e.to_string())),
         };

@@ -2,6 +2,7 @@
 //! the binary only parses arguments, calls these, prints the returned text and maps errors to
 //! exit codes with [`exit_code`].
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -69,13 +70,49 @@ pub fn compare_command(
             [dir] => {
                 let set = build_reports(dir, options)?;
                 let by = by.unwrap_or(CompareBy::Mechanism);
-                role_comparisons = crate::role_games::compare::compare_within(
-                    &set.roles,
-                    by,
-                    baseline,
-                    &options.roles(),
-                )?;
-                if set.verdicts.is_empty() && !set.roles.is_empty() {
+                // The names `--baseline` may take: the varied mechanisms (or schedules) of the
+                // round-robin verdicts and of the role games. Each half compares against a
+                // baseline it has; a half without it compares nothing.
+                let varied = |mechanism: &str, schedule: &str| match by {
+                    CompareBy::Mechanism => mechanism.to_string(),
+                    CompareBy::Schedule => schedule.to_string(),
+                };
+                let round_robin: BTreeSet<String> = set
+                    .verdicts
+                    .iter()
+                    .map(|v| varied(&v.mechanism, &v.schedule))
+                    .collect();
+                let roles: BTreeSet<String> = set
+                    .roles
+                    .iter()
+                    .map(|c| varied(c.mechanism(), c.schedule()))
+                    .collect();
+                if let Some(b) = baseline {
+                    if !round_robin.contains(b) && !roles.contains(b) {
+                        let names: BTreeSet<&String> = round_robin.union(&roles).collect();
+                        let names: Vec<&str> = names.into_iter().map(String::as_str).collect();
+                        return Err(ReportError::Invalid(if names.is_empty() {
+                            format!("baseline `{b}` is not in the results: they are empty")
+                        } else {
+                            format!(
+                                "baseline `{b}` is not in the results (hint: one of {})",
+                                names.join(", ")
+                            )
+                        }));
+                    }
+                }
+                let lacks = |names: &BTreeSet<String>| baseline.is_some_and(|b| !names.contains(b));
+                role_comparisons = if lacks(&roles) {
+                    Vec::new()
+                } else {
+                    crate::role_games::compare::compare_within(
+                        &set.roles,
+                        by,
+                        baseline,
+                        &options.roles(),
+                    )?
+                };
+                if (set.verdicts.is_empty() && !set.roles.is_empty()) || lacks(&round_robin) {
                     Vec::new()
                 } else {
                     compare::compare_within(&set, by, baseline)?

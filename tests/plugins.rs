@@ -551,6 +551,50 @@ fn a_scaffolded_crate_builds_and_passes_check() {
 }
 
 #[test]
+fn new_and_check_refuse_names_and_parameters_that_cannot_work() {
+    let dir = std::env::temp_dir().join(format!("tourney-plugin-names-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = dir.to_str().unwrap();
+    let refused = |args: &[&str], expected: &str| {
+        let out = tourney(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    };
+    // `tourney-sdk` would depend on itself; `self` and `std` are no crate names cargo takes.
+    for name in ["tourney-sdk", "self", "std", "test"] {
+        refused(
+            &["plugin", "new", name, "--dir", at],
+            "not a valid strategy name",
+        );
+    }
+    // An SDK path that is no SDK crate (here a file) would scaffold a crate that cannot build.
+    let file = dir.join("not-an-sdk");
+    std::fs::write(&file, "").unwrap();
+    let sdk = file.to_str().unwrap();
+    refused(
+        &["plugin", "new", "ok-name", "--dir", at, "--sdk", sdk],
+        "is not the tourney-sdk crate",
+    );
+    assert!(!dir.join("ok-name").exists());
+    // A parameter given twice kept its last value without a word.
+    let root = library_path("root-staker");
+    let root = root.to_str().unwrap();
+    let twice = [
+        "plugin",
+        "check",
+        root,
+        "--param",
+        "fraction=0.1",
+        "--param",
+        "fraction=0.9",
+    ];
+    refused(&twice, "--param fraction is given twice");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn check_fails_on_a_faulting_plugin_and_refuses_a_foreign_abi() {
     let broken = library_path("broken-plugin");
     let panics = tourney(&[

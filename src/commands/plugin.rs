@@ -57,7 +57,16 @@ pub fn run(cmd: PluginCommand) -> Result<(), Failure> {
             seed,
             params,
             bench,
-        } => check(&plugin, seed, &Params(params.into_iter().collect()), bench),
+        } => {
+            // Collected into a map, a name given twice would keep its last value silently.
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some((name, _)) = params.iter().find(|(name, _)| !seen.insert(name)) {
+                return Err(Failure::Usage(format!(
+                    "--param {name} is given twice: give each parameter once"
+                )));
+            }
+            check(&plugin, seed, &Params(params.into_iter().collect()), bench)
+        }
         PluginCommand::New { name, dir, sdk } => {
             let path = new_crate(&name, dir.as_deref(), sdk.as_deref())?;
             println!("created {}", path.display());
@@ -283,13 +292,88 @@ fn bench_decide(
     Ok(())
 }
 
+/// Names a strategy crate cannot take: Rust's keywords (the library is named after the crate),
+/// its built-in crates and cargo's own directory names (cargo refuses these), and this
+/// workspace's crates (`tourney-sdk` would depend on itself).
+const RESERVED_NAMES: &[&str] = &[
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+    "alloc",
+    "core",
+    "proc-macro",
+    "std",
+    "test",
+    "build",
+    "deps",
+    "examples",
+    "incremental",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "tourney",
+    "tourney-sdk",
+    "tourney-engine",
+    "tourney-reports",
+];
+
 /// Whether `name` is a valid crate name for a strategy (lowercase, digits, dashes; a letter
-/// first), so that the library's file name is predictable.
+/// first; not reserved), so that the library's file name is predictable.
 fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.ends_with('-')
+        && !RESERVED_NAMES.contains(&name)
 }
 
 /// `my-strat` → `MyStrat`.
@@ -329,7 +413,7 @@ fn default_sdk() -> PathBuf {
 pub fn new_crate(name: &str, dir: Option<&Path>, sdk: Option<&Path>) -> Result<PathBuf, Failure> {
     if !valid_name(name) {
         return Err(Failure::Usage(format!(
-            "`{name}` is not a valid strategy name: use lowercase letters, digits and dashes, starting with a letter"
+            "`{name}` is not a valid strategy name: use lowercase letters, digits and dashes, starting with a letter, and not a Rust keyword or a name Rust, cargo or tourney reserve"
         )));
     }
     let parent = match dir {
@@ -351,6 +435,18 @@ pub fn new_crate(name: &str, dir: Option<&Path>, sdk: Option<&Path>) -> Result<P
             sdk.display()
         ))
     })?;
+    // The crate's manifest must name the SDK package: any other path builds nothing useful.
+    let manifest = std::fs::read_to_string(sdk.join("Cargo.toml")).unwrap_or_default();
+    if !manifest
+        .lines()
+        .any(|l| l.trim() == r#"name = "tourney-sdk""#)
+    {
+        return Err(Failure::Usage(format!(
+            "{} is not the tourney-sdk crate (no Cargo.toml naming package `tourney-sdk`); pass \
+             --sdk PATH to a checkout's strategies/sdk",
+            sdk.display()
+        )));
+    }
     let io = |e: std::io::Error| Failure::Run(format!("creating {}: {e}", crate_dir.display()));
     std::fs::create_dir_all(crate_dir.join("src")).map_err(io)?;
     let crate_abs = crate_dir.canonicalize().map_err(io)?;
@@ -502,6 +598,10 @@ mod tests {
         assert!(!valid_name("2strat"));
         assert!(!valid_name("strat-"));
         assert!(!valid_name("my_strat"));
+        for reserved in ["self", "std", "test", "fn", "tourney-sdk", "deps"] {
+            assert!(!valid_name(reserved), "{reserved}");
+        }
+        assert!(valid_name("selfish") && valid_name("test-strategy"));
         assert_eq!(type_name("my-strat2"), "MyStrat2");
         assert_eq!(
             relative(Path::new("/w/strategies/x"), Path::new("/w/strategies/sdk")),

@@ -261,27 +261,43 @@ struct ExecutorArgs {
     /// Local executor: matches at a time.
     #[arg(long, value_parser = cli_values::positive_count)]
     jobs: Option<usize>,
-    /// Slurm executor: array tasks (shards) per tournament (a search plays one per point).
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
-    shards: u32,
-    /// Slurm executor: CPUs per array task (its --jobs).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    cpus_per_task: u32,
+    /// Slurm executor: array tasks (shards) per tournament (a search plays one per point)
+    /// [default: 2].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    shards: Option<u32>,
+    /// Slurm executor: CPUs per array task (its --jobs) [default: 1].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    cpus_per_task: Option<u32>,
 }
 
 impl ExecutorArgs {
     /// The executor these options name: local with `--jobs` (default `cores`), or Slurm array
     /// tasks that run `tourney` (this executable).
-    fn executor(self, cores: usize, tourney: PathBuf) -> executor::Executor {
+    /// An option of the other executor is refused rather than ignored.
+    fn executor(self, cores: usize, tourney: PathBuf) -> Result<executor::Executor, Failure> {
+        let other = |option: &str, executor: &str| {
+            Failure::Usage(format!(
+                "{option} is an option of the {executor} executor (add --executor {executor})"
+            ))
+        };
         match self.executor {
-            ExecutorKind::Local => executor::Executor::Local {
+            ExecutorKind::Local if self.shards.is_some() => Err(other("--shards", "slurm")),
+            ExecutorKind::Local if self.cpus_per_task.is_some() => {
+                Err(other("--cpus-per-task", "slurm"))
+            }
+            ExecutorKind::Local => Ok(executor::Executor::Local {
                 jobs: self.jobs.unwrap_or(cores),
-            },
-            ExecutorKind::Slurm => executor::Executor::Slurm {
-                shards: self.shards,
-                cpus_per_task: self.cpus_per_task,
+            }),
+            ExecutorKind::Slurm if self.jobs.is_some() => Err(Failure::Usage(
+                "--jobs is an option of the local executor; on Slurm, --cpus-per-task sets each \
+                 array task's jobs"
+                    .into(),
+            )),
+            ExecutorKind::Slurm => Ok(executor::Executor::Slurm {
+                shards: self.shards.unwrap_or(2),
+                cpus_per_task: self.cpus_per_task.unwrap_or(1),
                 tourney,
-            },
+            }),
         }
     }
 }
@@ -377,15 +393,17 @@ fn main() -> ExitCode {
             quiet,
         } => match std::env::current_exe() {
             Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
-            Ok(tourney) => commands::search::run(
-                &file,
-                &commands::search::SearchOptions {
-                    out,
-                    executor: executor.executor(cores, tourney),
-                    resume,
-                    quiet,
-                },
-            ),
+            Ok(tourney) => executor.executor(cores, tourney).and_then(|executor| {
+                commands::search::run(
+                    &file,
+                    &commands::search::SearchOptions {
+                        out,
+                        executor,
+                        resume,
+                        quiet,
+                    },
+                )
+            }),
         },
         Command::Batch {
             files,
@@ -394,9 +412,9 @@ fn main() -> ExitCode {
             quiet,
         } => match std::env::current_exe() {
             Err(e) => Err(Failure::Run(format!("cannot find this executable: {e}"))),
-            Ok(tourney) => {
-                commands::batch::run(&files, &out, &executor.executor(cores, tourney), quiet)
-            }
+            Ok(tourney) => executor
+                .executor(cores, tourney)
+                .and_then(|executor| commands::batch::run(&files, &out, &executor, quiet)),
         },
         Command::Worker {
             file,

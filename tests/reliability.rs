@@ -417,6 +417,27 @@ fn option_values_a_command_could_only_misuse_are_usage_errors() {
         &["--every"],
     );
     fails(&["simulate", sim, "--every", "10"], 2, &["--out"]);
+    // An option of the other executor was ignored.
+    let search = "searches/honest-owners-e1.yaml";
+    fails(
+        &["search", search, "--out", out, "--shards", "4"],
+        2,
+        &["--shards", "slurm"],
+    );
+    fails(
+        &[
+            "search",
+            search,
+            "--out",
+            out,
+            "--executor",
+            "slurm",
+            "--jobs",
+            "2",
+        ],
+        2,
+        &["--jobs", "local executor"],
+    );
     assert!(!Path::new(out).exists(), "nothing may run");
 }
 

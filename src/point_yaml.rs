@@ -100,7 +100,9 @@ mod tests {
     #[test]
     fn knobs_land_in_network_and_every_mechanism_and_the_result_parses() {
         let base: Value = serde_yaml::from_str(
-            "name: b\nentrants: []\nmechanisms: [dtao-price, {name: taoflow, injection: e3}]\n",
+            // Two mechanisms that read TaoFlow's exponent (a mechanism refuses a setting it
+            // does not read); the objective weights land on `objective` below.
+            "name: b\nentrants: []\nmechanisms: [taoflow-net, {name: taoflow, injection: e3}]\n",
         )
         .unwrap();
         let knobs: Vec<String> = [
@@ -115,8 +117,6 @@ mod tests {
             "ema_ramp_blocks",
             "flow_ema_rate",
             "injection_cap",
-            "objective_price_weight",
-            "objective_flow_weight",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -133,8 +133,6 @@ mod tests {
             Level::Number(50_400.0),
             Level::Number(2e-5),
             Level::Number(0.5),
-            Level::Number(0.25),
-            Level::Number(0.125),
         ];
         let doc = apply(&base, &knobs, &values).unwrap();
         let text = serde_yaml::to_string(&doc).unwrap();
@@ -158,17 +156,34 @@ mod tests {
                 ),
                 (1e-5, 50_400.0, 2e-5, 0.5)
             );
-            assert_eq!((m.objective.price, m.objective.flow), (0.25, 0.125));
         }
         // The second entry keeps what it had.
         assert_eq!(
             t.mechanisms[1].label(),
             "taoflow+e3+no-ramp+ema-spot+fees-proportional+alpha-by-share+flow-p2.5+owner-cut0.25\
-             +ema-rate1e-5+ramp-blocks50400+flow-rate2e-5+injection-cap0.5\
-             +obj-price0.25+obj-flow0.125"
+             +ema-rate1e-5+ramp-blocks50400+flow-rate2e-5+injection-cap0.5"
+        );
+        let objective: Value =
+            serde_yaml::from_str("name: b\nentrants: []\nmechanisms: [objective]\n").unwrap();
+        let doc = apply(
+            &objective,
+            &[
+                "objective_price_weight".into(),
+                "objective_flow_weight".into(),
+            ],
+            &[Level::Number(0.25), Level::Number(0.125)],
+        )
+        .unwrap();
+        let t: TournamentConfig =
+            serde_yaml::from_str(&serde_yaml::to_string(&doc).unwrap()).unwrap();
+        let w = t.mechanisms[0].objective;
+        assert_eq!((w.price, w.flow), (0.25, 0.125));
+        assert_eq!(
+            t.mechanisms[0].label(),
+            "objective+obj-price0.25+obj-flow0.125"
         );
         // The base is untouched, and an unknown knob is refused.
-        assert_eq!(base["mechanisms"][0], Value::String("dtao-price".into()));
+        assert_eq!(base["mechanisms"][0], Value::String("taoflow-net".into()));
         assert!(apply(&base, &["owner_cutt".into()], &[Level::Number(0.1)]).is_err());
     }
 

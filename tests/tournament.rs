@@ -274,7 +274,11 @@ fn malformed_yaml_is_located_and_exits_2() {
         &dir,
         "start-day.yaml",
         &format!("{ok_head}mechanisms: [dtao-price]\nschedules:\n  - {{name: x, start_day: -3}}\n"),
-        &["start-day.yaml:6:", "schedules[0].start_day"],
+        &[
+            "start-day.yaml:6:",
+            "schedules[0]: start_day",
+            "in [0, 3650], got -3",
+        ],
     );
 }
 

@@ -78,6 +78,220 @@ fn fraction(field: &str, x: f64) -> Result<(), ConfigError> {
     }
 }
 
+/// A finite number in `[lo, hi]`; the error names the range (`what` says what the number is).
+pub fn within(field: &str, x: f64, lo: f64, hi: f64, what: &str) -> Result<(), ConfigError> {
+    if x.is_finite() && (lo..=hi).contains(&x) {
+        Ok(())
+    } else {
+        Err(err(
+            field,
+            format!("expected {what} in [{lo}, {hi}], got {}", show(x)),
+        ))
+    }
+}
+
+/// A number as an error quotes it: `1e308` rather than its 309 digits.
+fn show(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+// Ranges of the float fields that feed products, `exp` and log-normal draws. Beyond them a
+// product overflows to inf or an inf/inf turns to NaN, and a match's results change silently;
+// within them every series value and payoff is finite (`engine/tests/config_bounds.rs` plays
+// the extremes). `docs/scaling.md` ("Bounds on input") lists them.
+
+/// The largest `network.tao_weight`: the chain stores TaoWeight as a fraction of `u64::MAX`,
+/// so it cannot exceed 1 (the chain's is 0.18).
+pub const MAX_TAO_WEIGHT: f64 = 1.0;
+/// The largest σ of a log-normal draw (`pool_tao`, `price`, `productivity`) and of
+/// `network.hype_sigma`: a factor e³ ≈ 20 per standard deviation already.
+pub const MAX_SIGMA: f64 = 3.0;
+/// The largest `network.price.median`: background prices are drawn and then clamped at 1 TAO
+/// per alpha, so a median above 1 would clamp most draws and stop being the median.
+pub const MAX_PRICE_MEDIAN: f64 = 1.0;
+/// The largest value created per TAO paid to workers (`network.productivity.median`,
+/// `owned_subnet.productivity`, `subnets[].productivity`) and BTC revenue per TAO of work.
+pub const MAX_PRODUCTIVITY: f64 = 100.0;
+/// The largest attention level of a configured subnet (`owned_subnet.hype`,
+/// `subnets[].hype`); background subnets draw theirs as `exp(hype_sigma · N(0,1))`.
+pub const MAX_HYPE: f64 = 100.0;
+/// The largest daily volatility of a log random walk (hype, AI revenue, BTC price).
+pub const MAX_VOLATILITY_PER_DAY: f64 = 1.0;
+/// The largest BTC price in TAO (`network.btc_tao_price`).
+pub const MAX_BTC_TAO_PRICE: f64 = 1_000_000.0;
+/// The largest market segment `sensitivity` (an exponent for momentum, a hurdle or a drop
+/// threshold for the others).
+pub const MAX_SENSITIVITY: f64 = 10.0;
+/// The largest `market.max_position_pool_share` (a position of 100 pools' TAO).
+pub const MAX_POSITION_POOL_SHARE: f64 = 100.0;
+/// The latest day of the transition a match may start (the schedule's `start_day`): ten
+/// years, as long as a match may last. The network is aged to it at 7,200 TAO a day.
+pub const MAX_START_DAY: f64 = 3650.0;
+/// The largest TaoFlow exponent p: `z^p` of a flow of up to 21M TAO a day (≈ 3e12 rao a
+/// block) stays finite (≈ 1e125 at p = 10); a larger p sends every share to 0 or inf.
+pub const MAX_FLOW_EXPONENT: f64 = 10.0;
+
+/// The range of a log-normal field: its median's bounds and σ in `[0, MAX_SIGMA]`.
+pub struct LogNormalBounds {
+    /// The field's path (`network.pool_tao`).
+    pub field: &'static str,
+    pub median_min: f64,
+    pub median_max: f64,
+    /// `median_min` is excluded (a median of 0 is not a log-normal).
+    pub median_min_open: bool,
+    /// What the median is, for the error.
+    pub what: &'static str,
+}
+
+impl LogNormalBounds {
+    /// `median` in its range, `sigma` in `[0, MAX_SIGMA]`; errors name `field.median` or
+    /// `field.sigma`.
+    pub fn check(&self, d: LogNormal) -> Result<(), ConfigError> {
+        let (lo, hi) = (self.median_min, self.median_max);
+        let above_lo = if self.median_min_open {
+            d.median > lo
+        } else {
+            d.median >= lo
+        };
+        if !(d.median.is_finite() && above_lo && d.median <= hi) {
+            let open = if self.median_min_open { '(' } else { '[' };
+            return Err(err(
+                format!("{}.median", self.field),
+                format!(
+                    "expected {} in {open}{lo}, {hi}], got {}",
+                    self.what,
+                    show(d.median)
+                ),
+            ));
+        }
+        within(
+            &format!("{}.sigma", self.field),
+            d.sigma,
+            0.0,
+            MAX_SIGMA,
+            "a log-normal σ",
+        )
+    }
+}
+
+/// `network.pool_tao`: at least 1 TAO, at most the amount cap.
+pub const POOL_TAO_BOUNDS: LogNormalBounds = LogNormalBounds {
+    field: "network.pool_tao",
+    median_min: 1.0,
+    median_max: MAX_AMOUNT_TAO,
+    median_min_open: false,
+    what: "a pool size in TAO (pools need at least 1 TAO)",
+};
+/// `network.price`: above 0, at most [`MAX_PRICE_MEDIAN`] (draws are clamped at 1).
+pub const PRICE_BOUNDS: LogNormalBounds = LogNormalBounds {
+    field: "network.price",
+    median_min: 0.0,
+    median_max: MAX_PRICE_MEDIAN,
+    median_min_open: true,
+    what: "a price in TAO per alpha (draws are clamped at 1)",
+};
+/// `network.productivity`: above 0, at most [`MAX_PRODUCTIVITY`].
+pub const PRODUCTIVITY_BOUNDS: LogNormalBounds = LogNormalBounds {
+    field: "network.productivity",
+    median_min: 0.0,
+    median_max: MAX_PRODUCTIVITY,
+    median_min_open: true,
+    what: "a value created per TAO of work",
+};
+
+/// Reads a log-normal `{median, sigma}` and checks it against `bounds` while the deserializer
+/// still knows where the map is (a check after parsing would lose the position of a flow map
+/// such as `pool_tao: {median: 1000, sigma: 1e5}`).
+fn de_bounded_lognormal<'de, D: Deserializer<'de>>(
+    d: D,
+    bounds: &'static LogNormalBounds,
+) -> Result<LogNormal, D::Error> {
+    struct V(&'static LogNormalBounds);
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = LogNormal;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a log-normal {median, sigma}")
+        }
+        fn visit_map<M: serde::de::MapAccess<'de>>(self, m: M) -> Result<LogNormal, M::Error> {
+            let d = LogNormal::deserialize(serde::de::value::MapAccessDeserializer::new(m))?;
+            // serde_yaml names the field (`network.pool_tao`): the message names the key in it.
+            self.0.check(d).map_err(|e| {
+                let key = e.field.rsplit('.').next().unwrap_or_default();
+                serde::de::Error::custom(format!("{key}: {}", e.message))
+            })?;
+            Ok(d)
+        }
+    }
+    d.deserialize_map(V(bounds))
+}
+
+fn de_pool_tao<'de, D: Deserializer<'de>>(d: D) -> Result<LogNormal, D::Error> {
+    de_bounded_lognormal(d, &POOL_TAO_BOUNDS)
+}
+fn de_price<'de, D: Deserializer<'de>>(d: D) -> Result<LogNormal, D::Error> {
+    de_bounded_lognormal(d, &PRICE_BOUNDS)
+}
+fn de_productivity<'de, D: Deserializer<'de>>(d: D) -> Result<LogNormal, D::Error> {
+    de_bounded_lognormal(d, &PRODUCTIVITY_BOUNDS)
+}
+
+/// A name that is not empty or only whitespace (it labels columns and match ids).
+pub fn non_blank_name(field: &str, what: &str, name: &str) -> Result<(), ConfigError> {
+    if name.trim().is_empty() {
+        return Err(err(
+            field,
+            format!("{what} name must not be empty or only whitespace"),
+        ));
+    }
+    Ok(())
+}
+
+/// Which mechanisms read the TaoFlow settings (`flow_exponent`, `flow_cutoff_tao_per_day`).
+pub const FLOW_MECHANISMS: [Mechanism; 2] = [Mechanism::Taoflow, Mechanism::TaoflowNet];
+
+/// A mechanism setting the named mechanism does not read (a TaoFlow setting off TaoFlow, an
+/// objective weight off `objective`) would make a variant that differs only by its seed:
+/// refused, naming the setting and the mechanisms that read it. Defaults (p = 1, L = 0,
+/// weights 0) are not settings.
+pub fn settings_read_by(
+    mechanism: Mechanism,
+    flow_exponent: f64,
+    flow_cutoff_tao_per_day: f64,
+    objective: ObjectiveWeights,
+) -> Result<(), (&'static str, String)> {
+    let refuse = |field: &'static str, readers: &str| {
+        Err((
+            field,
+            format!(
+                "`{}` does not read {field} (only {readers} do): leave it out or change the \
+                 mechanism",
+                mechanism.name()
+            ),
+        ))
+    };
+    if !FLOW_MECHANISMS.contains(&mechanism) {
+        if flow_exponent != 1.0 {
+            return refuse("flow_exponent", "taoflow and taoflow-net");
+        }
+        if flow_cutoff_tao_per_day != 0.0 {
+            return refuse("flow_cutoff_tao_per_day", "taoflow and taoflow-net");
+        }
+    }
+    if mechanism != Mechanism::Objective {
+        if objective.price != 0.0 {
+            return refuse("objective_price_weight", "objective");
+        }
+        if objective.flow != 0.0 {
+            return refuse("objective_flow_weight", "objective");
+        }
+    }
+    Ok(())
+}
+
 /// Deserialize a mechanism by its YAML name, listing the known ones on error.
 pub fn de_mechanism<'de, D: Deserializer<'de>>(d: D) -> Result<Mechanism, D::Error> {
     /// The name is checked inside the visitor, while the deserializer still knows where the
@@ -125,7 +339,9 @@ pub struct MatchConfig {
     pub mechanism: Mechanism,
     /// Override the mechanism's injection rule.
     pub injection: Option<InjectionRule>,
-    /// TaoFlow's cutoff (TAO per day) and exponent.
+    /// TaoFlow's cutoff (TAO per day, at most 21M) and exponent (in (0, 10],
+    /// [`MAX_FLOW_EXPONENT`]); only `taoflow` and `taoflow-net` read them, so other
+    /// mechanisms refuse values other than the defaults (0 and 1).
     pub flow_cutoff_tao_per_day: f64,
     pub flow_exponent: f64,
     /// Whether the EMA price rate ramps in with b/(b + 201,600) (from 2025-03-11); without it,
@@ -151,11 +367,13 @@ pub struct MatchConfig {
     /// A factor on the injection rule's alpha_in cap (the chain: 1).
     pub injection_cap: f64,
     /// The `objective` rule's weights on the price and flow signals; the value score gets
-    /// the rest (the chain has no such rule: both 0, value only).
+    /// the rest (the chain has no such rule: both 0, value only). Only `objective` reads
+    /// them: other mechanisms refuse weights other than 0.
     pub objective_price_weight: f64,
     pub objective_flow_weight: f64,
     pub schedule: RootSchedule,
-    /// Day of the transition at which the match starts (the network is aged to it).
+    /// Day of the transition at which the match starts (the network is aged to it), in
+    /// [0, 3650] ([`MAX_START_DAY`]).
     pub start_day: f64,
     /// Day of the transition at which the match ends (the horizon); after `start_day`.
     pub horizon_day: f64,
@@ -245,6 +463,7 @@ pub struct NetworkConfig {
     pub tao_issuance_tao: f64,
     /// Passive root stake R (entrants and agents add their own).
     pub root_stake_tao: f64,
+    /// TaoWeight τw, in [0, 1] ([`MAX_TAO_WEIGHT`]; the chain's 0.18).
     pub tao_weight: f64,
     pub passive_root_weights: PassiveRootWeights,
     pub background_subnets: u32,
@@ -263,13 +482,23 @@ pub struct NetworkConfig {
     /// chain allows one registration a day (`NetworkRateLimit`); 0.1 is about 0.4 a day
     /// chain-wide scaled to a sample of ~30 of 128 subnets (an assumption, not a measurement).
     pub subnet_registrations_per_day: f64,
+    /// Each background pool's TAO: median in [1, 21M], σ in [0, 3] ([`POOL_TAO_BOUNDS`]); a
+    /// draw is held to [1 TAO, 21M TAO].
+    #[serde(deserialize_with = "de_pool_tao")]
     pub pool_tao: LogNormal,
+    /// Each background subnet's starting price in TAO per alpha, drawn and then clamped at 1:
+    /// the model's prices start at most at a new subnet's 1 TAO per alpha (the initial value
+    /// score reads prices capped at 1 too). Median in (0, 1] ([`PRICE_BOUNDS`]; above 1 the
+    /// clamp would take most draws and the median would mean nothing), σ in [0, 3].
+    #[serde(deserialize_with = "de_price")]
     pub price: LogNormal,
-    /// Value created per TAO paid to workers, per background subnet.
+    /// Value created per TAO paid to workers, per background subnet: median in (0, 100]
+    /// ([`PRODUCTIVITY_BOUNDS`]), σ in [0, 3].
+    #[serde(deserialize_with = "de_productivity")]
     pub productivity: LogNormal,
     /// Fraction of background subnets that create no value at all.
     pub zero_value_fraction: f64,
-    /// Attention level dispersion and its daily volatility.
+    /// Attention level dispersion (σ in [0, 3]) and its daily volatility (in [0, 1]).
     pub hype_sigma: f64,
     pub hype_volatility_per_day: f64,
     /// Alpha issuance growth per block used to age subnets to the start day (≤ 2).
@@ -281,11 +510,13 @@ pub struct NetworkConfig {
     pub miner_sell_fraction: f64,
     /// Share of value created that reaches a subnet's owner as revenue (TAO).
     pub ai_revenue_share: f64,
+    /// The AI revenue signal's daily volatility, in [0, 1].
     pub ai_revenue_volatility_per_day: f64,
-    /// BTC price in TAO at the start and its daily volatility (a seeded log random walk).
+    /// BTC price in TAO at the start, in [0, 1e6], and its daily volatility, in [0, 1] (a
+    /// seeded log random walk).
     pub btc_tao_price: f64,
     pub btc_volatility_per_day: f64,
-    /// BTC revenue per TAO of off-topic work at the starting BTC price.
+    /// BTC revenue per TAO of off-topic work at the starting BTC price, in [0, 100].
     pub btc_revenue_per_tao: f64,
 }
 
@@ -340,7 +571,7 @@ pub struct SegmentConfig {
     /// Fraction of capital invested at most (the rest stays in TAO).
     pub invest_fraction: f64,
     /// Segment-specific sensitivity (momentum lookback weight, yield hurdle, value threshold,
-    /// noise scale, panic drop): see `market.rs`.
+    /// noise scale, panic drop): see `market.rs`. In [0, 10] ([`MAX_SENSITIVITY`]).
     pub sensitivity: f64,
 }
 
@@ -371,7 +602,8 @@ pub struct MarketConfig {
     /// Trades below this are skipped (fees would dominate), TAO.
     pub min_trade_tao: f64,
     /// A segment never targets a position worth more than this fraction of the pool's TAO
-    /// (a liquidity-based position limit: nobody sane puts 50k TAO into a 1k TAO pool).
+    /// (a liquidity-based position limit: nobody sane puts 50k TAO into a 1k TAO pool); in
+    /// [0, 100] ([`MAX_POSITION_POOL_SHARE`]).
     pub max_position_pool_share: f64,
     pub momentum: SegmentConfig,
     #[serde(rename = "yield")]
@@ -425,7 +657,9 @@ impl Default for EntrantConfig {
 pub struct OwnedSubnetConfig {
     pub pool_tao: f64,
     pub price: f64,
+    /// Value created per TAO paid to workers, in [0, 100] ([`MAX_PRODUCTIVITY`]).
     pub productivity: f64,
+    /// Attention level, in [0, 100] ([`MAX_HYPE`]).
     pub hype: f64,
 }
 
@@ -613,7 +847,13 @@ impl MatchConfig {
     /// Everything types cannot check. Events are in match blocks (or days) from the start day
     /// and must fall before the horizon.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        non_negative("start_day", self.start_day)?;
+        within(
+            "start_day",
+            self.start_day,
+            0.0,
+            MAX_START_DAY,
+            "a day of the transition",
+        )?;
         if !self.horizon_day.is_finite() {
             return Err(err("horizon_day", "expected a finite day"));
         }
@@ -633,8 +873,17 @@ impl MatchConfig {
         if self.decision_interval_blocks == 0 {
             return Err(err("decision_interval_blocks", "expected ≥ 1"));
         }
-        if !(self.flow_exponent.is_finite() && self.flow_exponent > 0.0) {
-            return Err(err("flow_exponent", "expected > 0"));
+        if !(self.flow_exponent.is_finite()
+            && self.flow_exponent > 0.0
+            && self.flow_exponent <= MAX_FLOW_EXPONENT)
+        {
+            return Err(err(
+                "flow_exponent",
+                format!(
+                    "expected a number in (0, {MAX_FLOW_EXPONENT}], got {}",
+                    self.flow_exponent
+                ),
+            ));
         }
         if !(0.0..=1.0).contains(&self.owner_cut) {
             return Err(err("owner_cut", "expected a fraction in [0, 1]"));
@@ -644,6 +893,13 @@ impl MatchConfig {
         self.objective_weights()
             .check()
             .map_err(|(field, m)| err(field, m))?;
+        settings_read_by(
+            self.mechanism,
+            self.flow_exponent,
+            self.flow_cutoff_tao_per_day,
+            self.objective_weights(),
+        )
+        .map_err(|(field, m)| err(field, m))?;
         let n = &self.network;
         if n.tempo_blocks == 0 {
             return Err(err("network.tempo_blocks", "expected ≥ 1"));
@@ -656,7 +912,13 @@ impl MatchConfig {
             ));
         }
         amount("network.root_stake_tao", n.root_stake_tao)?;
-        non_negative("network.tao_weight", n.tao_weight)?;
+        within(
+            "network.tao_weight",
+            n.tao_weight,
+            0.0,
+            MAX_TAO_WEIGHT,
+            "a TaoWeight (the chain's is a fraction of u64::MAX, 0.18)",
+        )?;
         non_negative("network.registration_age_days", n.registration_age_days)?;
         if n.registration_age_days > 3650.0 {
             return Err(err("network.registration_age_days", "at most 3650"));
@@ -681,35 +943,60 @@ impl MatchConfig {
         if n.background_subnets > 1000 {
             return Err(err("network.background_subnets", "at most 1000"));
         }
-        for (field, d) in [
-            ("network.pool_tao", n.pool_tao),
-            ("network.price", n.price),
-            ("network.productivity", n.productivity),
+        // Subnet ids are 16-bit: the background, the configured and the owner entrants'
+        // subnets (at most 1,000 each) stay far below.
+        if self.subnets.len() > 1000 {
+            return Err(err(
+                "subnets",
+                format!(
+                    "at most 1000 configured subnets, got {}",
+                    self.subnets.len()
+                ),
+            ));
+        }
+        for (bounds, d) in [
+            (&POOL_TAO_BOUNDS, n.pool_tao),
+            (&PRICE_BOUNDS, n.price),
+            (&PRODUCTIVITY_BOUNDS, n.productivity),
         ] {
-            if !(d.median.is_finite() && d.median > 0.0) {
-                return Err(err(format!("{field}.median"), "expected > 0"));
-            }
-            non_negative(&format!("{field}.sigma"), d.sigma)?;
+            bounds.check(d)?;
         }
-        if n.pool_tao.median < 1.0 {
-            return Err(err("network.pool_tao.median", "pools need at least 1 TAO"));
-        }
-        amount("network.pool_tao.median", n.pool_tao.median)?;
         pool_alpha("network.price.median", n.pool_tao.median, n.price.median)?;
         fraction("network.zero_value_fraction", n.zero_value_fraction)?;
         fraction("network.owner_sell_fraction", n.owner_sell_fraction)?;
         fraction("network.miner_sell_fraction", n.miner_sell_fraction)?;
         fraction("network.ai_revenue_share", n.ai_revenue_share)?;
-        non_negative("network.hype_sigma", n.hype_sigma)?;
-        non_negative("network.hype_volatility_per_day", n.hype_volatility_per_day)?;
+        within(
+            "network.hype_sigma",
+            n.hype_sigma,
+            0.0,
+            MAX_SIGMA,
+            "a log-normal σ",
+        )?;
+        let volatility = |field: &str, x: f64| {
+            within(field, x, 0.0, MAX_VOLATILITY_PER_DAY, "a daily volatility")
+        };
+        volatility("network.hype_volatility_per_day", n.hype_volatility_per_day)?;
         amount(
             "network.initial_flow_tao_per_day",
             n.initial_flow_tao_per_day,
         )?;
-        non_negative("network.btc_tao_price", n.btc_tao_price)?;
-        non_negative("network.btc_volatility_per_day", n.btc_volatility_per_day)?;
-        non_negative("network.btc_revenue_per_tao", n.btc_revenue_per_tao)?;
-        non_negative(
+        within(
+            "network.btc_tao_price",
+            n.btc_tao_price,
+            0.0,
+            MAX_BTC_TAO_PRICE,
+            "a BTC price in TAO",
+        )?;
+        volatility("network.btc_volatility_per_day", n.btc_volatility_per_day)?;
+        within(
+            "network.btc_revenue_per_tao",
+            n.btc_revenue_per_tao,
+            0.0,
+            MAX_PRODUCTIVITY,
+            "a revenue per TAO of work",
+        )?;
+        volatility(
             "network.ai_revenue_volatility_per_day",
             n.ai_revenue_volatility_per_day,
         )?;
@@ -725,7 +1012,13 @@ impl MatchConfig {
         }
         fraction("market.max_pool_fraction", m.max_pool_fraction)?;
         amount("market.min_trade_tao", m.min_trade_tao)?;
-        non_negative("market.max_position_pool_share", m.max_position_pool_share)?;
+        within(
+            "market.max_position_pool_share",
+            m.max_position_pool_share,
+            0.0,
+            MAX_POSITION_POOL_SHARE,
+            "a share of the pool's TAO",
+        )?;
         for (name, s) in [
             ("momentum", m.momentum),
             ("yield", m.yield_seeking),
@@ -736,9 +1029,25 @@ impl MatchConfig {
             amount(&format!("market.{name}.capital_tao"), s.capital_tao)?;
             fraction(&format!("market.{name}.speed"), s.speed)?;
             fraction(&format!("market.{name}.invest_fraction"), s.invest_fraction)?;
-            non_negative(&format!("market.{name}.sensitivity"), s.sensitivity)?;
+            within(
+                &format!("market.{name}.sensitivity"),
+                s.sensitivity,
+                0.0,
+                MAX_SENSITIVITY,
+                "a sensitivity",
+            )?;
         }
         amount("entrants.capital_tao", self.entrants.capital_tao)?;
+        let productivity = |field: &str, x: f64| {
+            within(
+                field,
+                x,
+                0.0,
+                MAX_PRODUCTIVITY,
+                "a value created per TAO of work",
+            )
+        };
+        let hype = |field: &str, x: f64| within(field, x, 0.0, MAX_HYPE, "an attention level");
         let o = &self.entrants.owned_subnet;
         if !(o.pool_tao >= 1.0 && o.pool_tao.is_finite()) {
             return Err(err("entrants.owned_subnet.pool_tao", "expected ≥ 1 TAO"));
@@ -748,12 +1057,13 @@ impl MatchConfig {
         }
         amount("entrants.owned_subnet.pool_tao", o.pool_tao)?;
         pool_alpha("entrants.owned_subnet.price", o.pool_tao, o.price)?;
-        non_negative("entrants.owned_subnet.productivity", o.productivity)?;
-        non_negative("entrants.owned_subnet.hype", o.hype)?;
+        productivity("entrants.owned_subnet.productivity", o.productivity)?;
+        hype("entrants.owned_subnet.hype", o.hype)?;
 
         let mut agent_names: BTreeMap<&str, ()> = BTreeMap::new();
         for (k, a) in self.agents.iter().enumerate() {
             let f = format!("agents[{k}]");
+            non_blank_name(&format!("{f}.name"), "an agent's", &a.name)?;
             if agent_names.insert(a.name.as_str(), ()).is_some() {
                 return Err(err(
                     format!("{f}.name"),
@@ -766,6 +1076,7 @@ impl MatchConfig {
         let mut subnet_names: BTreeMap<&str, ()> = BTreeMap::new();
         for (k, s) in self.subnets.iter().enumerate() {
             let f = format!("subnets[{k}]");
+            non_blank_name(&format!("{f}.name"), "a subnet's", &s.name)?;
             if subnet_names.insert(s.name.as_str(), ()).is_some() {
                 return Err(err(
                     format!("{f}.name"),
@@ -781,8 +1092,8 @@ impl MatchConfig {
             amount(&format!("{f}.pool_tao"), s.pool_tao)?;
             pool_alpha(&format!("{f}.price"), s.pool_tao, s.price)?;
             fraction(&format!("{f}.holdings_weight"), s.holdings_weight)?;
-            non_negative(&format!("{f}.productivity"), s.productivity)?;
-            non_negative(&format!("{f}.hype"), s.hype)?;
+            productivity(&format!("{f}.productivity"), s.productivity)?;
+            hype(&format!("{f}.hype"), s.hype)?;
             if let Some(owner) = &s.owner {
                 if !agent_names.contains_key(owner.as_str()) {
                     return Err(err(

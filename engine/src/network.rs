@@ -266,7 +266,11 @@ impl Network {
         }
         let mut drafts = Vec::with_capacity(n);
         for k in 0..n_bg {
-            let pool_tao = lognormal(&mut rng, n_cfg.pool_tao).max(1.0);
+            // Held to the amount cap here (not only in the reserves below), so the far tail of
+            // a wide draw cannot make the mean pool, which scales the initial flow, inf.
+            let pool_tao =
+                lognormal(&mut rng, n_cfg.pool_tao).clamp(1.0, crate::config::MAX_AMOUNT_TAO);
+            // The model's prices start at most at 1 TAO per alpha (`NetworkConfig::price`).
             let price = lognormal(&mut rng, n_cfg.price).min(1.0);
             let zero = rand::Rng::random::<f64>(&mut rng) < n_cfg.zero_value_fraction;
             let productivity = if zero {

@@ -1,6 +1,7 @@
 //! Tournament configuration as written in `tournaments/*.yaml` (parsed by the CLI with
 //! serde_yaml; unknown fields are rejected everywhere).
 
+use super::limits::MAX_ENTRANTS;
 use super::roles::{self, Profile, Repetitions, RoleEntry};
 use crate::config::{ConfigError, MarketConfig, NetworkConfig, OwnedSubnetConfig};
 use crate::emission::AlphaEmissionRule;
@@ -51,8 +52,9 @@ pub enum ParamYaml {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntrantEntry {
-    /// Unique name in the tournament (defaults to the plugin or crate name).
-    #[serde(default)]
+    /// Unique name in the tournament (defaults to the plugin or crate name); not empty or only
+    /// whitespace (it labels columns and match ids).
+    #[serde(default, deserialize_with = "de_entrant_name")]
     pub name: Option<String>,
     /// A plugin by name (searched in TOURNEY_PLUGIN_PATH, target/release, target/debug) or by
     /// path to a shared library.
@@ -69,6 +71,33 @@ pub struct EntrantEntry {
     /// What its root claims do from 2025-11-04: `swap` (the chain's default) or `keep`.
     #[serde(default)]
     pub root_claim: Option<crate::root_claims::RootClaim>,
+}
+
+/// An entrant's `name`, refused when empty or only whitespace inside the visitor, where
+/// serde_yaml still knows the scalar's position.
+fn de_entrant_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Name;
+    impl<'de> Visitor<'de> for Name {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an entrant name")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_str(self)
+        }
+        fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<String>, E> {
+            crate::config::non_blank_name("name", "an entrant's", name)
+                .map_err(|e| E::custom(e.message))?;
+            Ok(Some(name.to_string()))
+        }
+    }
+    d.deserialize_option(Name)
 }
 
 impl EntrantEntry {
@@ -268,9 +297,13 @@ impl<'de> Deserialize<'de> for MechanismEntry {
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<MechanismEntry, M::Error> {
                 let f = Full::deserialize(de::value::MapAccessDeserializer::new(m))?;
-                if !(f.flow_exponent.is_finite() && f.flow_exponent > 0.0) {
+                let max_p = crate::config::MAX_FLOW_EXPONENT;
+                if !(f.flow_exponent.is_finite()
+                    && f.flow_exponent > 0.0
+                    && f.flow_exponent <= max_p)
+                {
                     return Err(de::Error::custom(format!(
-                        "flow_exponent: expected a number > 0, got {}",
+                        "flow_exponent: expected a number > 0 and at most {max_p}, got {}",
                         f.flow_exponent
                     )));
                 }
@@ -296,7 +329,18 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                     price: f.objective_price_weight,
                     flow: f.objective_flow_weight,
                 };
-                if let Err((field, message)) = rates.check().and_then(|()| objective.check()) {
+                if let Err((field, message)) = rates
+                    .check()
+                    .and_then(|()| objective.check())
+                    .and_then(|()| {
+                        crate::config::settings_read_by(
+                            f.name,
+                            f.flow_exponent,
+                            f.flow_cutoff_tao_per_day,
+                            objective,
+                        )
+                    })
+                {
                     return Err(de::Error::custom(format!("{field}: {message}")));
                 }
                 Ok(MechanismEntry {
@@ -359,6 +403,29 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<ScheduleEntry, M::Error> {
                 let f = Full::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                // Checked here, where serde_yaml still knows the entry's position (schedules
+                // are often a flow list, which a field path cannot locate after parsing).
+                if let Some(name) = &f.name {
+                    crate::config::non_blank_name("name", "a schedule's", name)
+                        .map_err(|e| de::Error::custom(format!("name: {}", e.message)))?;
+                    // `native` is the one schedule keyword (a bare `native` entry): a schedule
+                    // of another root proportion labelled `native` would read as the chain's.
+                    if name == "native" && f.root != RootSchedule::Native {
+                        return Err(de::Error::custom(format!(
+                            "name: `native` is reserved for the chain's native root \
+                             proportion, but this schedule's root is `{}`: choose another name",
+                            f.root.label()
+                        )));
+                    }
+                }
+                crate::config::within(
+                    "start_day",
+                    f.start_day,
+                    0.0,
+                    crate::config::MAX_START_DAY,
+                    "a day of the transition",
+                )
+                .map_err(de::Error::custom)?;
                 let name = f.name.unwrap_or_else(|| {
                     if f.start_day > 0.0 {
                         format!("{}@day{}", f.root.label(), f.start_day)
@@ -490,6 +557,7 @@ impl TournamentConfig {
             return Err(err("roles".into(), "at least one role".into()));
         }
         let mut names = BTreeMap::new();
+        let mut players = 0u64;
         for (r, role) in self.roles.iter().enumerate() {
             let f = format!("roles[{r}]");
             if role.name.trim().is_empty() || role.name.contains([',', '/', '\\']) {
@@ -508,6 +576,19 @@ impl TournamentConfig {
                 return Err(err(
                     format!("{f}.players"),
                     format!("role `{}` needs at least 1 player, got 0", role.name),
+                ));
+            }
+            // Every player is an account in every match (an owner also a subnet): the roles
+            // together seat at most as many players as a tournament may have entrants.
+            players += role.players as u64;
+            if players > MAX_ENTRANTS as u64 {
+                return Err(err(
+                    format!("{f}.players"),
+                    format!(
+                        "at most {MAX_ENTRANTS} players in a match (all roles together, as \
+                         for entrants), got {players} with role `{}`",
+                        role.name
+                    ),
                 ));
             }
             if role.strategies.is_empty() {
@@ -697,6 +778,9 @@ impl TournamentConfig {
                     ));
                 }
             }
+            if let Some(n) = &e.name {
+                crate::config::non_blank_name(&format!("{f}.name"), "an entrant's", n)?;
+            }
             if names.insert(e.display_name(), k).is_some() {
                 return Err(err(
                     format!("{f}.name"),
@@ -765,12 +849,18 @@ impl TournamentConfig {
             s.root
                 .validate()
                 .map_err(|m| err(format!("schedules[{k}].root"), m))?;
-            if !(s.start_day.is_finite() && s.start_day >= 0.0) {
-                return Err(err(
-                    format!("schedules[{k}].start_day"),
-                    "expected ≥ 0".into(),
-                ));
-            }
+            crate::config::non_blank_name(
+                &format!("schedules[{k}].name"),
+                "a schedule's",
+                &s.name,
+            )?;
+            crate::config::within(
+                &format!("schedules[{k}].start_day"),
+                s.start_day,
+                0.0,
+                crate::config::MAX_START_DAY,
+                "a day of the transition",
+            )?;
         }
         // Validate one match config per schedule (network, market and horizons).
         for (k, s) in self.schedules.iter().enumerate() {
@@ -904,5 +994,133 @@ mod tests {
         assert!(e.location().is_some(), "{e}");
         let e = entry("{name: dtao-price, ema_ramp_blocks: 0}").unwrap_err();
         assert!(e.to_string().contains("ema_ramp_blocks"), "{e}");
+    }
+
+    /// `(line, column)` of a parse error, and its message.
+    fn parse_error(yaml: &str) -> ((usize, usize), String) {
+        let e = serde_yaml::from_str::<TournamentConfig>(yaml).unwrap_err();
+        let at = e.location().unwrap_or_else(|| panic!("unlocated: {e}"));
+        ((at.line(), at.column()), e.to_string())
+    }
+
+    #[test]
+    fn a_setting_the_mechanism_does_not_read_is_refused_not_made_a_variant() {
+        // It was the variant `dtao-price+flow-p2+flow-cutoff50+obj-price0.5`, whose only
+        // difference from `dtao-price` was its seed.
+        let (at, m) = parse_error(
+            "name: x\nentrants: []\nmechanisms:\n  - dtao-price\n  - {name: dtao-price, \
+             flow_exponent: 2, flow_cutoff_tao_per_day: 50, objective_price_weight: 0.5}\n",
+        );
+        assert_eq!(at, (5, 5), "{m}");
+        assert!(
+            m.contains("`dtao-price` does not read flow_exponent (only taoflow and taoflow-net"),
+            "{m}"
+        );
+        for (yaml, field) in [
+            (
+                "{name: market-cap, flow_cutoff_tao_per_day: 5}",
+                "flow_cutoff_tao_per_day",
+            ),
+            (
+                "{name: taoflow, objective_flow_weight: 0.2}",
+                "objective_flow_weight",
+            ),
+            ("{name: dtao-price, flow_exponent: 11}", "flow_exponent"),
+        ] {
+            let e = entry(yaml).unwrap_err();
+            assert!(e.to_string().contains(field), "{yaml}: {e}");
+            assert!(e.location().is_some(), "{yaml}: {e}");
+        }
+        // The defaults written out are not settings, and the readers accept them.
+        for yaml in [
+            "{name: dtao-price, flow_exponent: 1, flow_cutoff_tao_per_day: 0}",
+            "{name: taoflow-net, flow_exponent: 10, flow_cutoff_tao_per_day: 5}",
+            "{name: objective, objective_price_weight: 0.3, objective_flow_weight: 0.1}",
+        ] {
+            entry(yaml).unwrap_or_else(|e| panic!("{yaml}: {e}"));
+        }
+    }
+
+    #[test]
+    fn blank_entrant_and_schedule_names_are_refused_where_they_are() {
+        let head = "name: x\nmechanisms: [dtao-price]\n";
+        // An entrant named "" gave blank columns and ids like `…__native__-vs-__r0`.
+        for name in ["\"\"", "\"  \""] {
+            let (at, m) = parse_error(&format!(
+                "{head}entrants:\n  - plugin: a\n    name: {name}\n"
+            ));
+            assert_eq!(at, (5, 11), "{m}");
+            assert!(m.contains("name must not be empty"), "{m}");
+        }
+        // A schedule named "" gave ids with `__`; a flow list is located too.
+        let (at, m) = parse_error(&format!(
+            "{head}entrants: []\nschedules: [{{name: \"\", root: {{constant: 0.5}}}}]\n"
+        ));
+        assert_eq!(at.0, 4, "{m}");
+        assert!(
+            m.contains("schedules[0]: name: a schedule's name must not be empty"),
+            "{m}"
+        );
+        // A name left out still defaults to the plugin's or the schedule's label.
+        let t: TournamentConfig = serde_yaml::from_str(&format!(
+            "{head}entrants:\n  - plugin: a\n    name: ~\nschedules: [{{root: {{constant: 0.5}}}}]\n"
+        ))
+        .unwrap();
+        assert_eq!(t.entrants[0].display_name(), "a");
+        assert_eq!(t.schedules[0].name, "constant-0.5");
+    }
+
+    #[test]
+    fn a_schedule_named_native_must_be_the_native_schedule() {
+        let head = "name: x\nentrants: []\nmechanisms: [dtao-price]\n";
+        let (at, m) = parse_error(&format!(
+            "{head}schedules:\n  - name: native\n    root: {{constant: 0.5}}\n"
+        ));
+        assert_eq!(at, (5, 5), "{m}");
+        assert!(m.contains("`native` is reserved"), "{m}");
+        let t: TournamentConfig = serde_yaml::from_str(&format!(
+            "{head}schedules: [{{name: native, start_day: 30}}]\n"
+        ))
+        .unwrap();
+        assert_eq!(t.schedules[0].root, RootSchedule::Native);
+    }
+
+    #[test]
+    fn a_start_day_past_ten_years_is_refused_where_it_is() {
+        // 1e15 days overflowed the aged issuance: emission 0 but 86 TAO captured.
+        let (at, m) = parse_error(
+            "name: x\nentrants: []\nmechanisms: [dtao-price]\nschedules:\n  - name: a\n    \
+             start_day: 1e15\n",
+        );
+        assert_eq!(at, (5, 5), "{m}");
+        assert!(
+            m.contains("start_day: expected a day of the transition in [0, 3650], got 1e15"),
+            "{m}"
+        );
+        let t: TournamentConfig = serde_yaml::from_str(
+            "name: x\nentrants: []\nmechanisms: [dtao-price]\nschedules: [{name: a, start_day: 3650}]\n",
+        )
+        .unwrap();
+        assert_eq!(t.schedules[0].start_day, 3650.0);
+    }
+
+    #[test]
+    fn the_players_of_all_roles_together_are_bounded() {
+        let roles = |a: u32, b: u32| {
+            let mut t: TournamentConfig = serde_yaml::from_str(&format!(
+                "name: r\nformat: roles\nmechanisms: [dtao-price]\nroles:\n  - name: owners\n    \
+                 players: {a}\n    plays: subnet-owner\n    strategies: [{{plugin: m}}, {{plugin: h}}]\n  \
+                 - name: traders\n    players: {b}\n    plays: staker\n    strategies: [{{plugin: s}}]\n"
+            ))
+            .unwrap();
+            t.prepare()
+        };
+        roles(999, 1).unwrap();
+        // 65,535 owners panicked in the lock payment (16-bit subnet ids) and then took 24 GB.
+        let e = roles(65_535, 1).unwrap_err();
+        assert_eq!(e.field, "roles[0].players");
+        assert!(e.message.contains("at most 1000 players"), "{e}");
+        let e = roles(1_000, 1).unwrap_err();
+        assert_eq!(e.field, "roles[1].players", "{e}");
     }
 }

@@ -417,6 +417,20 @@ fn option_values_a_command_could_only_misuse_are_usage_errors() {
         &["--every"],
     );
     fails(&["simulate", sim, "--every", "10"], 2, &["--out"]);
+    // A path for a match id read a series outside the result's series/.
+    fails(
+        &["plot", out, "--match", "../../victim"],
+        2,
+        &["not a match id"],
+    );
+    // With two directories --by and --baseline were ignored.
+    for option in ["--by", "--baseline"] {
+        fails(
+            &["compare", out, out, option, "mechanism"],
+            2,
+            &[option, "one directory"],
+        );
+    }
     // An option of the other executor was ignored.
     let search = "searches/honest-owners-e1.yaml";
     fails(

@@ -51,6 +51,17 @@ pub fn compare(
     baseline: Option<&str>,
     out: Option<&Path>,
 ) -> Result<(), Failure> {
+    if dirs.len() == 2 {
+        if let Some(option) = [(by, "--by"), (baseline, "--baseline")]
+            .iter()
+            .find_map(|(given, name)| given.map(|_| name))
+        {
+            return Err(Failure::Usage(format!(
+                "{option} compares the variants within one directory; two directories are \
+                 compared key by key, the second against the first"
+            )));
+        }
+    }
     for dir in dirs {
         crate::result_dir::check_row_counts(dir)?;
     }
@@ -70,6 +81,13 @@ pub fn plot(
     png: bool,
     tournament: Option<&Path>,
 ) -> Result<(), Failure> {
+    // Match ids are made of names that are file-safe; one with a path in it would read a
+    // series from outside `series/`.
+    if let Some(id) = match_id.filter(|id| id.contains(['/', '\\', '\0']) || id.starts_with('.')) {
+        return Err(Failure::Usage(format!(
+            "`{id}` is not a match id (ids are in raw.csv's match_id column)"
+        )));
+    }
     crate::result_dir::check_row_counts(dir)?;
     if let (Some(id), Some(file)) = (match_id, tournament) {
         if !crate::commands::replay::series_path(dir, id).is_file() {

@@ -1,17 +1,33 @@
 //! Checks on a result directory before reporting from it: the raw table must hold as many rows
-//! as its manifest says the tournament played. A torn `raw.csv` (a copy cut short, a disk that
-//! filled up) would otherwise give reports over a fraction of the matches — n = 1, NaN
-//! intervals — and say nothing.
+//! as its manifest says the tournament played, and a `raw.csv` must end with a whole record. A
+//! torn `raw.csv` (a copy cut short, a disk that filled up) would otherwise give reports over a
+//! fraction of the matches — n = 1, NaN intervals — or over a phantom last row, and say nothing.
 
 use crate::Failure;
 use std::path::Path;
 
+/// The shape of CSV text: its records after the header, and whether its last line is whole.
+#[derive(Debug, PartialEq)]
+struct CsvShape {
+    /// Records after the header; a last record without its newline counts too.
+    records: usize,
+    /// Fields of the header and of the last record (separators outside double quotes, + 1).
+    header_fields: usize,
+    last_fields: usize,
+    /// The text ends with a newline outside quotes (as every line `tourney` writes does).
+    whole: bool,
+    /// The text ends inside a quoted field.
+    open_quote: bool,
+}
+
 /// Records in CSV text: newlines outside double quotes, after the header; a last record
 /// without its newline counts too. Read in pieces, so a table of any size is counted in
 /// constant memory.
-fn csv_records(mut reader: impl std::io::Read) -> std::io::Result<usize> {
+fn csv_shape(mut reader: impl std::io::Read) -> std::io::Result<CsvShape> {
     let mut quoted = false;
     let mut lines = 0usize;
+    let mut fields = 1usize;
+    let (mut header_fields, mut last_fields) = (0usize, 0usize);
     let mut last = b'\n';
     let mut buf = vec![0u8; 1 << 16];
     loop {
@@ -22,16 +38,62 @@ fn csv_records(mut reader: impl std::io::Read) -> std::io::Result<usize> {
         for &b in &buf[..n] {
             match b {
                 b'"' => quoted = !quoted,
-                b'\n' if !quoted => lines += 1,
+                b',' if !quoted => fields += 1,
+                b'\n' if !quoted => {
+                    if lines == 0 {
+                        header_fields = fields;
+                    }
+                    last_fields = fields;
+                    fields = 1;
+                    lines += 1;
+                }
                 _ => {}
             }
         }
         last = buf[n - 1];
     }
-    if last != b'\n' {
+    let whole = last == b'\n' && !quoted;
+    if !whole {
+        if lines == 0 {
+            header_fields = fields;
+        }
+        last_fields = fields;
         lines += 1;
     }
-    Ok(lines.saturating_sub(1))
+    Ok(CsvShape {
+        records: lines.saturating_sub(1),
+        header_fields,
+        last_fields,
+        whole,
+        open_quote: quoted,
+    })
+}
+
+impl CsvShape {
+    /// Why the last record of `path` is torn, if it is: it has not the header's number of
+    /// fields, or (`tourney` wrote it: `whole_lines`) it lacks its newline.
+    fn torn(&self, path: &Path, whole_lines: bool) -> Option<String> {
+        if self.records == 0 {
+            return None;
+        }
+        let why = if self.open_quote {
+            "a quoted field never closed".to_string()
+        } else if self.last_fields != self.header_fields {
+            format!(
+                "{} fields where the header has {}",
+                self.last_fields, self.header_fields
+            )
+        } else if whole_lines && !self.whole {
+            "no newline at its end".to_string()
+        } else {
+            return None;
+        };
+        Some(format!(
+            "{}: row {} (the last) is torn: {why} (a copy cut short, or a disk that filled up?)",
+            path.display(),
+            self.records
+        ))
+    }
 }
 
 /// Rows of a Parquet file, from its footer.
@@ -45,10 +107,23 @@ fn parquet_rows(path: &Path) -> Result<usize, String> {
 
 /// With a `manifest.json` in `dir`, every raw table there (`raw.parquet`, `raw.csv`) must hold
 /// `matches × rows_per_match` rows; without one (a raw table from elsewhere) there is nothing
-/// to check against.
+/// to count against. A `raw.csv` whose last record is torn ([`CsvShape::torn`]) is refused
+/// either way.
 pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
     let manifest_path = dir.join("manifest.json");
+    let csv = dir.join("raw.csv");
+    let csv_shape = std::fs::File::open(&csv)
+        .ok()
+        .map(|file| csv_shape(file).map_err(|e| e.to_string()));
     let Ok(file) = std::fs::File::open(&manifest_path) else {
+        // A raw table from elsewhere: nothing to count against, and its writer may end its last
+        // line without a newline; a last record of the wrong width is torn all the same.
+        if let Some(why) = csv_shape
+            .as_ref()
+            .and_then(|s| s.as_ref().ok()?.torn(&csv, false))
+        {
+            return Err(Failure::Usage(why));
+        }
         return Ok(());
     };
     // Only the two counts are kept: the match seeds are skipped as they are read.
@@ -67,10 +142,11 @@ pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
     };
     let expected = matches.saturating_mul(per_match) as usize;
     let mut found = Vec::new();
-    let csv = dir.join("raw.csv");
-    if let Ok(file) = std::fs::File::open(&csv) {
-        let n = csv_records(file).map_err(|e| e.to_string());
-        found.push((csv, n));
+    if let Some(shape) = csv_shape {
+        if let Some(why) = shape.as_ref().ok().and_then(|s| s.torn(&csv, true)) {
+            return Err(Failure::Usage(why));
+        }
+        found.push((csv, shape.map(|s| s.records)));
     }
     let parquet = dir.join("raw.parquet");
     if parquet.is_file() {
@@ -100,15 +176,54 @@ pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_records;
+    use super::csv_shape;
+    use std::path::Path;
 
     #[test]
     fn records_are_counted_outside_quotes() {
         // Header + two records, one with a quoted newline; then a record without its newline.
-        let count = |bytes: &[u8]| csv_records(bytes).unwrap();
+        let count = |bytes: &[u8]| csv_shape(bytes).unwrap().records;
         assert_eq!(count(b"a,b\n1,\"x\ny\"\n2,z\n"), 2);
         assert_eq!(count(b"a,b\n1,2\n3,4"), 2);
         assert_eq!(count(b"a,b\n"), 0);
         assert_eq!(count(b""), 0);
+    }
+
+    #[test]
+    fn a_last_record_cut_short_is_torn() {
+        let torn = |bytes: &[u8], whole_lines: bool| {
+            csv_shape(bytes)
+                .unwrap()
+                .torn(Path::new("raw.csv"), whole_lines)
+        };
+        // Whole: quoted commas and newlines are inside one field.
+        assert_eq!(torn(b"a,b,c\n1,\"x,\ny\",3\n2,z,4\n", true), None);
+        assert_eq!(torn(b"a,b\n", true), None);
+        // Cut inside its second field: two fields of three, no newline.
+        assert_eq!(
+            torn(b"a,b,c\n1,2,3\n4,5", true).as_deref(),
+            Some(
+                "raw.csv: row 2 (the last) is torn: 2 fields where the header has 3 (a copy cut \
+                 short, or a disk that filled up?)"
+            )
+        );
+        assert!(torn(b"a,b,c\n1,2,3\n4,5", false).is_some());
+        // Cut inside the last field: every field there, but no newline.
+        let cut = b"a,b,c\n1,2,3\n4,5,6";
+        assert_eq!(
+            torn(cut, true).as_deref(),
+            Some(
+                "raw.csv: row 2 (the last) is torn: no newline at its end (a copy cut short, or \
+                 a disk that filled up?)"
+            )
+        );
+        // A table from elsewhere may end without a newline.
+        assert_eq!(torn(cut, false), None);
+        // Cut inside a quoted field: its quote is never closed.
+        assert!(torn(b"a,b\n1,\"x,y", false)
+            .unwrap()
+            .contains("row 1 (the last) is torn: a quoted field never closed"));
+        // A last line of the wrong width with its newline (a line cut and a newline appended).
+        assert!(torn(b"a,b,c\n1,2,3\n4\n", false).is_some());
     }
 }

@@ -83,9 +83,12 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The field a serde "duplicate field `x`" message names.
+/// The key a "duplicate field `x`" message (serde's, for a struct) or "duplicate parameter
+/// `x`" message (a strategy's `params`) names.
 fn duplicate_field(message: &str) -> Option<&str> {
-    let rest = &message[message.find("duplicate field `")? + "duplicate field `".len()..];
+    let rest = ["duplicate field `", "duplicate parameter `"]
+        .iter()
+        .find_map(|p| Some(&message[message.find(p)? + p.len()..]))?;
     Some(&rest[..rest.find('`')?])
 }
 

@@ -559,6 +559,22 @@ fn errors_point_at_the_field_that_is_wrong() {
         &head.replace("name: m", &format!("name: {}", "n".repeat(300))),
         &["long.yaml:1:1", "at most 64 characters"],
     );
+    // A strategy parameter given twice kept its last value; a list said "untagged enum".
+    expect_input_error(
+        &dir,
+        "param-twice.yaml",
+        &head.replace(
+            "plugin: a",
+            "plugin: a\n    params:\n      x: 1\n      x: 2",
+        ),
+        &["param-twice.yaml:6:7", "duplicate parameter `x`"],
+    );
+    expect_input_error(
+        &dir,
+        "param-list.yaml",
+        &head.replace("plugin: a", "plugin: a\n    params: {x: [1]}"),
+        &["param-list.yaml:4:17", "a number, true or false, or text"],
+    );
     // A key given twice: at its second occurrence (serde_yaml says where the mapping starts).
     expect_input_error(
         &dir,

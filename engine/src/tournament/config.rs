@@ -40,12 +40,73 @@ impl Format {
 }
 
 /// A parameter value as YAML gives it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ParamYaml {
     Bool(bool),
     Number(f64),
     Text(String),
+}
+
+/// By hand rather than `untagged`: a list or a null is refused saying what a parameter may be
+/// (serde's untagged message named only the enum), and an integer too large for 64 bits is a
+/// number like any other.
+impl<'de> Deserialize<'de> for ParamYaml {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Value;
+        impl<'de> Visitor<'de> for Value {
+            type Value = ParamYaml;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a parameter value: a number, true or false, or text")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Bool(b))
+            }
+            fn visit_i64<E: de::Error>(self, x: i64) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Number(x as f64))
+            }
+            fn visit_u64<E: de::Error>(self, x: u64) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Number(x as f64))
+            }
+            fn visit_i128<E: de::Error>(self, x: i128) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Number(x as f64))
+            }
+            fn visit_u128<E: de::Error>(self, x: u128) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Number(x as f64))
+            }
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Number(x))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ParamYaml, E> {
+                Ok(ParamYaml::Text(s.to_string()))
+            }
+        }
+        d.deserialize_any(Value)
+    }
+}
+
+/// A strategy's parameters, each name once: a map would keep the last of two values silently,
+/// where every other key given twice is an error.
+fn de_params<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, ParamYaml>, D::Error> {
+    struct Params;
+    impl<'de> Visitor<'de> for Params {
+        type Value = BTreeMap<String, ParamYaml>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map of parameter names to values")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut params = BTreeMap::new();
+            while let Some(name) = map.next_key::<String>()? {
+                let value = map.next_value()?;
+                if params.insert(name.clone(), value).is_some() {
+                    return Err(de::Error::custom(format!(
+                        "duplicate parameter `{name}`: give each parameter once"
+                    )));
+                }
+            }
+            Ok(params)
+        }
+    }
+    d.deserialize_map(Params)
 }
 
 /// One entrant: a plugin by name or path, or a crate directory to build.
@@ -63,7 +124,7 @@ pub struct EntrantEntry {
     /// A strategy crate directory, built with cargo on demand (relative to the YAML file).
     #[serde(default, rename = "crate")]
     pub crate_dir: Option<PathBuf>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de_params")]
     pub params: BTreeMap<String, ParamYaml>,
     /// Starting TAO (defaults to `entrant_capital_tao`).
     #[serde(default)]
@@ -933,6 +994,27 @@ mod tests {
 
     fn entry(yaml: &str) -> Result<MechanismEntry, serde_yaml::Error> {
         serde_yaml::from_str(yaml)
+    }
+
+    #[test]
+    fn parameters_are_numbers_booleans_or_text_each_given_once() {
+        let entrant = |params: &str| {
+            serde_yaml::from_str::<EntrantEntry>(&format!("{{plugin: a, params: {params}}}"))
+        };
+        let e =
+            entrant("{x: 1, big: 100000000000000000000000000000, on: true, mode: fast}").unwrap();
+        assert_eq!(e.params["x"], ParamYaml::Number(1.0));
+        assert_eq!(e.params["big"], ParamYaml::Number(1e29));
+        assert_eq!(e.params["on"], ParamYaml::Bool(true));
+        assert_eq!(e.params["mode"], ParamYaml::Text("fast".into()));
+        let twice = entrant("{fraction: 0.1, fraction: 0.9}")
+            .unwrap_err()
+            .to_string();
+        assert!(twice.contains("duplicate parameter `fraction`"), "{twice}");
+        for bad in ["{x: [0.1]}", "{x: null}", "{x: {y: 1}}"] {
+            let e = entrant(bad).unwrap_err().to_string();
+            assert!(e.contains("a number, true or false, or text"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! mechanism knobs, the objectives and constraints over the equilibrium, the method's settings
 //! and the budget. Parsed with serde (unknown fields rejected everywhere; the CLI turns serde's
 //! errors into file:line:column), then checked by [`SearchConfig::check`], whose errors name
-//! the field so the CLI can locate them too.
+//! the field so the CLI can locate them too. What needs the base tournament (its roles,
+//! strategies, one role game, the knob values a point tournament accepts) is checked by the
+//! CLI before the first batch (`src/commands/search/preflight.rs`).
 //!
 //! ```yaml
 //! name: honest-owners
@@ -290,7 +292,8 @@ impl Default for MethodYaml {
     }
 }
 
-/// Budget: distinct points, matches and wall-clock hours (absent = unlimited). Points and
+/// Budget: distinct points, matches and wall-clock hours (absent = unlimited; a written 0 is
+/// refused by [`SearchConfig::check`], since it could only mean "play nothing"). Points and
 /// matches keep the outcome a function of the file; `hours` stops at the first batch boundary
 /// past the time, so which batches ran depends on the machine (the journal then reproduces
 /// the search: `--resume` replays nothing and writes the same bytes).
@@ -357,6 +360,22 @@ impl SearchConfig {
                             format!("a log scale needs lo > 0, got {lo}"),
                         ));
                     }
+                    // Decoding rounds to the nearest integer and then clamps to [lo, hi]: with
+                    // a fractional end the clamp gives that end back, so `[0.5, 0.6]` would
+                    // evaluate 0.6, not an integer. Integer ends keep every value an integer.
+                    if d.integer {
+                        for (k, end) in [lo, hi].into_iter().enumerate() {
+                            if end.fract() != 0.0 {
+                                return Err(issue(
+                                    format!("{field}.range[{k}]"),
+                                    format!(
+                                        "a range with `integer: true` needs integer ends, \
+                                         got {end}"
+                                    ),
+                                ));
+                            }
+                        }
+                    }
                     Domain::Range {
                         lo: *lo,
                         hi: *hi,
@@ -365,6 +384,14 @@ impl SearchConfig {
                     }
                 }
                 (None, Some(levels)) => {
+                    // `scale` and `integer` shape a range; on a set they would be ignored.
+                    if d.scale != Scale::Linear || d.integer {
+                        let key = if d.integer { "integer" } else { "scale" };
+                        return Err(issue(
+                            format!("{field}.{key}"),
+                            format!("`{key}` applies to a range, not to a set"),
+                        ));
+                    }
                     if levels.is_empty() {
                         return Err(issue(
                             format!("{field}.set"),
@@ -416,11 +443,17 @@ impl SearchConfig {
         if m.eta < 2 {
             return Err(issue("method.eta".into(), "expected at least 2".into()));
         }
-        if m.min_repetitions == 0 || m.max_repetitions < m.min_repetitions {
+        if m.min_repetitions == 0 {
+            return Err(issue(
+                "method.min_repetitions".into(),
+                "expected at least 1".into(),
+            ));
+        }
+        if m.max_repetitions < m.min_repetitions {
             return Err(issue(
                 "method.max_repetitions".into(),
                 format!(
-                    "expected 1 <= min_repetitions <= max_repetitions, got {} and {}",
+                    "expected at least min_repetitions ({}), got {}",
                     m.min_repetitions, m.max_repetitions
                 ),
             ));
@@ -432,6 +465,21 @@ impl SearchConfig {
                     "expected a step in (0, 0.5] of the unit cube, got {}",
                     m.refine_step
                 ),
+            ));
+        }
+        // A zero budget would stop the search before its first point; the driver reads 0 as
+        // "no limit" (an absent budget), so a written 0 is refused rather than silently
+        // meaning unlimited.
+        if self.budget.points == Some(0) {
+            return Err(issue(
+                "budget.points".into(),
+                "expected at least 1 point (leave `points` out for no limit)".into(),
+            ));
+        }
+        if self.budget.matches == Some(0) {
+            return Err(issue(
+                "budget.matches".into(),
+                "expected at least 1 match (leave `matches` out for no limit)".into(),
             ));
         }
         if let Some(h) = self.budget.hours {
@@ -566,6 +614,35 @@ budget: {points: 40, matches: 20000}
                 "max_repetitions: 1",
                 "method.max_repetitions",
             ),
+            (
+                "min_repetitions: 2",
+                "min_repetitions: 0",
+                "method.min_repetitions",
+            ),
+            // An integer range needs integer ends (decoding would clamp 0.6 back in).
+            (
+                "[0.05, 0.5]}",
+                "[0.5, 0.6], integer: true}",
+                "space.tao_weight.range[0]",
+            ),
+            (
+                "[0.05, 0.5]}",
+                "[0, 0.5], integer: true}",
+                "space.tao_weight.range[1]",
+            ),
+            (
+                "[issuance, by-share]}",
+                "[issuance, by-share], integer: true}",
+                "space.alpha_emission.integer",
+            ),
+            (
+                "[issuance, by-share]}",
+                "[issuance, by-share], scale: log}",
+                "space.alpha_emission.scale",
+            ),
+            // A zero budget is refused, not read as unlimited.
+            ("points: 40", "points: 0", "budget.points"),
+            ("matches: 20000", "matches: 0", "budget.matches"),
         ];
         for (from, to, field) in cases {
             let text = GOOD.replace(from, to);

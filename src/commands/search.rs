@@ -6,8 +6,11 @@
 //! `front.csv` (the Pareto front), `best.yaml` (the best point as a ready tournament),
 //! `summary.md`, and `journal.jsonl` (what `--resume` continues from).
 
+mod locate;
+mod preflight;
+
 use crate::executor::Executor;
-use crate::input::{read_yaml, semantic, InputError};
+use crate::input::read_yaml;
 use crate::point_yaml::{absolutise_paths, apply};
 use crate::search_eval::RoleEvaluator;
 use crate::search_plots;
@@ -20,6 +23,8 @@ use tourney_engine::search::driver::{self, Outcome, FEASIBLE};
 use tourney_engine::search::journal::Journal;
 use tourney_engine::search::space::Level;
 
+use preflight::located;
+
 pub struct SearchOptions {
     pub out: Option<PathBuf>,
     pub executor: Executor,
@@ -29,26 +34,26 @@ pub struct SearchOptions {
 
 pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
     let (config, text): (SearchConfig, String) = read_yaml(file).map_err(Failure::Input)?;
-    let (space, method, objectives) = config
-        .check()
-        .map_err(|i| Failure::Input(semantic(file, &text, &i.field, &i.message)))?;
+    let bad = |field: &str, message: &str| Failure::Input(located(file, &text, field, message));
+    let (space, method, objectives) = config.check().map_err(|i| bad(&i.field, &i.message))?;
     let base_path = file
         .parent()
         .unwrap_or(Path::new("."))
         .join(&config.tournament);
     let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
-        Failure::Input(InputError {
-            file: file.to_path_buf(),
-            line: crate::input::locate(&text, "tournament").map(|l| l.0),
-            column: crate::input::locate(&text, "tournament").map(|l| l.1),
-            message: format!(
+        bad(
+            "tournament",
+            &format!(
                 "cannot read the base tournament {}: {e}",
                 base_path.display()
             ),
-        })
+        )
     })?;
     // The base must be a valid tournament on its own (located errors in its own file).
-    load(&base_path).map_err(Failure::Input)?;
+    let loaded = load(&base_path).map_err(Failure::Input)?;
+    // What would otherwise fail only after the first batch of matches (`preflight`).
+    preflight::check_base(&loaded.config, &base_path).map_err(|m| bad("tournament", &m))?;
+    preflight::check_names(&config, &loaded.config).map_err(|(f, m)| bad(&f, &m))?;
     let mut base: serde_yaml::Value = serde_yaml::from_str(&base_text)
         .map_err(|e| Failure::Run(format!("{}: {e}", base_path.display())))?;
     let base_dir = base_path
@@ -57,6 +62,8 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
         .unwrap_or_default();
     let base_dir = std::fs::canonicalize(&base_dir).unwrap_or(base_dir);
     absolutise_paths(&mut base, &base_dir);
+    preflight::check_knob_values(&space, &base, method.max_repetitions)
+        .map_err(|(f, m)| bad(&f, &m))?;
 
     let out = opts
         .out

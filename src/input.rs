@@ -145,8 +145,20 @@ pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
             ),
             None => (segment, None),
         };
-        let mut hit = None;
+        // A flow mapping on the line of the previous key: `network: {tao_weight: 2}`.
+        let mut hit = found.and_then(|(line, col): (usize, usize)| {
+            let text = lines.get(line - 1)?;
+            let after = text.get(col - 1..)?;
+            ["{", ", ", ","].iter().find_map(|sep| {
+                let p = after.find(&format!("{sep}{key}:"))?;
+                Some((line - 1, col - 1 + p + sep.len()))
+            })
+        });
+        let same_line = hit.is_some();
         for (n, line) in lines.iter().enumerate().skip(start) {
+            if hit.is_some() {
+                break;
+            }
             let indent = line.len() - line.trim_start().len();
             let body = line.trim_start().trim_start_matches("- ");
             if !line.trim().is_empty() && indent < min_indent && n > start {
@@ -171,7 +183,7 @@ pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
         }
         let (n, col) = hit?;
         found = Some((n + 1, col + 1));
-        start = n + 1;
+        start = if same_line { n } else { n + 1 };
         min_indent = col + 1;
         if let Some(k) = index {
             let mut seen = 0;
@@ -233,5 +245,12 @@ mod tests {
         assert_eq!(locate(text, "nothing"), None);
         let flow = "schedules:\n  - native\n  - {name: x, start_day: -3}\n";
         assert_eq!(locate(flow, "schedules[1].start_day"), Some((3, 15)));
+        // Flow mappings on the line of their key, at any depth.
+        let inline =
+            "network: {tao_weight: 2, hype_sigma: 9}\nmarket:\n  pool: {median: 1, sigma: 5}\n";
+        assert_eq!(locate(inline, "network.hype_sigma"), Some((1, 26)));
+        assert_eq!(locate(inline, "network.tao_weight"), Some((1, 11)));
+        assert_eq!(locate(inline, "market.pool.sigma"), Some((3, 21)));
+        assert_eq!(locate(inline, "market.pool"), Some((3, 3)));
     }
 }

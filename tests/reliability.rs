@@ -559,6 +559,13 @@ fn errors_point_at_the_field_that_is_wrong() {
         &head.replace("name: m", &format!("name: {}", "n".repeat(300))),
         &["long.yaml:1:1", "at most 64 characters"],
     );
+    // A value inside a flow mapping: at the value's key (it had no location).
+    expect_input_error(
+        &dir,
+        "inline.yaml",
+        &format!("{head}network: {{background_subnets: 2, tao_weight: 1e308}}\n"),
+        &["inline.yaml:5:34", "network.tao_weight"],
+    );
     // A strategy parameter given twice kept its last value; a list said "untagged enum".
     expect_input_error(
         &dir,

@@ -36,15 +36,78 @@ pub enum Executor {
     },
 }
 
-/// True when `out` already holds a finished result (written last by `run` and `merge`).
-fn finished(out: &Path) -> bool {
-    out.join("manifest.json").is_file() && out.join("raw.parquet").is_file()
+/// What `job.out` holds.
+#[derive(Debug, PartialEq)]
+enum Found {
+    /// A finished result of `job.yaml` (the manifest and raw table are written last).
+    Finished,
+    /// A finished result of another tournament file: an earlier search's point folder, say.
+    /// Taken for this job's, it would put another tournament's payoffs in this one's place.
+    Foreign,
+    /// Nothing finished: the job runs (resuming from its journal, if it has one).
+    Unfinished,
+}
+
+fn found(job: &Job) -> Found {
+    let manifest: Option<serde_json::Value> =
+        std::fs::read_to_string(job.out.join("manifest.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok());
+    let Some(manifest) = manifest.filter(|_| job.out.join("raw.parquet").is_file()) else {
+        return Found::Unfinished;
+    };
+    // The manifest's fingerprint is of the text `run` read (a byte-order mark dropped).
+    let text = crate::input_limits::read_bounded(&job.yaml).ok();
+    let ours = text
+        .map(|t| crate::tournament_io::fingerprint(crate::input_limits::strip_bom(&t).as_bytes()));
+    if ours.is_some() && manifest["yaml_fingerprint"].as_str() == ours.as_deref() {
+        Found::Finished
+    } else {
+        Found::Foreign
+    }
+}
+
+/// Remove another tournament's result from `job.out` and its shards' folders, so the job
+/// runs afresh there (resuming would refuse that result's journal).
+fn clear_foreign(job: &Job, shards: u32) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| {
+        Failure::Run(format!(
+            "{}: cannot clear an earlier result: {e}",
+            job.out.display()
+        ))
+    };
+    run::clear_previous_outputs(&job.out).map_err(failed)?;
+    match std::fs::remove_file(job.out.join("journal.jsonl")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(e)),
+        _ => {}
+    }
+    for i in 0..shards {
+        match std::fs::remove_dir_all(shard_dir(&job.out, i)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(e)),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 impl Executor {
     /// Run every job of `batch` whose result is not there yet.
     pub fn run_batch(&self, batch: &[Job], quiet: bool) -> Result<(), Failure> {
-        let todo: Vec<&Job> = batch.iter().filter(|j| !finished(&j.out)).collect();
+        let shards = match self {
+            Executor::Local { .. } => 0,
+            Executor::Slurm { shards, .. } => *shards,
+        };
+        let mut todo: Vec<&Job> = Vec::new();
+        for job in batch {
+            match found(job) {
+                Found::Finished => {}
+                Found::Foreign => {
+                    clear_foreign(job, shards)?;
+                    todo.push(job);
+                }
+                Found::Unfinished => todo.push(job),
+            }
+        }
         if todo.is_empty() {
             return Ok(());
         }

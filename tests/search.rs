@@ -112,6 +112,36 @@ fn a_search_writes_its_outputs_identically_across_jobs_and_resumes_from_its_jour
 }
 
 #[test]
+fn a_search_into_a_folder_another_search_used_takes_none_of_its_points() {
+    let dir = scratch("reuse");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let first = write_search(&a);
+    // The same search over a base of two days: its points have the same names.
+    let second = write_search(&b);
+    let base = std::fs::read_to_string(b.join("base.yaml")).unwrap();
+    std::fs::write(
+        b.join("base.yaml"),
+        base.replace("horizon_days: 1", "horizon_days: 2"),
+    )
+    .unwrap();
+    let (clean_first, clean_second) = (dir.join("clean-a"), dir.join("clean-b"));
+    ok(search(&first, &clean_first, &[]));
+    ok(search(&second, &clean_second, &[]));
+    // A fresh search where another one ran: the earlier points were taken as its own.
+    let used = dir.join("used");
+    ok(search(&first, &used, &[]));
+    ok(search(&second, &used, &[]));
+    assert_same(&used, &clean_second);
+    // Its journal gone, a resumed search finds the points of another tournament file and
+    // plays them again rather than taking their payoffs.
+    std::fs::remove_file(used.join("journal.jsonl")).unwrap();
+    ok(search(&first, &used, &["--resume"]));
+    assert_same(&used, &clean_first);
+}
+
+#[test]
 fn an_hours_budget_plays_the_first_batch_and_says_why_it_stopped() {
     // 1e-7 hours (0.36 ms) is spent before the second batch can start; the first always runs.
     let dir = scratch("hours");

@@ -72,8 +72,22 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
     std::fs::create_dir_all(&out).map_err(|e| Failure::Run(format!("{}: {e}", out.display())))?;
     let out = std::fs::canonicalize(&out).unwrap_or(out);
     let fp = fingerprint(format!("{text}\0{base_text}").as_bytes());
+    let earlier = out.join("journal.jsonl").is_file();
     let mut journal = Journal::open(&out.join("journal.jsonl"), &fp, opts.resume)
         .map_err(|e| Failure::Run(e.to_string()))?;
+    // A fresh search into a folder an earlier one used: its points would be taken for this
+    // one's where their names agree (their tournaments may differ in anything).
+    if earlier && !opts.resume {
+        match std::fs::remove_dir_all(out.join("points")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Failure::Run(format!(
+                    "{}: cannot clear the earlier search's points: {e}",
+                    out.join("points").display()
+                )))
+            }
+            _ => {}
+        }
+    }
     let knobs: Vec<String> = space.dims().iter().map(|d| d.knob.clone()).collect();
     let mut evaluator = RoleEvaluator {
         base: base.clone(),

@@ -181,7 +181,11 @@ pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
                 }
             }
         }
-        let (n, col) = hit?;
+        // A segment not written (a default: an entrant's `name` taken from its plugin) leaves
+        // the error at the deepest one that is.
+        let Some((n, col)) = hit else {
+            return found;
+        };
         found = Some((n + 1, col + 1));
         start = if same_line { n } else { n + 1 };
         min_indent = col + 1;
@@ -198,7 +202,9 @@ pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
                     seen += 1;
                 }
             }
-            let (m, c) = item?;
+            let Some((m, c)) = item else {
+                return found;
+            };
             found = Some((m + 1, c + 1));
             start = m;
             min_indent = c;
@@ -243,6 +249,9 @@ mod tests {
         assert_eq!(locate(text, "events[1].tao"), Some((8, 5)));
         assert_eq!(locate(text, "seed"), Some((1, 1)));
         assert_eq!(locate(text, "nothing"), None);
+        // Not written: the deepest part that is.
+        assert_eq!(locate(text, "events[1].name"), Some((7, 3)));
+        assert_eq!(locate(text, "network.absent"), Some((2, 1)));
         let flow = "schedules:\n  - native\n  - {name: x, start_day: -3}\n";
         assert_eq!(locate(flow, "schedules[1].start_day"), Some((3, 15)));
         // Flow mappings on the line of their key, at any depth.

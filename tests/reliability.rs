@@ -318,6 +318,27 @@ fn amounts_beyond_their_range_name_the_field_and_line() {
         &format!("{head}owned_subnet:\n  pool_tao: 1e300\n"),
         &["pool.yaml:6:3", "owned_subnet.pool_tao", "at most 21000000"],
     );
+    // A role's capital, under its own name (it was checked only on the entrants the roles
+    // become, as `entrants[0]`, with no line), its number shown short.
+    expect_input_error(
+        &dir,
+        "role-capital.yaml",
+        "name: r\nformat: roles\nmechanisms: [dtao-price]\nroles:\n  - name: owners\n    \
+         players: 1\n    capital_tao: 1e300\n    plays: subnet-owner\n    strategies:\n      \
+         - plugin: a\n",
+        &["role-capital.yaml:7:5", "roles[0].capital_tao", "got 1e300"],
+    );
+    // Two entrants named after the same plugin: at the second entrant (it had no line).
+    expect_input_error(
+        &dir,
+        "same-name.yaml",
+        &head.replace("  - plugin: a\n", "  - plugin: a\n  - plugin: a\n"),
+        &[
+            "same-name.yaml:4:3",
+            "entrants[1].name",
+            "duplicate entrant name `a`",
+        ],
+    );
     expect_input_error(
         &dir,
         "stake.yaml",

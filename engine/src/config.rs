@@ -31,7 +31,10 @@ fn non_negative(field: &str, x: f64) -> Result<(), ConfigError> {
     if x.is_finite() && x >= 0.0 {
         Ok(())
     } else {
-        Err(err(field, format!("expected a finite amount ≥ 0, got {x}")))
+        Err(err(
+            field,
+            format!("expected a finite amount ≥ 0, got {}", show(x)),
+        ))
     }
 }
 
@@ -46,7 +49,10 @@ pub fn amount(field: &str, x: f64) -> Result<(), ConfigError> {
     if x > MAX_AMOUNT_TAO {
         return Err(err(
             field,
-            format!("expected at most {MAX_AMOUNT_TAO} (the 21M TAO supply cap), got {x}"),
+            format!(
+                "expected at most {MAX_AMOUNT_TAO} (the 21M TAO supply cap), got {}",
+                show(x)
+            ),
         ));
     }
     Ok(())
@@ -73,7 +79,7 @@ fn fraction(field: &str, x: f64) -> Result<(), ConfigError> {
     } else {
         Err(err(
             field,
-            format!("expected a fraction in [0, 1], got {x}"),
+            format!("expected a fraction in [0, 1], got {}", show(x)),
         ))
     }
 }
@@ -91,7 +97,8 @@ pub fn within(field: &str, x: f64, lo: f64, hi: f64, what: &str) -> Result<(), C
 }
 
 /// A number as an error quotes it: `1e308` rather than its 309 digits.
-fn show(x: f64) -> String {
+/// A number as an error message shows it: 1e300 rather than its 301 digits.
+pub fn show(x: f64) -> String {
     if x.is_finite() && x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
         format!("{x:e}")
     } else {
@@ -881,7 +888,7 @@ impl MatchConfig {
                 "flow_exponent",
                 format!(
                     "expected a number in (0, {MAX_FLOW_EXPONENT}], got {}",
-                    self.flow_exponent
+                    show(self.flow_exponent)
                 ),
             ));
         }

@@ -51,7 +51,10 @@ impl Rates {
             } else {
                 Err((
                     field,
-                    format!("expected a rate per block in (0, 1], got {x}"),
+                    format!(
+                        "expected a rate per block in (0, 1], got {}",
+                        crate::config::show(x)
+                    ),
                 ))
             }
         };

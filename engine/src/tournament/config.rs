@@ -365,19 +365,19 @@ impl<'de> Deserialize<'de> for MechanismEntry {
                 {
                     return Err(de::Error::custom(format!(
                         "flow_exponent: expected a number > 0 and at most {max_p}, got {}",
-                        f.flow_exponent
+                        crate::config::show(f.flow_exponent)
                     )));
                 }
                 if !(f.flow_cutoff_tao_per_day.is_finite() && f.flow_cutoff_tao_per_day >= 0.0) {
                     return Err(de::Error::custom(format!(
                         "flow_cutoff_tao_per_day: expected a number >= 0, got {}",
-                        f.flow_cutoff_tao_per_day
+                        crate::config::show(f.flow_cutoff_tao_per_day)
                     )));
                 }
                 if !(0.0..=1.0).contains(&f.owner_cut) {
                     return Err(de::Error::custom(format!(
                         "owner_cut: expected a fraction in [0, 1], got {}",
-                        f.owner_cut
+                        crate::config::show(f.owner_cut)
                     )));
                 }
                 let rates = Rates {
@@ -658,13 +658,10 @@ impl TournamentConfig {
                     format!("role `{}` needs at least one strategy", role.name),
                 ));
             }
+            // Checked here as an amount, under the role's own name: the same bound checked on the
+            // entrants the roles become would name an `entrants[k]` the file does not have.
             if let Some(c) = role.capital_tao {
-                if !(c.is_finite() && c >= 0.0) {
-                    return Err(err(
-                        format!("{f}.capital_tao"),
-                        format!("expected ≥ 0, got {c}"),
-                    ));
-                }
+                crate::config::amount(&format!("{f}.capital_tao"), c)?;
             }
             if let Some(n) = role.reduced_players {
                 if !roles::valid_reduction(role.players, n) {

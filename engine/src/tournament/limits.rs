@@ -81,7 +81,7 @@ pub fn validate_limits(config: &TournamentConfig) -> Result<(), ConfigError> {
             "horizon_days",
             format!(
                 "expected a number of days in (0, {MAX_HORIZON_DAYS}], got {}",
-                config.horizon_days
+                crate::config::show(config.horizon_days)
             ),
         ));
     }

@@ -90,6 +90,25 @@ fn clear_foreign(job: &Job, shards: u32) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Play `job` in this process, `jobs` matches at a time, resuming from its journal.
+fn run_here(job: &Job, jobs: usize, quiet: bool) -> Result<(), Failure> {
+    run::run(
+        std::slice::from_ref(&job.yaml),
+        &run::RunOptions {
+            out: Some(job.out.clone()),
+            jobs,
+            shard: None,
+            resume: true,
+            quiet,
+            isolate: None,
+            limits: crate::commands::worker::WorkerLimits {
+                timeout: std::time::Duration::from_secs(600),
+                memory_mb: crate::isolation::DEFAULT_WORKER_MEMORY_MB,
+            },
+        },
+    )
+}
+
 impl Executor {
     /// Run every job of `batch` whose result is not there yet.
     pub fn run_batch(&self, batch: &[Job], quiet: bool) -> Result<(), Failure> {
@@ -114,21 +133,7 @@ impl Executor {
         match self {
             Executor::Local { jobs } => {
                 for job in todo {
-                    run::run(
-                        std::slice::from_ref(&job.yaml),
-                        &run::RunOptions {
-                            out: Some(job.out.clone()),
-                            jobs: *jobs,
-                            shard: None,
-                            resume: true,
-                            quiet,
-                            isolate: None,
-                            limits: crate::commands::worker::WorkerLimits {
-                                timeout: std::time::Duration::from_secs(600),
-                                memory_mb: crate::isolation::DEFAULT_WORKER_MEMORY_MB,
-                            },
-                        },
-                    )?;
+                    run_here(job, *jobs, quiet)?;
                 }
                 Ok(())
             }
@@ -175,6 +180,16 @@ impl Executor {
                     let parts: Vec<PathBuf> =
                         (0..*shards).map(|i| shard_dir(&job.out, i)).collect();
                     merge::run(&parts, &job.out, quiet)?;
+                    // Shards play an adaptive tournament's first stage; the later stages
+                    // follow its verdicts, here, resuming from the merged journal.
+                    if load(&job.yaml)
+                        .map_err(Failure::Input)?
+                        .config
+                        .repetitions
+                        .is_adaptive()
+                    {
+                        run_here(job, *cpus_per_task as usize, quiet)?;
+                    }
                 }
                 Ok(())
             }

@@ -130,13 +130,16 @@ fn a_role_tournament_is_byte_identical_across_jobs_resume_and_shards() {
     // Shards play the first stage; merge, then resume, adds the adaptive stages: the same bytes.
     play(y, out("s0"), &["--shard", "0/2"]);
     play(y, out("s1"), &["--shard", "1/2"]);
-    run(&[
+    let merged = run(&[
         "merge",
         &s(out("s0")),
         &s(out("s1")),
         "--out",
         &s(out("merged")),
     ]);
+    // The first stage's verdicts are not the tournament's: no reports until the resume.
+    assert!(String::from_utf8_lossy(&merged.stderr).contains("no reports yet"));
+    assert!(!out("merged").join("reports").exists());
     play(y, out("merged"), &["--resume"]);
     assert_same(&out("one"), &out("merged"));
 

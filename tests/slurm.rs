@@ -231,3 +231,43 @@ fn a_search_through_slurm_gives_the_local_searchs_bytes() {
 
 #[path = "support/tiny_search.rs"]
 mod tiny_search;
+
+/// An adaptive tournament through the Slurm executor: the shards play its first stage, and the
+/// executor then plays the later stages from the merged journal (it stopped at the first
+/// stage), giving the local executor's bytes.
+#[test]
+fn an_adaptive_tournament_through_the_slurm_executor_plays_its_later_stages() {
+    if !slurm_reachable() {
+        return;
+    }
+    let dir = scratch("adaptive");
+    let yaml = dir.join("t.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            // A coin flip (two names for one strategy): the bootstrap keeps disagreeing, so
+            // every profile is played `max` times, the later stages after the first.
+            "name: adaptive\nseed: 11\nformat: roles\nroles:\n  - name: traders\n    players: 1\n    \
+             plays: staker\n    strategies:\n      - {{name: heads, crate: {m}}}\n      - {{name: \
+             tails, crate: {m}}}\nmechanisms: [dtao-price]\nhorizon_days: 1\n\
+             repetitions: {{min: 2, max: 4, confidence: 0.999, batch: 2}}\nnetwork:\n  \
+             background_subnets: 6\n",
+            m = strategy_crate("root-staker"),
+        ),
+    )
+    .unwrap();
+    let batch = |executor: &[&str], out: &Path| {
+        let mut command = tourney();
+        command.current_dir(&dir).arg("batch").arg(&yaml);
+        succeeds(command.args(["--quiet", "--out"]).arg(out).args(executor));
+    };
+    let (local, slurm) = (dir.join("local"), dir.join("slurm"));
+    batch(&["--executor", "local", "--jobs", "2"], &local);
+    batch(&["--executor", "slurm", "--shards", "2"], &slurm);
+    assert_same_outputs(&local.join("0-t"), &slurm.join("0-t"));
+    // The later stages were played: 2 profiles × 4 repetitions, one row each (the shards
+    // alone play 2 × 2).
+    let raw = std::fs::read_to_string(slurm.join("0-t/raw.csv")).unwrap();
+    assert_eq!(raw.lines().count() - 1, 2 * 4, "{raw}");
+    assert!(slurm.join("0-t/reports").is_dir());
+}

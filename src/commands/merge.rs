@@ -204,12 +204,15 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
         return Ok(());
     }
     if manifest["adaptive"].as_bool().unwrap_or(false) {
+        // The first stage is not the tournament: its verdicts decide which profiles are played
+        // again, and reports of it would pass for the final ones (as a partial merge's would).
         eprintln!(
-            "note: this tournament has adaptive repetitions; shards play the first stage only. \
-             Run `tourney run FILE --out {} --resume` to add the later stages (the result is \
-             byte-identical to one run)",
+            "note: this tournament has adaptive repetitions; shards play the first stage only, \
+             so there are no reports yet. Run `tourney run FILE --out {} --resume` to add the \
+             later stages and write them (the result is byte-identical to one run)",
             out.display()
         );
+        return Ok(());
     }
     crate::commands::report::after_run(out, quiet)?;
     Ok(())

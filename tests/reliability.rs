@@ -544,6 +544,18 @@ fn a_fresh_run_or_merge_into_a_used_directory_keeps_nothing_of_the_earlier_one()
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("one of the directories merged"), "{stderr}");
     assert_eq!(files_below(&shards[0]), before);
+    // A shard's copy of the tournament file edited since it played is not the one merged.
+    let copy = shards[0].join("tournament.yaml");
+    let text = std::fs::read_to_string(&copy).unwrap();
+    std::fs::write(&copy, text.replace("seed: 43", "seed: 44")).unwrap();
+    let merged = dir.join("merged");
+    let out = merge(&merged);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not the tournament file"));
+    assert_eq!(
+        std::fs::read(merged.join("tournament.yaml")).unwrap(),
+        std::fs::read(clean.join("tournament.yaml")).unwrap()
+    );
 }
 
 #[test]

@@ -181,10 +181,28 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
             .map_err(Failure::Run)?;
     std::fs::write(out.join("manifest.json"), manifest_text)
         .map_err(|e| Failure::Run(e.to_string()))?;
-    let yaml = dirs[0].join(crate::commands::run::TOURNAMENT_COPY);
-    if yaml.is_file() {
-        std::fs::copy(&yaml, out.join(crate::commands::run::TOURNAMENT_COPY))
-            .map_err(|e| Failure::Run(format!("{}: {e}", yaml.display())))?;
+    // The tournament file as the shards played it: a copy whose text is not the one their
+    // manifests fingerprint (edited since) is not taken; if no shard has a true copy, none is
+    // written rather than a wrong one.
+    let expected = manifest["yaml_fingerprint"].as_str();
+    let copies = dirs
+        .iter()
+        .map(|d| d.join(crate::commands::run::TOURNAMENT_COPY));
+    let mut true_copy = None;
+    for yaml in copies.filter(|y| y.is_file()) {
+        let text = std::fs::read_to_string(&yaml).unwrap_or_default();
+        if expected == Some(crate::tournament_io::fingerprint(text.as_bytes()).as_str()) {
+            true_copy = Some(text);
+            break;
+        }
+        eprintln!(
+            "warning: {} is not the tournament file the shards played (edited since?): not copied",
+            yaml.display()
+        );
+    }
+    if let Some(text) = true_copy {
+        let to = out.join(crate::commands::run::TOURNAMENT_COPY);
+        std::fs::write(&to, text).map_err(|e| Failure::Run(format!("{}: {e}", to.display())))?;
     }
     let matches = rows / rows_per_match.max(1);
     if !quiet {

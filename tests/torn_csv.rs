@@ -70,10 +70,33 @@ fn a_raw_csv_whose_last_row_is_cut_short_is_refused() {
     // Cut, then a newline appended (a line of the wrong width).
     let mut appended = csv[..last_start + cut].to_string();
     appended.push('\n');
-    std::fs::write(out.join("raw.csv"), appended).unwrap();
+    std::fs::write(out.join("raw.csv"), &appended).unwrap();
     refused(&out, &["raw.csv: row 12 (the last) is torn", &why]);
+
+    // A value that is not of its column's type: the file, the rows and the column, without
+    // polars' advice to its Python users (and exit 2, not 1).
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let profit = header.iter().position(|c| *c == "profit_tao").unwrap();
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    let mut second: Vec<&str> = lines[2].split(',').collect();
+    second[profit] = "xyz";
+    lines[2] = second.join(",");
+    std::fs::write(out.join("raw.csv"), lines.join("\n") + "\n").unwrap();
+    let d = out.to_str().unwrap();
+    let stderr = fails(
+        &["report", d, "--no-plots"],
+        2,
+        &[
+            "raw.csv: not a raw table tourney wrote, in rows 1–12",
+            "`xyz`",
+            "profit_tao",
+        ],
+    );
+    assert!(!stderr.contains("infer_schema_length"), "{stderr}");
+    std::fs::write(out.join("raw.csv"), &csv).unwrap();
 
     // Without a manifest (a table from elsewhere) the row of the wrong width is refused too.
     std::fs::remove_file(out.join("manifest.json")).unwrap();
+    std::fs::write(out.join("raw.csv"), &appended).unwrap();
     refused(&out, &["raw.csv: row 12 (the last) is torn", &why]);
 }

@@ -217,6 +217,8 @@ fn csv_batches(
     let types = Arc::new(crate::tables::csv_types());
     let source = path.to_string_lossy();
     let mut chunk = Vec::new();
+    // Records read before this batch: where a bad value is, for its message.
+    let mut before = 0usize;
     loop {
         chunk.clear();
         chunk.extend_from_slice(&header);
@@ -234,7 +236,19 @@ fn csv_batches(
             .with_infer_schema_length(Some(0))
             .with_schema_overwrite(Some(types.clone()))
             .into_reader_with_file_handle(std::io::Cursor::new(std::mem::take(&mut chunk)))
-            .finish()?;
+            .finish()
+            .map_err(|e| {
+                // Polars' own first sentence names the value and the column; the advice after
+                // it is for its Python users.
+                let text = e.to_string();
+                let first = text.split("\n\n").next().unwrap_or(&text).trim();
+                ReportError::Invalid(format!(
+                    "{source}: not a raw table tourney wrote, in rows {}–{}: {first}",
+                    before + 1,
+                    before + records
+                ))
+            })?;
+        before += records;
         let batch = crate::tables::select_raw(parsed.lazy(), &source)?
             .select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>())
             .collect()?;

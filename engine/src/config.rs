@@ -731,11 +731,40 @@ pub struct AgentConfig {
 }
 
 /// A subnet named by id or by configured name.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SubnetRef {
     Id(SubnetId),
     Name(String),
+}
+
+/// By hand rather than `untagged`: a negative or too large id, or a value of another kind, is
+/// refused saying what a subnet reference is (serde's untagged message named only the enum).
+impl<'de> Deserialize<'de> for SubnetRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Visitor};
+        struct Reference;
+        impl Visitor<'_> for Reference {
+            type Value = SubnetRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "a subnet: its id (0 to {}) or its name", SubnetId::MAX)
+            }
+            fn visit_u64<E: Error>(self, id: u64) -> Result<SubnetRef, E> {
+                SubnetId::try_from(id)
+                    .map(SubnetRef::Id)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(id), &self))
+            }
+            fn visit_i64<E: Error>(self, id: i64) -> Result<SubnetRef, E> {
+                match u64::try_from(id) {
+                    Ok(id) => self.visit_u64(id),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(id), &self)),
+                }
+            }
+            fn visit_str<E: Error>(self, name: &str) -> Result<SubnetRef, E> {
+                Ok(SubnetRef::Name(name.to_string()))
+            }
+        }
+        d.deserialize_any(Reference)
+    }
 }
 
 /// A validator policy as written in YAML.
@@ -1180,6 +1209,15 @@ impl MatchConfig {
                         amount("policy.work", *work)?;
                         amount("policy.holdings", *holdings)?;
                         amount("policy.burn", *burn)?;
+                        // The chain refuses weights that are all zero: the event would only
+                        // ever be a rejected action.
+                        if work + holdings + burn <= 0.0 {
+                            return Err(err(
+                                format!("{f}.policy"),
+                                "weights that are all zero set nothing: give work, holdings or \
+                                 burn a positive weight",
+                            ));
+                        }
                     }
                 }
                 ActionConfig::Spend { tao, .. } | ActionConfig::Buyback { tao, .. } => {

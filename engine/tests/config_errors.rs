@@ -63,6 +63,45 @@ fn references_must_exist() {
 }
 
 #[test]
+fn subnet_references_and_weights_say_what_they_may_be() {
+    let e = serde_yaml::from_str::<SubnetRef>("-1")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("a subnet: its id (0 to 65535) or its name"),
+        "{e}"
+    );
+    let e = serde_yaml::from_str::<SubnetRef>("70000")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("its id (0 to 65535)"), "{e}");
+    assert_eq!(
+        serde_yaml::from_str::<SubnetRef>("3").unwrap(),
+        SubnetRef::Id(3)
+    );
+    assert_eq!(
+        serde_yaml::from_str::<SubnetRef>("meme").unwrap(),
+        SubnetRef::Name("meme".into())
+    );
+    // Weights that are all zero would only ever be a rejected action.
+    let mut c = common::with_meme(common::small(1, 2, 1.0), 0.0);
+    c.events = vec![EventConfig {
+        block: Some(10),
+        day: None,
+        agent: "farmer".into(),
+        action: ActionConfig::SetWeights {
+            subnet: SubnetRef::Name("meme".into()),
+            policy: PolicyConfig::Classes {
+                work: 0.0,
+                holdings: 0.0,
+                burn: 0.0,
+            },
+        },
+    }];
+    assert_eq!(field_of(&c), "events[0].policy");
+}
+
+#[test]
 fn schedules_are_checked() {
     let mut c = common::small(1, 2, 1.0);
     c.schedule = tourney_engine::schedule::RootSchedule::Constant(1.5);

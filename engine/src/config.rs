@@ -1119,6 +1119,22 @@ impl MatchConfig {
                     format!("duplicate subnet `{}`", s.name),
                 ));
             }
+            // Background subnets are named `bg-1` … `bg-N`: one of those names would label two
+            // subnets in the series and be found first by a reference to it.
+            let background = s
+                .name
+                .strip_prefix("bg-")
+                .and_then(|k| k.parse::<u64>().ok())
+                .is_some_and(|k| k >= 1 && k <= self.network.background_subnets as u64);
+            if background {
+                return Err(err(
+                    format!("{f}.name"),
+                    format!(
+                        "`{}` is a background subnet's name (bg-1 to bg-{}): choose another",
+                        s.name, self.network.background_subnets
+                    ),
+                ));
+            }
             if !(s.pool_tao >= 1.0 && s.pool_tao.is_finite()) {
                 return Err(err(format!("{f}.pool_tao"), "expected ≥ 1 TAO"));
             }

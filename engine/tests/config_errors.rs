@@ -99,6 +99,13 @@ fn subnet_references_and_weights_say_what_they_may_be() {
         },
     }];
     assert_eq!(field_of(&c), "events[0].policy");
+    // A configured subnet named like a background one would label two subnets.
+    let mut c = common::with_meme(common::small(1, 2, 1.0), 0.0);
+    c.subnets[0].name = "bg-2".into();
+    c.events.clear();
+    assert_eq!(field_of(&c), "subnets[0].name");
+    c.subnets[0].name = "bg-3".into();
+    assert!(c.validate().is_ok(), "two background subnets: bg-3 is free");
 }
 
 #[test]

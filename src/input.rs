@@ -130,87 +130,10 @@ fn second_key(text: &str, line: usize, column: usize, key: &str) -> Option<(usiz
 }
 
 /// Locate a field path like `network.root_stake_tao` or `events[2].tao` in YAML text, for
-/// errors found after parsing. Best effort: follows keys by indentation and list items by
-/// count; returns the line and column (1-based) of the deepest segment found.
+/// errors found after parsing: the line and column (1-based) of its key, or of its nearest
+/// written ancestor when it is not written ([`crate::yaml_locate::locate_key`]).
 pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut start = 0usize;
-    let mut min_indent = 0usize;
-    let mut found = None;
-    for segment in field.split('.') {
-        let (key, index) = match segment.find('[') {
-            Some(b) => (
-                &segment[..b],
-                segment[b + 1..].trim_end_matches(']').parse::<usize>().ok(),
-            ),
-            None => (segment, None),
-        };
-        // A flow mapping on the line of the previous key: `network: {tao_weight: 2}`.
-        let mut hit = found.and_then(|(line, col): (usize, usize)| {
-            let text = lines.get(line - 1)?;
-            let after = text.get(col - 1..)?;
-            ["{", ", ", ","].iter().find_map(|sep| {
-                let p = after.find(&format!("{sep}{key}:"))?;
-                Some((line - 1, col - 1 + p + sep.len()))
-            })
-        });
-        let same_line = hit.is_some();
-        for (n, line) in lines.iter().enumerate().skip(start) {
-            if hit.is_some() {
-                break;
-            }
-            let indent = line.len() - line.trim_start().len();
-            let body = line.trim_start().trim_start_matches("- ");
-            if !line.trim().is_empty() && indent < min_indent && n > start {
-                break;
-            }
-            if indent >= min_indent && body.starts_with(&format!("{key}:")) {
-                hit = Some((n, indent + (line.trim_start().len() - body.len())));
-                break;
-            }
-            // Inside a flow map on this line: `- {name: x, key: 3}`.
-            if indent >= min_indent.saturating_sub(2) && n >= start {
-                for sep in ["{", ", ", ","] {
-                    if let Some(p) = line.find(&format!("{sep}{key}:")) {
-                        hit = Some((n, p + sep.len()));
-                        break;
-                    }
-                }
-                if hit.is_some() {
-                    break;
-                }
-            }
-        }
-        // A segment not written (a default: an entrant's `name` taken from its plugin) leaves
-        // the error at the deepest one that is.
-        let Some((n, col)) = hit else {
-            return found;
-        };
-        found = Some((n + 1, col + 1));
-        start = if same_line { n } else { n + 1 };
-        min_indent = col + 1;
-        if let Some(k) = index {
-            let mut seen = 0;
-            let mut item = None;
-            for (m, line) in lines.iter().enumerate().skip(start) {
-                let t = line.trim_start();
-                if t.starts_with("- ") || t == "-" {
-                    if seen == k {
-                        item = Some((m, line.len() - t.len()));
-                        break;
-                    }
-                    seen += 1;
-                }
-            }
-            let Some((m, c)) = item else {
-                return found;
-            };
-            found = Some((m + 1, c + 1));
-            start = m;
-            min_indent = c;
-        }
-    }
-    found
+    crate::yaml_locate::locate_key(text, field)
 }
 
 /// A semantic error (`field: message`) turned into an input error with a location.
@@ -249,8 +172,8 @@ mod tests {
         assert_eq!(locate(text, "events[1].tao"), Some((8, 5)));
         assert_eq!(locate(text, "seed"), Some((1, 1)));
         assert_eq!(locate(text, "nothing"), None);
-        // Not written: the deepest part that is.
-        assert_eq!(locate(text, "events[1].name"), Some((7, 3)));
+        // Not written: the deepest part that is (a list item at its first key).
+        assert_eq!(locate(text, "events[1].name"), Some((7, 5)));
         assert_eq!(locate(text, "network.absent"), Some((2, 1)));
         let flow = "schedules:\n  - native\n  - {name: x, start_day: -3}\n";
         assert_eq!(locate(flow, "schedules[1].start_day"), Some((3, 15)));

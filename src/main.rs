@@ -16,6 +16,7 @@ mod search_eval;
 mod search_plots;
 mod test_hook;
 mod tournament_io;
+mod yaml_locate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

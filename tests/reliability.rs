@@ -334,7 +334,7 @@ fn amounts_beyond_their_range_name_the_field_and_line() {
         "same-name.yaml",
         &head.replace("  - plugin: a\n", "  - plugin: a\n  - plugin: a\n"),
         &[
-            "same-name.yaml:4:3",
+            "same-name.yaml:4:5",
             "entrants[1].name",
             "duplicate entrant name `a`",
         ],

@@ -6,7 +6,6 @@
 //! `front.csv` (the Pareto front), `best.yaml` (the best point as a ready tournament),
 //! `summary.md`, and `journal.jsonl` (what `--resume` continues from).
 
-mod locate;
 mod preflight;
 
 use crate::executor::Executor;

@@ -17,7 +17,6 @@
 //!   so a value between valid ends is valid too; the point tournaments are checked at
 //!   `max_repetitions`, the largest plan the search writes.
 
-use super::locate;
 use crate::input::InputError;
 use crate::point_yaml::{apply, set_repetitions};
 use serde_yaml::Value;
@@ -31,7 +30,7 @@ use tourney_reports::role_games::build::OBSERVABLES;
 /// value it names (or its key, or the nearest written ancestor), the message prefixed by the
 /// field as every other search-file error is.
 pub fn located(file: &Path, text: &str, field: &str, message: &str) -> InputError {
-    let at = locate::locate(text, field).or_else(|| crate::input::locate(text, field));
+    let at = crate::yaml_locate::locate(text, field);
     InputError {
         file: file.to_path_buf(),
         line: at.map(|a| a.0),

@@ -1,12 +1,12 @@
-//! Where a field path (`space.flow_exponent.range[0]`, `method.eta`,
-//! `objectives[1].maximise.weight.role`) lies in a search file, exactly.
+//! Where a field path (`space.flow_exponent.range[0]`, `network.tao_weight`,
+//! `objectives[1].maximise.weight.role`) lies in a YAML file, exactly: for errors found after
+//! parsing (a bound, a name that does not exist), which serde_yaml cannot place itself.
 //!
-//! `input::locate` follows keys by indentation, which misses keys inside a flow map on the same
-//! line as their parent (`method: {initial_points: 8, eta: 1}`, `tao_weight: {range: [1, 0]}`),
-//! and search files are written that way. Here the text is read again by serde_yaml itself with
-//! a visitor that walks the path and stops with an error at the node it names: serde_yaml
-//! stamps an error raised inside a visitor with the position of the node being read (the way
-//! `de_mechanism` locates a bad mechanism name), so the position is the parser's, not a guess.
+//! The text is read again by serde_yaml itself with a visitor that walks the path and stops
+//! with an error at the node it names: serde_yaml stamps an error raised inside a visitor with
+//! the position of the node being read (the way `de_mechanism` locates a bad mechanism name),
+//! so the position is the parser's, not a guess from indentation — keys inside flow maps
+//! (`method: {eta: 1}`), quoted keys and comments are found like any other.
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -222,6 +222,21 @@ pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
         return Some((line, column));
     }
     None
+}
+
+/// Where `field` is named: the key of its last step where that is a key (`network.tao_weight`
+/// at `tao_weight`), the item where it is an index; when it is not written (a default was
+/// checked), the nearest written ancestor's. Tournament and match files' errors point here.
+pub fn locate_key(text: &str, field: &str) -> Option<(usize, usize)> {
+    let path = segments(field)?;
+    (1..=path.len()).rev().find_map(|depth| {
+        let path = &path[..depth];
+        let target = match path.last() {
+            Some(Segment::Key(_)) => Target::Key,
+            _ => Target::Value,
+        };
+        probe(text, path, target)
+    })
 }
 
 /// Whether the node at `path` is a mapping or a sequence (a scalar's position is its own).

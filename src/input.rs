@@ -71,8 +71,8 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
         let mut at = loc.as_ref().map(|l| (l.line(), l.column()));
         // serde finds a duplicate field when its mapping ends, and serde_yaml then points at
         // the mapping's start (1:1 for a top-level key): point at the second occurrence.
-        if let (Some((line, column)), Some(key)) = (at, duplicate_field(&message)) {
-            at = second_key(text, line, column, key).or(at);
+        if let Some(field) = duplicate_field(&message) {
+            at = crate::yaml_locate::locate_second_key(text, &field).or(at);
         }
         InputError {
             file: path.to_path_buf(),
@@ -83,50 +83,23 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The key a "duplicate field `x`" message (serde's, for a struct) or "duplicate parameter
-/// `x`" message (a strategy's `params`) names.
-fn duplicate_field(message: &str) -> Option<&str> {
-    let rest = ["duplicate field `", "duplicate parameter `"]
+/// The field a "duplicate field `x`" message (serde's, for a struct) or "duplicate parameter
+/// `x`" message (a strategy's `params`) names, with the path serde_yaml puts before it
+/// (`network: duplicate field …` names `network.x`).
+fn duplicate_field(message: &str) -> Option<String> {
+    let (at, rest) = ["duplicate field `", "duplicate parameter `"]
         .iter()
-        .find_map(|p| Some(&message[message.find(p)? + p.len()..]))?;
-    Some(&rest[..rest.find('`')?])
-}
-
-/// The line and column of the second `key:` of the block mapping whose first key is at
-/// (`line`, `column`), 1-based: keys of that mapping start at that column, and the mapping ends
-/// at a line indented less or at the next list item of the same list. `None` where the mapping is a flow
-/// mapping or the key is not found twice.
-fn second_key(text: &str, line: usize, column: usize, key: &str) -> Option<(usize, usize)> {
-    let key_col = column.checked_sub(1)?;
-    let mut seen = 0;
-    for (n, l) in text.lines().enumerate().skip(line.checked_sub(1)?) {
-        let body = l.trim_start();
-        if body.is_empty() || body.starts_with('#') {
-            continue;
-        }
-        let indent = l.len() - body.len();
-        let (at, item) = match body.strip_prefix("- ") {
-            Some(rest) => (indent + (body.len() - rest.len()), true),
-            None => (indent, false),
-        };
-        if n + 1 > line && (at < key_col || (item && at == key_col)) {
-            return None;
-        }
-        let rest = &l[at..];
-        let named = [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
-            .iter()
-            .any(|k| {
-                rest.strip_prefix(k.as_str())
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
-            });
-        if at == key_col && named {
-            seen += 1;
-            if seen == 2 {
-                return Some((n + 1, column));
-            }
-        }
-    }
-    None
+        .find_map(|p| {
+            let at = message.find(p)?;
+            Some((at, &message[at + p.len()..]))
+        })?;
+    let key = &rest[..rest.find('`')?];
+    let path = message[..at].trim_end().trim_end_matches(':');
+    Some(if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    })
 }
 
 /// Locate a field path like `network.root_stake_tao` or `events[2].tao` in YAML text, for
@@ -152,17 +125,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_duplicate_key_is_placed_at_its_second_occurrence() {
-        let text = "name: x\nseed: 1\nroles:\n  - name: a\n    seed: 3\n  - name: b\n    \
-                    seed: 4\nnetwork:\n  n: 4\n  # seed: 9\n  n: 5\nseed: 2\n";
-        assert_eq!(second_key(text, 1, 1, "seed"), Some((12, 1)));
-        assert_eq!(second_key(text, 9, 3, "n"), Some((11, 3)));
-        // A list item's keys: the next item is another mapping.
-        assert_eq!(second_key(text, 4, 5, "seed"), None);
-        assert_eq!(second_key(text, 4, 5, "name"), None);
-        assert_eq!(duplicate_field("duplicate field `seed`"), Some("seed"));
-        let error = parse_yaml::<serde_yaml::Value>(Path::new("f.yaml"), "a: 1\n");
-        assert!(error.is_ok());
+    fn a_duplicate_names_its_field_with_the_path_before_it() {
+        assert_eq!(
+            duplicate_field("duplicate field `seed`").as_deref(),
+            Some("seed")
+        );
+        assert_eq!(
+            duplicate_field("network: duplicate field `n`").as_deref(),
+            Some("network.n")
+        );
+        assert_eq!(
+            duplicate_field("entrants[0].params: duplicate parameter `x`: give each once")
+                .as_deref(),
+            Some("entrants[0].params.x")
+        );
+        assert_eq!(duplicate_field("unknown field `x`"), None);
     }
 
     #[test]

@@ -52,6 +52,9 @@ enum Target {
 struct Probe<'p> {
     path: &'p [Segment],
     target: Target,
+    /// With `Target::Key`: occurrences of the last key to pass before stopping (1 finds a key
+    /// given twice at its second occurrence).
+    skip: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Probe<'_> {
@@ -105,15 +108,19 @@ impl<'de> Visitor<'de> for Probe<'_> {
         let Some((Segment::Key(wanted), rest)) = self.path.split_first() else {
             return self.arrived();
         };
-        let stop_at_key = rest.is_empty() && self.target == Target::Key;
+        let at_key = rest.is_empty() && self.target == Target::Key;
+        let mut skip = if at_key { self.skip } else { 0 };
         while let Some(matched) = map.next_key_seed(KeyProbe {
             wanted,
-            stop: stop_at_key,
+            stop: at_key && skip == 0,
         })? {
-            if matched {
+            if matched && at_key {
+                skip -= 1; // an occurrence to pass (the one to stop at raised FOUND)
+            } else if matched {
                 return map.next_value_seed(Probe {
                     path: rest,
                     target: self.target,
+                    skip: self.skip,
                 });
             }
             map.next_value::<IgnoredAny>()?;
@@ -132,6 +139,7 @@ impl<'de> Visitor<'de> for Probe<'_> {
         seq.next_element_seed(Probe {
             path: rest,
             target: self.target,
+            skip: self.skip,
         })
         .map(|_| ())
     }
@@ -187,7 +195,16 @@ impl<'de> Visitor<'de> for KeyProbe<'_> {
 }
 
 fn probe(text: &str, path: &[Segment], target: Target) -> Option<(usize, usize)> {
-    let error = Probe { path, target }
+    probe_skipping(text, path, target, 0)
+}
+
+fn probe_skipping(
+    text: &str,
+    path: &[Segment],
+    target: Target,
+    skip: usize,
+) -> Option<(usize, usize)> {
+    let error = Probe { path, target, skip }
         .deserialize(serde_yaml::Deserializer::from_str(text))
         .err()?;
     if !error.to_string().contains(FOUND) {
@@ -237,6 +254,15 @@ pub fn locate_key(text: &str, field: &str) -> Option<(usize, usize)> {
         };
         probe(text, path, target)
     })
+}
+
+/// The second occurrence of the key `field` names (a key given twice: serde finds the duplicate
+/// when its mapping ends, and serde_yaml places the error at the mapping's start).
+pub fn locate_second_key(text: &str, field: &str) -> Option<(usize, usize)> {
+    let path = segments(field)?;
+    matches!(path.last(), Some(Segment::Key(_)))
+        .then(|| probe_skipping(text, &path, Target::Key, 1))
+        .flatten()
 }
 
 /// Whether the node at `path` is a mapping or a sequence (a scalar's position is its own).
@@ -301,5 +327,17 @@ budget:
         // Not written: the nearest written ancestor.
         assert_eq!(locate(TEXT, "method.max_repetitions"), Some((9, 9)));
         assert_eq!(locate(TEXT, "constraints[0].role"), None);
+    }
+
+    #[test]
+    fn a_key_given_twice_is_found_at_its_second_occurrence() {
+        let text = "name: x\nseed: 1\nroles:\n  - name: a\n    seed: 3\nnetwork:\n  n: 4\n  \
+                    # n: 9\n  n: 5\nflow: {a: 1, b: 2, a: 3}\nseed: 2\n";
+        assert_eq!(locate_second_key(text, "seed"), Some((11, 1)));
+        assert_eq!(locate_second_key(text, "network.n"), Some((9, 3)));
+        assert_eq!(locate_second_key(text, "flow.a"), Some((10, 20)));
+        // Given once (a key of another mapping does not count).
+        assert_eq!(locate_second_key(text, "roles[0].seed"), None);
+        assert_eq!(locate_second_key(text, "name"), None);
     }
 }

@@ -70,9 +70,14 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
         }
         let mut at = loc.as_ref().map(|l| (l.line(), l.column()));
         // serde finds a duplicate field when its mapping ends, and serde_yaml then points at
-        // the mapping's start (1:1 for a top-level key): point at the second occurrence.
-        if let Some(field) = duplicate_field(&message) {
+        // the mapping's start (1:1 for a top-level key): point at the second occurrence. An
+        // unknown field inside a tagged enum (a simulate event) is placed at the enum's start
+        // too (serde buffers it): point at the field.
+        if let Some(field) = field_named(&message, &["duplicate field `", "duplicate parameter `"])
+        {
             at = crate::yaml_locate::locate_second_key(text, &field).or(at);
+        } else if let Some(field) = field_named(&message, &["unknown field `"]) {
+            at = crate::yaml_locate::locate_key(text, &field).or(at);
         }
         InputError {
             file: path.to_path_buf(),
@@ -83,16 +88,14 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The field a "duplicate field `x`" message (serde's, for a struct) or "duplicate parameter
-/// `x`" message (a strategy's `params`) names, with the path serde_yaml puts before it
-/// (`network: duplicate field …` names `network.x`).
-fn duplicate_field(message: &str) -> Option<String> {
-    let (at, rest) = ["duplicate field `", "duplicate parameter `"]
-        .iter()
-        .find_map(|p| {
-            let at = message.find(p)?;
-            Some((at, &message[at + p.len()..]))
-        })?;
+/// The field a message of one of `kinds` names (serde's "duplicate field `x`" and "unknown
+/// field `x`", a strategy's "duplicate parameter `x`"), with the path serde_yaml puts before it
+/// (`network: duplicate field `x`` names `network.x`).
+fn field_named(message: &str, kinds: &[&str]) -> Option<String> {
+    let (at, rest) = kinds.iter().find_map(|p| {
+        let at = message.find(p)?;
+        Some((at, &message[at + p.len()..]))
+    })?;
     let key = &rest[..rest.find('`')?];
     let path = message[..at].trim_end().trim_end_matches(':');
     Some(if path.is_empty() {
@@ -125,21 +128,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_duplicate_names_its_field_with_the_path_before_it() {
+    fn a_message_names_its_field_with_the_path_before_it() {
+        let twice = ["duplicate field `", "duplicate parameter `"];
+        let duplicate = |m: &str| field_named(m, &twice);
+        assert_eq!(duplicate("duplicate field `seed`").as_deref(), Some("seed"));
         assert_eq!(
-            duplicate_field("duplicate field `seed`").as_deref(),
-            Some("seed")
-        );
-        assert_eq!(
-            duplicate_field("network: duplicate field `n`").as_deref(),
+            duplicate("network: duplicate field `n`").as_deref(),
             Some("network.n")
         );
         assert_eq!(
-            duplicate_field("entrants[0].params: duplicate parameter `x`: give each once")
-                .as_deref(),
+            duplicate("entrants[0].params: duplicate parameter `x`: give each once").as_deref(),
             Some("entrants[0].params.x")
         );
-        assert_eq!(duplicate_field("unknown field `x`"), None);
+        assert_eq!(duplicate("unknown field `x`"), None);
+        let unknown = field_named(
+            "events[0]: unknown field `extra`, expected `tao`",
+            &["unknown field `"],
+        );
+        assert_eq!(unknown.as_deref(), Some("events[0].extra"));
     }
 
     #[test]

@@ -615,6 +615,21 @@ fn errors_point_at_the_field_that_is_wrong() {
         &head.replace("plugin: a", "plugin: a\n    params: {x: [1]}"),
         &["param-list.yaml:4:17", "a number, true or false, or text"],
     );
+    // An unknown key of a simulate event: at the key, not at the event's start (serde buffers
+    // a tagged enum and loses the positions inside it).
+    let event = write(
+        &dir,
+        "event.yaml",
+        "seed: 1\nhorizon_day: 0.1\nnetwork:\n  background_subnets: 2\nsubnets:\n  - {name: meme, \
+         pool_tao: 1000, price: 0.02}\nagents:\n  - {name: farmer, capital_tao: 50}\nevents:\n  \
+         - block: 10\n    agent: farmer\n    action: stake\n    subnet: meme\n    tao: 1\n    \
+         extra: 3\n",
+    );
+    fails(
+        &["simulate", event.to_str().unwrap()],
+        2,
+        &["event.yaml:15:5", "unknown field `extra`"],
+    );
     // A key given twice: at its second occurrence (serde_yaml says where the mapping starts).
     expect_input_error(
         &dir,

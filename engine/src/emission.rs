@@ -25,6 +25,24 @@ pub fn block_emission_for_issuance(issued_rao: Rao) -> Rao {
     RAO_PER_TAO >> k
 }
 
+/// The TAO issuance after `blocks` blocks of emission from `issued_rao`, halvings included:
+/// what minting each block's emission in turn would give (a match's network is aged to its
+/// start day this way; 1 TAO a block without halvings reached the 21M cap at about day 1750,
+/// and every later start day played an economy with no emission at all).
+pub fn issuance_after(mut issued_rao: Rao, mut blocks: u64) -> Rao {
+    while blocks > 0 {
+        let emission = block_emission_for_issuance(issued_rao);
+        let Some(halving) = next_halving_issuance(issued_rao).filter(|_| emission > 0) else {
+            break;
+        };
+        // Blocks at this emission: the one that reaches the halving is the last of them.
+        let at_this_rate = (halving - issued_rao).div_ceil(emission).min(blocks);
+        issued_rao += at_this_rate * emission;
+        blocks -= at_this_rate;
+    }
+    issued_rao
+}
+
 /// The issuance at which the emission next changes (the next halving), or `None` past the
 /// last one that leaves a non-zero emission. Used to cache the emission between halvings.
 pub fn next_halving_issuance(issued_rao: Rao) -> Option<Rao> {
@@ -388,6 +406,30 @@ mod tests {
         // Third: 18.375M → 1/8 TAO.
         assert_eq!(block_emission_for_issuance(18_375_000 * TAO), TAO / 8);
         assert_eq!(block_emission_for_issuance(TOTAL_SUPPLY_RAO), 0);
+    }
+
+    #[test]
+    fn issuance_ages_along_the_halvings() {
+        // Before the first halving (10.5M): 1 TAO a block, as block by block.
+        assert_eq!(issuance_after(8_400_000 * TAO, 7_200), 8_407_200 * TAO);
+        // Stepping block by block across the first halving and into the second era.
+        let mut stepped = 10_499_990 * TAO;
+        for _ in 0..40 {
+            stepped += block_emission_for_issuance(stepped);
+        }
+        assert_eq!(issuance_after(10_499_990 * TAO, 40), stepped);
+        assert_eq!(stepped, 10_500_000 * TAO + 30 * TAO / 2);
+        // Ten years from launch: still below the supply, still emitting (1 TAO a block would
+        // have reached 21M at about day 1750).
+        let aged = issuance_after(8_400_000 * TAO, 3_650 * 7_200);
+        assert!(aged < TOTAL_SUPPLY_RAO && block_emission_for_issuance(aged) > 0);
+        // Era by era: 2.1M blocks at 1 TAO reach the first halving, 10.5M at ½ the second.
+        assert_eq!(issuance_after(8_400_000 * TAO, 2_100_000), 10_500_000 * TAO);
+        assert_eq!(
+            issuance_after(10_500_000 * TAO, 10_500_000),
+            15_750_000 * TAO
+        );
+        assert_eq!(issuance_after(0, 0), 0);
     }
 
     #[test]

@@ -472,7 +472,9 @@ impl Network {
             accounts[acct].free_tao -= spent.min(accounts[acct].free_tao);
         }
 
-        let tao_issuance = tao_to_rao(n_cfg.tao_issuance_tao) + start_blocks * RAO_PER_TAO;
+        // Aged to the start day along the halvings (the configured issuance is the launch's).
+        let tao_issuance =
+            crate::emission::issuance_after(tao_to_rao(n_cfg.tao_issuance_tao), start_blocks);
         // Absolute registration block of each subnet (pruning immunity).
         let registered_at: Vec<i64> = s
             .start_block

@@ -160,7 +160,8 @@ enum Command {
         /// Time building every report on a synthetic raw table of ROWS rows (default 1,000,000).
         #[arg(long, value_name = "ROWS", num_args = 0..=1, default_missing_value = "1000000")]
         bench: Option<usize>,
-        /// Where to write the reports and index.html (default DIR/reports).
+        /// Where to write the reports and index.html (default DIR/reports); with --bench, where
+        /// the synthetic table and its reports go (default: a scratch directory, removed after).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Confidence level of intervals (above 0, below 1).
@@ -452,7 +453,7 @@ fn main() -> ExitCode {
             no_plots,
             png,
         } => match (bench, dir) {
-            (Some(rows), _) => commands::report::bench(rows),
+            (Some(rows), _) => commands::report::bench(rows, out.as_deref()),
             (None, Some(dir)) => {
                 commands::report::report(&dir, out.as_deref(), level, !no_plots, png)
             }

@@ -680,3 +680,29 @@ fn loader_errors_keep_the_systems_reason() {
         &["without Cargo.toml"],
     );
 }
+
+#[test]
+fn report_bench_writes_where_it_is_told_and_leaves_no_scratch_behind() {
+    let dir = scratch("report-bench");
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    // Without --out: a scratch directory under TMPDIR, removed when the timing is done (each
+    // run's table and reports were left there).
+    let out = tourney()
+        .args(["report", "--bench", "500"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("total reports"));
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    // With --out: there, and kept (it was ignored).
+    let kept = dir.join("kept");
+    run(&["report", "--bench", "500", "--out", kept.to_str().unwrap()]);
+    assert!(kept.join("raw.parquet").is_file());
+    assert!(kept.join("reports/summary.md").is_file());
+}

@@ -103,8 +103,16 @@ pub fn plot(
     Ok(())
 }
 
-/// `tourney report --bench [ROWS]`: build every report from a synthetic raw table and time it.
-pub fn bench(rows: usize) -> Result<(), Failure> {
-    print!("{}", bench_command(rows, None).map_err(failure)?);
+/// `tourney report --bench [ROWS] [--out DIR]`: build every report from a synthetic raw table
+/// and time it, in DIR (kept), or in a scratch directory removed afterwards (a million rows
+/// and their reports weigh about 100 MB; each run's directory was left in the temp folder).
+pub fn bench(rows: usize, out: Option<&Path>) -> Result<(), Failure> {
+    let scratch =
+        std::env::temp_dir().join(format!("tourney-reports-bench-{}", std::process::id()));
+    let result = bench_command(rows, Some(out.unwrap_or(&scratch)));
+    if out.is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    print!("{}", result.map_err(failure)?);
     Ok(())
 }

@@ -77,15 +77,9 @@ fn clear_foreign(job: &Job, shards: u32) -> Result<(), Failure> {
         ))
     };
     run::clear_previous_outputs(&job.out).map_err(failed)?;
-    match std::fs::remove_file(job.out.join("journal.jsonl")) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(e)),
-        _ => {}
-    }
+    run::remove_if_present(&job.out.join("journal.jsonl")).map_err(failed)?;
     for i in 0..shards {
-        match std::fs::remove_dir_all(shard_dir(&job.out, i)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(e)),
-            _ => {}
-        }
+        run::remove_if_present(&shard_dir(&job.out, i)).map_err(failed)?;
     }
     Ok(())
 }

@@ -65,19 +65,30 @@ pub fn clear_previous_outputs(out: &Path) -> std::io::Result<()> {
     if !out.join("journal.jsonl").is_file() {
         return Ok(());
     }
-    for dir in ["series", "reports"] {
-        match std::fs::remove_dir_all(out.join(dir)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    for file in ["manifest.json", "raw.csv", "raw.parquet", "tournament.yaml"] {
-        match std::fs::remove_file(out.join(file)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+    for name in [
+        "series",
+        "reports",
+        "manifest.json",
+        "raw.csv",
+        "raw.parquet",
+        "tournament.yaml",
+    ] {
+        remove_if_present(&out.join(name))?;
     }
     Ok(())
+}
+
+/// Remove a file or a directory with everything in it; one that is not there is no error.
+pub fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    let removed = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 pub fn run(files: &[PathBuf], opts: &RunOptions) -> Result<(), Failure> {

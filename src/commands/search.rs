@@ -77,15 +77,13 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
     // A fresh search into a folder an earlier one used: its points would be taken for this
     // one's where their names agree (their tournaments may differ in anything).
     if earlier && !opts.resume {
-        match std::fs::remove_dir_all(out.join("points")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Failure::Run(format!(
-                    "{}: cannot clear the earlier search's points: {e}",
-                    out.join("points").display()
-                )))
-            }
-            _ => {}
-        }
+        let points = out.join("points");
+        crate::commands::run::remove_if_present(&points).map_err(|e| {
+            Failure::Run(format!(
+                "{}: cannot clear the earlier search's points: {e}",
+                points.display()
+            ))
+        })?;
     }
     let knobs: Vec<String> = space.dims().iter().map(|d| d.knob.clone()).collect();
     let mut evaluator = RoleEvaluator {

@@ -4,7 +4,7 @@
 //! inputs beyond their bounds; loader messages that keep their reason.
 
 mod common;
-use common::{assert_same_outputs, fails, play, run, scratch, strategy_crate, tourney};
+use common::{assert_same_outputs, fails, play, run, scratch, strategy_crate, succeeds, tourney};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -688,15 +688,10 @@ fn report_bench_writes_where_it_is_told_and_leaves_no_scratch_behind() {
     std::fs::create_dir_all(&tmp).unwrap();
     // Without --out: a scratch directory under TMPDIR, removed when the timing is done (each
     // run's table and reports were left there).
-    let out = tourney()
-        .args(["report", "--bench", "500"])
-        .env("TMPDIR", &tmp)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        tourney()
+            .args(["report", "--bench", "500"])
+            .env("TMPDIR", &tmp),
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("total reports"));
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);

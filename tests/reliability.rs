@@ -630,6 +630,36 @@ fn errors_point_at_the_field_that_is_wrong() {
         2,
         &["event.yaml:15:5", "unknown field `extra`"],
     );
+    // A bad value of a simulate event: at the value, under its field's name (the tagged enum
+    // was read from a buffered copy, and the error was placed at the event's start naming only
+    // `events[0]`). Before the action is named, and inside the set-weights policy, too.
+    let events = "seed: 1\nhorizon_day: 0.1\nnetwork:\n  background_subnets: 2\nsubnets:\n  - \
+                  {name: meme, pool_tao: 1000, price: 0.02}\nagents:\n  - {name: farmer, \
+                  capital_tao: 50}\nevents:\n  - block: 10\n    agent: farmer\n";
+    for (name, event, expected) in [
+        (
+            "event-tao.yaml",
+            "    action: stake\n    subnet: meme\n    tao: lots\n",
+            [
+                "event-tao.yaml:14:10: events[0].tao: invalid type: string \"lots\", expected \
+                 f64",
+            ],
+        ),
+        (
+            "event-subnet.yaml",
+            "    subnet: -4\n    action: stake\n    tao: 1\n",
+            ["event-subnet.yaml:12:13: events[0].subnet: invalid value: integer `-4`"],
+        ),
+        (
+            "event-policy.yaml",
+            "    action: set-weights\n    subnet: meme\n    policy: {classes: {work: x, \
+             holdings: 1, burn: 0}}\n",
+            ["event-policy.yaml:14:30: events[0].policy.classes.work: invalid type: string"],
+        ),
+    ] {
+        let file = write(&dir, name, &format!("{events}{event}"));
+        fails(&["simulate", file.to_str().unwrap()], 2, &expected);
+    }
     // A key given twice: at its second occurrence (serde_yaml says where the mapping starts).
     expect_input_error(
         &dir,

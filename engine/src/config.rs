@@ -12,6 +12,8 @@ use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use tourney_sdk::{Mechanism, SubnetId};
 
+mod event;
+
 /// A semantic error in a configuration, naming the field path (`network.root_stake_tao`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -767,18 +769,19 @@ impl<'de> Deserialize<'de> for SubnetRef {
     }
 }
 
-/// A validator policy as written in YAML.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+/// A validator policy as written in YAML: `follow-rule`, `zero-holders` or
+/// `{classes: {work: …, holdings: …, burn: …}}` (read by hand with its event:
+/// `config/event.rs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum PolicyConfig {
     FollowRule,
     ZeroHolders,
     Classes { work: f64, holdings: f64, burn: f64 },
 }
 
-/// A scripted action.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
+/// A scripted action, written in its event's mapping: `action: stake` (the variant in kebab
+/// case) and its fields (read by hand with the event: `config/event.rs`).
+#[derive(Clone, Debug, PartialEq)]
 pub enum ActionConfig {
     Stake {
         subnet: SubnetRef,
@@ -808,26 +811,24 @@ pub enum ActionConfig {
     },
     Spend {
         tao: f64,
-        #[serde(default = "ai")]
+        /// `ai` when not written.
         kind: WorkConfig,
     },
     Buyback {
         tao: f64,
-        #[serde(default)]
+        /// `false` when not written.
         burn: bool,
     },
 }
 
-/// At `block` (or `day`) since the match start, `agent` does `action`. (Unknown fields are
-/// rejected by the action's own variant: serde cannot deny them on a flattening struct.)
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// At `block` (or `day`) since the match start, `agent` does `action`: one mapping holding the
+/// event's keys and its action's, read by hand so that a bad value is reported at its own
+/// line and column under its field's name (`config/event.rs`); an unknown key is refused.
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventConfig {
-    #[serde(default)]
     pub block: Option<u64>,
-    #[serde(default)]
     pub day: Option<f64>,
     pub agent: String,
-    #[serde(flatten)]
     pub action: ActionConfig,
 }
 

@@ -78,7 +78,23 @@ pub struct EntrantSpec {
 /// Running statistics of the network (for the network table).
 #[derive(Clone, Debug, Default)]
 pub struct NetworkStats {
+    /// The largest meme share of one block's TAO emission: over every block that emitted
+    /// TAO, the TAO emitted into meme subnets (by their class when it was emitted, as the
+    /// match's `emission_meme_share` counts it) over the TAO emitted into all subnets. The
+    /// match's mean meme share is an emission-weighted mean of these per-block shares, so this
+    /// peak is at least the mean. 0 until a block emits TAO.
     pub peak_meme_share: f64,
+}
+
+impl NetworkStats {
+    /// Takes one block's emission into account: `meme` of its `total` TAO emitted went to
+    /// meme subnets, rao.
+    #[inline]
+    fn record_block(&mut self, meme: u128, total: u128) {
+        if total > 0 {
+            self.peak_meme_share = self.peak_meme_share.max(meme as f64 / total as f64);
+        }
+    }
 }
 
 /// Exogenous paths: BTC price in TAO and the AI revenue signal (daily log random walks).
@@ -665,6 +681,9 @@ impl Network {
             &self.params.rates,
         );
         self.handoff.resize(n);
+        // The meme subnets' emission before this block's (emission_tao grows only in the
+        // injection and swap passes below).
+        let meme_before = s.meme_emission_tao();
         let alpha_emission = match self.params.alpha_emission {
             AlphaEmissionRule::Issuance => &s.alpha_emission,
             AlphaEmissionRule::ByShare => {
@@ -729,6 +748,10 @@ impl Network {
             );
         }
         let minted_tao = injected.tao_in as u128 + chain_bought_with as u128;
+        // What the block emitted into subnets is what it minted (every `emission_tao` addition
+        // of the passes is counted in `tao_in` or the chain buys).
+        self.stats
+            .record_block(s.meme_emission_tao() - meme_before, minted_tao);
         block_kernel::update_emas(
             self.simd,
             self.block as i64,
@@ -763,32 +786,46 @@ impl Network {
         self.background_registrations();
         self.block += 1;
         if self.block.is_multiple_of(SNAPSHOT_INTERVAL_BLOCKS) {
-            self.snapshot();
+            self.snapshot_prices();
+            self.record_price_extremes();
         }
         if self.block.is_multiple_of(BLOCKS_PER_DAY) {
             self.daily();
         }
     }
 
-    /// Price snapshot: momentum ring, peaks, crashes, peak meme share.
-    fn snapshot(&mut self) {
+    /// Price snapshot: each subnet's price into the momentum ring (what
+    /// [`Self::price_change`] and the 1-day/7-day reads compare with), at every
+    /// [`SNAPSHOT_INTERVAL_BLOCKS`]th block only, so that the ring's slots stay a fixed
+    /// interval apart.
+    fn snapshot_prices(&mut self) {
         let slot = (self.block / SNAPSHOT_INTERVAL_BLOCKS) as usize % SNAPSHOT_RING;
         let s = &mut self.subnets;
-        let mut meme = 0.0;
+        for i in 0..s.len() {
+            s.price_ring[i][slot] = s.price(i);
+        }
+    }
+
+    /// Samples each subnet's price for the network table's crash statistics: its peak price
+    /// (which starts at its price at genesis, or at its registration for a subnet that replaced
+    /// a dissolved one) and its largest crash (the largest fall of a sampled price from the
+    /// peak before it, `1 − p / peak`). The block loop samples every
+    /// [`SNAPSHOT_INTERVAL_BLOCKS`]th block; the runner samples the horizon's state as well,
+    /// so a crash in the match's last blocks, or in a match shorter than the interval, counts.
+    /// A fall and recovery between two samples is not seen. Nothing the economy or a strategy
+    /// reads is written (the momentum ring is [`Self::snapshot_prices`]'s), and a second call
+    /// on the same state changes nothing.
+    pub fn record_price_extremes(&mut self) {
+        let s = &mut self.subnets;
         for i in 0..s.len() {
             let p = s.price(i);
-            s.price_ring[i][slot] = p;
             if p > s.peak_price[i] {
                 s.peak_price[i] = p;
             }
             if s.peak_price[i] > 0.0 {
                 s.largest_crash[i] = s.largest_crash[i].max(1.0 - p / s.peak_price[i]);
             }
-            if s.class(i) == SubnetClass::Meme {
-                meme += s.share[i];
-            }
         }
-        self.stats.peak_meme_share = self.stats.peak_meme_share.max(meme);
     }
 
     /// Relative price change over the last `days` (≤ 7), from snapshots.

@@ -69,7 +69,12 @@ pub struct NetworkSummary {
     pub emission_idle_share: f64,
     pub value_created_tao: f64,
     pub value_per_tao_emitted: f64,
+    /// The largest meme share of one block's TAO emission, over every block of the match
+    /// (`NetworkStats::peak_meme_share`): at least `emission_meme_share`, the match's mean.
     pub peak_meme_share: f64,
+    /// The largest fall of any subnet's price from its peak, `1 − p / peak` (0 to 1), among
+    /// the prices sampled: at genesis (or a replacing subnet's registration), every 360th
+    /// block and at the horizon (`Network::record_price_extremes`).
     pub largest_crash: f64,
 }
 
@@ -402,6 +407,10 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
             }
         })
         .collect();
+    // The prices at the horizon are the crash statistics' last sample (the block loop samples
+    // every 360th block): a crash since the last snapshot, or in a match shorter than the
+    // interval, counts. A no-op when the horizon is a snapshot.
+    net.record_price_extremes();
     Ok(MatchOutcome {
         payoffs,
         agents,
@@ -431,7 +440,8 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// The network table's numbers for a finished match.
+/// The network table's numbers for a finished match (its crash as last sampled by
+/// `Network::record_price_extremes`: `run_match` samples the horizon before calling this).
 pub fn summarize(net: &Network) -> NetworkSummary {
     let by_class = net.subnets.emission_by_class();
     let total: u128 = by_class.iter().sum();

@@ -136,6 +136,10 @@ pub struct Subnets {
     /// The class derived from the rule, work kind and productivity ([`Subnets::classify`]),
     /// cached because the block loop reads it every block.
     pub class: Vec<SubnetClass>,
+    /// The subnets whose class is meme, by index, ascending (kept by
+    /// [`Subnets::refresh_class`]): the block loop sums their emission every block for the
+    /// peak meme share, and they are few.
+    pub meme_subnets: Vec<usize>,
     /// Value created per TAO paid to workers (AI), or BTC revenue per TAO (off-topic).
     pub productivity: Vec<f64>,
     /// Value score: EMA of value created per day, TAO/day.
@@ -147,7 +151,8 @@ pub struct Subnets {
     /// Validators agents run here, with their policies.
     pub agent_validators: Vec<Vec<(AccountId, WeightPolicy)>>,
     pub bonds: Vec<Vec<Bond>>,
-    /// Price snapshots every snapshot interval (ring buffer), for momentum and crash stats.
+    /// Price snapshots every snapshot interval (ring buffer), for momentum (the 1-day and
+    /// 7-day price changes); only `Network::snapshot_prices` writes it.
     pub price_ring: Vec<Vec<f64>>,
     // --- statistics (for payoffs and the network table) ---
     /// TAO emission into this subnet so far (injection + chain buys), rao (at most the
@@ -161,7 +166,11 @@ pub struct Subnets {
     pub value_created: Vec<f64>,
     /// Value created since the subnet's last epoch (feeds the value score), TAO.
     pub value_since_epoch: Vec<f64>,
+    /// The highest price sampled by `Network::record_price_extremes` (from the price at
+    /// genesis, or at the registration of a subnet that replaced a dissolved one).
     pub peak_price: Vec<f64>,
+    /// The largest fall of a sampled price from the peak before it, `1 − p / peak` (kept
+    /// across a dissolution: the slot's worst crash).
     pub largest_crash: Vec<f64>,
 }
 
@@ -235,8 +244,25 @@ impl Subnets {
             let since = self.emission_tao[i] - self.emission_tao_at_class_start[i];
             self.emission_by_former_class[self.class[i] as usize] += since as u128;
             self.emission_tao_at_class_start[i] = self.emission_tao[i];
+            if self.class[i] == SubnetClass::Meme {
+                self.meme_subnets.retain(|&m| m != i);
+            }
+            if class == SubnetClass::Meme {
+                let at = self.meme_subnets.partition_point(|&m| m < i);
+                self.meme_subnets.insert(at, i);
+            }
             self.class[i] = class;
         }
+    }
+
+    /// TAO emitted into the meme subnets so far, rao ([`Subnets::meme_subnets`]'s
+    /// `emission_tao`): its change over a block is the meme part of that block's emission.
+    #[inline]
+    pub fn meme_emission_tao(&self) -> u128 {
+        self.meme_subnets
+            .iter()
+            .map(|&i| self.emission_tao[i] as u128)
+            .sum()
     }
 
     /// TAO emitted into subnets so far, rao, by the class of the subnet at the time.

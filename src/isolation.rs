@@ -47,6 +47,10 @@ pub struct Outcome {
     pub in_entrant: Option<usize>,
     /// The worker's stderr and stdout (what plugins printed), shortened, for reasons.
     pub output: String,
+    /// The worker's process id, when it started: what names the files it writes under
+    /// temporary names (a series, `tourney_engine::series::temp_path`), for the parent to
+    /// remove when the worker died before renaming them.
+    pub pid: Option<u32>,
 }
 
 /// A file with no name: a `memfd` on Linux; elsewhere a file created in the temporary
@@ -252,6 +256,7 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
         failure: Some(failure),
         in_entrant: None,
         output: String::new(),
+        pid: None,
     };
     let channel = match anonymous_file().and_then(|f| f.set_len(MARKER_BYTES as u64).map(|()| f)) {
         Ok(f) => f,
@@ -336,6 +341,7 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
         failure,
         in_entrant,
         output,
+        pid: Some(child.id()),
     }
 }
 

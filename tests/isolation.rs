@@ -292,3 +292,36 @@ fn a_plugin_calling_exit_is_detected_in_process_and_isolated() {
     );
     assert!(quitter.contains("exit()"), "{quitter}");
 }
+
+#[test]
+fn a_worker_that_dies_mid_match_leaves_no_series_file() {
+    // The worker streams the series to a temporary file as it plays (every block here, so
+    // rows reach the disk before the abort at the second decision); the parent removes it.
+    let dir = scratch("series");
+    let out = dir.join("out");
+    let yaml = yaml_with(&dir, "crasher", "abort-in-decide");
+    let mut text = std::fs::read_to_string(&yaml).unwrap();
+    text.push_str("outputs:\n  series: true\n  series_interval_blocks: 1\n");
+    std::fs::write(&yaml, text).unwrap();
+    run_isolated(&yaml, &out, &[], None);
+    let r = rows(&out);
+    let id = |row: &String| row.split(',').nth(2).unwrap().to_string();
+    let ended: std::collections::BTreeSet<String> =
+        r.iter().filter(|l| l.contains(",ok,")).map(id).collect();
+    let failed: std::collections::BTreeSet<String> =
+        r.iter().filter(|l| l.contains(",error,")).map(id).collect();
+    assert_eq!((ended.len(), failed.len()), (1, 2), "{r:?}");
+    let mut files: Vec<String> = std::fs::read_dir(out.join("series"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let expected: Vec<String> = ended
+        .iter()
+        .map(|id| tourney_reports::file_names::series_file_name(id))
+        .collect();
+    assert_eq!(
+        files, expected,
+        "the ended match's series alone, nothing partial"
+    );
+}

@@ -41,7 +41,7 @@ pub mod yuma;
 pub use config::{ConfigError, MatchConfig};
 pub use network::{EntrantSpec, Network};
 pub use runner::{
-    entrant_seed, run_match, Entrant, EntrantStatus, MatchError, MatchOutcome, NetworkSummary,
-    Payoff, Rejection,
+    entrant_seed, run_match, run_match_with_series, Entrant, EntrantStatus, MatchError,
+    MatchOutcome, NetworkSummary, Payoff, Rejection,
 };
-pub use series::Series;
+pub use series::{Series, SeriesFile, SeriesSink};

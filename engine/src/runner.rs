@@ -9,7 +9,7 @@ use crate::market::MarketState;
 use crate::network::{ActionError, EntrantSpec, Network};
 use crate::observe::observe;
 use crate::rng::{derive_seed, stream};
-use crate::series::Series;
+use crate::series::{Series, SeriesSink};
 use crate::state::{AccountId, SubnetClass};
 use crate::units::{tao, Rao};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -106,6 +106,8 @@ pub struct MatchOutcome {
     pub payoffs: Vec<Payoff>,
     pub agents: Vec<AgentReport>,
     pub network: NetworkSummary,
+    /// The series kept in memory by [`run_match`] (`None` from [`run_match_with_series`], whose
+    /// sink has it).
     pub series: Option<Series>,
     pub rejections: Vec<Rejection>,
     pub blocks: u64,
@@ -118,6 +120,9 @@ pub enum MatchError {
     Config(#[from] ConfigError),
     #[error("conservation violated: {0}")]
     Conservation(String),
+    /// The series sink failed (a full disk): the match stopped there.
+    #[error("cannot write the series: {0}")]
+    Series(std::io::Error),
 }
 
 /// A scripted event resolved to an account and an action.
@@ -227,8 +232,32 @@ fn scripted_events(config: &MatchConfig, net: &Network) -> Result<Vec<Scripted>,
     Ok(out)
 }
 
-/// Play one match. Entrants' roles come from their strategies' classifiers.
+/// Play one match. Entrants' roles come from their strategies' classifiers. With
+/// `series_interval_blocks > 0` its series is kept in memory (`MatchOutcome::series`); a long
+/// match sampled often should stream it instead ([`run_match_with_series`]).
 pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOutcome, MatchError> {
+    play_match(config, entrants, None)
+}
+
+/// Play one match, handing its series to `series` as it is sampled: after every
+/// `series_interval_blocks`-th block (none when it is 0) and at the horizon, so that every
+/// series ends with the match's final state (an interval longer than the match gives that
+/// sample alone). A sink's error stops the match ([`MatchError::Series`]).
+pub fn run_match_with_series(
+    config: &MatchConfig,
+    entrants: Vec<Entrant>,
+    series: &mut dyn SeriesSink,
+) -> Result<MatchOutcome, MatchError> {
+    play_match(config, entrants, Some(series))
+}
+
+/// [`run_match`] and [`run_match_with_series`]: `to` is the caller's sink, or `None` for the
+/// in-memory series.
+fn play_match(
+    config: &MatchConfig,
+    entrants: Vec<Entrant>,
+    to: Option<&mut dyn SeriesSink>,
+) -> Result<MatchOutcome, MatchError> {
     config.validate()?;
     let mut strategies: Vec<Option<Box<dyn Strategy>>> = Vec::with_capacity(entrants.len());
     let mut specs = Vec::with_capacity(entrants.len());
@@ -251,7 +280,12 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
         net.subnets.len(),
     );
     let market_accounts = net.market_accounts.clone();
-    let mut series = (config.series_interval_blocks > 0).then(Series::default);
+    let mut series = (to.is_none() && config.series_interval_blocks > 0).then(Series::default);
+    let mut sampler: Option<&mut dyn SeriesSink> = match to {
+        Some(sink) => Some(sink),
+        None => series.as_mut().map(|s| s as &mut dyn SeriesSink),
+    };
+    let mut last_sampled = None;
     let mut rejections = Vec::new();
     let mut status = vec![EntrantStatus::Ok; specs.len()];
     // Initial capital includes what an owner entrant locked to register its subnet (a cost).
@@ -353,13 +387,21 @@ pub fn run_match(config: &MatchConfig, entrants: Vec<Entrant>) -> Result<MatchOu
             market.trade(&mut net, &market_accounts);
         }
         net.step_block();
-        if let Some(series) = series.as_mut() {
-            if net.block.is_multiple_of(config.series_interval_blocks) {
-                series.sample(&net);
+        if let Some(sink) = sampler.as_mut() {
+            let every = config.series_interval_blocks;
+            if every > 0 && net.block.is_multiple_of(every) {
+                sink.sample(&net).map_err(MatchError::Series)?;
+                last_sampled = Some(net.block);
             }
         }
         if config.check_conservation {
             net.check_conservation().map_err(MatchError::Conservation)?;
+        }
+    }
+    // Every series ends at the horizon, whatever its interval.
+    if let Some(sink) = sampler {
+        if last_sampled != Some(net.block) {
+            sink.sample(&net).map_err(MatchError::Series)?;
         }
     }
 

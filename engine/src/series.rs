@@ -1,8 +1,18 @@
-//! The optional time series of a match: one row per subnet every N blocks.
+//! The optional time series of a match: one row per subnet every N blocks, and at the horizon.
+//!
+//! A match hands its samples to a [`SeriesSink`] as it plays. [`Series`] keeps them in memory
+//! (tests, short matches); [`SeriesFile`] writes them as CSV a row at a time, so a series takes
+//! the same memory whatever its interval (a 30-day match of 64 subnets sampled every block is
+//! 13.8M rows, about 2.5 GB of CSV, which used to be held twice over before it was written).
+//! The file is written beside its destination under a temporary name and renamed into place
+//! when the match ends, so a reader never sees a half-written series and a failed match leaves
+//! none.
 
 use crate::network::Network;
 use crate::units::{tao, BLOCKS_PER_DAY, RAO_PER_TAO};
-use std::fmt::Write;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 /// One sampled row.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,69 +34,223 @@ pub struct SeriesRow {
     pub value_score: f64,
 }
 
-/// Rows in sampling order (block, then subnet id).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Series {
-    pub rows: Vec<SeriesRow>,
+impl SeriesRow {
+    /// Subnet `i` of `net` now.
+    pub fn of(net: &Network, i: usize) -> SeriesRow {
+        let s = &net.subnets;
+        SeriesRow {
+            block: net.block,
+            day: net.block as f64 / BLOCKS_PER_DAY as f64,
+            subnet: s.id[i],
+            name: s.name[i].clone(),
+            class: s.class(i).name(),
+            price: s.price(i),
+            ema_price: s.ema_price[i],
+            emission_share: s.share[i],
+            tao_reserve_tao: tao(s.reserves[i].tao_rao),
+            alpha_reserve_tao: tao(s.reserves[i].alpha_rao),
+            alpha_issuance: tao(s.alpha_issuance(i)),
+            root_proportion: net.root_proportion(i),
+            flow_ema: s.flow_ema[i] * BLOCKS_PER_DAY as f64 / RAO_PER_TAO as f64,
+            value_score: s.value_score[i],
+        }
+    }
+
+    /// The row as a CSV line (floats in Rust's shortest round-trip form: deterministic).
+    pub fn write_csv(&self, out: &mut impl Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            self.block,
+            self.day,
+            self.subnet,
+            self.name,
+            self.class,
+            self.price,
+            self.ema_price,
+            self.emission_share,
+            self.tao_reserve_tao,
+            self.alpha_reserve_tao,
+            self.alpha_issuance,
+            self.root_proportion,
+            self.flow_ema,
+            self.value_score
+        )
+    }
 }
 
 pub const SERIES_HEADER: &str = "block,day,subnet,name,class,price,ema_price,emission_share,\
 tao_reserve_tao,alpha_reserve_tao,alpha_issuance,root_proportion,flow_ema,value_score";
 
-impl Series {
-    /// Sample every subnet of `net` now.
-    pub fn sample(&mut self, net: &Network) {
-        let s = &net.subnets;
-        for i in 0..s.len() {
-            self.rows.push(SeriesRow {
-                block: net.block,
-                day: net.block as f64 / BLOCKS_PER_DAY as f64,
-                subnet: s.id[i],
-                name: s.name[i].clone(),
-                class: s.class(i).name(),
-                price: s.price(i),
-                ema_price: s.ema_price[i],
-                emission_share: s.share[i],
-                tao_reserve_tao: tao(s.reserves[i].tao_rao),
-                alpha_reserve_tao: tao(s.reserves[i].alpha_rao),
-                alpha_issuance: tao(s.alpha_issuance(i)),
-                root_proportion: net.root_proportion(i),
-                flow_ema: s.flow_ema[i] * BLOCKS_PER_DAY as f64 / RAO_PER_TAO as f64,
-                value_score: s.value_score[i],
-            });
-        }
-    }
+/// Where a match's samples go, as it plays.
+pub trait SeriesSink {
+    /// Record every subnet of `net` now, in subnet order. An error stops the match.
+    fn sample(&mut self, net: &Network) -> io::Result<()>;
+}
 
-    /// CSV with a header; floats in Rust's shortest round-trip form (deterministic).
+/// Rows in sampling order (block, then subnet id), held in memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    pub rows: Vec<SeriesRow>,
+}
+
+impl SeriesSink for Series {
+    fn sample(&mut self, net: &Network) -> io::Result<()> {
+        self.rows
+            .extend((0..net.subnets.len()).map(|i| SeriesRow::of(net, i)));
+        Ok(())
+    }
+}
+
+impl Series {
+    /// CSV with a header: the bytes a [`SeriesFile`] of the same samples holds.
     pub fn to_csv(&self) -> String {
-        let mut out = String::with_capacity(self.rows.len() * 160);
-        out.push_str(SERIES_HEADER);
-        out.push('\n');
+        let mut out = Vec::with_capacity((self.rows.len() + 1) * 160);
+        out.extend_from_slice(SERIES_HEADER.as_bytes());
+        out.push(b'\n');
         for r in &self.rows {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                r.block,
-                r.day,
-                r.subnet,
-                r.name,
-                r.class,
-                r.price,
-                r.ema_price,
-                r.emission_share,
-                r.tao_reserve_tao,
-                r.alpha_reserve_tao,
-                r.alpha_issuance,
-                r.root_proportion,
-                r.flow_ema,
-                r.value_score
-            );
+            // Writing into a Vec cannot fail.
+            let _ = r.write_csv(&mut out);
         }
-        out
+        String::from_utf8(out).expect("the series CSV is built from UTF-8 text")
     }
 
     /// Rows of one subnet, by name.
     pub fn of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a SeriesRow> + 'a {
         self.rows.iter().filter(move |r| r.name == name)
+    }
+}
+
+/// A series written as CSV to `dest` as it is sampled: into a temporary file in `dest`'s
+/// folder ([`temp_path`]), renamed over `dest` by [`SeriesFile::finish`]. Dropped unfinished
+/// (the match failed, or panicked), it removes the temporary file; a process killed meanwhile
+/// leaves it, under a name [`is_temp_name`] recognises, for whoever knows its pid (the parent
+/// of an isolated worker) or a resumed run to remove.
+pub struct SeriesFile {
+    out: Option<BufWriter<File>>,
+    temp: PathBuf,
+    dest: PathBuf,
+    rows: u64,
+}
+
+impl SeriesFile {
+    /// Start the series of `dest` (its folder must exist): the temporary file, with the header.
+    pub fn create(dest: &Path) -> io::Result<SeriesFile> {
+        let temp = temp_path(dest, std::process::id());
+        let mut out = BufWriter::with_capacity(1 << 16, File::create(&temp)?);
+        let mut file = SeriesFile {
+            out: None,
+            temp,
+            dest: dest.to_path_buf(),
+            rows: 0,
+        };
+        // From here a failure removes the temporary file (Drop).
+        out.write_all(SERIES_HEADER.as_bytes())?;
+        out.write_all(b"\n")?;
+        file.out = Some(out);
+        Ok(file)
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Flush the rows and rename the file into place; returns the number of rows. Not synced:
+    /// a series is derived data (a replay writes it again), unlike the journal.
+    pub fn finish(mut self) -> io::Result<u64> {
+        if let Some(out) = self.out.take() {
+            out.into_inner().map_err(|e| e.into_error())?;
+        }
+        std::fs::rename(&self.temp, &self.dest)?;
+        // Renamed: nothing left to remove.
+        self.temp = PathBuf::new();
+        Ok(self.rows)
+    }
+}
+
+impl SeriesSink for SeriesFile {
+    fn sample(&mut self, net: &Network) -> io::Result<()> {
+        let out = self
+            .out
+            .as_mut()
+            .ok_or_else(|| io::Error::other("finished"))?;
+        for i in 0..net.subnets.len() {
+            SeriesRow::of(net, i).write_csv(out)?;
+        }
+        self.rows += net.subnets.len() as u64;
+        Ok(())
+    }
+}
+
+impl Drop for SeriesFile {
+    fn drop(&mut self) {
+        if !self.temp.as_os_str().is_empty() {
+            drop(self.out.take());
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Suffix of a series' temporary file name.
+const TEMP_SUFFIX: &str = ".partial";
+
+/// The temporary file the series of `dest` is written to by process `pid`: hidden, in the same
+/// folder (so the rename is atomic), named after `dest` (cut to 200 bytes, so that it fits a
+/// file name's 255 bytes) and the pid (so two processes writing one destination do not write
+/// one file).
+pub fn temp_path(dest: &Path, pid: u32) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut cut = name.len().min(200);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    dest.with_file_name(format!(".{}.{pid}{TEMP_SUFFIX}", &name[..cut]))
+}
+
+/// Whether `name` is a file name [`temp_path`] makes (a series being written, or left by a
+/// killed process).
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_are_hidden_beside_the_destination_and_fit_a_file_name() {
+        let t = temp_path(Path::new("out/series/m__r0.csv"), 42);
+        assert_eq!(t, Path::new("out/series/.m__r0.csv.42.partial"));
+        assert!(is_temp_name(t.file_name().unwrap().to_str().unwrap()));
+        assert!(!is_temp_name("m__r0.csv"));
+        let long = format!("{}.csv", "é".repeat(126)); // 256 bytes
+        let t = temp_path(Path::new(&long), u32::MAX);
+        let name = t.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 255, "{}", name.len());
+        assert!(name.starts_with(&format!(".{}", "é".repeat(100))));
+    }
+
+    #[test]
+    fn a_dropped_unfinished_file_leaves_nothing_and_a_finished_one_is_renamed() {
+        let dir = std::env::temp_dir().join(format!("tourney-series-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join("s.csv");
+        let file = SeriesFile::create(&dest).unwrap();
+        assert!(temp_path(&dest, std::process::id()).is_file());
+        drop(file);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        let file = SeriesFile::create(&dest).unwrap();
+        assert!(!dest.exists(), "nothing at the destination before the end");
+        assert_eq!(file.finish().unwrap(), 0);
+        assert_eq!(
+            std::fs::read_to_string(&dest).unwrap(),
+            format!("{SERIES_HEADER}\n")
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

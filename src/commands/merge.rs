@@ -130,7 +130,15 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
             std::fs::create_dir_all(&to).map_err(at(&to))?;
             for f in std::fs::read_dir(&series).map_err(at(&series))? {
                 let f = f.map_err(at(&series))?;
-                std::fs::copy(f.path(), to.join(f.file_name())).map_err(at(&f.path()))?;
+                // Not a half-written series a killed shard left (its match was not journalled).
+                let name = f.file_name();
+                if name
+                    .to_str()
+                    .is_some_and(tourney_engine::series::is_temp_name)
+                {
+                    continue;
+                }
+                std::fs::copy(f.path(), to.join(&name)).map_err(at(&f.path()))?;
             }
         }
     }

@@ -59,15 +59,24 @@ pub fn replay_series(dir: &Path, match_id: &str, tournament: &Path) -> Result<Pa
     let paths = resolve_plugins(&loaded, true).map_err(Failure::Input)?;
     let factory = open_plugins(&loaded, &paths).map_err(Failure::Input)?;
     check_in_process(&loaded, &factory).map_err(Failure::Input)?;
-    let result = play(&config, &*factory, &planned);
-    let csv = result.series_csv.ok_or_else(|| {
-        Failure::Run(format!(
-            "match `{match_id}` produced no series (did it fail?)"
-        ))
-    })?;
     let path = series_path(dir, match_id);
     std::fs::create_dir_all(dir.join("series"))
-        .and_then(|_| std::fs::write(&path, csv))
-        .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+        .map_err(|e| Failure::Run(format!("{}: {e}", dir.join("series").display())))?;
+    // The series is streamed to its file as the match plays, and is there only if it ended.
+    let result = play(&config, &*factory, &planned, Some(&path));
+    if let Some(e) = result.series_error {
+        return Err(Failure::Run(format!("cannot write the series: {e}")));
+    }
+    if !path.is_file() {
+        let reason = result
+            .rows
+            .iter()
+            .find(|r| r.status == "error")
+            .map(|r| format!(": {}", r.reason))
+            .unwrap_or_default();
+        return Err(Failure::Run(format!(
+            "match `{match_id}` produced no series (it failed{reason})"
+        )));
+    }
     Ok(path)
 }

@@ -78,6 +78,22 @@ pub fn clear_previous_outputs(out: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Remove the series files a killed run was writing (`tourney_engine::series::temp_path`):
+/// their matches were never journalled, and a resumed run plays them again.
+fn remove_partial_series(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name
+            .to_str()
+            .is_some_and(tourney_engine::series::is_temp_name)
+        {
+            remove_if_present(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// Remove a file or a directory with everything in it; one that is not there is no error.
 pub fn remove_if_present(path: &Path) -> std::io::Result<()> {
     let removed = if path.is_dir() {
@@ -202,15 +218,15 @@ fn write_manifest(
     file.flush()
 }
 
-/// Play `todo` (one stage) in parallel: each finished match's rows go to the journal (and its
-/// series file) as it finishes, and it is marked in `done`; progress on standard error.
+/// Play `todo` (one stage) in parallel: each finished match's rows go to the journal as it
+/// finishes (its series file was written as it played), and it is marked in `done`; progress
+/// on standard error.
 fn play_stage(
     todo: impl Iterator<Item = PlannedMatch>,
     total: usize,
     opts: &RunOptions,
     play_one: &PlayFn,
     journal: &mut Journal,
-    series_dir: &Path,
     done: &mut [bool],
 ) -> std::io::Result<()> {
     if total == 0 {
@@ -231,11 +247,15 @@ fn play_stage(
     let mut finished = 0usize;
     let mut last_reported = 0usize;
     run_parallel(todo, opts.jobs, Arc::clone(play_one), |result| {
-        journal.append(&result.rows)?;
-        if let Some(csv) = &result.series_csv {
-            let name = tourney_reports::file_names::series_file_name(&result.planned.id);
-            std::fs::write(series_dir.join(name), csv)?;
+        // The series was written as the match played (in place before its rows are journalled,
+        // so a kill between the two plays the match again on --resume and writes it again).
+        // One that could not be written stops the run before the match counts as done.
+        if let Some(e) = result.series_error {
+            return Err(std::io::Error::other(format!(
+                "cannot write the series: {e}"
+            )));
         }
+        journal.append(&result.rows)?;
         done[result.planned.index] = true;
         finished += 1;
         if let Some(bar) = &bar {
@@ -365,11 +385,12 @@ fn run_one(
         let to_play = mine.iter().filter(|&&m| !done[m as usize]).count();
         eprintln!("resuming: {already} matches already done, {to_play} to play");
     }
-    if config.outputs.series {
-        std::fs::create_dir_all(out.join("series")).map_err(|e| io("cannot create series/", e))?;
-    }
-
     let series_dir = out.join("series");
+    if config.outputs.series {
+        std::fs::create_dir_all(&series_dir).map_err(|e| io("cannot create series/", e))?;
+        // What a killed run left half-written (its matches are played again).
+        remove_partial_series(&series_dir).map_err(|e| io("cannot clear series/", e))?;
+    }
     let libraries: Vec<PathBuf> = factory
         .libraries
         .iter()
@@ -385,7 +406,11 @@ fn run_one(
         )
     } else {
         let factory_dyn: Arc<dyn EntrantFactory> = factory;
-        in_process(Arc::clone(&config), factory_dyn)
+        let series_dir = config.outputs.series.then(|| series_dir.clone());
+        in_process(Arc::clone(&config), factory_dyn, move |m| {
+            let name = tourney_reports::file_names::series_file_name(&m.id);
+            series_dir.as_ref().map(|dir| dir.join(name))
+        })
     };
 
     // Stage 0 plays this run's (or shard's) part of the plan; with adaptive repetitions, each
@@ -409,7 +434,6 @@ fn run_one(
             opts,
             &play_one,
             &mut journal,
-            &series_dir,
             &mut done,
         )
         .map_err(|e| io("the run stopped", e))?;

@@ -4,7 +4,7 @@
 use crate::input::{read_yaml, semantic};
 use crate::Failure;
 use std::path::Path;
-use tourney_engine::{run_match, MatchConfig, MatchError};
+use tourney_engine::{run_match, run_match_with_series, MatchConfig, MatchError, SeriesFile};
 
 pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Failure> {
     let (mut config, text): (MatchConfig, String) = read_yaml(file).map_err(Failure::Input)?;
@@ -14,11 +14,36 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
     if let Some(every) = every {
         config.series_interval_blocks = every;
     }
-    let outcome = match run_match(&config, Vec::new()) {
-        Ok(o) => o,
-        Err(MatchError::Config(e)) => {
-            return Err(Failure::Input(semantic(file, &text, &e.field, &e.message)))
+    let refused = |e: tourney_engine::ConfigError| {
+        Failure::Input(semantic(file, &text, &e.field, &e.message))
+    };
+    // Refused before any file is made.
+    config.validate().map_err(refused)?;
+    // The series streams to its file as the match plays (a temporary file renamed into place
+    // at the end): a month sampled every block is millions of rows, never held in memory.
+    let mut series = match out {
+        Some(path) => {
+            let cannot =
+                |e: std::io::Error| Failure::Run(format!("cannot write {}: {e}", path.display()));
+            // Like `run --out`: the folder is created if it is missing.
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(cannot)?;
+            }
+            Some((path, SeriesFile::create(path).map_err(cannot)?))
         }
+        None => {
+            // Nothing would be written: nothing to sample.
+            config.series_interval_blocks = 0;
+            None
+        }
+    };
+    let played = match series.as_mut() {
+        Some((_, sink)) => run_match_with_series(&config, Vec::new(), sink),
+        None => run_match(&config, Vec::new()),
+    };
+    let outcome = match played {
+        Ok(o) => o,
+        Err(MatchError::Config(e)) => return Err(refused(e)),
         Err(e) => return Err(Failure::Run(e.to_string())),
     };
     let n = &outcome.network;
@@ -55,15 +80,11 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
             println!("  block {} {} {}: {}", r.block, r.agent, r.action, r.reason);
         }
     }
-    if let (Some(path), Some(series)) = (out, outcome.series.as_ref()) {
-        let cannot =
-            |e: std::io::Error| Failure::Run(format!("cannot write {}: {e}", path.display()));
-        // Like `run --out`: the folder is created if it is missing.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(cannot)?;
-        }
-        std::fs::write(path, series.to_csv()).map_err(cannot)?;
-        println!("series: {} rows → {}", series.rows.len(), path.display());
+    if let Some((path, sink)) = series {
+        let rows = sink
+            .finish()
+            .map_err(|e| Failure::Run(format!("cannot write {}: {e}", path.display())))?;
+        println!("series: {rows} rows → {}", path.display());
     }
     Ok(())
 }

@@ -41,7 +41,11 @@ fn common_args(yaml: &Path, libraries: &[PathBuf], limits: &WorkerLimits) -> Vec
     args
 }
 
-/// A play function that runs each match in a worker process.
+/// A play function that runs each match in a worker process. With `series_dir` the worker
+/// writes the match's series there itself (`--series`, through a temporary file it renames
+/// when the match has ended); when the worker gives no valid answer — it crashed, hung, or a
+/// plugin called `exit()` — whatever it left of the series is removed here, so a failed match
+/// leaves no series file, whole or partial.
 pub fn isolated(
     yaml: PathBuf,
     libraries: Vec<PathBuf>,
@@ -53,12 +57,23 @@ pub fn isolated(
         let mut args = common_args(&yaml, &libraries, &limits);
         args.push("--match-index".into());
         args.push(m.index.to_string().into());
-        if let Some(dir) = &series_dir {
+        let series = series_dir
+            .as_ref()
+            .map(|dir| dir.join(tourney_reports::file_names::series_file_name(&m.id)));
+        if let Some(path) = &series {
             args.push("--series".into());
-            let name = tourney_reports::file_names::series_file_name(&m.id);
-            args.push(dir.join(name).into());
+            args.push(path.into());
         }
         let outcome = run_worker(&args, limits.timeout);
+        let discard_series = || {
+            if let Some(path) = &series {
+                // Not there, or not removable: the match is recorded as failed either way.
+                if let Some(pid) = outcome.pid {
+                    let _ = std::fs::remove_file(tourney_engine::series::temp_path(path, pid));
+                }
+                let _ = std::fs::remove_file(path);
+            }
+        };
         let Some(failure) = outcome.failure else {
             let text = outcome.answer.unwrap_or_default();
             let rows: Result<Vec<RawRow>, _> = text.lines().map(serde_json::from_str).collect();
@@ -67,7 +82,7 @@ pub fn isolated(
                     return MatchResult {
                         planned: m.clone(),
                         rows,
-                        series_csv: None,
+                        series_error: None,
                     }
                 }
                 Ok(rows) => format!(
@@ -77,12 +92,14 @@ pub fn isolated(
                 ),
                 Err(e) => format!("the worker's answer was unreadable: {e}"),
             };
+            discard_series();
             return MatchResult {
                 planned: m.clone(),
                 rows: error_rows(&config, m, &reason),
-                series_csv: None,
+                series_error: None,
             };
         };
+        discard_series();
         let with_output = |reason: String| {
             if outcome.output.is_empty() {
                 reason
@@ -106,7 +123,7 @@ pub fn isolated(
         MatchResult {
             planned: m.clone(),
             rows,
-            series_csv: None,
+            series_error: None,
         }
     })
 }
@@ -285,10 +302,10 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
             .answer("{}")
             .map_err(|e| Failure::Run(format!("channel: {e}")));
     };
-    let result = play(config, &factory, &planned);
+    let result = play(config, &factory, &planned, a.series);
     channel.mark(None);
-    if let (Some(path), Some(csv)) = (a.series, &result.series_csv) {
-        std::fs::write(path, csv).map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+    if let Some(e) = result.series_error {
+        return Err(Failure::Run(format!("cannot write the series: {e}")));
     }
     let mut out = String::new();
     for r in &result.rows {

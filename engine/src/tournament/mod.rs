@@ -12,11 +12,16 @@ pub mod plan;
 pub mod roles;
 pub mod rows;
 
-use crate::runner::{entrant_seed, run_match, Entrant, EntrantStatus, MatchOutcome};
+use crate::runner::{
+    entrant_seed, run_match, run_match_with_series, Entrant, EntrantStatus, MatchError,
+    MatchOutcome,
+};
+use crate::series::SeriesFile;
 use config::TournamentConfig;
 use plan::PlannedMatch;
 use rows::RawRow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tourney_sdk::Strategy;
 
@@ -26,11 +31,13 @@ pub trait EntrantFactory: Send + Sync {
     fn create(&self, index: usize, seed: u64) -> Result<Box<dyn Strategy>, String>;
 }
 
-/// One finished match: its rows and, when asked for, its time series as CSV.
+/// One finished match: its rows (its time series, when asked for, is in its file).
 pub struct MatchResult {
     pub planned: PlannedMatch,
     pub rows: Vec<RawRow>,
-    pub series_csv: Option<String>,
+    /// The series file could not be written (the path and why). The rows are then `error`
+    /// rows saying so; a run stops rather than record them, as it stops on any write error.
+    pub series_error: Option<String>,
 }
 
 /// The entrant names of a planned match, by slot.
@@ -92,22 +99,47 @@ pub fn error_rows(config: &TournamentConfig, planned: &PlannedMatch, reason: &st
         .collect()
 }
 
-/// Play one planned match. Never panics: a failure becomes rows with status `error`.
+/// Why [`play`] has no outcome.
+enum Failed {
+    /// The match could not be played: its rows say why.
+    Match(String),
+    /// Its series file could not be written.
+    Series(String),
+}
+
+/// Play one planned match. Never panics: a failure becomes rows with status `error`. With
+/// `series` (and `outputs.series` on), the match's series is written to that file as it is
+/// sampled ([`SeriesFile`]: in place only when the match has ended; a failed match leaves no
+/// file there, not even an earlier one).
 pub fn play(
     config: &TournamentConfig,
     factory: &dyn EntrantFactory,
     planned: &PlannedMatch,
+    series: Option<&Path>,
 ) -> MatchResult {
     let mech = &config.mechanisms[planned.mechanism];
     let sched = &config.schedules[planned.schedule];
-    let mc = config.match_config(mech, sched, planned.seed);
+    let mut mc = config.match_config(mech, sched, planned.seed);
+    let series = series.filter(|_| mc.series_interval_blocks > 0);
+    if series.is_none() {
+        // No file to write to: nothing to sample (sampling only reads the network).
+        mc.series_interval_blocks = 0;
+    }
     let names = names_of(config, planned);
-    let outcome: Result<MatchOutcome, String> = (|| {
+    let cannot_write = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
+    let mut file = None;
+    let outcome: Result<MatchOutcome, Failed> = (|| {
+        if let Some(path) = series {
+            file =
+                Some(SeriesFile::create(path).map_err(|e| Failed::Series(cannot_write(path, e)))?);
+        }
         let mut entrants = Vec::new();
         for (slot, &k) in planned.entrants.iter().enumerate() {
             let strategy = factory
                 .create(k, entrant_seed(planned.seed, slot))
-                .map_err(|e| format!("entrant {} could not start: {e}", names[slot]))?;
+                .map_err(|e| {
+                    Failed::Match(format!("entrant {} could not start: {e}", names[slot]))
+                })?;
             entrants.push(Entrant {
                 name: names[slot].clone(),
                 strategy,
@@ -115,12 +147,39 @@ pub fn play(
                 root_claim: config.entrants[k].root_claim,
             });
         }
-        match catch_unwind(AssertUnwindSafe(|| run_match(&mc, entrants))) {
+        let played = catch_unwind(AssertUnwindSafe(|| match file.as_mut() {
+            Some(f) => run_match_with_series(&mc, entrants, f),
+            None => run_match(&mc, entrants),
+        }));
+        match played {
             Ok(Ok(o)) => Ok(o),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("the match panicked (an engine bug: please report it)".into()),
+            Ok(Err(MatchError::Series(e))) => Err(Failed::Series(cannot_write(
+                series.unwrap_or(Path::new("the series")),
+                e,
+            ))),
+            Ok(Err(e)) => Err(Failed::Match(e.to_string())),
+            Err(_) => Err(Failed::Match(
+                "the match panicked (an engine bug: please report it)".into(),
+            )),
         }
     })();
+    // The series is renamed into place only once the match has ended well.
+    let outcome = match (outcome, file, series) {
+        (Ok(o), Some(f), Some(path)) => match f.finish() {
+            Ok(_) => Ok(o),
+            Err(e) => Err(Failed::Series(cannot_write(path, e))),
+        },
+        (outcome, f, path) => {
+            // A failed match's temporary file goes with `f`; an earlier file at the path (a
+            // resumed run's, of an attempt killed before it was journalled) goes too.
+            drop(f);
+            if let (Err(_), Some(path)) = (&outcome, path) {
+                // Not there, or not removable: the match is recorded as failed either way.
+                let _ = std::fs::remove_file(path);
+            }
+            outcome
+        }
+    };
     let base = |slot: usize| base_row(config, planned, &names, slot);
     match outcome {
         Ok(o) => {
@@ -161,13 +220,22 @@ pub fn play(
             MatchResult {
                 planned: planned.clone(),
                 rows,
-                series_csv: o.series.map(|s| s.to_csv()),
+                series_error: None,
             }
         }
-        Err(reason) => MatchResult {
+        Err(Failed::Match(reason)) => MatchResult {
             planned: planned.clone(),
             rows: error_rows(config, planned, &reason),
-            series_csv: None,
+            series_error: None,
+        },
+        Err(Failed::Series(reason)) => MatchResult {
+            planned: planned.clone(),
+            rows: error_rows(
+                config,
+                planned,
+                &format!("cannot write the series: {reason}"),
+            ),
+            series_error: Some(reason),
         },
     }
 }
@@ -175,9 +243,14 @@ pub fn play(
 /// How one match is played: in this process ([`play`]) or in a worker process.
 pub type PlayFn = Arc<dyn Fn(&PlannedMatch) -> MatchResult + Send + Sync>;
 
-/// In-process play of `config`'s matches with `factory`.
-pub fn in_process(config: Arc<TournamentConfig>, factory: Arc<dyn EntrantFactory>) -> PlayFn {
-    Arc::new(move |m: &PlannedMatch| play(&config, factory.as_ref(), m))
+/// In-process play of `config`'s matches with `factory`, each match's series written to the
+/// file `series_path` gives it (none: no series).
+pub fn in_process(
+    config: Arc<TournamentConfig>,
+    factory: Arc<dyn EntrantFactory>,
+    series_path: impl Fn(&PlannedMatch) -> Option<PathBuf> + Send + Sync + 'static,
+) -> PlayFn {
+    Arc::new(move |m: &PlannedMatch| play(&config, factory.as_ref(), m, series_path(m).as_deref()))
 }
 
 /// Play `matches` with up to `jobs` in parallel (blocking workers on a tokio runtime), calling

@@ -2,6 +2,7 @@
 //! as its manifest says the tournament played, and a `raw.csv` must end with a whole record. A
 //! torn `raw.csv` (a copy cut short, a disk that filled up) would otherwise give reports over a
 //! fraction of the matches — n = 1, NaN intervals — or over a phantom last row, and say nothing.
+//! A directory without its manifest is refused: nothing would say how many rows it should have.
 
 use crate::Failure;
 use std::path::Path;
@@ -71,8 +72,8 @@ fn csv_shape(mut reader: impl std::io::Read) -> std::io::Result<CsvShape> {
 
 impl CsvShape {
     /// Why the last record of `path` is torn, if it is: it has not the header's number of
-    /// fields, or (`tourney` wrote it: `whole_lines`) it lacks its newline.
-    fn torn(&self, path: &Path, whole_lines: bool) -> Option<String> {
+    /// fields, or it lacks its newline (`tourney` ends every line with one).
+    fn torn(&self, path: &Path) -> Option<String> {
         if self.records == 0 {
             return None;
         }
@@ -83,7 +84,7 @@ impl CsvShape {
                 "{} fields where the header has {}",
                 self.last_fields, self.header_fields
             )
-        } else if whole_lines && !self.whole {
+        } else if !self.whole {
             "no newline at its end".to_string()
         } else {
             return None;
@@ -105,27 +106,36 @@ fn parquet_rows(path: &Path) -> Result<usize, String> {
         .map_err(|e| e.to_string())
 }
 
-/// With a `manifest.json` in `dir`, every raw table there (`raw.parquet`, `raw.csv`) must hold
-/// `matches × rows_per_match` rows; without one (a raw table from elsewhere) there is nothing
-/// to count against. A `raw.csv` whose last record is torn ([`CsvShape::torn`]) is refused
-/// either way.
+/// `dir` must be a result directory: a raw table with the `manifest.json` that `tourney run` or
+/// `tourney merge` wrote beside it. Every raw table there (`raw.parquet`, `raw.csv`) must hold
+/// `matches × rows_per_match` rows, and a `raw.csv` must end with a whole record
+/// ([`CsvShape::torn`]). Without the manifest nothing says how many rows the table should have,
+/// nor that a run wrote it: a table cut short, or one made elsewhere, would be reported as a
+/// tournament's, so it is refused.
 pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
     let manifest_path = dir.join("manifest.json");
     let csv = dir.join("raw.csv");
+    let file = match std::fs::File::open(&manifest_path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::Usage(format!(
+                "{}: not found, so {} is not a result directory: one holds the raw table \
+                 (raw.parquet, raw.csv) beside the manifest.json that `tourney run` or \
+                 `tourney merge` wrote with it, which says how many rows the table has",
+                manifest_path.display(),
+                dir.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Failure::Usage(format!(
+                "{}: cannot read: {e}",
+                manifest_path.display()
+            )))
+        }
+    };
     let csv_shape = std::fs::File::open(&csv)
         .ok()
         .map(|file| csv_shape(file).map_err(|e| e.to_string()));
-    let Ok(file) = std::fs::File::open(&manifest_path) else {
-        // A raw table from elsewhere: nothing to count against, and its writer may end its last
-        // line without a newline; a last record of the wrong width is torn all the same.
-        if let Some(why) = csv_shape
-            .as_ref()
-            .and_then(|s| s.as_ref().ok()?.torn(&csv, false))
-        {
-            return Err(Failure::Usage(why));
-        }
-        return Ok(());
-    };
     // Only the two counts are kept: the match seeds are skipped as they are read.
     #[derive(serde::Deserialize)]
     struct Counts {
@@ -143,7 +153,7 @@ pub fn check_row_counts(dir: &Path) -> Result<(), Failure> {
     let expected = matches.saturating_mul(per_match) as usize;
     let mut found = Vec::new();
     if let Some(shape) = csv_shape {
-        if let Some(why) = shape.as_ref().ok().and_then(|s| s.torn(&csv, true)) {
+        if let Some(why) = shape.as_ref().ok().and_then(|s| s.torn(&csv)) {
             return Err(Failure::Usage(why));
         }
         found.push((csv, shape.map(|s| s.records)));
@@ -191,39 +201,31 @@ mod tests {
 
     #[test]
     fn a_last_record_cut_short_is_torn() {
-        let torn = |bytes: &[u8], whole_lines: bool| {
-            csv_shape(bytes)
-                .unwrap()
-                .torn(Path::new("raw.csv"), whole_lines)
-        };
+        let torn = |bytes: &[u8]| csv_shape(bytes).unwrap().torn(Path::new("raw.csv"));
         // Whole: quoted commas and newlines are inside one field.
-        assert_eq!(torn(b"a,b,c\n1,\"x,\ny\",3\n2,z,4\n", true), None);
-        assert_eq!(torn(b"a,b\n", true), None);
+        assert_eq!(torn(b"a,b,c\n1,\"x,\ny\",3\n2,z,4\n"), None);
+        assert_eq!(torn(b"a,b\n"), None);
         // Cut inside its second field: two fields of three, no newline.
         assert_eq!(
-            torn(b"a,b,c\n1,2,3\n4,5", true).as_deref(),
+            torn(b"a,b,c\n1,2,3\n4,5").as_deref(),
             Some(
                 "raw.csv: row 2 (the last) is torn: 2 fields where the header has 3 (a copy cut \
                  short, or a disk that filled up?)"
             )
         );
-        assert!(torn(b"a,b,c\n1,2,3\n4,5", false).is_some());
         // Cut inside the last field: every field there, but no newline.
-        let cut = b"a,b,c\n1,2,3\n4,5,6";
         assert_eq!(
-            torn(cut, true).as_deref(),
+            torn(b"a,b,c\n1,2,3\n4,5,6").as_deref(),
             Some(
                 "raw.csv: row 2 (the last) is torn: no newline at its end (a copy cut short, or \
                  a disk that filled up?)"
             )
         );
-        // A table from elsewhere may end without a newline.
-        assert_eq!(torn(cut, false), None);
         // Cut inside a quoted field: its quote is never closed.
-        assert!(torn(b"a,b\n1,\"x,y", false)
+        assert!(torn(b"a,b\n1,\"x,y")
             .unwrap()
             .contains("row 1 (the last) is torn: a quoted field never closed"));
         // A last line of the wrong width with its newline (a line cut and a newline appended).
-        assert!(torn(b"a,b,c\n1,2,3\n4\n", false).is_some());
+        assert!(torn(b"a,b,c\n1,2,3\n4\n").is_some());
     }
 }

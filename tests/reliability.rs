@@ -289,6 +289,35 @@ fn report_refuses_a_raw_table_shorter_than_its_manifest() {
     fails(&["report", out.to_str().unwrap()], 2, &expected);
 }
 
+#[test]
+fn report_compare_and_plot_refuse_a_directory_without_its_manifest() {
+    let dir = scratch("no-manifest");
+    let yaml = write(&dir, "t.yaml", &small_yaml(9));
+    let out = dir.join("out");
+    run_to(&yaml, &out);
+    // The raw table is whole; without the manifest nothing says how many rows it should hold or
+    // that a run wrote it (a table cut short, or made elsewhere, was reported as a run's).
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    let d = out.to_str().unwrap();
+    let missing = format!("{}: not found", out.join("manifest.json").display());
+    let expected = [
+        missing.as_str(),
+        "is not a result directory",
+        "`tourney run`",
+    ];
+    let to = dir.join("elsewhere");
+    let to = to.to_str().unwrap();
+    fails(&["report", d, "--out", to], 2, &expected);
+    fails(
+        &["compare", d, "--by", "mechanism", "--out", to],
+        2,
+        &expected,
+    );
+    fails(&["compare", d, d, "--out", to], 2, &expected);
+    fails(&["plot", d, "--out", to], 2, &expected);
+    assert!(!dir.join("elsewhere").exists(), "a report was written");
+}
+
 /// `validate --no-plugins` (the plugins these files name do not exist: the error must be the
 /// one under test) and `run` both refuse the file with exit code 2 and `expected` in stderr.
 fn expect_input_error(dir: &Path, name: &str, yaml: &str, expected: &[&str]) {
@@ -730,4 +759,16 @@ fn report_bench_writes_where_it_is_told_and_leaves_no_scratch_behind() {
     run(&["report", "--bench", "500", "--out", kept.to_str().unwrap()]);
     assert!(kept.join("raw.parquet").is_file());
     assert!(kept.join("reports/summary.md").is_file());
+    // With the manifest that counts its rows (250 matches of 2), a result directory `report`
+    // takes (it refuses a raw table without its manifest).
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(kept.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        (
+            manifest["matches"].as_u64(),
+            manifest["rows_per_match"].as_u64()
+        ),
+        (Some(250), Some(2))
+    );
+    run(&["report", kept.to_str().unwrap(), "--no-plots"]);
 }

@@ -371,6 +371,8 @@ fn a_run_of_several_row_groups_is_identical_across_jobs_and_row_orders() {
     let mut lines: Vec<&str> = raw.lines().collect();
     lines[1..].reverse();
     std::fs::write(reversed.join("raw.csv"), lines.join("\n") + "\n").unwrap();
+    // With the run's manifest: a raw table without one is not a result directory.
+    std::fs::copy(one.join("manifest.json"), reversed.join("manifest.json")).unwrap();
     run(&["report", reversed.to_str().unwrap(), "--no-plots"]);
     for f in report_files {
         assert!(

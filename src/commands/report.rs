@@ -106,6 +106,8 @@ pub fn plot(
 /// `tourney report --bench [ROWS] [--out DIR]`: build every report from a synthetic raw table
 /// and time it, in DIR (kept), or in a scratch directory removed afterwards (a million rows
 /// and their reports weigh about 100 MB; each run's directory was left in the temp folder).
+/// A kept DIR gets a `manifest.json` counting the synthetic table's rows, so that it is a
+/// result directory `tourney report DIR` takes (it refuses a raw table without one).
 pub fn bench(rows: usize, out: Option<&Path>) -> Result<(), Failure> {
     let scratch =
         std::env::temp_dir().join(format!("tourney-reports-bench-{}", std::process::id()));
@@ -113,6 +115,22 @@ pub fn bench(rows: usize, out: Option<&Path>) -> Result<(), Failure> {
     if out.is_none() {
         let _ = std::fs::remove_dir_all(&scratch);
     }
-    print!("{}", result.map_err(failure)?);
+    let text = result.map_err(failure)?;
+    if let Some(dir) = out {
+        // The synthetic table is whole matches of two rows (`synthetic_raw`).
+        let manifest = serde_json::json!({
+            "tourney_version": env!("CARGO_PKG_VERSION"),
+            "tournament": "bench",
+            "synthetic": format!("tourney report --bench {rows}"),
+            "matches": rows / 2,
+            "rows_per_match": 2,
+        });
+        let path = dir.join("manifest.json");
+        let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        json.push('\n');
+        std::fs::write(&path, json)
+            .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+    }
+    print!("{text}");
     Ok(())
 }

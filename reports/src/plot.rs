@@ -698,6 +698,30 @@ pub fn read_series(path: &Path) -> Result<BTreeMap<String, SubnetSeries>, Report
     Ok(out)
 }
 
+/// Whether the series file at `path` holds a row past its header. One that does not was written
+/// by a tourney before every series got a final sample at the match's horizon: one whose
+/// interval was longer than the match sampled nothing. Reads up to the first row.
+pub fn series_has_rows(path: &Path) -> Result<bool, ReportError> {
+    use std::io::BufRead;
+    let file = fs::File::open(path).map_err(|e| ReportError::io(path, e))?;
+    for line in std::io::BufReader::new(file).lines().skip(1) {
+        let line = line.map_err(|e| ReportError::io(path, e))?;
+        if !line.trim().is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// What to say of a series file with no rows (see [`series_has_rows`]).
+pub fn empty_series_message(file: &str) -> String {
+    format!(
+        "{file} has no rows: it was written by an older tourney, which sampled nothing when the \
+         series interval was longer than the match (every series now ends with a sample at \
+         the horizon)"
+    )
+}
+
 /// Subnet ids sort numerically when they are numbers.
 fn subnet_order(series: &BTreeMap<String, SubnetSeries>) -> Vec<&String> {
     let mut keys: Vec<&String> = series.keys().collect();
@@ -981,6 +1005,14 @@ pub fn write_match_plot(
         )));
     }
     let series = read_series(&path)?;
+    if series.is_empty() {
+        // An empty chart would say nothing of why.
+        return Err(ReportError::Invalid(format!(
+            "no time series to draw for match `{match_id}`: {} (hint: play it again with `tourney plot {} --match {match_id} --tournament FILE`, FILE being the tournament file, which writes the series anew)",
+            empty_series_message(&path.display().to_string()),
+            result_dir.display()
+        )));
+    }
     fs::create_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
     write(
         &dir.join(format!(
@@ -1176,6 +1208,35 @@ mod tests {
             ),
             "match series",
         );
+    }
+
+    #[test]
+    fn a_series_file_without_rows_is_refused_with_a_reason() {
+        let dir = std::env::temp_dir().join(format!("tourney-plot-empty-{}", std::process::id()));
+        fs::create_dir_all(dir.join("series")).unwrap();
+        let header = "block,day,subnet,name,class,price,ema_price,emission_share,\
+tao_reserve_tao,alpha_reserve_tao,alpha_issuance,root_proportion,flow_ema,value_score\n";
+        let path = dir.join("series").join("m__r0.csv");
+        fs::write(&path, header).unwrap();
+        assert!(!series_has_rows(&path).unwrap());
+        let e = write_match_plot(&dir, "m__r0", &dir.join("plots")).unwrap_err();
+        let message = e.to_string();
+        assert!(message.contains("has no rows"), "{message}");
+        assert!(
+            message.contains("--match m__r0 --tournament FILE"),
+            "{message}"
+        );
+        assert!(!dir.join("plots").exists(), "no empty chart drawn");
+        // One row: drawn.
+        fs::write(
+            &path,
+            format!("{header}7200,1,1,bg-1,idle,0.01,0.01,0.5,10,1000,1000,0.18,0,0\n"),
+        )
+        .unwrap();
+        assert!(series_has_rows(&path).unwrap());
+        let svg = write_match_plot(&dir, "m__r0", &dir.join("plots")).unwrap();
+        assert!(svg.is_file());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

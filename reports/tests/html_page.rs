@@ -133,6 +133,31 @@ fn the_report_page_is_well_formed_and_complete() {
 }
 
 #[test]
+fn a_series_file_without_rows_is_named_on_the_page_not_drawn_empty() {
+    // An older tourney wrote only the header when the interval was longer than the match.
+    let (dir, matches) = result_dir("empty-series");
+    let (empty, with) = &matches[1];
+    assert!(with, "the second representative match has a series");
+    let header = series_csv().lines().next().unwrap().to_string() + "\n";
+    fs::write(dir.join("series").join(format!("{empty}.csv")), header).unwrap();
+    report_command(&dir, None, &ReportOptions::default()).unwrap();
+    let html = fs::read_to_string(dir.join("reports/index.html")).unwrap();
+    let stats = check_page(&html).unwrap_or_else(|e| panic!("index.html: {e}"));
+    let drawn = matches.iter().filter(|m| m.1).count() - 1;
+    assert_eq!(stats.count("figure.series"), drawn);
+    assert_eq!(
+        count(&html, &format!("series/{empty}.csv has no rows")),
+        1,
+        "the page says why match {empty} has no chart"
+    );
+    let command = format!(
+        "tourney plot {} --match {empty} --tournament tournaments/synthetic.yaml",
+        dir.display()
+    );
+    assert_eq!(count(&html, &command), 1, "the command that writes it anew");
+}
+
+#[test]
 fn a_page_without_manifest_or_series_still_resolves_every_link() {
     let dir = temp_dir("bare");
     let mut df = synthetic_raw(36 * 6 * 2 * 2, 3).unwrap();

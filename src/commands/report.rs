@@ -72,8 +72,8 @@ pub fn compare(
     Ok(())
 }
 
-/// `tourney plot`; with `tournament`, a match without series is replayed first
-/// ([`crate::commands::replay`]).
+/// `tourney plot`; with `tournament`, a match without series (or with an empty one) is replayed
+/// first ([`crate::commands::replay`]).
 pub fn plot(
     dir: &Path,
     match_id: Option<&str>,
@@ -90,7 +90,12 @@ pub fn plot(
     }
     crate::result_dir::check_row_counts(dir)?;
     if let (Some(id), Some(file)) = (match_id, tournament) {
-        if !crate::commands::replay::series_path(dir, id).is_file() {
+        // A series file without rows (an older tourney's, whose interval was longer than the
+        // match) is written again too: the replay ends it with its final sample.
+        let path = crate::commands::replay::series_path(dir, id);
+        let drawable =
+            path.is_file() && tourney_reports::plot::series_has_rows(&path).map_err(failure)?;
+        if !drawable {
             let path = crate::commands::replay::replay_series(dir, id, file)?;
             eprintln!("replayed match {id}: {}", path.display());
         }

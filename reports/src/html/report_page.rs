@@ -351,27 +351,39 @@ fn matches_blocks(
     blocks
 }
 
-/// One match's series as a figure, or (when the run wrote none) the command that draws it.
+/// One match's series as a figure, or (when the run wrote none, or an older tourney wrote one
+/// without rows) the command that draws it.
 pub(super) fn series_blocks(
     ctx: &RunContext,
     match_id: &str,
     series: Option<&BTreeMap<String, SubnetSeries>>,
     what: &str,
 ) -> Vec<Block> {
+    let file = format!("series/{}", crate::file_names::series_file_name(match_id));
+    let tournament = || {
+        ctx.manifest
+            .as_ref()
+            .and_then(|m| m["tournament_file"].as_str())
+    };
     match series {
+        Some(series) if series.is_empty() => vec![
+            Block::Paragraph(format!(
+                "{what}: no chart — {}. This plays the match again (same seed) and writes its series anew; run `tourney report` afterwards to see it here:",
+                crate::plot::empty_series_message(&file)
+            )),
+            Block::Command(plot_command_line(
+                &ctx.result_dir,
+                match_id,
+                Some(tournament().unwrap_or("FILE")),
+            )),
+        ],
         Some(series) => vec![Block::Figure {
             class: "series".into(),
             svg: match_series_plot(match_id, series),
-            caption: format!(
-                "{what} (from series/{})",
-                crate::file_names::series_file_name(match_id)
-            ),
+            caption: format!("{what} (from {file})"),
         }],
         None => {
-            let tournament = ctx
-                .manifest
-                .as_ref()
-                .and_then(|m| m["tournament_file"].as_str());
+            let tournament = tournament();
             vec![
                 Block::Paragraph(format!(
                     "{what}: this run wrote no time series (`outputs.series: true` in the tournament file records them). {}",

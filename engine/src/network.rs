@@ -87,12 +87,14 @@ pub struct NetworkStats {
 }
 
 impl NetworkStats {
-    /// Takes one block's emission into account: `meme` of its `total` TAO emitted went to
-    /// meme subnets, rao.
+    /// Takes one block's emission into account: `meme` of the `total` rao of TAO it emitted
+    /// went to meme subnets. Both are below 2^63 (the supply is 2.1·10^16 rao): single-
+    /// instruction conversions, and no division in a block without meme emission.
     #[inline]
-    fn record_block(&mut self, meme: u128, total: u128) {
-        if total > 0 {
-            self.peak_meme_share = self.peak_meme_share.max(meme as f64 / total as f64);
+    fn record_block(&mut self, meme: Rao, total: Rao) {
+        if meme > 0 {
+            let share = meme as i64 as f64 / total as i64 as f64;
+            self.peak_meme_share = self.peak_meme_share.max(share);
         }
     }
 }
@@ -751,7 +753,7 @@ impl Network {
         // What the block emitted into subnets is what it minted (every `emission_tao` addition
         // of the passes is counted in `tao_in` or the chain buys).
         self.stats
-            .record_block(s.meme_emission_tao() - meme_before, minted_tao);
+            .record_block(s.meme_emission_tao() - meme_before, minted_tao as Rao);
         block_kernel::update_emas(
             self.simd,
             self.block as i64,

@@ -258,10 +258,10 @@ impl Subnets {
     /// TAO emitted into the meme subnets so far, rao ([`Subnets::meme_subnets`]'s
     /// `emission_tao`): its change over a block is the meme part of that block's emission.
     #[inline]
-    pub fn meme_emission_tao(&self) -> u128 {
+    pub fn meme_emission_tao(&self) -> Rao {
         self.meme_subnets
             .iter()
-            .map(|&i| self.emission_tao[i] as u128)
+            .map(|&i| self.emission_tao[i])
             .sum()
     }
 

@@ -13,7 +13,7 @@ use polars::prelude::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use tourney_engine::tournament::journal::{Index, Rows};
+use tourney_engine::tournament::journal::{Index, Rewrite, Rows};
 use tourney_engine::tournament::rows::{csv_header, push_csv_line, RawRow};
 
 /// Rows per Parquet row group. Small enough that the rows buffered for one group (≈ 0.8 KB
@@ -105,31 +105,63 @@ impl RawTableWriter {
 /// match's rows read back from `journal` in slot order. A match the journal has no complete
 /// copy of is an error (its rows were appended when it finished, so the journal was damaged
 /// since). Returns (rows, rows not ok).
+///
+/// The same pass puts the journal in plan order ([`Rewrite`]): every complete match it holds —
+/// those of `matches` and any other (another shard's, resumed into this directory), which a
+/// later `--resume` reuses — has its lines copied, in plan order, into a new journal that is
+/// renamed over the old one once the table is written. So the journal, like the table, does
+/// not depend on the order matches finished in (`--jobs`), on kills and resumes or on shards,
+/// at the cost of writing it once more (it is read once either way), and only when it is not
+/// in plan order already (one job, a merge, a second resume). On any error the old journal
+/// stays as it was.
 pub fn write_from_journal(
     dir: &Path,
     journal: &Path,
     index: &Index,
     matches: impl IntoIterator<Item = u32>,
 ) -> Result<(usize, usize), String> {
+    let at = |e: std::io::Error| format!("{}: {e}", journal.display());
     let mut writer = RawTableWriter::create(dir)?;
-    let mut reader = Rows::open(journal).map_err(|e| format!("{}: {e}", journal.display()))?;
-    let mut rows = Vec::new();
-    for m in matches {
-        // Empty: the rows of the last match were drained into the writer.
-        let found = reader
-            .read_match(index, m, &mut rows)
-            .map_err(|e| format!("{}: {e}", journal.display()))?;
-        if !found {
-            return Err(format!(
-                "{}: match {m} is missing or damaged; run again with --resume to play it",
-                journal.display()
-            ));
+    let mut reader = Rows::open(journal).map_err(at)?;
+    let mut rewrite = Rewrite::begin(journal, index).map_err(at)?;
+    let missing = |m: u32| {
+        format!(
+            "{}: match {m} is missing or damaged; run again with --resume to play it",
+            journal.display()
+        )
+    };
+    let mut wanted = matches.into_iter().peekable();
+    let (mut rows, mut lines) = (Vec::new(), Vec::new());
+    for m in index.matches() {
+        if let Some(&w) = wanted.peek().filter(|&&w| w < m) {
+            return Err(missing(w));
         }
-        for row in rows.drain(..) {
-            writer.push(row)?;
+        let chosen = wanted.next_if_eq(&m).is_some();
+        if rewrite.needed() {
+            lines.clear();
+            reader
+                .read_match_lines(index, m, &mut rows, &mut lines)
+                .map_err(at)?;
+            rewrite.copy(m, &lines).map_err(at)?;
+        } else if chosen {
+            reader.read_match(index, m, &mut rows).map_err(at)?;
+        }
+        if chosen {
+            for row in rows.drain(..) {
+                writer.push(row)?;
+            }
+        } else {
+            rows.clear();
         }
     }
-    writer.finish()
+    if let Some(w) = wanted.next() {
+        return Err(missing(w));
+    }
+    let counts = writer.finish()?;
+    rewrite.write_aside().map_err(at)?;
+    crate::test_hook::pause_at("journal-rewritten-aside");
+    rewrite.commit().map_err(at)?;
+    Ok(counts)
 }
 
 #[cfg(test)]

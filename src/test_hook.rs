@@ -4,7 +4,9 @@
 //! flaky on a loaded machine).
 //!
 //! Points: `resume-journal-read` (a `--resume` has read the journal and is about to append to
-//! it — where an older version truncated and rewrote it).
+//! it — where an older version truncated and rewrote it); `journal-rewritten-aside` (the raw
+//! table is written, and the journal in plan order written and synced beside the old one, not
+//! yet renamed over it: `raw_table::write_from_journal`).
 //!
 //! Unset (always, outside tests) it costs one environment lookup per point.
 

@@ -38,12 +38,14 @@ fn read(dir: &Path, file: &str) -> Vec<u8> {
     std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
 }
 
-/// The outputs that must be byte-identical: raw table, manifest and the role reports.
+/// The outputs that must be byte-identical: raw table, manifest, journal (put in plan order
+/// once the adaptive stages are played) and the role reports.
 fn assert_same(a: &Path, b: &Path) {
     for f in [
         "raw.csv",
         "raw.parquet",
         "manifest.json",
+        "journal.jsonl",
         "reports/role_equilibria.csv",
         "reports/rolegame.json",
         "reports/role_network.csv",

@@ -3,7 +3,9 @@
 //! for malformed YAML.
 
 mod common;
-use common::{assert_same_outputs, input_error, play, run, scratch, strategy_crate, tourney};
+use common::{
+    assert_same_dirs, assert_same_outputs, input_error, play, run, scratch, strategy_crate, tourney,
+};
 use std::path::{Path, PathBuf};
 
 /// A small tournament: 2 entrants (3 pairings) × 2 mechanisms × `reps` repetitions.
@@ -19,33 +21,96 @@ fn write_tournament(dir: &Path, reps: u32, days: f64) -> PathBuf {
     path
 }
 
+/// Like [`write_tournament`], with a third entrant whose matches take several times as long
+/// (`busy`: 5,000 stakes a decision, most of them refused), so that two jobs finish matches out
+/// of plan order: the match after one of `busy`'s in the plan finishes first. 3 entrants (6
+/// pairings) × 2 mechanisms = 12 matches, series written.
+fn write_uneven_tournament(dir: &Path) -> PathBuf {
+    let yaml = format!(
+        "name: e2e\nseed: 9\nentrants:\n  - crate: {}\n  - crate: {}\n  \
+         - {{name: busy, crate: {}, params: {{mode: too-many-actions}}}}\n\
+         mechanisms: [dtao-price, taoflow]\nhorizon_days: 0.5\nnetwork:\n  background_subnets: 6\n",
+        strategy_crate("root-staker"),
+        strategy_crate("momentum-speculator"),
+        strategy_crate("testing/broken-plugin"),
+    );
+    let path = dir.join("t.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    with_series(&path);
+    path
+}
+
+/// Every match's time series too (appended to a [`write_tournament`] file).
+fn with_series(yaml: &Path) {
+    let mut text = std::fs::read_to_string(yaml).unwrap();
+    text.push_str("outputs:\n  series: true\n  series_interval_blocks: 60\n");
+    std::fs::write(yaml, text).unwrap();
+}
+
+/// Move the result written at `dir/out` to `dir/name`. Results compared file by file are each
+/// written at `dir/out`, one after the other: the report page names the directory it was
+/// written from, the one difference a path makes.
+fn moved(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::rename(dir.join("out"), &to).unwrap();
+    to
+}
+
+/// Every file of a result directory — raw table, manifest, journal, tournament copy, series and
+/// reports — is byte-identical with one job or two, and when shards are merged, whole or one
+/// shard first and the rest played by a resume. Two jobs append the journal's matches in the
+/// order they finish, not the plan's: it is put in plan order once the raw table is written.
 #[test]
 fn jobs_and_shards_give_identical_bytes() {
     let dir = scratch("jobs");
-    let yaml = write_tournament(&dir, 2, 1.0);
+    let yaml = write_uneven_tournament(&dir);
     let y = yaml.to_str().unwrap();
-    let (one, two) = (dir.join("one"), dir.join("two"));
-    play(y, &one, &["--jobs", "1"]);
-    play(y, &two, &["--jobs", "2"]);
-    assert_same_outputs(&one, &two);
+    let at = dir.join("out");
+    play(y, &at, &["--jobs", "1"]);
+    let one = moved(&dir, "one");
+    play(y, &at, &["--jobs", "2"]);
+    let two = moved(&dir, "two");
+    assert_same_dirs(&one, &two);
     let raw = String::from_utf8(std::fs::read(one.join("raw.csv")).unwrap()).unwrap();
-    // 3 pairings × 2 mechanisms × 2 repetitions = 12 matches, 2 rows each, plus the header.
+    // 6 pairings × 2 mechanisms = 12 matches, 2 rows each, plus the header.
     assert_eq!(raw.lines().count(), 1 + 24);
     assert!(raw.lines().skip(1).all(|l| l.contains(",ok,")), "{raw}");
+    // The journal: its header and the 24 rows, in the raw table's order.
+    let journal = std::fs::read_to_string(one.join("journal.jsonl")).unwrap();
+    let order: Vec<(u64, u64)> = journal
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let row: serde_json::Value =
+                serde_json::from_str(l.rsplit_once('\t').unwrap().0).unwrap();
+            (
+                row["match_index"].as_u64().unwrap(),
+                row["slot"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let planned: Vec<(u64, u64)> = (0..12).flat_map(|m| [(m, 0), (m, 1)]).collect();
+    assert_eq!(order, planned);
+    assert_eq!(std::fs::read_dir(one.join("series")).unwrap().count(), 12);
 
-    let (s0, s1, merged) = (dir.join("s0"), dir.join("s1"), dir.join("merged"));
-    play(y, &s0, &["--shard", "0/2"]);
-    play(y, &s1, &["--shard", "1/2"]);
-    run(&[
-        "merge",
+    let (s0, s1) = (dir.join("s0"), dir.join("s1"));
+    play(y, &s0, &["--shard", "0/2", "--jobs", "2"]);
+    play(y, &s1, &["--shard", "1/2", "--jobs", "2"]);
+    let (s0, s1, to) = (
         s0.to_str().unwrap(),
         s1.to_str().unwrap(),
-        "--out",
-        merged.to_str().unwrap(),
-    ]);
-    assert_same_outputs(&one, &merged);
+        at.to_str().unwrap(),
+    );
+    run(&["merge", s0, s1, "--out", to]);
+    let merged = moved(&dir, "merged");
+    assert_same_dirs(&one, &merged);
     // Reports were built from the merged table.
     assert!(merged.join("reports").join("summary.md").is_file());
+    // One shard merged alone (6 of 12 matches, no reports), the other 6 played by a resume.
+    run(&["merge", s0, "--out", to]);
+    assert!(!at.join("reports").exists());
+    play(y, &at, &["--resume", "--jobs", "2"]);
+    assert_same_dirs(&one, &moved(&dir, "resumed"));
 }
 
 /// Every mechanism (chain eras and counterfactuals, with the by-share alpha emission too) plays
@@ -162,13 +227,17 @@ fn every_block_kernel_gives_identical_bytes() {
     }
 }
 
+/// A run killed with `kill -9` and resumed with another job count writes every file a run
+/// that was never stopped writes, the journal and the series included.
 #[test]
 fn resume_after_kill_gives_the_same_bytes() {
     let dir = scratch("resume");
     let yaml = write_tournament(&dir, 4, 3.0);
+    with_series(&yaml);
     let y = yaml.to_str().unwrap();
-    let (full, killed) = (dir.join("full"), dir.join("killed"));
-    play(y, &full, &["--jobs", "1"]);
+    let at = dir.join("out");
+    play(y, &at, &["--jobs", "1"]);
+    let full = moved(&dir, "full");
 
     // Start the same run, kill -9 it once the journal holds at least one match.
     let mut child = tourney()
@@ -179,11 +248,11 @@ fn resume_after_kill_gives_the_same_bytes() {
             "--jobs",
             "1",
             "--out",
-            killed.to_str().unwrap(),
+            at.to_str().unwrap(),
         ])
         .spawn()
         .unwrap();
-    let journal = killed.join("journal.jsonl");
+    let journal = at.join("journal.jsonl");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
         let lines = std::fs::read_to_string(&journal)
@@ -210,11 +279,125 @@ fn resume_after_kill_gives_the_same_bytes() {
         "--jobs",
         "2",
         "--out",
-        killed.to_str().unwrap(),
+        at.to_str().unwrap(),
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("resuming"), "{stderr}");
-    assert_same_outputs(&full, &killed);
+    // The torn line is gone from the journal too.
+    assert_same_dirs(&full, &moved(&dir, "killed"));
+}
+
+/// A kill while the journal is put in plan order loses nothing: until the new journal (written
+/// beside it, synced) is renamed over the old one, the old one stands, whole, and a resume
+/// reads it. The test hook parks the run at that instant: the raw table written, the new
+/// journal beside the old one.
+#[test]
+fn a_kill_while_the_journal_is_put_in_order_loses_nothing() {
+    let dir = scratch("rewrite-kill");
+    let yaml = write_tournament(&dir, 1, 0.5);
+    let y = yaml.to_str().unwrap();
+    let at = dir.join("out");
+    play(y, &at, &["--jobs", "1"]);
+    let full = moved(&dir, "full");
+    // What a kill and a resume with two jobs may leave: 6 matches in reverse plan order, a
+    // damaged line among them.
+    let lines: Vec<String> = std::fs::read_to_string(full.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(lines.len(), 1 + 12);
+    let mut scrambled = lines[0].clone();
+    for (k, pair) in lines[1..].chunks(2).rev().enumerate() {
+        scrambled.push_str(&pair.concat());
+        if k == 2 {
+            scrambled.push_str("{\"tournament\":\"e2e\",\"match_ind\n");
+        }
+    }
+    std::fs::create_dir_all(&at).unwrap();
+    let journal = at.join("journal.jsonl");
+    std::fs::write(&journal, &scrambled).unwrap();
+    let resume = || {
+        let mut c = tourney();
+        c.args(["run", y, "--resume", "--jobs", "2", "--out"])
+            .arg(&at);
+        c
+    };
+    let mut child = resume()
+        .env("TOURNEY_TEST_PAUSE_AT", "journal-rewritten-aside")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let paused = std::io::BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .any(|l| {
+            l.unwrap()
+                .contains("test hook: paused at journal-rewritten-aside")
+        });
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(paused, "the run never reached the rewrite");
+    // The old journal untouched; the new one beside it, whole and in plan order.
+    assert!(std::fs::read_to_string(&journal).unwrap() == scrambled);
+    let aside = at.join("journal.jsonl.tmp");
+    assert!(std::fs::read(&aside).unwrap() == std::fs::read(full.join("journal.jsonl")).unwrap());
+    let out = common::succeeds(&mut resume());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("dropped 1 damaged line(s)")
+            && stderr.contains("resuming: 6 matches already done, 0 to play"),
+        "{stderr}"
+    );
+    assert!(!aside.exists());
+    assert_same_dirs(&full, &moved(&dir, "resumed"));
+}
+
+/// Matches that fail (error rows: a plugin that aborts, under isolation) and forfeits are
+/// complete matches: the journal in plan order keeps them, a resume afterwards plays nothing,
+/// and every file is the same with one job or two, resumed or not.
+#[test]
+fn failed_matches_stay_in_the_journal_and_a_resume_afterwards_plays_nothing() {
+    let dir = scratch("failed");
+    let broken = strategy_crate("testing/broken-plugin");
+    let yaml = dir.join("t.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "name: failed\nseed: 3\nentrants:\n  - crate: {}\n  \
+             - {{name: aborts, crate: {broken}, params: {{mode: abort-in-decide}}}}\n  \
+             - {{name: panics, crate: {broken}, params: {{mode: panic-in-decide}}}}\n\
+             mechanisms: [dtao-price]\nhorizon_days: 0.3\nrepetitions: 2\n\
+             network:\n  background_subnets: 3\n",
+            strategy_crate("root-staker"),
+        ),
+    )
+    .unwrap();
+    let y = yaml.to_str().unwrap();
+    let at = dir.join("out");
+    play(y, &at, &["--isolate", "--jobs", "1"]);
+    let one = moved(&dir, "one");
+    let raw = std::fs::read_to_string(one.join("raw.csv")).unwrap();
+    // 3 entrants: 6 pairings × 2 repetitions = 12 matches, 24 rows; every match with `aborts`
+    // (3 pairings) failed, both rows error.
+    assert_eq!(raw.lines().count(), 1 + 24);
+    assert_eq!(
+        raw.lines().filter(|l| l.contains(",error,")).count(),
+        2 * 3 * 2
+    );
+    play(y, &at, &["--isolate", "--jobs", "2"]);
+    let resumed = common::succeeds(
+        tourney()
+            .args(["run", y, "--resume", "--isolate", "--jobs", "2", "--out"])
+            .arg(&at),
+    );
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(
+        stderr.contains("resuming: 12 matches already done, 0 to play"),
+        "{stderr}"
+    );
+    assert_same_dirs(&one, &moved(&dir, "two"));
 }
 
 fn expect_input_error(dir: &Path, name: &str, yaml: &str, expected: &[&str]) {

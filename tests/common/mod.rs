@@ -95,3 +95,44 @@ pub fn assert_same_outputs(a: &Path, b: &Path) {
         );
     }
 }
+
+/// Every file under `dir` (recursively), by its path relative to `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Two result directories hold the same files, every one byte-identical: raw table, manifest,
+/// journal, tournament copy, series and every report. The report page names the directory it
+/// was written from, so the two must have been written at the same path (moved apart after).
+pub fn assert_same_dirs(a: &Path, b: &Path) {
+    let files = files_under(a);
+    assert_eq!(
+        files,
+        files_under(b),
+        "{} and {} hold different files",
+        a.display(),
+        b.display()
+    );
+    for f in files {
+        assert!(
+            std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
+            "{} differs between {} and {}",
+            f.display(),
+            a.display(),
+            b.display()
+        );
+    }
+}

@@ -18,6 +18,13 @@
 //! - The file is never rewritten in place: a new journal is written to a temporary file, synced
 //!   and renamed over the old one; a resumed one is only appended to. A kill at any instant
 //!   leaves either the old journal or the new one, never an empty or half-written one.
+//! - Matches are appended as they finish, so with several jobs the lines come in completion
+//!   order, and a resume appends after whatever a kill left (torn lines, replays). Once the raw
+//!   table has been written, the journal is put in plan order ([`Rewrite`], the same way: a new
+//!   file beside it, synced, renamed over it): the header, then each complete match's lines in
+//!   plan order, damaged lines and second copies left out. Its bytes then depend only on the
+//!   matches it holds, not on `--jobs`, kills, resumes or shards, as the project's determinism
+//!   rule asks of every output file; and it is still a journal a `--resume` reads.
 
 use super::rows::RawRow;
 use std::fs::{File, OpenOptions};
@@ -50,6 +57,28 @@ fn header_json(fingerprint: &str) -> String {
     serde_json::json!({"journal": FORMAT, "fingerprint": fingerprint}).to_string()
 }
 
+/// Where a new journal is written before it is renamed over `path`.
+fn aside(path: &Path) -> PathBuf {
+    path.with_extension("jsonl.tmp")
+}
+
+/// Rename the synced file `tmp` over `path`, and sync the directory so that the rename itself
+/// is durable.
+fn rename_over(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    std::fs::rename(tmp, path)?;
+    if let Some(dir) = path.parent() {
+        // Not every platform can open a directory.
+        if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
 /// An open journal.
 pub struct Journal {
     path: PathBuf,
@@ -70,7 +99,7 @@ impl Journal {
         fingerprint: &str,
         rows: impl IntoIterator<Item = std::io::Result<RawRow>>,
     ) -> std::io::Result<Journal> {
-        let tmp = path.with_extension("jsonl.tmp");
+        let tmp = aside(path);
         {
             let mut f = std::io::BufWriter::new(File::create(&tmp)?);
             f.write_all(line_of(&header_json(fingerprint)).as_bytes())?;
@@ -80,17 +109,7 @@ impl Journal {
             }
             f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         }
-        std::fs::rename(&tmp, path)?;
-        if let Some(dir) = path.parent() {
-            // Make the rename itself durable; not every platform can open a directory.
-            if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            }) {
-                let _ = d.sync_all();
-            }
-        }
+        rename_over(&tmp, path)?;
         Journal::append_to(path)
     }
 
@@ -182,6 +201,9 @@ pub struct Index {
     pub fingerprint: Option<String>,
     pub dropped_lines: usize,
     pub exists: bool,
+    /// Whether the file is exactly what [`Rewrite`] would write: its header, then each complete
+    /// match's lines once, in plan order, and nothing else.
+    in_plan_order: bool,
     rows_per_match: usize,
     /// Every complete match, ascending.
     matches: Vec<MatchAt>,
@@ -211,6 +233,13 @@ impl Index {
             .binary_search_by_key(&match_index, |m| m.match_index)
             .ok()?;
         Some(self.matches[k])
+    }
+
+    /// Whether the journal is already in plan order (its header, each complete match's lines
+    /// once in plan order, nothing else), so that [`Rewrite`] has nothing to do: a run of one
+    /// job, a merge, a resume of a journal already rewritten.
+    pub fn in_plan_order(&self) -> bool {
+        self.fingerprint.is_some() && self.in_plan_order
     }
 
     /// Whether match `match_index` is complete in the journal.
@@ -263,6 +292,7 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
     let mut reader = std::io::BufReader::new(file);
     let mut out = Index {
         exists: true,
+        in_plan_order: true,
         rows_per_match,
         ..Index::default()
     };
@@ -283,6 +313,10 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
         let first = n == 0;
         n += 1;
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        // A last line without its newline, or an empty line: not what a rewrite writes.
+        if text.len() == line.len() || text.is_empty() {
+            out.in_plan_order = false;
+        }
         let row = if text.is_empty() {
             None
         } else if let Some(json) = checked(text) {
@@ -290,6 +324,7 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
                 let header: Option<serde_json::Value> = serde_json::from_str(json).ok();
                 match header.as_ref().and_then(|h| h["fingerprint"].as_str()) {
                     Some(f) if header.as_ref().is_some_and(|h| h["journal"] == FORMAT) => {
+                        out.in_plan_order &= json == header_json(f);
                         out.fingerprint = Some(f.to_string());
                     }
                     _ => out.dropped_lines += 1,
@@ -326,6 +361,14 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
         }
         run.rows.push(row);
         if run.rows.len() == rows_per_match {
+            // A second copy, or a match after a later one: not in plan order.
+            if out
+                .matches
+                .last()
+                .is_some_and(|last| last.match_index >= row.match_index)
+            {
+                out.in_plan_order = false;
+            }
             out.matches.push(MatchAt {
                 match_index: row.match_index,
                 start: run.rows[0].offset,
@@ -334,6 +377,8 @@ pub fn index(path: &Path, rows_per_match: usize) -> std::io::Result<Index> {
         }
     }
     run.break_into(&mut loose);
+    // A damaged line, or a row outside a complete match's consecutive lines: not in plan order.
+    out.in_plan_order &= out.dropped_lines == 0 && loose.is_empty();
     // The first consecutive copy of each match wins: copies sort by (match, offset).
     out.matches.sort_unstable();
     out.matches.dedup_by_key(|m| m.match_index);
@@ -386,18 +431,41 @@ impl Rows {
         match_index: u32,
         out: &mut Vec<RawRow>,
     ) -> std::io::Result<bool> {
+        self.read_match_and_lines(index, match_index, out, None)
+    }
+
+    /// [`Rows::read_match`], also appending the match's lines to `lines` as they stand in the
+    /// file (checksums included, each ending with a newline): what [`Rewrite::copy`] takes.
+    pub fn read_match_lines(
+        &mut self,
+        index: &Index,
+        match_index: u32,
+        out: &mut Vec<RawRow>,
+        lines: &mut Vec<u8>,
+    ) -> std::io::Result<bool> {
+        self.read_match_and_lines(index, match_index, out, Some(lines))
+    }
+
+    fn read_match_and_lines(
+        &mut self,
+        index: &Index,
+        match_index: u32,
+        out: &mut Vec<RawRow>,
+        mut lines: Option<&mut Vec<u8>>,
+    ) -> std::io::Result<bool> {
         let Some(at) = index.locate(match_index) else {
             return Ok(false);
         };
         if at.start == SCATTERED {
             for row in index.scattered_rows(match_index) {
-                let read = self.read_line(row.offset, match_index, row.slot)?;
+                let read =
+                    self.read_line(row.offset, match_index, row.slot, lines.as_deref_mut())?;
                 out.push(read);
             }
         } else {
             let mut offset = at.start;
             for slot in 0..index.rows_per_match as u32 {
-                out.push(self.read_line(offset, match_index, slot)?);
+                out.push(self.read_line(offset, match_index, slot, lines.as_deref_mut())?);
                 offset = self.position;
             }
         }
@@ -405,8 +473,14 @@ impl Rows {
     }
 
     /// The row whose line starts at `offset`, which must be slot `slot` of match
-    /// `match_index`.
-    fn read_line(&mut self, offset: u64, match_index: u32, slot: u32) -> std::io::Result<RawRow> {
+    /// `match_index`; its line (with a newline) appended to `copy` when given.
+    fn read_line(
+        &mut self,
+        offset: u64,
+        match_index: u32,
+        slot: u32,
+        copy: Option<&mut Vec<u8>>,
+    ) -> std::io::Result<RawRow> {
         let moved = i64::try_from(offset).map_err(std::io::Error::other)?
             - i64::try_from(self.position).map_err(std::io::Error::other)?;
         self.reader.seek_relative(moved)?;
@@ -425,7 +499,133 @@ impl Rows {
         if (row.match_index, row.slot) != (match_index, slot) {
             return Err(damaged());
         }
+        if let Some(copy) = copy {
+            copy.extend_from_slice(text);
+            copy.push(b'\n');
+        }
         Ok(row)
+    }
+}
+
+/// A journal put in plan order: its header, then each complete match of its [`Index`] in plan
+/// order, each match's lines copied as they stand (checksums included), and nothing else —
+/// damaged lines, torn matches and second copies left out. The caller reads the matches back in
+/// plan order anyway (for the raw table) and hands each one's lines to [`Rewrite::copy`], so the
+/// journal is read once, a match at a time, whatever its size.
+///
+/// Crash safety is kept: the journal is never rewritten in place. The new one is written beside
+/// it (`journal.jsonl.tmp`), synced ([`Rewrite::write_aside`]), then renamed over it and the
+/// directory synced ([`Rewrite::commit`]): at every instant a complete journal stands at its
+/// path, the old one or the new one, which hold the same complete matches. A kill before the
+/// rename leaves the old journal (and a `.tmp` that the next rewrite or fresh run overwrites);
+/// a resume reads either as it reads any journal. Nothing is written when the journal already
+/// is in plan order ([`Index::in_plan_order`]).
+pub struct Rewrite<'a> {
+    path: PathBuf,
+    tmp: PathBuf,
+    index: &'a Index,
+    /// The new journal being written; `None` when none is needed or once it is synced.
+    file: Option<std::io::BufWriter<File>>,
+    needed: bool,
+    /// Matches of `index` copied so far.
+    copied: usize,
+    renamed: bool,
+}
+
+impl<'a> Rewrite<'a> {
+    /// Start putting the journal at `path`, indexed as `index`, in plan order: its header is
+    /// written aside, unless the journal already is in plan order (then a `.tmp` an earlier
+    /// kill left is removed).
+    pub fn begin(path: &Path, index: &'a Index) -> std::io::Result<Rewrite<'a>> {
+        let tmp = aside(path);
+        let needed = !index.in_plan_order();
+        let file = if needed {
+            let fingerprint = index.fingerprint.as_deref().ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "the journal has no valid header to rewrite it with",
+                )
+            })?;
+            let mut f = std::io::BufWriter::new(File::create(&tmp)?);
+            f.write_all(line_of(&header_json(fingerprint)).as_bytes())?;
+            Some(f)
+        } else {
+            match std::fs::remove_file(&tmp) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            None
+        };
+        Ok(Rewrite {
+            path: path.to_path_buf(),
+            tmp,
+            index,
+            file,
+            needed,
+            copied: 0,
+            renamed: false,
+        })
+    }
+
+    /// Whether the journal is rewritten (it is not already in plan order): when not, the
+    /// caller need not read the lines of matches it does not want for itself.
+    pub fn needed(&self) -> bool {
+        self.needed
+    }
+
+    /// Copy the lines of match `match_index` ([`Rows::read_match_lines`]), which must be the
+    /// index's next complete match in plan order. Nothing happens when no rewrite is needed.
+    pub fn copy(&mut self, match_index: u32, lines: &[u8]) -> std::io::Result<()> {
+        let Some(file) = self.file.as_mut() else {
+            return Ok(());
+        };
+        let expected = self.index.matches.get(self.copied).map(|m| m.match_index);
+        if expected != Some(match_index) {
+            return Err(std::io::Error::other(format!(
+                "journal rewrite: match {match_index} given where match {expected:?} comes in plan order"
+            )));
+        }
+        file.write_all(lines)?;
+        self.copied += 1;
+        Ok(())
+    }
+
+    /// Flush and sync the new journal beside the old one, once every complete match has been
+    /// copied (an error otherwise: the old journal stays, with nothing lost).
+    pub fn write_aside(&mut self) -> std::io::Result<()> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        if self.copied != self.index.matches.len() {
+            return Err(std::io::Error::other(format!(
+                "journal rewrite: {} of {} matches copied",
+                self.copied,
+                self.index.matches.len()
+            )));
+        }
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()
+    }
+
+    /// [`Rewrite::write_aside`] if not done yet, then rename the new journal over the old one
+    /// and sync the directory.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        if !self.needed {
+            return Ok(());
+        }
+        self.write_aside()?;
+        rename_over(&self.tmp, &self.path)?;
+        self.renamed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Rewrite<'_> {
+    /// A rewrite abandoned (an error before the rename) leaves no `.tmp` behind.
+    fn drop(&mut self) {
+        if self.needed && !self.renamed {
+            self.file = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -594,6 +794,136 @@ mod tests {
             .flat_map(|&m| [(m, 0, 1.5), (m, 1, 1.5)])
             .collect();
         assert_eq!(read, expected);
+    }
+
+    /// Put the journal at `path` in plan order the way the raw table's pass does: every
+    /// complete match read back in plan order, its lines copied.
+    fn rewrite(path: &Path, rows_per_match: usize) -> Index {
+        let index = index(path, rows_per_match).unwrap();
+        let mut rewrite = Rewrite::begin(path, &index).unwrap();
+        let mut reader = Rows::open(path).unwrap();
+        let (mut rows, mut lines) = (Vec::new(), Vec::new());
+        for m in index.matches() {
+            lines.clear();
+            assert!(reader
+                .read_match_lines(&index, m, &mut rows, &mut lines)
+                .unwrap());
+            rewrite.copy(m, &lines).unwrap();
+        }
+        rewrite.commit().unwrap();
+        index
+    }
+
+    #[test]
+    fn a_journal_in_completion_order_is_rewritten_in_plan_order() {
+        let path = scratch("rewrite");
+        // Completion order 2, 0 (two jobs); match 1 torn (one row of two), match 0 played again
+        // after damage, a damaged line, and a torn last line.
+        let mut j = Journal::create(&path, "f00d", &[row(2, 0), row(2, 1)]).unwrap();
+        j.append(&[row(0, 0), row(0, 1)]).unwrap();
+        j.append(&[row(1, 1)]).unwrap();
+        j.append(&[row(0, 0), row(0, 1)]).unwrap();
+        drop(j);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"not a row\n{\"tournament\":\"t\",\"match_ind");
+        std::fs::write(&path, &bytes).unwrap();
+        let before = rewrite(&path, 2);
+        assert!(!before.in_plan_order());
+        assert_eq!(before.dropped_lines, 2);
+        // The very bytes of a journal that received matches 0 and 2 in plan order.
+        let expected = scratch("rewrite-expected");
+        let mut j = Journal::create(&expected, "f00d", &[row(0, 0), row(0, 1)]).unwrap();
+        j.append(&[row(2, 0), row(2, 1)]).unwrap();
+        drop(j);
+        assert!(std::fs::read(&path).unwrap() == std::fs::read(&expected).unwrap());
+        assert!(!aside(&path).exists());
+        // Now in plan order: a second rewrite has nothing to do, and the file is unchanged.
+        let after = index(&path, 2).unwrap();
+        assert!(after.in_plan_order() && after.dropped_lines == 0);
+        assert!(!Rewrite::begin(&path, &after).unwrap().needed());
+        rewrite(&path, 2);
+        assert!(std::fs::read(&path).unwrap() == std::fs::read(&expected).unwrap());
+        // Still a journal: appended to (a resume) and read as before.
+        let mut j = Journal::append_to(&path).unwrap();
+        j.append(&[row(1, 0), row(1, 1)]).unwrap();
+        let c = read(&path, 2).unwrap();
+        assert_eq!(c.fingerprint.as_deref(), Some("f00d"));
+        assert_eq!(c.rows.len(), 6);
+    }
+
+    /// What makes a journal not in plan order, each case alone: the rewrite would change it.
+    #[test]
+    fn only_a_journal_exactly_as_a_rewrite_writes_it_is_in_plan_order() {
+        let path = scratch("order");
+        let in_order = |setup: &dyn Fn(&mut Vec<u8>)| {
+            let mut j = Journal::create(&path, "f00d", &[row(0, 0), row(0, 1)]).unwrap();
+            j.append(&[row(3, 0), row(3, 1)]).unwrap();
+            drop(j);
+            let mut bytes = std::fs::read(&path).unwrap();
+            setup(&mut bytes);
+            std::fs::write(&path, &bytes).unwrap();
+            index(&path, 2).unwrap().in_plan_order()
+        };
+        let line = |r: &RawRow| line_of(&serde_json::to_string(r).unwrap()).into_bytes();
+        assert!(in_order(&|_| {}));
+        // The last newline missing.
+        assert!(!in_order(&|b| {
+            b.pop();
+        }));
+        // An empty line.
+        assert!(!in_order(&|b| b.push(b'\n')));
+        // A match before the last one, a second copy, a torn match.
+        assert!(!in_order(
+            &|b| b.extend(line(&row(1, 0)).into_iter().chain(line(&row(1, 1))))
+        ));
+        assert!(!in_order(
+            &|b| b.extend(line(&row(3, 0)).into_iter().chain(line(&row(3, 1))))
+        ));
+        assert!(!in_order(&|b| b.extend(line(&row(4, 0)))));
+        // A later match in order: still in plan order.
+        assert!(in_order(
+            &|b| b.extend(line(&row(4, 0)).into_iter().chain(line(&row(4, 1))))
+        ));
+        // Slots out of order within a match (put together from its lines): not.
+        assert!(!in_order(
+            &|b| b.extend(line(&row(4, 1)).into_iter().chain(line(&row(4, 0))))
+        ));
+        // The header's JSON written otherwise (its checksum recomputed): not as a rewrite writes.
+        assert!(!in_order(&|b| {
+            let end = b.iter().position(|&c| c == b'\n').unwrap();
+            let header = r#"{"journal":2, "fingerprint":"f00d"}"#;
+            b.splice(..=end, line_of(header).into_bytes());
+        }));
+    }
+
+    /// A rewrite not given every match, or given one out of order, fails and leaves the old
+    /// journal as it was, with no `.tmp` beside it.
+    #[test]
+    fn an_incomplete_rewrite_replaces_nothing() {
+        let path = scratch("incomplete");
+        let mut j = Journal::create(&path, "f00d", &[row(2, 0), row(2, 1)]).unwrap();
+        j.append(&[row(0, 0), row(0, 1)]).unwrap();
+        drop(j);
+        let before = std::fs::read(&path).unwrap();
+        let index = index(&path, 2).unwrap();
+        let mut reader = Rows::open(&path).unwrap();
+        let (mut rows, mut lines) = (Vec::new(), Vec::new());
+        reader
+            .read_match_lines(&index, 2, &mut rows, &mut lines)
+            .unwrap();
+        let mut rewrite = Rewrite::begin(&path, &index).unwrap();
+        assert!(rewrite.needed() && aside(&path).exists());
+        // Match 2 where match 0 comes first.
+        assert!(rewrite.copy(2, &lines).is_err());
+        lines.clear();
+        reader
+            .read_match_lines(&index, 0, &mut rows, &mut lines)
+            .unwrap();
+        rewrite.copy(0, &lines).unwrap();
+        // Match 2 not copied.
+        assert!(rewrite.commit().is_err());
+        assert!(std::fs::read(&path).unwrap() == before);
+        assert!(!aside(&path).exists());
     }
 
     #[test]

@@ -63,7 +63,7 @@ mod tests {
             schema
                 .get(k)
                 .and_then(Value::as_array)
-                .map_or(true, |list| list.iter().all(|s| satisfies(s, value)))
+                .is_none_or(|list| list.iter().all(|s| satisfies(s, value)))
         };
         let of_type = |t: &str| match t {
             "object" => value.is_object(),
@@ -80,55 +80,51 @@ mod tests {
             Some(Value::Array(ts)) => ts.iter().any(|t| of_type(t.as_str().unwrap())),
             _ => true,
         };
-        let exact = schema.get("const").map_or(true, |c| c == value)
+        let exact = schema.get("const").is_none_or(|c| c == value)
             && schema
                 .get("enum")
                 .and_then(Value::as_array)
-                .map_or(true, |e| e.contains(value));
+                .is_none_or(|e| e.contains(value));
         let conditional = match schema.get("if") {
             Some(cond) if satisfies(cond, value) => {
-                schema.get("then").map_or(true, |s| satisfies(s, value))
+                schema.get("then").is_none_or(|s| satisfies(s, value))
             }
-            Some(_) => schema.get("else").map_or(true, |s| satisfies(s, value)),
+            Some(_) => schema.get("else").is_none_or(|s| satisfies(s, value)),
             None => true,
         };
         let one_of = schema
             .get("oneOf")
             .and_then(Value::as_array)
-            .map_or(true, |list| {
-                list.iter().filter(|s| satisfies(s, value)).count() == 1
-            });
-        let bounded = value.as_f64().map_or(true, |x| {
-            number("minimum").map_or(true, |m| x >= m)
-                && number("maximum").map_or(true, |m| x <= m)
-                && number("exclusiveMinimum").map_or(true, |m| x > m)
-                && number("exclusiveMaximum").map_or(true, |m| x < m)
+            .is_none_or(|list| list.iter().filter(|s| satisfies(s, value)).count() == 1);
+        let bounded = value.as_f64().is_none_or(|x| {
+            number("minimum").is_none_or(|m| x >= m)
+                && number("maximum").is_none_or(|m| x <= m)
+                && number("exclusiveMinimum").is_none_or(|m| x > m)
+                && number("exclusiveMaximum").is_none_or(|m| x < m)
         });
-        let sized = value.as_str().map_or(true, |t| {
+        let sized = value.as_str().is_none_or(|t| {
             let n = t.chars().count();
-            count("minLength").map_or(true, |m| n >= m)
-                && count("maxLength").map_or(true, |m| n <= m)
+            count("minLength").is_none_or(|m| n >= m) && count("maxLength").is_none_or(|m| n <= m)
         });
-        let listed = value.as_array().map_or(true, |items| {
-            count("minItems").map_or(true, |m| items.len() >= m)
-                && count("maxItems").map_or(true, |m| items.len() <= m)
+        let listed = value.as_array().is_none_or(|items| {
+            count("minItems").is_none_or(|m| items.len() >= m)
+                && count("maxItems").is_none_or(|m| items.len() <= m)
                 && schema
                     .get("items")
-                    .map_or(true, |s| items.iter().all(|i| satisfies(s, i)))
+                    .is_none_or(|s| items.iter().all(|i| satisfies(s, i)))
         });
-        let mapped = value.as_object().map_or(true, |fields| {
+        let mapped = value.as_object().is_none_or(|fields| {
             let props = schema.get("properties").and_then(Value::as_object);
             let required = schema.get("required").and_then(Value::as_array);
-            required.map_or(true, |r| {
-                r.iter().all(|k| fields.contains_key(k.as_str().unwrap()))
-            }) && fields
-                .iter()
-                .all(|(k, v)| match props.and_then(|p| p.get(k)) {
-                    Some(s) => satisfies(s, v),
-                    None => schema
-                        .get("additionalProperties")
-                        .map_or(true, |s| satisfies(s, v)),
-                })
+            required.is_none_or(|r| r.iter().all(|k| fields.contains_key(k.as_str().unwrap())))
+                && fields
+                    .iter()
+                    .all(|(k, v)| match props.and_then(|p| p.get(k)) {
+                        Some(s) => satisfies(s, v),
+                        None => schema
+                            .get("additionalProperties")
+                            .is_none_or(|s| satisfies(s, v)),
+                    })
         });
         typed
             && exact

@@ -29,6 +29,15 @@ impl std::error::Error for InputError {}
 
 /// Read and deserialize a YAML file.
 pub fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), InputError> {
+    let text = read_input(path)?;
+    let value = parse_yaml(path, &text)?;
+    Ok((value, text))
+}
+
+/// Read an input file's text within the bounds (size, then nesting and bytes:
+/// `input_limits`), a byte-order mark dropped. A file that cannot be read at all, or is too
+/// large to read, is an error without a line; a text refused as read is located in it.
+pub fn read_input(path: &Path) -> Result<String, InputError> {
     let located = |(at, message): crate::input_limits::Refusal| InputError {
         file: path.to_path_buf(),
         line: at.map(|a| a.0),
@@ -52,8 +61,7 @@ pub fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Stri
     let text = crate::input_limits::read_bounded(path).map_err(located)?;
     let text = crate::input_limits::strip_bom(&text).to_string();
     crate::input_limits::check(&text).map_err(located)?;
-    let value = parse_yaml(path, &text)?;
-    Ok((value, text))
+    Ok(text)
 }
 
 /// Deserialize YAML text; serde_yaml's error carries the field path and the location.

@@ -1,7 +1,7 @@
 //! Loading tournaments (YAML + plugins) and writing their outputs (raw table as CSV and
 //! Parquet, manifest, journal). Shared by `run`, `validate` and `merge`.
 
-use crate::input::{read_yaml, semantic, InputError};
+use crate::input::{parse_yaml, read_input, semantic, InputError};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,7 +21,13 @@ pub struct Loaded {
 
 /// Read and validate a tournament file (types, then semantics), with located errors.
 pub fn load(path: &Path) -> Result<Loaded, InputError> {
-    let (mut config, text): (TournamentConfig, String) = read_yaml(path)?;
+    load_text(path, read_input(path)?)
+}
+
+/// [`load`] of a tournament file's text already read (with `input::read_input`, which a caller
+/// that places a missing file's error elsewhere calls itself: `search`).
+pub fn load_text(path: &Path, text: String) -> Result<Loaded, InputError> {
+    let mut config: TournamentConfig = parse_yaml(path, &text)?;
     config
         .prepare()
         .and_then(|()| config.validate())

@@ -301,3 +301,55 @@ fn a_base_that_is_not_one_role_game_is_refused_at_the_tournament_key() {
         );
     }
 }
+
+/// A base tournament whose plugin does not exist is refused as `tourney validate` refuses it
+/// (the same located error, in the base file), before any match: it was found only when the
+/// first batch ran ("evaluating a batch failed", exit 1, located in a generated point file).
+/// A base file that cannot be read is the search file's error, at its `tournament:`.
+#[test]
+fn a_base_with_a_missing_plugin_or_no_base_is_refused_before_any_match() {
+    let dir = scratch("base-plugin");
+    write_search(&dir);
+    let base = std::fs::read_to_string(dir.join("base.yaml")).unwrap();
+    let crate_line = format!(
+        "      - crate: {}\n",
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("strategies/honest-ai-subnet")
+            .display()
+    );
+    assert!(base.contains(&crate_line), "{base}");
+    std::fs::write(
+        dir.join("base.yaml"),
+        base.replace(
+            &crate_line,
+            "      - {name: honest-ai-subnet, plugin: ./nope/libmissing.so}\n",
+        ),
+    )
+    .unwrap();
+    let validate = common::tourney()
+        .arg("validate")
+        .arg(dir.join("base.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(validate.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&validate.stderr);
+    let expected = stderr.trim().strip_prefix("error: ").unwrap();
+    let at = format!(
+        "{}:10:9: roles[0].strategies[1]",
+        dir.join("base.yaml").display()
+    );
+    assert!(expected.starts_with(&at), "{expected}");
+    assert!(expected.contains("./nope/libmissing.so"), "{expected}");
+    let file = dir.join("bad.yaml");
+    std::fs::write(&file, GOOD).unwrap();
+    refused(&file, expected);
+
+    std::fs::write(&file, GOOD.replace("base.yaml", "gone.yaml")).unwrap();
+    refused(
+        &file,
+        &format!(
+            "bad.yaml:3:13: tournament: cannot read the base tournament {}: No such file",
+            dir.join("gone.yaml").display()
+        ),
+    );
+}

@@ -9,11 +9,11 @@
 mod preflight;
 
 use crate::executor::Executor;
-use crate::input::read_yaml;
+use crate::input::{read_input, read_yaml};
 use crate::point_yaml::{absolutise_paths, apply};
 use crate::search_eval::RoleEvaluator;
 use crate::search_plots;
-use crate::tournament_io::{fingerprint, load};
+use crate::tournament_io::{fingerprint, load_text};
 use crate::Failure;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -39,17 +39,24 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
         .parent()
         .unwrap_or(Path::new("."))
         .join(&config.tournament);
-    let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
-        bad(
+    // Read once: a file that cannot be read at all (missing, unreadable, past the size bound)
+    // is the search file's error, at its `tournament:`; a text refused as read is located in
+    // the base file.
+    let base_text = read_input(&base_path).map_err(|e| match e.line {
+        None => bad(
             "tournament",
             &format!(
-                "cannot read the base tournament {}: {e}",
-                base_path.display()
+                "cannot read the base tournament {}: {}",
+                base_path.display(),
+                e.message
+                    .strip_prefix("cannot read: ")
+                    .unwrap_or(&e.message)
             ),
-        )
+        ),
+        Some(_) => Failure::Input(e),
     })?;
     // The base must be a valid tournament on its own (located errors in its own file).
-    let loaded = load(&base_path).map_err(Failure::Input)?;
+    let loaded = load_text(&base_path, base_text.clone()).map_err(Failure::Input)?;
     // What would otherwise fail only after the first batch of matches (`preflight`).
     preflight::check_base(&loaded.config, &base_path).map_err(|m| bad("tournament", &m))?;
     preflight::check_names(&config, &loaded.config).map_err(|(f, m)| bad(&f, &m))?;
@@ -63,6 +70,18 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
     absolutise_paths(&mut base, &base_dir);
     preflight::check_knob_values(&space, &base, method.max_repetitions)
         .map_err(|(f, m)| bad(&f, &m))?;
+    // The base's plugins, as `validate` checks them (a missing library or crate, one that
+    // aborts while created, a strategy that cannot play its role), located in the base file:
+    // found otherwise only when the first batch ran. Either executor builds the crates in
+    // this process before any match, once per process, so building them here adds no build.
+    crate::commands::validate::plugins(
+        &loaded,
+        &crate::commands::worker::WorkerLimits {
+            timeout: crate::commands::validate::DEFAULT_TIMEOUT,
+            memory_mb: crate::isolation::DEFAULT_WORKER_MEMORY_MB,
+        },
+    )
+    .map_err(Failure::Input)?;
 
     let out = opts
         .out

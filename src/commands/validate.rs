@@ -2,12 +2,15 @@
 //! `tourney schema`: a JSON Schema of the tournament format, for editors.
 
 use crate::commands::worker::WorkerLimits;
+use crate::input::InputError;
 use crate::isolation::DEFAULT_WORKER_MEMORY_MB;
 use crate::tournament_io::{
     check_isolated, check_roles, load, open_plugins, resolve_plugins, unequal_stakes_warning,
+    Loaded, PluginFactory,
 };
 use crate::Failure;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Plugins are built and found here, then loaded and created with their parameters in a
@@ -21,17 +24,12 @@ pub fn run(files: &[PathBuf], check_plugins: bool, timeout: Duration) -> Result<
     for f in files {
         let result = load(f).and_then(|l| {
             if check_plugins {
-                let paths = resolve_plugins(&l, true)?;
-                check_isolated(&l, &paths, &limits)?;
-                let factory = open_plugins(&l, &paths)?;
-                check_roles(&l, &factory)?;
+                let factory = plugins(&l, &limits)?;
                 if let Some(warning) = unequal_stakes_warning(&l, &factory) {
                     eprintln!("{warning}");
                 }
-                Ok(l)
-            } else {
-                Ok(l)
             }
+            Ok(l)
         });
         match result {
             Ok(l) => {
@@ -54,4 +52,21 @@ pub fn run(files: &[PathBuf], check_plugins: bool, timeout: Duration) -> Result<
         Some(e) => Err(Failure::Reported(e.to_string())),
         None => Ok(()),
     }
+}
+
+/// How long a plugin may take to load and be created when `validate` checks it (its
+/// `--timeout` default) and when `search` checks its base tournament's plugins.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `validate`'s check of a loaded tournament's plugins, also run by `search` on its base
+/// tournament before any match: every plugin found (crates built, once per process, quietly),
+/// loaded and created with its parameters in a worker process under `limits`, then loaded
+/// here and each strategy's classifier role checked against its tournament role. The first
+/// failure is located at its entrant in the tournament file.
+pub fn plugins(l: &Loaded, limits: &WorkerLimits) -> Result<Arc<PluginFactory>, InputError> {
+    let paths = resolve_plugins(l, true)?;
+    check_isolated(l, &paths, limits)?;
+    let factory = open_plugins(l, &paths)?;
+    check_roles(l, &factory)?;
+    Ok(factory)
 }

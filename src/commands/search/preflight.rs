@@ -15,7 +15,9 @@
 //!   and at its upper ends together (limits that bind several knobs, such as
 //!   `objective_price_weight + objective_flow_weight ≤ 1`). A knob's constraints are bounds,
 //!   so a value between valid ends is valid too; the point tournaments are checked at
-//!   `max_repetitions`, the largest plan the search writes.
+//!   `max_repetitions`, the largest plan the search writes;
+//! - the base tournament's plugins must pass `tourney validate`'s check
+//!   (`commands::validate::plugins`, which `search` calls after these: it builds the crates).
 
 use crate::input::InputError;
 use crate::point_yaml::{apply, set_repetitions};

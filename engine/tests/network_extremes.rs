@@ -115,7 +115,7 @@ fn sampling_the_prices_leaves_momentum_alone_and_is_idempotent() {
             .collect()
     };
     for block in 0..BLOCKS_PER_DAY + 500 {
-        if block % config.market.interval_blocks == 0 {
+        if block.is_multiple_of(config.market.interval_blocks) {
             market.trade(&mut net, &accounts);
         }
         net.step_block();

@@ -217,8 +217,8 @@ enum Command {
         /// Write the time series (one row per subnet per sample) as CSV.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Sample the series every N blocks (default: the file's `series_interval_blocks`, or
-        /// 360 when it has none).
+        /// Sample the series every N blocks, and at the match's horizon (default: the file's
+        /// `series_interval_blocks`, or 360 when it has none).
         #[arg(long, requires = "out", value_parser = clap::value_parser!(u64).range(1..))]
         every: Option<u64>,
     },

@@ -387,7 +387,8 @@ pub struct MatchConfig {
     /// Day of the transition at which the match ends (the horizon); after `start_day`.
     pub horizon_day: f64,
     pub decision_interval_blocks: u64,
-    /// Sample the time series every N blocks (0: no series).
+    /// Sample the time series every N blocks (0: no series); a series also ends with a sample
+    /// at the horizon.
     pub series_interval_blocks: u64,
     /// Check conservation of TAO and alpha after every block (slow; tests turn it on).
     pub check_conservation: bool,

@@ -511,6 +511,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
 pub struct OutputConfig {
     /// Write each match's time series to `series/<match_id>.csv`.
     pub series: bool,
+    /// Sample every N blocks; every series also ends with a sample at the match's horizon.
     pub series_interval_blocks: u64,
 }
 

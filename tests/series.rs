@@ -1,6 +1,7 @@
-//! Time series end to end: a series ends with a sample at the horizon whatever its interval,
-//! and a series file without rows (an older tourney's) is named, never drawn as an empty chart;
-//! `plot --match --tournament` writes it anew.
+//! Time series end to end: a series ends with a sample at the horizon whatever its interval;
+//! a series file without rows (an older tourney's) is named, never drawn as an empty chart, and
+//! `plot --match --tournament` writes it anew; the temporary file of a series a killed run was
+//! writing is removed on `--resume` and not merged.
 
 mod common;
 use common::{fails, play, run, scratch, strategy_crate};
@@ -94,4 +95,42 @@ fn a_series_without_rows_is_refused_by_plot_and_replayed_with_the_tournament() {
     ]);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
     assert_eq!(names_in(&out.join("series")), [format!("{id}.csv")]);
+}
+
+#[test]
+fn a_resumed_run_removes_what_a_killed_one_left_half_written_and_merge_copies_none() {
+    let dir = scratch("partial");
+    let yaml = dir.join("t.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "name: p\nseed: 6\nentrants:\n  - crate: {}\nmechanisms: [dtao-price]\n\
+             horizon_days: 0.1\nnetwork:\n  background_subnets: 2\n\
+             outputs:\n  series: true\n",
+            strategy_crate("root-staker")
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    play(yaml.to_str().unwrap(), &out, &[]);
+    let series = out.join("series");
+    let whole = names_in(&series);
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    // What a run killed while a match was playing leaves: a hidden, temporary series file
+    // (`tourney_engine::series::temp_path`).
+    let left = format!(".{}.4242.partial", whole[0]);
+    std::fs::write(series.join(&left), "block,day\n1,0.0").unwrap();
+    // Merge copies a shard's series but not that.
+    let merged = dir.join("merged");
+    run(&[
+        "merge",
+        "--quiet",
+        out.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(names_in(&merged.join("series")), whole);
+    // Resuming removes it (its match, never journalled, would be played again).
+    play(yaml.to_str().unwrap(), &out, &["--resume"]);
+    assert_eq!(names_in(&series), whole);
 }

@@ -4,7 +4,7 @@
 //! Format (`journal.jsonl`), one record per line:
 //!
 //! ```text
-//! {"journal":2,"fingerprint":"<hex>"}\t<fnv1a-64 of the JSON, 16 hex digits>
+//! {"fingerprint":"<hex>","journal":2}\t<fnv1a-64 of the JSON, 16 hex digits>
 //! {<raw row as JSON>}\t<fnv1a-64 of the JSON>
 //! …
 //! ```

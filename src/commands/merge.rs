@@ -1,5 +1,7 @@
 //! `tourney merge DIR… --out DIR [--quiet]`: combine shards' journals into one result
-//! directory whose raw table and manifest are byte-identical to a single run's.
+//! directory whose files (raw table, manifest, journal, series, reports) are byte-identical to
+//! a single run's written at the same path (`index.html` names the directory it was written
+//! from).
 
 use crate::Failure;
 use std::path::{Path, PathBuf};

@@ -12,6 +12,9 @@ use crate::render::num;
 use crate::tables::NetworkRow;
 use crate::{slug, ReportError, ReportSet};
 
+mod series_file;
+pub use series_file::{read_series, MatchSeries, Reduction, INTERVALS, KEEP, MAX_LINE};
+
 /// A minimal SVG document builder; coordinates are written with two decimals. It also keeps
 /// the estimated box of every text it writes ([`TextBox`]), so tests can check that labels
 /// neither overlap nor leave the canvas without rendering anything.
@@ -645,59 +648,6 @@ pub struct SubnetSeries {
     pub emission_share: Vec<f64>,
 }
 
-/// Reads `series/<match_id>.csv` (columns include `day`, `subnet`, `class`, `price`,
-/// `emission_share`), grouped by subnet in subnet order.
-pub fn read_series(path: &Path) -> Result<BTreeMap<String, SubnetSeries>, ReportError> {
-    let text = fs::read_to_string(path).map_err(|e| ReportError::io(path, e))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .collect();
-    let idx = |name: &str| {
-        header.iter().position(|h| *h == name).ok_or_else(|| {
-            ReportError::Invalid(format!(
-                "{}: no column `{name}` in the series file",
-                path.display()
-            ))
-        })
-    };
-    let (day, subnet, class, price, share) = (
-        idx("day")?,
-        idx("subnet")?,
-        idx("class")?,
-        idx("price")?,
-        idx("emission_share")?,
-    );
-    let mut out: BTreeMap<String, SubnetSeries> = BTreeMap::new();
-    for (lineno, line) in lines.enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        let get = |i: usize| f.get(i).copied().unwrap_or("");
-        let parse = |i: usize| -> Result<f64, ReportError> {
-            get(i).parse::<f64>().map_err(|_| {
-                ReportError::Invalid(format!(
-                    "{}:{}: `{}` is not a number",
-                    path.display(),
-                    lineno + 2,
-                    get(i)
-                ))
-            })
-        };
-        let key = get(subnet).to_string();
-        let s = out.entry(key).or_default();
-        s.class = get(class).to_string();
-        s.day.push(parse(day)?);
-        s.price.push(parse(price)?);
-        s.emission_share.push(parse(share)?);
-    }
-    Ok(out)
-}
-
 /// Whether the series file at `path` holds a row past its header. One that does not was written
 /// by a tourney before every series got a final sample at the match's horizon: one whose
 /// interval was longer than the match sampled nothing. Reads up to the first row.
@@ -821,18 +771,40 @@ fn panel(
 }
 
 /// Price and emission share of every subnet over time, coloured by subnet class.
-pub fn match_series_plot(match_id: &str, series: &BTreeMap<String, SubnetSeries>) -> String {
+pub fn match_series_plot(match_id: &str, series: &MatchSeries) -> String {
     match_series_svg(match_id, series).finish()
 }
 
-/// [`match_series_plot`] before serialization.
-pub fn match_series_svg(match_id: &str, series: &BTreeMap<String, SubnetSeries>) -> Svg {
+/// Font size of the note under a series chart whose samples were reduced for drawing.
+const NOTE_SIZE: f64 = 10.0;
+
+/// [`match_series_plot`] before serialization. A series reduced for drawing
+/// ([`MatchSeries::reduction`]) says so under its panels; one drawn whole keeps the bytes it
+/// had before series were reduced.
+pub fn match_series_svg(match_id: &str, series: &MatchSeries) -> Svg {
+    let note = series.reduction.map(|r| r.note());
+    let series = &series.subnets;
     let (left, pw, ph): (f64, f64, f64) = (80.0, 640.0, 220.0);
     let title = format!("Match {match_id}: subnet prices and emission shares");
-    let width = (left + pw + 170.0).max(text_width(&title, TITLE_SIZE) + 40.0);
+    let mut width = (left + pw + 170.0).max(text_width(&title, TITLE_SIZE) + 40.0);
+    if let Some(note) = &note {
+        width = width.max(text_width(note, NOTE_SIZE) + 40.0);
+    }
     let height = 60.0 + 2.0 * (ph + 70.0);
     let mut svg = Svg::new(width, height);
     svg.text(width / 2.0, 22.0, &title, TITLE_SIZE, "middle", 0.0, "#000");
+    if let Some(note) = &note {
+        // Under the second panel's axis name (at height − 38), inside the canvas.
+        svg.text(
+            width / 2.0,
+            height - 12.0,
+            note,
+            NOTE_SIZE,
+            "middle",
+            0.0,
+            "#555",
+        );
+    }
     let order = subnet_order(series);
     let price_lines: Vec<(&str, Vec<(f64, f64)>)> = order
         .iter()
@@ -1005,7 +977,7 @@ pub fn write_match_plot(
         )));
     }
     let series = read_series(&path)?;
-    if series.is_empty() {
+    if series.subnets.is_empty() {
         // An empty chart would say nothing of why.
         return Err(ReportError::Invalid(format!(
             "no time series to draw for match `{match_id}`: {} (hint: play it again with `tourney plot {} --match {match_id} --tournament FILE`, FILE being the tournament file, which writes the series anew)",
@@ -1201,13 +1173,23 @@ mod tests {
                 },
             );
         }
-        assert_legible(
-            &match_series_svg(
-                "dtao-price__native__foundation-interventionist__vs__meme-farmer__r1",
-                &series,
-            ),
-            "match series",
-        );
+        let mut series = MatchSeries {
+            subnets: series,
+            reduction: None,
+        };
+        let id = "dtao-price__native__foundation-interventionist__vs__meme-farmer__r1";
+        assert_legible(&match_series_svg(id, &series), "match series");
+        // With the note of a reduced series under its panels.
+        series.reduction = Some(Reduction {
+            samples: 13_824_000,
+            points: INTERVALS * KEEP,
+        });
+        let svg = match_series_svg(id, &series);
+        assert_legible(&svg, "reduced match series");
+        assert!(svg.finish().contains(
+            "13,824,000 samples per subnet, drawn as the first, last, lowest and highest of \
+             each of 640 time intervals (3,840 points)"
+        ));
     }
 
     #[test]

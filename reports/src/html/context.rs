@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::plot::{read_series, SubnetSeries};
+use crate::plot::{read_series, MatchSeries};
 use crate::{tables, ReportError, ReportSet};
 
 /// Most representative matches shown per game (one per support strategy, up to this many).
@@ -23,8 +23,9 @@ pub struct RepresentativeMatch {
     pub strategy: String,
     pub opponent: String,
     pub match_id: String,
-    /// `series/<match_id>.csv`, when the run wrote it.
-    pub series: Option<BTreeMap<String, SubnetSeries>>,
+    /// `series/<match_id>.csv`, when the run wrote it, as its chart draws it (a bounded number
+    /// of points a subnet, however long the file: `plot::read_series`).
+    pub series: Option<MatchSeries>,
 }
 
 /// Everything the page shows about the run itself.
@@ -56,8 +57,9 @@ pub struct RoleMatch {
     pub profile: String,
     pub probability: f64,
     pub match_id: String,
-    /// `series/<match_id>.csv`, when the run wrote it.
-    pub series: Option<BTreeMap<String, SubnetSeries>>,
+    /// `series/<match_id>.csv`, when the run wrote it, as its chart draws it (a bounded number
+    /// of points a subnet, however long the file: `plot::read_series`).
+    pub series: Option<MatchSeries>,
 }
 
 impl RunContext {

@@ -2,7 +2,6 @@
 //! then per (mechanism, schedule) the evidence (heatmap, strategies, meta-game) and the matches
 //! behind the equilibrium, and last the run's manifest.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +11,7 @@ use super::manifest::MAX_SEEDS_SHOWN;
 use super::role_page::{role_game_section, role_network_section, role_verdict_rows};
 use super::{anchor, summary_value_cells, Block, Cell, Page, Section, Table, VerdictRow};
 use crate::meta::describe_mix;
-use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar, SubnetSeries};
+use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar, MatchSeries};
 use crate::render::{equilibria_lines, num};
 use crate::{ReportError, ReportSet};
 
@@ -356,7 +355,7 @@ fn matches_blocks(
 pub(super) fn series_blocks(
     ctx: &RunContext,
     match_id: &str,
-    series: Option<&BTreeMap<String, SubnetSeries>>,
+    series: Option<&MatchSeries>,
     what: &str,
 ) -> Vec<Block> {
     let file = format!("series/{}", crate::file_names::series_file_name(match_id));
@@ -366,7 +365,7 @@ pub(super) fn series_blocks(
             .and_then(|m| m["tournament_file"].as_str())
     };
     match series {
-        Some(series) if series.is_empty() => vec![
+        Some(series) if series.subnets.is_empty() => vec![
             Block::Paragraph(format!(
                 "{what}: no chart — {}. This plays the match again (same seed) and writes its series anew; run `tourney report` afterwards to see it here:",
                 crate::plot::empty_series_message(&file)
@@ -380,7 +379,10 @@ pub(super) fn series_blocks(
         Some(series) => vec![Block::Figure {
             class: "series".into(),
             svg: match_series_plot(match_id, series),
-            caption: format!("{what} (from {file})"),
+            caption: match series.reduction {
+                None => format!("{what} (from {file})"),
+                Some(r) => format!("{what} (from {file}; {})", r.note()),
+            },
         }],
         None => {
             let tournament = tournament();
@@ -668,5 +670,40 @@ mod tests {
             ),
             "tourney plot 'my results/it'\\''s' --match m-1 --tournament tournaments/quick.yaml"
         );
+    }
+
+    #[test]
+    fn a_series_reduced_for_drawing_says_so_in_its_caption() {
+        let subnet = crate::plot::SubnetSeries {
+            class: "meme".into(),
+            day: vec![0.1, 0.2],
+            price: vec![0.5, 0.6],
+            emission_share: vec![0.1, 0.2],
+        };
+        let mut series = MatchSeries {
+            subnets: [("28".to_string(), subnet)].into(),
+            reduction: None,
+        };
+        let caption = |series: &MatchSeries| match &series_blocks(
+            &RunContext::default(),
+            "m__r0",
+            Some(series),
+            "a vs b",
+        )[..]
+        {
+            [Block::Figure { caption, svg, .. }] => (caption.clone(), svg.clone()),
+            other => panic!("one figure expected, got {other:?}"),
+        };
+        // Drawn whole: the caption it always had.
+        assert_eq!(caption(&series).0, "a vs b (from series/m__r0.csv)");
+        series.reduction = Some(crate::plot::Reduction {
+            samples: 216_000,
+            points: 1_686,
+        });
+        let (text, svg) = caption(&series);
+        let note = "216,000 samples per subnet, drawn as the first, last, lowest and highest of \
+                    each of 640 time intervals (1,686 points)";
+        assert_eq!(text, format!("a vs b (from series/m__r0.csv; {note})"));
+        assert!(svg.contains(note));
     }
 }

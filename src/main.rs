@@ -214,7 +214,9 @@ enum Command {
     Simulate {
         /// The match YAML.
         file: PathBuf,
-        /// Write the time series (one row per subnet per sample) as CSV.
+        /// Write the time series (one row per subnet per sample) as CSV: a file replaced when
+        /// the match ends (through a link, the file it points to), or a device or pipe such as
+        /// /dev/stdout written straight through.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Sample the series every N blocks, and at the match's horizon (default: the file's

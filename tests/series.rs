@@ -1,7 +1,9 @@
 //! Time series end to end: a series ends with a sample at the horizon whatever its interval;
 //! a series file without rows (an older tourney's) is named, never drawn as an empty chart, and
 //! `plot --match --tournament` writes it anew; the temporary file of a series a killed run was
-//! writing is removed on `--resume` and not merged.
+//! writing is removed on `--resume` and not merged; a destination that is a device, a pipe or a
+//! link (`simulate --out`, a tournament's `series/` folder or file) is written through or
+//! followed, never replaced.
 
 mod common;
 use common::{fails, play, run, scratch, strategy_crate};
@@ -133,4 +135,152 @@ fn a_resumed_run_removes_what_a_killed_one_left_half_written_and_merge_copies_no
     // Resuming removes it (its match, never journalled, would be played again).
     play(yaml.to_str().unwrap(), &out, &["--resume"]);
     assert_eq!(names_in(&series), whole);
+}
+
+/// Arguments as `run` and `fails` take them.
+fn argv(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// Whether `path` is a symbolic link (not followed).
+fn is_link(path: &std::path::Path) -> bool {
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .file_type()
+        .is_symlink()
+}
+
+#[test]
+fn simulate_writes_through_a_device_or_a_pipe_and_follows_a_link_replacing_none() {
+    use std::os::unix::fs::{symlink, FileTypeExt};
+    let dir = scratch("special");
+    let yaml = dir.join("m.yaml");
+    std::fs::write(
+        &yaml,
+        "seed: 3\nmechanism: dtao-price\nstart_day: 0\nhorizon_day: 0.5\nnetwork:\n  background_subnets: 4\n",
+    )
+    .unwrap();
+    let simulate = |out: &std::path::Path| {
+        vec![
+            "simulate".to_string(),
+            yaml.to_str().unwrap().to_string(),
+            "--out".to_string(),
+            out.to_str().unwrap().to_string(),
+        ]
+    };
+    let plain = dir.join("plain.csv");
+    run(&argv(&simulate(&plain)));
+    let expected = std::fs::read(&plain).unwrap();
+    assert!(expected.len() > 1000);
+
+    // A link (to a link to a file in another folder): the link stays, the file is replaced.
+    std::fs::create_dir(dir.join("real")).unwrap();
+    std::fs::write(dir.join("real/target.csv"), "keep\n").unwrap();
+    symlink("real/target.csv", dir.join("hop.csv")).unwrap();
+    symlink("hop.csv", dir.join("link.csv")).unwrap();
+    let link = dir.join("link.csv");
+    run(&argv(&simulate(&link)));
+    assert!(is_link(&link) && is_link(&dir.join("hop.csv")));
+    assert_eq!(
+        std::fs::read(dir.join("real/target.csv")).unwrap(),
+        expected
+    );
+    assert_eq!(names_in(&dir.join("real")), ["target.csv"]);
+
+    // A FIFO: written through, to whoever reads it; it stays a FIFO.
+    let fifo = dir.join("p");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    run(&argv(&simulate(&fifo)));
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    // A copy of /dev/full's node (char 1,7): a write error and a non-zero exit, and the node
+    // stays a device. Making one needs root; without it the check is skipped, with a notice.
+    let full = dir.join("full");
+    let made = std::process::Command::new("mknod")
+        .args(["-m", "666", full.to_str().unwrap(), "c", "1", "7"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        fails(
+            &argv(&simulate(&full)),
+            1,
+            &[&format!("cannot write {}", full.display()), "No space left"],
+        );
+        let kind = std::fs::symlink_metadata(&full).unwrap().file_type();
+        assert!(kind.is_char_device(), "{kind:?}");
+    } else {
+        eprintln!("note: mknod failed (not root?): the device case was not checked");
+    }
+    assert_eq!(
+        names_in(&dir),
+        [
+            "full",
+            "hop.csv",
+            "link.csv",
+            "m.yaml",
+            "p",
+            "plain.csv",
+            "real"
+        ]
+        .into_iter()
+        .filter(|n| made || *n != "full")
+        .collect::<Vec<_>>(),
+        "no temporary file left, nothing replaced"
+    );
+}
+
+#[test]
+fn a_tournament_writes_its_series_through_a_linked_folder_and_file_keeping_both_links() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("linked");
+    let yaml = dir.join("t.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "name: l\nseed: 7\nentrants:\n  - crate: {}\nmechanisms: [dtao-price]\n\
+             horizon_days: 0.1\nnetwork:\n  background_subnets: 2\n\
+             outputs:\n  series: true\n",
+            strategy_crate("root-staker")
+        ),
+    )
+    .unwrap();
+    let plain = dir.join("plain");
+    play(yaml.to_str().unwrap(), &plain, &[]);
+    let names = names_in(&plain.join("series"));
+    assert_eq!(names.len(), 1, "{names:?}");
+    let expected = std::fs::read(plain.join("series").join(&names[0])).unwrap();
+    for (k, options) in [&[][..], &["--isolate"][..]].into_iter().enumerate() {
+        // out/series -> elsewhere/, and elsewhere/<id>.csv -> kept/target.csv.
+        let out = dir.join(format!("out{k}"));
+        let elsewhere = dir.join(format!("elsewhere{k}"));
+        let kept = dir.join(format!("kept{k}"));
+        for d in [&out, &elsewhere, &kept] {
+            std::fs::create_dir(d).unwrap();
+        }
+        symlink(&elsewhere, out.join("series")).unwrap();
+        symlink(kept.join("target.csv"), elsewhere.join(&names[0])).unwrap();
+        play(yaml.to_str().unwrap(), &out, options);
+        assert!(is_link(&out.join("series")), "{options:?}");
+        assert!(is_link(&elsewhere.join(&names[0])), "{options:?}");
+        assert_eq!(names_in(&elsewhere), names, "{options:?}");
+        assert_eq!(names_in(&kept), ["target.csv"], "{options:?}");
+        assert_eq!(
+            std::fs::read(kept.join("target.csv")).unwrap(),
+            expected,
+            "{options:?}"
+        );
+    }
 }

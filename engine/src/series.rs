@@ -6,7 +6,11 @@
 //! 13.8M rows, about 2.5 GB of CSV, which used to be held twice over before it was written).
 //! The file is written beside its destination under a temporary name and renamed into place
 //! when the match ends, so a reader never sees a half-written series and a failed match leaves
-//! none.
+//! none. A destination that is not a file to replace is honoured, never replaced
+//! ([`Destination`]): a symbolic link is followed (the series replaces the file it points to,
+//! and the link stays), and a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a named pipe)
+//! is written straight through — renaming over it would put a regular file in place of the
+//! device node or the pipe, as root even `/dev/null`.
 
 use crate::network::Network;
 use crate::units::{tao, BLOCKS_PER_DAY, RAO_PER_TAO};
@@ -121,27 +125,109 @@ impl Series {
     }
 }
 
-/// A series written as CSV to `dest` as it is sampled: into a temporary file in `dest`'s
-/// folder ([`temp_path`]), renamed over `dest` by [`SeriesFile::finish`]. Dropped unfinished
-/// (the match failed, or panicked), it removes the temporary file; a process killed meanwhile
-/// leaves it, under a name [`is_temp_name`] recognises, for whoever knows its pid (the parent
-/// of an isolated worker) or a resumed run to remove.
+/// Where a series' bytes go, decided from what is at its path before anything is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// A regular file, or nothing yet: written to [`temp_path`] beside it and renamed over it
+    /// at the end. The path is the one a chain of symbolic links ends at (so a link is kept,
+    /// and the file it points to replaced — or created, for a link to nothing yet).
+    Replace(PathBuf),
+    /// Something that is not a file (a character or block device, a FIFO, a socket), reached
+    /// through the path as given: opened for writing and written straight through, with no
+    /// temporary file and no rename. A write error (`ENOSPC` on `/dev/full`) is the series'
+    /// error; what a failed match wrote there cannot be taken back.
+    Through(PathBuf),
+}
+
+/// Links followed at most, as the kernel's `ELOOP` limit.
+const MAX_LINKS: u32 = 40;
+
+impl Destination {
+    /// What `dest` is. A directory is refused here, before a match is played for nothing.
+    pub fn of(dest: &Path) -> io::Result<Destination> {
+        // Followed through every link: `/dev/stdout` is a link to a link to the terminal or
+        // pipe, whose last "link" (`pipe:[…]`) names nothing on a file system, so it is
+        // written through the path as given.
+        match std::fs::metadata(dest) {
+            Ok(m) if m.is_dir() => Err(io::Error::other("is a directory")),
+            Ok(m) if !m.is_file() => Ok(Destination::Through(dest.to_path_buf())),
+            Ok(_) => Ok(Destination::Replace(final_target(dest)?)),
+            // Nothing there, or a link to nothing yet: the file is created where it points.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Ok(Destination::Replace(final_target(dest)?))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The path a chain of symbolic links starting at `path` ends at (the path itself when it is
+/// not a link). Relative targets are taken from the link's folder, as the kernel does.
+fn final_target(path: &Path) -> io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(io::Error::other(format!(
+        "more than {MAX_LINKS} symbolic links to follow"
+    )))
+}
+
+/// Remove what a match that failed left of the series of `dest`: the temporary file process
+/// `pid` was writing, and a file an earlier attempt left in place (a resumed run's, of an
+/// attempt killed before it was journalled), so that a failed match leaves no series. Only a
+/// regular file is removed: a link stays (the file it points to goes), and a device or pipe
+/// written through is left alone. Errors are ignored: the match is recorded as failed either
+/// way.
+pub fn discard(dest: &Path, pid: Option<u32>) {
+    if let Ok(Destination::Replace(target)) = Destination::of(dest) {
+        if let Some(pid) = pid {
+            let _ = std::fs::remove_file(temp_path(&target, pid));
+        }
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+            let _ = std::fs::remove_file(&target);
+        }
+    }
+}
+
+/// A series written as CSV to `dest` as it is sampled: into a temporary file in the folder of
+/// the file `dest` names ([`temp_path`], [`Destination::Replace`]), renamed over it by
+/// [`SeriesFile::finish`] — or, when `dest` is a device, FIFO or socket, straight into it
+/// ([`Destination::Through`]). Dropped unfinished (the match failed, or panicked), it removes
+/// the temporary file; a process killed meanwhile leaves it, under a name [`is_temp_name`]
+/// recognises, for whoever knows its pid (the parent of an isolated worker, through
+/// [`discard`]) or a resumed run to remove.
 pub struct SeriesFile {
     out: Option<BufWriter<File>>,
-    temp: PathBuf,
-    dest: PathBuf,
+    /// The temporary file and the file it is renamed over; `None` when written through.
+    rename: Option<(PathBuf, PathBuf)>,
     rows: u64,
 }
 
 impl SeriesFile {
     /// Start the series of `dest` (its folder must exist): the temporary file, with the header.
     pub fn create(dest: &Path) -> io::Result<SeriesFile> {
-        let temp = temp_path(dest, std::process::id());
-        let mut out = BufWriter::with_capacity(1 << 16, File::create(&temp)?);
+        let (file, rename) = match Destination::of(dest)? {
+            Destination::Replace(target) => {
+                let temp = temp_path(&target, std::process::id());
+                (File::create(&temp)?, Some((temp, target)))
+            }
+            // Neither created nor truncated: a device or a pipe has nothing to truncate.
+            Destination::Through(path) => (File::options().write(true).open(path)?, None),
+        };
+        let mut out = BufWriter::with_capacity(1 << 16, file);
         let mut file = SeriesFile {
             out: None,
-            temp,
-            dest: dest.to_path_buf(),
+            rename,
             rows: 0,
         };
         // From here a failure removes the temporary file (Drop).
@@ -157,14 +243,17 @@ impl SeriesFile {
     }
 
     /// Flush the rows and rename the file into place; returns the number of rows. Not synced:
-    /// a series is derived data (a replay writes it again), unlike the journal.
+    /// a series is derived data (a replay writes it again), unlike the journal. Written
+    /// through a device, the flush's error (`ENOSPC` on `/dev/full`) is returned.
     pub fn finish(mut self) -> io::Result<u64> {
         if let Some(out) = self.out.take() {
             out.into_inner().map_err(|e| e.into_error())?;
         }
-        std::fs::rename(&self.temp, &self.dest)?;
+        if let Some((temp, target)) = &self.rename {
+            std::fs::rename(temp, target)?;
+        }
         // Renamed: nothing left to remove.
-        self.temp = PathBuf::new();
+        self.rename = None;
         Ok(self.rows)
     }
 }
@@ -185,9 +274,9 @@ impl SeriesSink for SeriesFile {
 
 impl Drop for SeriesFile {
     fn drop(&mut self) {
-        if !self.temp.as_os_str().is_empty() {
-            drop(self.out.take());
-            let _ = std::fs::remove_file(&self.temp);
+        drop(self.out.take());
+        if let Some((temp, _)) = &self.rename {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }
@@ -251,6 +340,115 @@ mod tests {
             format!("{SERIES_HEADER}\n")
         );
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A fresh, empty folder for one test.
+    fn folder(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tourney-series-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_link_is_followed_and_kept_and_the_file_it_points_to_replaced() {
+        use std::os::unix::fs::symlink;
+        let dir = folder("link");
+        std::fs::create_dir(dir.join("real")).unwrap();
+        std::fs::write(dir.join("real/target.csv"), "old\n").unwrap();
+        // A chain: link.csv -> hop.csv -> real/target.csv (relative targets).
+        symlink("real/target.csv", dir.join("hop.csv")).unwrap();
+        symlink("hop.csv", dir.join("link.csv")).unwrap();
+        let dest = dir.join("link.csv");
+        assert_eq!(
+            Destination::of(&dest).unwrap(),
+            Destination::Replace(dir.join("real/target.csv"))
+        );
+        let file = SeriesFile::create(&dest).unwrap();
+        // The temporary file is beside the target, so the rename stays in one folder.
+        assert!(temp_path(&dir.join("real/target.csv"), std::process::id()).is_file());
+        file.finish().unwrap();
+        assert!(std::fs::symlink_metadata(&dest)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(std::fs::symlink_metadata(dir.join("hop.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("real/target.csv")).unwrap(),
+            format!("{SERIES_HEADER}\n")
+        );
+        // A failed match's discard removes the file pointed to, not the links.
+        discard(&dest, None);
+        assert!(!dir.join("real/target.csv").exists());
+        assert!(std::fs::symlink_metadata(&dest)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // A link to nothing yet: the file is created where it points.
+        SeriesFile::create(&dest).unwrap().finish().unwrap();
+        assert!(std::fs::symlink_metadata(dir.join("real/target.csv"))
+            .unwrap()
+            .is_file());
+        assert!(std::fs::symlink_metadata(&dest)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // A link to itself is an error, not a loop.
+        symlink("self.csv", dir.join("self.csv")).unwrap();
+        assert!(SeriesFile::create(&dir.join("self.csv")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_fifo_is_written_through_and_stays_a_fifo() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = folder("fifo");
+        let fifo = dir.join("p");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        assert_eq!(
+            Destination::of(&fifo).unwrap(),
+            Destination::Through(fifo.clone())
+        );
+        let file = SeriesFile::create(&fifo).unwrap();
+        assert_eq!(file.finish().unwrap(), 0);
+        assert_eq!(reader.join().unwrap(), format!("{SERIES_HEADER}\n"));
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+        // Discarding a failed match's series leaves the pipe alone.
+        discard(&fifo, Some(std::process::id()));
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_folder_is_refused_before_anything_is_written() {
+        let dir = folder("dir");
+        let err = SeriesFile::create(&dir).err().expect("refused");
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

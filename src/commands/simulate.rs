@@ -21,6 +21,8 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
     config.validate().map_err(refused)?;
     // The series streams to its file as the match plays (a temporary file renamed into place
     // at the end): a month sampled every block is millions of rows, never held in memory.
+    // `--out` may name a device or a pipe (`/dev/stdout`), written straight through, or a link,
+    // followed: neither is replaced (`tourney_engine::series::Destination`).
     let mut series = match out {
         Some(path) => {
             let cannot =
@@ -44,6 +46,13 @@ pub fn run(file: &Path, out: Option<&Path>, every: Option<u64>) -> Result<(), Fa
     let outcome = match played {
         Ok(o) => o,
         Err(MatchError::Config(e)) => return Err(refused(e)),
+        Err(MatchError::Series(e)) => {
+            let path = out.unwrap_or(Path::new("the series"));
+            return Err(Failure::Run(format!(
+                "cannot write {}: {e}",
+                path.display()
+            )));
+        }
         Err(e) => return Err(Failure::Run(e.to_string())),
     };
     let n = &outcome.network;

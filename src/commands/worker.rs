@@ -67,11 +67,9 @@ pub fn isolated(
         let outcome = run_worker(&args, limits.timeout);
         let discard_series = || {
             if let Some(path) = &series {
-                // Not there, or not removable: the match is recorded as failed either way.
-                if let Some(pid) = outcome.pid {
-                    let _ = std::fs::remove_file(tourney_engine::series::temp_path(path, pid));
-                }
-                let _ = std::fs::remove_file(path);
+                // The worker's temporary file and an earlier file, beside the file a link at
+                // the path names (a link, a device or a pipe stays).
+                tourney_engine::series::discard(path, outcome.pid);
             }
         };
         let Some(failure) = outcome.failure else {

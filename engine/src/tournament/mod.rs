@@ -174,8 +174,8 @@ pub fn play(
             // resumed run's, of an attempt killed before it was journalled) goes too.
             drop(f);
             if let (Err(_), Some(path)) = (&outcome, path) {
-                // Not there, or not removable: the match is recorded as failed either way.
-                let _ = std::fs::remove_file(path);
+                // A regular file only: a link, a device or a pipe at the path stays.
+                crate::series::discard(path, None);
             }
             outcome
         }

@@ -51,6 +51,9 @@ pub struct Outcome {
     /// temporary names (a series, `tourney_engine::series::temp_path`), for the parent to
     /// remove when the worker died before renaming them.
     pub pid: Option<u32>,
+    /// No worker ran: its channel could not be made or passed, or the process could not be
+    /// started. That is the run's failure, not the match's (nothing of the match was tried).
+    pub not_started: bool,
 }
 
 /// A file with no name: a `memfd` on Linux; elsewhere a file created in the temporary
@@ -257,6 +260,7 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
         in_entrant: None,
         output: String::new(),
         pid: None,
+        not_started: true,
     };
     let channel = match anonymous_file().and_then(|f| f.set_len(MARKER_BYTES as u64).map(|()| f)) {
         Ok(f) => f,
@@ -342,6 +346,7 @@ pub fn run_worker(args: &[std::ffi::OsString], timeout: Duration) -> Outcome {
         in_entrant,
         output,
         pid: Some(child.id()),
+        not_started: false,
     }
 }
 

@@ -284,3 +284,70 @@ fn a_tournament_writes_its_series_through_a_linked_folder_and_file_keeping_both_
         );
     }
 }
+
+#[test]
+fn a_series_that_cannot_be_written_stops_an_isolated_run_as_one_in_process_and_resume_ends_it() {
+    let dir = scratch("unwritable");
+    let yaml = dir.join("t.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "name: u\nseed: 8\nentrants:\n  - crate: {}\n  - crate: {}\n\
+             mechanisms: [dtao-price]\nhorizon_days: 0.1\nnetwork:\n  background_subnets: 2\n\
+             outputs:\n  series: true\n",
+            strategy_crate("root-staker"),
+            strategy_crate("meme-farmer")
+        ),
+    )
+    .unwrap();
+    let yaml = yaml.to_str().unwrap();
+    let plain = dir.join("plain");
+    play(yaml, &plain, &[]);
+    let names = names_in(&plain.join("series"));
+    assert_eq!(names.len(), 3, "3 pairings: {names:?}");
+    for (k, options) in [&["--isolate"][..], &[][..]].into_iter().enumerate() {
+        // Every series' destination a folder: no file can be made there, not even by root
+        // (for whom permissions are no obstacle).
+        let out = dir.join(format!("out{k}"));
+        for name in &names {
+            std::fs::create_dir_all(out.join("series").join(name)).unwrap();
+        }
+        let output = common::tourney()
+            .args(["run", yaml, "--quiet", "--jobs", "2", "--out"])
+            .arg(&out)
+            .args(options)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{options:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the series")
+                && names
+                    .iter()
+                    .any(|n| stderr.contains(&out.join("series").join(n).display().to_string())),
+            "{options:?}: {stderr}"
+        );
+        // Nothing journalled for the matches that could not be recorded.
+        let journal = std::fs::read_to_string(out.join("journal.jsonl")).unwrap_or_default();
+        assert!(
+            !journal.contains("\"status\":\"error\""),
+            "{options:?}: {journal}"
+        );
+        // The cause fixed, a resumed run plays them, and ends as a run never stopped.
+        for name in &names {
+            std::fs::remove_dir(out.join("series").join(name)).unwrap();
+        }
+        let mut resume = options.to_vec();
+        resume.push("--resume");
+        play(yaml, &out, &resume);
+        common::assert_same_outputs(&plain, &out);
+        assert_eq!(names_in(&out.join("series")), names, "{options:?}");
+        for name in &names {
+            assert_eq!(
+                std::fs::read(out.join("series").join(name)).unwrap(),
+                std::fs::read(plain.join("series").join(name)).unwrap(),
+                "{options:?}: {name}"
+            );
+        }
+    }
+}

@@ -200,7 +200,7 @@ fn a_match_that_fails_leaves_no_series_file_whole_or_partial() {
         "{:?}",
         result.rows
     );
-    assert!(result.series_error.is_none());
+    assert!(result.run_error.is_none());
     let csv = std::fs::read_to_string(&path).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3_600 * 4, "every block, 4 subnets");
     assert!(csv.lines().last().unwrap().starts_with("3600,0.5,"));
@@ -220,10 +220,7 @@ fn a_match_that_fails_leaves_no_series_file_whole_or_partial() {
         "{:?}",
         result.rows
     );
-    assert!(
-        result.series_error.is_none(),
-        "the match failed, not the file"
-    );
+    assert!(result.run_error.is_none(), "the match failed, not the file");
     assert_eq!(
         names_in(&dir),
         Vec::<String>::new(),

@@ -64,8 +64,8 @@ pub fn replay_series(dir: &Path, match_id: &str, tournament: &Path) -> Result<Pa
         .map_err(|e| Failure::Run(format!("{}: {e}", dir.join("series").display())))?;
     // The series is streamed to its file as the match plays, and is there only if it ended.
     let result = play(&config, &*factory, &planned, Some(&path));
-    if let Some(e) = result.series_error {
-        return Err(Failure::Run(format!("cannot write the series: {e}")));
+    if let Some(e) = result.run_error {
+        return Err(Failure::Run(e));
     }
     if !path.is_file() {
         let reason = result

@@ -249,11 +249,10 @@ fn play_stage(
     run_parallel(todo, opts.jobs, Arc::clone(play_one), |result| {
         // The series was written as the match played (in place before its rows are journalled,
         // so a kill between the two plays the match again on --resume and writes it again).
-        // One that could not be written stops the run before the match counts as done.
-        if let Some(e) = result.series_error {
-            return Err(std::io::Error::other(format!(
-                "cannot write the series: {e}"
-            )));
+        // One that could not be written stops the run before the match counts as done (as
+        // does any failure that is the run's and not the match's: `MatchResult::run_error`).
+        if let Some(e) = result.run_error {
+            return Err(std::io::Error::other(e));
         }
         journal.append(&result.rows)?;
         done[result.planned.index] = true;

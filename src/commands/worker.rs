@@ -22,6 +22,14 @@ use tourney_engine::tournament::rows::RawRow;
 use tourney_engine::tournament::{error_rows, play, EntrantFactory, MatchResult, PlayFn};
 use tourney_sdk::{Action, Observation, Params, Strategy, StrategyFault, StrategyInfo};
 
+/// How a worker's answer begins when the match has no result for a reason of the run's own —
+/// its series file could not be written, the tournament file could not be read again — rather
+/// than the match's: the rest is the message. The parent stops the run and journals nothing
+/// for the match ([`MatchResult::run_error`]), as a run in process does, so that `--resume`
+/// plays it once the cause is fixed. (Rows are JSON objects: an answer of rows never begins
+/// so.) Not an exit status: a plugin can exit with any status, but cannot write the channel.
+const STOP: &str = "stop: ";
+
 /// How isolated workers are run.
 #[derive(Clone, Debug)]
 pub struct WorkerLimits {
@@ -65,6 +73,16 @@ pub fn isolated(
             args.push(path.into());
         }
         let outcome = run_worker(&args, limits.timeout);
+        if outcome.not_started {
+            // Nothing of the match was tried: the run's failure, and it stops (journalling
+            // nothing for this match).
+            let failure = outcome.failure.unwrap_or_default();
+            return MatchResult {
+                planned: m.clone(),
+                rows: error_rows(&config, m, &failure),
+                run_error: Some(format!("match {}: {failure}", m.id)),
+            };
+        }
         let discard_series = || {
             if let Some(path) = &series {
                 // The worker's temporary file and an earlier file, beside the file a link at
@@ -74,13 +92,22 @@ pub fn isolated(
         };
         let Some(failure) = outcome.failure else {
             let text = outcome.answer.unwrap_or_default();
+            if let Some(message) = text.strip_prefix(STOP) {
+                // The worker removed its series file already; an earlier one goes too.
+                discard_series();
+                return MatchResult {
+                    planned: m.clone(),
+                    rows: error_rows(&config, m, message),
+                    run_error: Some(message.to_string()),
+                };
+            }
             let rows: Result<Vec<RawRow>, _> = text.lines().map(serde_json::from_str).collect();
             let reason = match rows {
                 Ok(rows) if rows.len() == m.entrants.len() => {
                     return MatchResult {
                         planned: m.clone(),
                         rows,
-                        series_error: None,
+                        run_error: None,
                     }
                 }
                 Ok(rows) => format!(
@@ -94,7 +121,7 @@ pub fn isolated(
             return MatchResult {
                 planned: m.clone(),
                 rows: error_rows(&config, m, &reason),
-                series_error: None,
+                run_error: None,
             };
         };
         discard_series();
@@ -121,7 +148,7 @@ pub fn isolated(
         MatchResult {
             planned: m.clone(),
             rows,
-            series_error: None,
+            run_error: None,
         }
     })
 }
@@ -244,14 +271,31 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
     worker_setup(a.memory_mb).map_err(Failure::Run)?;
     let channel =
         Arc::new(Channel::adopt(a.channel_fd).map_err(|e| Failure::Run(format!("channel: {e}")))?);
-    let loaded = load(a.file).map_err(Failure::Input)?;
+    // Playing a match, a failure that is the run's rather than the match's is answered as
+    // such ([`STOP`]); the check has no match to spare, and reports any failure as one.
+    let stop = |message: String| {
+        if a.check {
+            return Err(Failure::Run(message));
+        }
+        channel
+            .answer(&format!("{STOP}{message}"))
+            .map_err(|e| Failure::Run(format!("channel: {e}")))
+    };
+    // The parent read this file when the run began: failing to read it now (it was changed,
+    // moved, or made unreadable since) is not the match's doing.
+    let loaded = match load(a.file) {
+        Ok(loaded) => loaded,
+        Err(e) if a.check => return Err(Failure::Input(e)),
+        Err(e) => return stop(format!("the worker cannot read the tournament again: {e}")),
+    };
     let config = &loaded.config;
     if a.libs.len() != config.entrants.len() {
-        return Err(Failure::Usage(format!(
-            "worker: {} libraries for {} entrants",
+        return stop(format!(
+            "worker: {} libraries for {} entrants (was {} changed since the run began?)",
             a.libs.len(),
-            config.entrants.len()
-        )));
+            config.entrants.len(),
+            a.file.display()
+        ));
     }
     let answer_error = |entrant: usize, message: String| {
         let text = serde_json::json!({"entrant": entrant, "error": message}).to_string();
@@ -261,10 +305,15 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
     };
     let planned = match (a.check, a.match_index) {
         (true, _) => None,
-        (false, Some(i)) => Some(
-            plan::planned(config, i)
-                .ok_or_else(|| Failure::Usage(format!("worker: no match {i}")))?,
-        ),
+        (false, Some(i)) => match plan::planned(config, i) {
+            Some(m) => Some(m),
+            None => {
+                return stop(format!(
+                    "worker: no match {i} in {} (was it changed since the run began?)",
+                    a.file.display()
+                ))
+            }
+        },
         (false, None) => {
             return Err(Failure::Usage("worker: --match-index or --check".into()));
         }
@@ -302,8 +351,9 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
     };
     let result = play(config, &factory, &planned, a.series);
     channel.mark(None);
-    if let Some(e) = result.series_error {
-        return Err(Failure::Run(format!("cannot write the series: {e}")));
+    if let Some(e) = result.run_error {
+        // The series could not be written: the output's fault, not the match's.
+        return stop(e);
     }
     let mut out = String::new();
     for r in &result.rows {

@@ -35,9 +35,12 @@ pub trait EntrantFactory: Send + Sync {
 pub struct MatchResult {
     pub planned: PlannedMatch,
     pub rows: Vec<RawRow>,
-    /// The series file could not be written (the path and why). The rows are then `error`
-    /// rows saying so; a run stops rather than record them, as it stops on any write error.
-    pub series_error: Option<String>,
+    /// The match has no result to record, for a reason of the run's own rather than the
+    /// match's: its series file could not be written (the message names the file and why),
+    /// or, under isolation, no worker could be started or read the tournament. The rows are
+    /// then `error` rows saying so; a run stops rather than record them (as it stops on any
+    /// write error), journalling nothing for the match, so that `--resume` plays it.
+    pub run_error: Option<String>,
 }
 
 /// The entrant names of a planned match, by slot.
@@ -220,23 +223,22 @@ pub fn play(
             MatchResult {
                 planned: planned.clone(),
                 rows,
-                series_error: None,
+                run_error: None,
             }
         }
         Err(Failed::Match(reason)) => MatchResult {
             planned: planned.clone(),
             rows: error_rows(config, planned, &reason),
-            series_error: None,
+            run_error: None,
         },
-        Err(Failed::Series(reason)) => MatchResult {
-            planned: planned.clone(),
-            rows: error_rows(
-                config,
-                planned,
-                &format!("cannot write the series: {reason}"),
-            ),
-            series_error: Some(reason),
-        },
+        Err(Failed::Series(reason)) => {
+            let reason = format!("cannot write the series: {reason}");
+            MatchResult {
+                planned: planned.clone(),
+                rows: error_rows(config, planned, &reason),
+                run_error: Some(reason),
+            }
+        }
     }
 }
 

@@ -94,11 +94,7 @@ proptest! {
         let mut actions = actions;
         actions.sort_by_key(|a| a.1);
         let mut next = 0;
-        let mut market = tourney_engine::market::MarketState::new(
-            config.market.clone(),
-            tourney_engine::rng::stream(seed, "market"),
-            net.subnets.len(),
-        );
+        let mut market = common::market(&config, &net);
         let segments = net.market_accounts.clone();
         while net.block < 1_800 {
             while next < actions.len() && actions[next].1 <= net.block {

@@ -100,11 +100,7 @@ fn a_crash_in_the_last_blocks_is_in_largest_crash() {
 fn sampling_the_prices_leaves_momentum_alone_and_is_idempotent() {
     let config = common::small(11, 6, 2.0);
     let mut net = Network::genesis(&config, &[]);
-    let mut market = tourney_engine::market::MarketState::new(
-        config.market.clone(),
-        tourney_engine::rng::stream(config.seed, "market"),
-        net.subnets.len(),
-    );
+    let mut market = common::market(&config, &net);
     let accounts = net.market_accounts.clone();
     let changes = |net: &Network| -> Vec<(u64, u64)> {
         (0..net.subnets.len())

@@ -11,11 +11,7 @@ use tourney_engine::units::BLOCKS_PER_DAY;
 fn the_pair_is_price_change_of_one_and_seven_days() {
     let config = common::small(11, 6, 10.0);
     let mut net = Network::genesis(&config, &[]);
-    let mut market = tourney_engine::market::MarketState::new(
-        config.market.clone(),
-        tourney_engine::rng::stream(config.seed, "market"),
-        net.subnets.len(),
-    );
+    let mut market = common::market(&config, &net);
     let accounts = net.market_accounts.clone();
     let mut moved = false;
     for block in 0..10 * BLOCKS_PER_DAY {

@@ -2,7 +2,19 @@
 #![allow(dead_code)]
 
 use tourney_engine::config::*;
+use tourney_engine::market::MarketState;
+use tourney_engine::network::Network;
 use tourney_engine::MatchConfig;
+
+/// The background market of `config`'s match over `net`, seeded from the match seed as the
+/// runner seeds it; its segments trade through `net.market_accounts`.
+pub fn market(config: &MatchConfig, net: &Network) -> MarketState {
+    MarketState::new(
+        config.market.clone(),
+        tourney_engine::rng::stream(config.seed, "market"),
+        net.subnets.len(),
+    )
+}
 
 /// A small, fast network: `n` background subnets, a short horizon, conservation checked.
 pub fn small(seed: u64, n: u32, days: f64) -> MatchConfig {

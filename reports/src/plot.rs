@@ -18,11 +18,23 @@ pub use series_file::{read_series, MatchSeries, Reduction, INTERVALS, KEEP, MAX_
 /// A minimal SVG document builder; coordinates are written with two decimals. It also keeps
 /// the estimated box of every text it writes ([`TextBox`]), so tests can check that labels
 /// neither overlap nor leave the canvas without rendering anything.
+///
+/// It never writes a non-finite number: `NaN` or `inf` in an attribute makes the document
+/// invalid (browsers drop the element), and every chart — heatmaps, emission
+/// bars, series, the search plots — is drawn through here. An element with a non-finite
+/// coordinate or size is left out, a polyline's non-finite points are, and each one left out is
+/// counted ([`Svg::left_out`]) so tests can check that a chart drew everything it was given.
 pub struct Svg {
     width: f64,
     height: f64,
     body: String,
     boxes: Vec<TextBox>,
+    left_out: usize,
+}
+
+/// Whether every value is finite (see [`Svg`]).
+fn all_finite(values: &[f64]) -> bool {
+    values.iter().all(|v| v.is_finite())
 }
 
 /// The estimated, axis-aligned box a text occupies on the canvas (after rotation).
@@ -65,12 +77,17 @@ impl Svg {
             height,
             body: String::new(),
             boxes: Vec::new(),
+            left_out: 0,
         };
         svg.rect(0.0, 0.0, width, height, "#ffffff", None);
         svg
     }
 
     pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, stroke: Option<&str>) {
+        if !all_finite(&[x, y, w, h]) {
+            self.left_out += 1;
+            return;
+        }
         let _ = writeln!(
             self.body,
             r#"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="{fill}"{}/>"#,
@@ -81,6 +98,10 @@ impl Svg {
     }
 
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
+        if !all_finite(&[x1, y1, x2, y2, width]) {
+            self.left_out += 1;
+            return;
+        }
         let _ = writeln!(
             self.body,
             r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="{stroke}" stroke-width="{width:.2}"/>"#
@@ -91,12 +112,19 @@ impl Svg {
         self.dashed_polyline(points, stroke, width, "");
     }
 
-    /// A polyline with an SVG `stroke-dasharray` (`dash` empty: solid).
+    /// A polyline with an SVG `stroke-dasharray` (`dash` empty: solid). Its non-finite points
+    /// are left out (the line joins the points either side); with none left, the whole line.
     pub fn dashed_polyline(&mut self, points: &[(f64, f64)], stroke: &str, width: f64, dash: &str) {
         let pts: Vec<String> = points
             .iter()
+            .filter(|(x, y)| all_finite(&[*x, *y]))
             .map(|(x, y)| format!("{x:.2},{y:.2}"))
             .collect();
+        self.left_out += points.len() - pts.len();
+        if (pts.is_empty() && !points.is_empty()) || !width.is_finite() {
+            self.left_out += 1;
+            return;
+        }
         let dash = if dash.is_empty() {
             String::new()
         } else {
@@ -121,6 +149,10 @@ impl Svg {
         rotate: f64,
         fill: &str,
     ) {
+        if !all_finite(&[x, y, size, rotate]) {
+            self.left_out += 1;
+            return;
+        }
         self.boxes.push(text_box(x, y, s, size, anchor, rotate));
         let transform = if rotate != 0.0 {
             format!(r#" transform="rotate({rotate:.1} {x:.2} {y:.2})""#)
@@ -141,6 +173,11 @@ impl Svg {
 
     pub fn size(&self) -> (f64, f64) {
         (self.width, self.height)
+    }
+
+    /// Elements and polyline points left out for a non-finite coordinate or size (see [`Svg`]).
+    pub fn left_out(&self) -> usize {
+        self.left_out
     }
 
     pub fn finish(&self) -> String {
@@ -178,12 +215,42 @@ fn text_box(x: f64, y: f64, s: &str, size: f64, anchor: &str, rotate: f64) -> Te
     }
 }
 
+/// Where `v` falls on an axis `len` pixels long spanning [lo, hi]: `len · (v − lo) / (hi − lo)`,
+/// computed as the charts always did (so their bytes do not change), unless a step overflows —
+/// values near `f64::MAX`, whose span or product with `len` is infinite (an infinite span would
+/// put every value at 0) — when it is computed from halves and as a fraction first, which
+/// stays finite for finite values.
+fn along(v: f64, lo: f64, hi: f64, len: f64) -> f64 {
+    let (offset, span) = (v - lo, hi - lo);
+    let direct = len * offset / span;
+    if offset.is_finite() && span.is_finite() && direct.is_finite() {
+        return direct;
+    }
+    len * ((v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0))
+}
+
+/// An axis around a single value `v`: [v − 1, v + 1], or ±|v|/2 where ±1 is lost to rounding
+/// (|v| ≥ 2^53), so the axis never has zero length.
+fn around(v: f64) -> (f64, f64) {
+    if v + 1.0 > v - 1.0 {
+        (v - 1.0, v + 1.0)
+    } else {
+        (v - v.abs() / 2.0, v + v.abs() / 2.0)
+    }
+}
+
 /// "Nice" axis ticks covering [lo, hi] (steps of 1, 2 or 5 × 10^k).
 pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
         return vec![lo];
     }
-    let raw = (hi - lo) / target.max(1) as f64;
+    let n = target.max(1) as f64;
+    // The span of two finite values can overflow (−1e308 … 1e308); their halves' cannot.
+    let raw = if (hi - lo).is_finite() {
+        (hi - lo) / n
+    } else {
+        hi / n - lo / n
+    };
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
@@ -196,6 +263,15 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 }
 
 fn tick_label(v: f64, step: f64) -> String {
+    if step >= 1e15 {
+        // Only a damaged input reaches this (TAO, days and shares are far smaller): a label of
+        // hundreds of digits would cover the chart.
+        return if v == 0.0 {
+            "0".into()
+        } else {
+            format!("{v:e}")
+        };
+    }
     let decimals = if step >= 1.0 {
         0
     } else {
@@ -392,7 +468,7 @@ pub fn grid_heatmap_svg(
     let (lo, hi) = if finite_min.is_finite() && finite_max > finite_min {
         (finite_min, finite_max)
     } else if finite_min.is_finite() {
-        (finite_min - 1.0, finite_min + 1.0)
+        around(finite_min)
     } else {
         (-1.0, 1.0)
     };
@@ -441,7 +517,7 @@ pub fn grid_heatmap_svg(
             "#000",
         );
     }
-    let scale = |v: f64| (v - lo) / (hi - lo);
+    let scale = |v: f64| along(v, lo, hi, 1.0);
     for (i, s) in rows.iter().enumerate() {
         svg.text(
             left - 8.0,
@@ -700,13 +776,21 @@ fn panel(
     });
     let (x0, x1) = if x1 > x0 {
         (x0, x1)
+    } else if x0.is_finite() {
+        around(x0)
     } else {
-        (x0 - 1.0, x0 + 1.0)
+        // No points at all.
+        (0.0, 1.0)
     };
     let y0 = 0.0;
-    let y1 = if y1 > 0.0 { y1 * 1.05 } else { 1.0 };
-    let sx = |x: f64| left + pw * (x - x0) / (x1 - x0);
-    let sy = |y: f64| top + ph - ph * (y - y0) / (y1 - y0);
+    // 5% headroom, short of infinity for the largest finite values.
+    let y1 = if y1 > 0.0 {
+        (y1 * 1.05).min(f64::MAX)
+    } else {
+        1.0
+    };
+    let sx = |x: f64| left + along(x, x0, x1, pw);
+    let sy = |y: f64| top + ph - along(y, y0, y1, ph);
     svg.text(
         left + pw / 2.0,
         top - 10.0,
@@ -1219,6 +1303,112 @@ tao_reserve_tao,alpha_reserve_tao,alpha_issuance,root_proportion,flow_ema,value_
         let svg = write_match_plot(&dir, "m__r0", &dir.join("plots")).unwrap();
         assert!(svg.is_file());
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Every number the SVG writes in an attribute (coordinates, sizes, polyline points) is
+    /// finite; returns how many there are.
+    pub(super) fn assert_finite_numbers(svg: &str) -> usize {
+        let mut numbers = 0;
+        for name in [
+            "x", "y", "x1", "y1", "x2", "y2", "width", "height", "points",
+        ] {
+            let key = format!(" {name}=\"");
+            for (at, _) in svg.match_indices(&key) {
+                let rest = &svg[at + key.len()..];
+                let value = &rest[..rest.find('"').unwrap()];
+                for v in value.split([' ', ',']).filter(|v| !v.is_empty()) {
+                    let x: f64 = v
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{name}=\"{value}\" is not numbers"));
+                    assert!(x.is_finite(), "{name}=\"{value}\"");
+                    numbers += 1;
+                }
+            }
+        }
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        numbers
+    }
+
+    #[test]
+    fn the_svg_writer_never_writes_a_non_finite_number() {
+        // Whatever a chart computes: an element with a NaN or infinite coordinate or size is
+        // left out, as are a polyline's non-finite points, and each is counted.
+        let mut svg = Svg::new(200.0, 100.0);
+        svg.rect(f64::NAN, 0.0, 10.0, 10.0, "#000", None);
+        svg.rect(0.0, 0.0, f64::INFINITY, 10.0, "#000", None);
+        svg.line(0.0, 0.0, 10.0, f64::NEG_INFINITY, "#000", 1.0);
+        svg.text(f64::NAN, 10.0, "label", 11.0, "start", 0.0, "#000");
+        svg.text(10.0, 10.0, "label", 11.0, "start", f64::NAN, "#000");
+        svg.polyline(&[(f64::NAN, f64::NAN), (1.0, f64::INFINITY)], "#000", 1.0);
+        assert_eq!(svg.left_out(), 2 + 1 + 2 + (2 + 1));
+        assert!(svg.text_boxes().is_empty());
+        svg.polyline(
+            &[
+                (1.0, 2.0),
+                (3.0, f64::NAN),
+                (f64::NEG_INFINITY, 4.0),
+                (5.0, 6.0),
+            ],
+            "#000",
+            1.0,
+        );
+        assert_eq!(svg.left_out(), 8 + 2);
+        let text = svg.finish();
+        // The background, and the polyline's finite points joined.
+        assert_eq!(
+            text,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"100\" viewBox=\"0 0 200 100\">\n\
+             <rect x=\"0.00\" y=\"0.00\" width=\"200.00\" height=\"100.00\" fill=\"#ffffff\"/>\n\
+             <polyline points=\"1.00,2.00 5.00,6.00\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.00\" stroke-linejoin=\"round\"/>\n\
+             </svg>\n"
+        );
+        // A series given non-finite values directly (the reader refuses them): the chart is
+        // still valid SVG, and says nothing was drawn of them by its count.
+        let mut subnets = BTreeMap::new();
+        subnets.insert(
+            "1".to_string(),
+            SubnetSeries {
+                class: "value".into(),
+                day: vec![0.0, 1.0, 2.0],
+                price: vec![0.5, f64::NAN, f64::INFINITY],
+                emission_share: vec![f64::NAN; 3],
+            },
+        );
+        let series = MatchSeries {
+            subnets,
+            reduction: None,
+        };
+        let svg = match_series_svg("m__r0", &series);
+        assert!(svg.left_out() > 0);
+        assert_finite_numbers(&svg.finish());
+    }
+
+    #[test]
+    fn a_heatmap_of_the_largest_finite_payoffs_is_drawn_whole() {
+        // The colour scale's range −1e308 … f64::MAX overflows (inf); its ticks and the cells'
+        // colours must not.
+        let payoff = vec![vec![-1e308, f64::MAX], vec![0.0, f64::NAN]];
+        let svg = payoff_heatmap_svg("huge", &["a".into(), "b".into()], &payoff);
+        assert_eq!(svg.left_out(), 0);
+        let text = svg.finish();
+        assert_finite_numbers(&text);
+        // The extremes take the scale's ends; 0 lies 1e308 / (1e308 + MAX) ≈ 0.357 along it.
+        assert!(text.contains(r##"fill="#440154" stroke="#ffffff""##));
+        assert!(text.contains(r##"fill="#fde725" stroke="#ffffff""##));
+        let middle = hex(sequential(1.0 / (1.0 + f64::MAX / 1e308)));
+        assert_ne!(middle, hex(sequential(0.0)));
+        assert!(
+            text.contains(&format!(r##"fill="{middle}" stroke="#ffffff""##)),
+            "{middle}: {text}"
+        );
+        // An emission bar of share 1e308 (300 px × 1e308 = inf): its rects are left out, the
+        // chart stays valid.
+        let bars = [EmissionBar {
+            label: "m".into(),
+            sublabel: "s".into(),
+            shares: [1e308, 0.0, 0.0, 0.0],
+        }];
+        assert_finite_numbers(&emission_bars("huge", &bars));
     }
 
     #[test]

@@ -260,8 +260,9 @@ fn last_day(path: &Path, day: usize) -> Result<Option<f64>, ReportError> {
 /// Reads `series/<match_id>.csv` (columns include `day`, `subnet`, `class`, `price`,
 /// `emission_share`), grouped by subnet, for a chart: in one streaming pass, at most
 /// [`INTERVALS`] × [`KEEP`] points a subnet (see the module's doc). A subnet's class is the one
-/// of its last row. Every row must have the header's cells, numbers where numbers are drawn,
-/// and days in time order; the first that does not is refused, naming the file and its line.
+/// of its last row. Every row must have the header's cells, finite numbers where numbers are
+/// drawn, and days in time order; the first that does not is refused, naming the file and its
+/// line.
 pub fn read_series(path: &Path) -> Result<MatchSeries, ReportError> {
     let file = File::open(path).map_err(|e| ReportError::io(path, e))?;
     let mut lines = Lines {
@@ -356,6 +357,20 @@ pub fn read_series(path: &Path) -> Result<MatchSeries, ReportError> {
         }
         previous_day = day;
         let (price, share) = (number_at(PRICE)?, number_at(SHARE)?);
+        // The engine writes finite prices and shares (integer reserves and shares of a finite
+        // emission): a NaN or an infinity is a damaged or hand-made file, refused here as a
+        // non-finite day is, rather than drawn as a line the viewer cannot see is incomplete.
+        for (slot, value) in [(PRICE, price), (SHARE, share)] {
+            if !value.is_finite() {
+                return Err(invalid(
+                    number,
+                    format!(
+                        "{} `{}` is not finite (the engine writes finite values: a damaged or edited series file)",
+                        header[columns[slot]], cells[slot]
+                    ),
+                ));
+            }
+        }
         let (first, last) = match span {
             Some(s) => s,
             None => {
@@ -366,8 +381,12 @@ pub fn read_series(path: &Path) -> Result<MatchSeries, ReportError> {
             }
         };
         let interval = if last > first {
-            (((day - first) / (last - first) * INTERVALS as f64).floor() as usize)
-                .min(INTERVALS - 1)
+            let mut t = (day - first) / (last - first);
+            if !t.is_finite() {
+                // A span past f64::MAX (a hand-made file's days): the halves' cannot overflow.
+                t = (day / 2.0 - first / 2.0) / (last / 2.0 - first / 2.0);
+            }
+            ((t * INTERVALS as f64).floor() as usize).min(INTERVALS - 1)
         } else {
             0
         };
@@ -605,6 +624,46 @@ tao_reserve_tao,alpha_reserve_tao,alpha_issuance,root_proportion,flow_ema,value_
     }
 
     #[test]
+    fn the_largest_finite_values_are_drawn_with_finite_coordinates() {
+        // Prices of 1e308 and f64::MAX, a share of 1e308 %: the chart's ranges and scales used
+        // to overflow (220 px × 1e308 = inf) and wrote `-inf` and `NaN` coordinates.
+        let dir = scratch("huge");
+        let path = dir.join("m.csv");
+        let mut csv = format!("{HEADER}\n");
+        row(&mut csv, 100, 1, "value", 1e308, 1e306);
+        row(&mut csv, 100, 2, "meme", f64::MAX, 0.5);
+        row(&mut csv, 200, 1, "value", 1e308, 1e306);
+        row(&mut csv, 200, 2, "meme", 0.5, 0.5);
+        row(&mut csv, 300, 1, "value", -1e308, 0.2);
+        row(&mut csv, 300, 2, "meme", 1e-300, 0.5);
+        fs::write(&path, &csv).unwrap();
+        let read = read_series(&path).unwrap();
+        assert_eq!(read.subnets["2"].price[0], f64::MAX);
+        let svg = super::super::match_series_svg("m__r0", &read);
+        assert_eq!(svg.left_out(), 0, "every point and label is drawn");
+        let text = svg.finish();
+        super::super::tests::assert_finite_numbers(&text);
+        // The price axis reaches f64::MAX: f64::MAX sits at the top of the panel (y 60 + 220 −
+        // 220 × MAX / min(1.05 × MAX, MAX) = 60), 1e308 lower down by its fraction 0.556.
+        assert!(text.contains("80.00,60.00 "), "{text}");
+        let y = 60.0 + 220.0 - 220.0 * ((1e308 / 2.0) / (f64::MAX / 2.0));
+        assert!(text.contains(&format!("80.00,{y:.2} ")), "{y:.2}: {text}");
+        // A day axis spanning the largest finite days (a hand-made file) stays finite too.
+        let mut days = format!("{HEADER}\n");
+        for day in [-1e308, 0.0, f64::MAX] {
+            let _ = writeln!(
+                days,
+                "0,{day:e},1,sn-1,value,0.5,0.5,0.1,1000,2000,3000,0.18,0,0"
+            );
+        }
+        fs::write(&path, &days).unwrap();
+        let svg = super::super::match_series_svg("m__r0", &read_series(&path).unwrap());
+        assert_eq!(svg.left_out(), 0);
+        super::super::tests::assert_finite_numbers(&svg.finish());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_malformed_series_is_refused_naming_the_file_and_line() {
         let dir = scratch("malformed");
         let file = dir.join("m.csv").display().to_string();
@@ -653,6 +712,29 @@ tao_reserve_tao,alpha_reserve_tao,alpha_issuance,root_proportion,flow_ema,value_
             "{}",
             error_of(&dir, &late)
         );
+        // Values that are not finite, in either drawn column, in any spelling Rust parses
+        // (1e400 overflows to inf): refused like a non-finite day.
+        for (from, to, column) in [
+            (",0.7,0.7,", ",NaN,0.7,", "price"),
+            (",0.7,0.7,", ",inf,0.7,", "price"),
+            (",0.7,0.7,", ",-infinity,0.7,", "price"),
+            (",0.7,0.7,", ",1e400,0.7,", "price"),
+            (",0.7,0.2,", ",0.7,NaN,", "emission_share"),
+            (",0.7,0.2,", ",0.7,-inf,", "emission_share"),
+        ] {
+            let text = good.replacen(from, to, 1);
+            assert_ne!(text, good, "{to}");
+            let cell = to
+                .split(',')
+                .nth(if column == "price" { 1 } else { 2 })
+                .unwrap();
+            assert_eq!(
+                error_of(&dir, &text),
+                format!(
+                    "{file}:3: {column} `{cell}` is not finite (the engine writes finite values: a damaged or edited series file)"
+                )
+            );
+        }
         // A line without an end is not read whole.
         let long = format!("{HEADER}\n{}", "9".repeat(MAX_LINE + 10));
         assert!(error_of(&dir, &long).starts_with(&format!("{file}:2: a line longer than")));

@@ -28,20 +28,30 @@ pub fn default_out_dir(result_dir: &Path) -> PathBuf {
     result_dir.join("reports")
 }
 
+/// What [`report_command`] did: the terminal rendering followed by the list of files written
+/// (for stdout), and warnings (for stderr), one line each without a `warning:` prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOutput {
+    pub text: String,
+    /// What the page shows in place of charts it could not draw: a series file that cannot be
+    /// read (file:line and reason). The page and reports are written all the same.
+    pub warnings: Vec<String>,
+}
+
 /// `tourney report DIR [--out OUT] [--no-plots] [--png]`: rebuilds every report of a result
 /// directory, writes them and the page `index.html` to `out` (default `DIR/reports`) and
-/// returns the terminal rendering followed by the list of files written.
+/// returns the terminal rendering followed by the list of files written, and warnings.
 pub fn report_command(
     dir: &Path,
     out: Option<&Path>,
     options: &ReportOptions,
-) -> Result<String, ReportError> {
+) -> Result<ReportOutput, ReportError> {
     let set = build_reports(dir, options)?;
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| default_out_dir(dir));
     let written = write_reports(&set, &out_dir, options)?;
-    let page = crate::html::write_report_page(&set, dir, &out_dir)?;
+    let (page, warnings) = crate::html::write_report_page(&set, dir, &out_dir)?;
     let mut text = crate::render::terminal(&set);
     text.push_str(&format!(
         "\nwrote {} files to {}; open {}\n",
@@ -49,7 +59,7 @@ pub fn report_command(
         out_dir.display(),
         page.display()
     ));
-    Ok(text)
+    Ok(ReportOutput { text, warnings })
 }
 
 /// `tourney compare DIR --by mechanism|schedule [--baseline NAME]` (one directory) or

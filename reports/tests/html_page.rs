@@ -158,6 +158,63 @@ fn a_series_file_without_rows_is_named_on_the_page_not_drawn_empty() {
 }
 
 #[test]
+fn a_damaged_series_file_is_named_in_its_charts_place_and_the_page_still_written() {
+    // One series file of many is torn (or holds a NaN price): the page is written, every other
+    // chart drawn, and that chart's place names the file, line and reason, with the command
+    // that writes the series anew. The caller gets the same as a warning.
+    let (dir, matches) = result_dir("damaged-series");
+    let drawn = matches.iter().filter(|m| m.1).count();
+    let (damaged, with) = &matches[1];
+    assert!(with, "the second representative match has a series");
+    let path = dir.join("series").join(format!("{damaged}.csv"));
+    let good = series_csv();
+    let torn: String = good
+        .lines()
+        .enumerate()
+        .map(|(k, l)| format!("{}\n", if k == 2 { "3600,0.5,2,sn" } else { l }))
+        .collect();
+    let not_finite = good.replacen(",0.001,", ",NaN,", 1);
+    assert_ne!(not_finite, good);
+    for (csv, reason) in [
+        (torn, "3: 4 cells where the header has 7 (a torn or malformed row)"),
+        (
+            not_finite,
+            "2: price `NaN` is not finite (the engine writes finite values: a damaged or edited series file)",
+        ),
+    ] {
+        fs::write(&path, csv).unwrap();
+        let report = report_command(&dir, None, &ReportOptions::default()).unwrap();
+        let html = fs::read_to_string(dir.join("reports/index.html")).unwrap();
+        let stats = check_page(&html).unwrap_or_else(|e| panic!("index.html: {e}"));
+        assert_eq!(stats.count("figure.series"), drawn - 1);
+        let error = format!("{}:{reason}", path.display());
+        assert_eq!(
+            report.warnings,
+            vec![format!(
+                "the report page shows no chart for match {damaged}: {error}"
+            )]
+        );
+        assert!(report.text.contains("wrote "), "{}", report.text);
+        assert_eq!(
+            count(&html, &format!("no chart — {error}. Moved away")),
+            1,
+            "the page names the error of {damaged}"
+        );
+        let command = format!(
+            "tourney plot {} --match {damaged} --tournament tournaments/synthetic.yaml",
+            dir.display()
+        );
+        assert_eq!(count(&html, &command), 1, "the command that writes it anew");
+    }
+    // Well-formed again: drawn, no warning.
+    fs::write(&path, good).unwrap();
+    let report = report_command(&dir, None, &ReportOptions::default()).unwrap();
+    assert!(report.warnings.is_empty());
+    let html = fs::read_to_string(dir.join("reports/index.html")).unwrap();
+    assert_eq!(check_page(&html).unwrap().count("figure.series"), drawn);
+}
+
+#[test]
 fn a_page_without_manifest_or_series_still_resolves_every_link() {
     let dir = temp_dir("bare");
     let mut df = synthetic_raw(36 * 6 * 2 * 2, 3).unwrap();

@@ -30,19 +30,29 @@ pub fn report(
         ..ReportOptions::default()
     };
     crate::result_dir::check_row_counts(dir)?;
-    let text = report_command(dir, out, &options).map_err(failure)?;
-    print!("{text}");
+    let report = report_command(dir, out, &options).map_err(failure)?;
+    print!("{}", report.text);
+    warn(&report.warnings);
     Ok(())
 }
 
 /// Reports at the end of `run` and `merge`: printed unless `quiet`.
 pub fn after_run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     crate::result_dir::check_row_counts(dir)?;
-    let text = report_command(dir, None, &ReportOptions::default()).map_err(failure)?;
+    let report = report_command(dir, None, &ReportOptions::default()).map_err(failure)?;
     if !quiet {
-        print!("{text}");
+        print!("{}", report.text);
     }
+    warn(&report.warnings);
     Ok(())
+}
+
+/// Warnings of a report that was written all the same (a chart the page shows as an error):
+/// on stderr, whatever `--quiet` says, since the exit status does not tell of them.
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 pub fn compare(

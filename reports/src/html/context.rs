@@ -24,9 +24,15 @@ pub struct RepresentativeMatch {
     pub opponent: String,
     pub match_id: String,
     /// `series/<match_id>.csv`, when the run wrote it, as its chart draws it (a bounded number
-    /// of points a subnet, however long the file: `plot::read_series`).
-    pub series: Option<MatchSeries>,
+    /// of points a subnet, however long the file: `plot::read_series`), or why it cannot be
+    /// read (see [`SeriesRead`]).
+    pub series: Option<SeriesRead>,
 }
+
+/// A series file as the page gets it: the series, or the error reading it (file:line and
+/// reason). The page shows that error in the chart's place rather than failing: one damaged
+/// file is one chart of many, and the rest of the report stands without it.
+pub type SeriesRead = Result<MatchSeries, String>;
 
 /// Everything the page shows about the run itself.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -45,6 +51,9 @@ pub struct RunContext {
     pub matches: Vec<RepresentativeMatch>,
     /// Role tournaments: one match per role game (see [`role_representatives`]).
     pub role_matches: Vec<RoleMatch>,
+    /// What the page shows in place of a chart it could not draw, one line each, for the
+    /// command to repeat on stderr (a page is not always read).
+    pub warnings: Vec<String>,
 }
 
 /// The match that shows a role game's equilibrium at work: the first ok match (in plan order)
@@ -58,8 +67,9 @@ pub struct RoleMatch {
     pub probability: f64,
     pub match_id: String,
     /// `series/<match_id>.csv`, when the run wrote it, as its chart draws it (a bounded number
-    /// of points a subnet, however long the file: `plot::read_series`).
-    pub series: Option<MatchSeries>,
+    /// of points a subnet, however long the file: `plot::read_series`), or why it cannot be
+    /// read (see [`SeriesRead`]).
+    pub series: Option<SeriesRead>,
 }
 
 impl RunContext {
@@ -73,23 +83,14 @@ impl RunContext {
             None => (None, None),
         };
         let yaml = fs::read_to_string(result_dir.join("tournament.yaml")).ok();
+        let mut warnings = Vec::new();
         let mut matches = representative_matches(result_dir, set)?;
         for m in &mut matches {
-            let path = result_dir
-                .join("series")
-                .join(crate::file_names::series_file_name(&m.match_id));
-            if path.is_file() {
-                m.series = Some(read_series(&path)?);
-            }
+            m.series = series_of(result_dir, &m.match_id, &mut warnings);
         }
         let mut role_matches = role_representatives(result_dir, set)?;
         for m in &mut role_matches {
-            let path = result_dir
-                .join("series")
-                .join(crate::file_names::series_file_name(&m.match_id));
-            if path.is_file() {
-                m.series = Some(read_series(&path)?);
-            }
+            m.series = series_of(result_dir, &m.match_id, &mut warnings);
         }
         Ok(RunContext {
             result_dir: result_dir.to_path_buf(),
@@ -99,8 +100,27 @@ impl RunContext {
             yaml,
             matches,
             role_matches,
+            warnings,
         })
     }
+}
+
+/// `series/<match_id>.csv` of `result_dir` read for its chart, `None` when the run wrote none.
+/// A file that cannot be read is a warning, not the page's failure (see [`SeriesRead`]).
+fn series_of(result_dir: &Path, match_id: &str, warnings: &mut Vec<String>) -> Option<SeriesRead> {
+    let path = result_dir
+        .join("series")
+        .join(crate::file_names::series_file_name(match_id));
+    if !path.is_file() {
+        return None;
+    }
+    Some(read_series(&path).map_err(|e| {
+        let error = e.to_string();
+        warnings.push(format!(
+            "the report page shows no chart for match {match_id}: {error}"
+        ));
+        error
+    }))
 }
 
 /// The first ok round-robin match (in plan order) of `entrant` against `opponent` under

@@ -18,7 +18,7 @@ mod role_page;
 pub use compare_page::{compare_page, write_compare_page};
 pub use context::{
     profile_probability, representative_matches, role_representatives, RepresentativeMatch,
-    RoleMatch, RunContext,
+    RoleMatch, RunContext, SeriesRead,
 };
 pub use report_page::{report_page, verdict_rows, write_report_page};
 pub use role_page::role_verdict_rows;

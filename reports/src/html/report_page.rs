@@ -6,12 +6,12 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::context::RunContext;
+use super::context::{RunContext, SeriesRead};
 use super::manifest::MAX_SEEDS_SHOWN;
 use super::role_page::{role_game_section, role_network_section, role_verdict_rows};
 use super::{anchor, summary_value_cells, Block, Cell, Page, Section, Table, VerdictRow};
 use crate::meta::describe_mix;
-use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar, MatchSeries};
+use crate::plot::{emission_bars, match_series_plot, payoff_heatmap, EmissionBar};
 use crate::render::{equilibria_lines, num};
 use crate::{ReportError, ReportSet};
 
@@ -351,11 +351,12 @@ fn matches_blocks(
 }
 
 /// One match's series as a figure, or (when the run wrote none, or an older tourney wrote one
-/// without rows) the command that draws it.
+/// without rows) the command that draws it, or (a file that cannot be read) its error — file,
+/// line and reason — and the command that writes it anew once it is moved away.
 pub(super) fn series_blocks(
     ctx: &RunContext,
     match_id: &str,
-    series: Option<&MatchSeries>,
+    series: Option<&SeriesRead>,
     what: &str,
 ) -> Vec<Block> {
     let file = format!("series/{}", crate::file_names::series_file_name(match_id));
@@ -365,7 +366,17 @@ pub(super) fn series_blocks(
             .and_then(|m| m["tournament_file"].as_str())
     };
     match series {
-        Some(series) if series.subnets.is_empty() => vec![
+        Some(Err(error)) => vec![
+            Block::Paragraph(format!(
+                "{what}: no chart — {error}. Moved away, the file is written anew by this, which plays the match again (same seed); run `tourney report` afterwards to see it here:"
+            )),
+            Block::Command(plot_command_line(
+                &ctx.result_dir,
+                match_id,
+                Some(tournament().unwrap_or("FILE")),
+            )),
+        ],
+        Some(Ok(series)) if series.subnets.is_empty() => vec![
             Block::Paragraph(format!(
                 "{what}: no chart — {}. This plays the match again (same seed) and writes its series anew; run `tourney report` afterwards to see it here:",
                 crate::plot::empty_series_message(&file)
@@ -376,7 +387,7 @@ pub(super) fn series_blocks(
                 Some(tournament().unwrap_or("FILE")),
             )),
         ],
-        Some(series) => vec![Block::Figure {
+        Some(Ok(series)) => vec![Block::Figure {
             class: "series".into(),
             svg: match_series_plot(match_id, series),
             caption: match series.reduction {
@@ -626,12 +637,14 @@ pub fn report_page(set: &ReportSet, ctx: &RunContext) -> Page {
     }
 }
 
-/// Builds the report page of `result_dir` and writes it as `out_dir/index.html`.
+/// Builds the report page of `result_dir` and writes it as `out_dir/index.html`; returns its
+/// path and what it shows in place of the charts it could not draw
+/// ([`RunContext::warnings`]), for the command to repeat on stderr.
 pub fn write_report_page(
     set: &ReportSet,
     result_dir: &Path,
     out_dir: &Path,
-) -> Result<PathBuf, ReportError> {
+) -> Result<(PathBuf, Vec<String>), ReportError> {
     let ctx = RunContext::read(result_dir, set)?;
     fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
     let path = out_dir.join("index.html");
@@ -649,12 +662,13 @@ pub fn write_report_page(
         file.flush()
     };
     write().map_err(|e| ReportError::io(&path, e))?;
-    Ok(path)
+    Ok((path, ctx.warnings))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plot::MatchSeries;
 
     #[test]
     fn commands_quote_what_the_shell_would_split() {
@@ -687,7 +701,7 @@ mod tests {
         let caption = |series: &MatchSeries| match &series_blocks(
             &RunContext::default(),
             "m__r0",
-            Some(series),
+            Some(&Ok(series.clone())),
             "a vs b",
         )[..]
         {

@@ -711,6 +711,48 @@ fn errors_point_at_the_field_that_is_wrong() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok (1 matches)"));
 }
 
+/// A strategy's library that does not exist, or is no library, is an error of its `plugin`
+/// field whichever command finds it: `validate` and `run --isolate` load it in a worker and
+/// said `params` (the field of a refusal to create the strategy), `run --no-isolate` said
+/// `plugin`.
+#[test]
+fn a_library_that_cannot_be_loaded_is_an_error_of_the_plugin_field() {
+    let dir = scratch("plugin-field");
+    let text = write(&dir, "libtext.so", &"not a library\n".repeat(20));
+    let missing = dir.join("NOPE.so");
+    for (name, lib, reason) in [
+        ("missing.yaml", &missing, "No such file"),
+        ("text.yaml", &text, "invalid ELF header"),
+    ] {
+        let yaml = write(
+            &dir,
+            name,
+            &format!(
+                "name: t\nformat: roles\nmechanisms: [taoflow]\nhorizon_days: 1\nroles:\n  \
+                 - name: owners\n    players: 1\n    plays: subnet-owner\n    strategies:\n      \
+                 - plugin: {}\n  - name: traders\n    players: 1\n    plays: staker\n    \
+                 strategies:\n      - {{name: other, plugin: {}}}\n",
+                lib.display(),
+                lib.display()
+            ),
+        );
+        let yaml = yaml.to_str().unwrap();
+        let out = dir.join("out");
+        let out = out.to_str().unwrap();
+        let expected = format!(
+            "{yaml}:10:9: roles[0].strategies[0].plugin: {}: not a loadable library",
+            lib.display()
+        );
+        for args in [
+            vec!["validate", yaml],
+            vec!["run", yaml, "--out", out, "--quiet", "--isolate"],
+            vec!["run", yaml, "--out", out, "--quiet", "--no-isolate"],
+        ] {
+            fails(&args, 2, &[&expected, reason]);
+        }
+    }
+}
+
 #[test]
 fn loader_errors_keep_the_systems_reason() {
     let dir = scratch("loader");

@@ -335,7 +335,7 @@ fn a_base_with_a_missing_plugin_or_no_base_is_refused_before_any_match() {
     let stderr = String::from_utf8_lossy(&validate.stderr);
     let expected = stderr.trim().strip_prefix("error: ").unwrap();
     let at = format!(
-        "{}:10:9: roles[0].strategies[1]",
+        "{}:10:34: roles[0].strategies[1].plugin: ",
         dir.join("base.yaml").display()
     );
     assert!(expected.starts_with(&at), "{expected}");

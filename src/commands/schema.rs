@@ -155,7 +155,8 @@ mod tests {
         let head = "name: x\nmechanisms: [dtao-price]\n";
         let role = "roles:\n  - {name: o, players: 1, plays: staker, strategies: [{plugin: a}]}\n";
         // (file, loaded): a round-robin or melee tournament needs an entrant, and no roles; a
-        // roles tournament needs a role, and no entrants. The schema allowed `entrants: []`.
+        // roles tournament needs a role, and no entrants; either may write the other's list
+        // empty. The schema allowed `entrants: []`, and refused `roles: []` in a round-robin.
         let cases = [
             (format!("{head}entrants: [{{plugin: a}}]\n"), true),
             (format!("{head}entrants: []\n"), false),
@@ -167,6 +168,15 @@ mod tests {
                 true,
             ),
             (format!("{head}entrants: [{{plugin: a}}]\n{role}"), false),
+            (
+                format!("{head}entrants: [{{plugin: a}}]\nroles: []\n"),
+                true,
+            ),
+            (
+                format!("{head}format: melee\nentrants: [{{plugin: a}}]\nroles: []\n"),
+                true,
+            ),
+            (format!("{head}format: roles\nroles: []\n"), false),
             (format!("{head}format: roles\n{role}"), true),
             (format!("{head}format: roles\nentrants: []\n{role}"), true),
             (

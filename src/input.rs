@@ -76,6 +76,9 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
         if let Some(idx) = message.find(" at line ") {
             message.truncate(idx);
         }
+        if let Some(said) = beyond_float(&message) {
+            message = said;
+        }
         let mut at = loc.as_ref().map(|l| (l.line(), l.column()));
         // serde finds a duplicate field when its mapping ends, and serde_yaml then points at
         // the mapping's start (1:1 for a top-level key): point at the second occurrence. An
@@ -93,6 +96,22 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
             column: at.map(|a| a.1),
             message,
         }
+    })
+}
+
+/// serde_yaml reads a plain number beyond a float's range (`1e400`) as text, and refuses it
+/// as "invalid type: string \"1e400\", expected f64": say what it is instead. `None` for any
+/// other message, and for text that is no such number (`lots`, `inf`).
+fn beyond_float(message: &str) -> Option<String> {
+    const TEXT: &str = "invalid type: string \"";
+    let at = message.find(TEXT)?;
+    let (value, rest) = message[at + TEXT.len()..].split_once("\", expected f64")?;
+    let x: f64 = value.parse().ok()?;
+    (x.is_infinite() && value.contains(|c: char| c.is_ascii_digit())).then(|| {
+        format!(
+            "{}{value} is out of range for a float (its magnitude is at most about 1.8e308){rest}",
+            &message[..at]
+        )
     })
 }
 
@@ -134,6 +153,32 @@ pub fn semantic(path: &Path, text: &str, field: &str, message: &str) -> InputErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_beyond_a_float_is_said_to_be_out_of_range() {
+        assert_eq!(
+            beyond_float("events[0].tao: invalid type: string \"1e400\", expected f64").as_deref(),
+            Some(
+                "events[0].tao: 1e400 is out of range for a float (its magnitude is at most \
+                 about 1.8e308)"
+            )
+        );
+        assert_eq!(
+            beyond_float("horizon_days: invalid type: string \"-2e999\", expected f64").as_deref(),
+            Some(
+                "horizon_days: -2e999 is out of range for a float (its magnitude is at most \
+                 about 1.8e308)"
+            )
+        );
+        for other in [
+            "events[0].tao: invalid type: string \"lots\", expected f64",
+            "events[0].tao: invalid type: string \"inf\", expected f64",
+            "events[0].tao: invalid type: string \"1e5\", expected f64",
+            "seed: invalid type: string \"1e400\", expected u64",
+        ] {
+            assert_eq!(beyond_float(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn a_message_names_its_field_with_the_path_before_it() {

@@ -753,6 +753,99 @@ fn a_library_that_cannot_be_loaded_is_an_error_of_the_plugin_field() {
     }
 }
 
+/// A match file's event read as the docs say: its time is written (a missing one, or a null,
+/// fired at block 0 without a word), its numbers are numbers (`!!str 5` was the number 5,
+/// `"5"` refused), a number beyond a float's range, a mapping for the action and a null work
+/// kind are refused saying what is allowed (serde's internals were quoted), and a horizon at
+/// or before the start day is refused at the key written, naming both (it named `start_day`,
+/// unwritten, with no line).
+#[test]
+fn simulate_events_say_what_they_take_at_the_value() {
+    let dir = scratch("event-values");
+    let head = "seed: 1\nhorizon_day: 0.1\nnetwork:\n  background_subnets: 2\nsubnets:\n  - \
+                {name: meme, pool_tao: 1000, price: 0.02}\nagents:\n  - {name: farmer, \
+                capital_tao: 50}\nevents:\n";
+    for (name, event, expected) in [
+        (
+            "no-time.yaml",
+            "  - {agent: farmer, action: stake, subnet: meme, tao: 5}\n",
+            "no-time.yaml:10:5: events[0]: missing `block` or `day`: when the event fires",
+        ),
+        (
+            "null-block.yaml",
+            "  - {block: null, agent: farmer, action: stake, subnet: meme, tao: 5}\n",
+            "null-block.yaml:10:13: events[0].block: invalid type: unit value, expected u64",
+        ),
+        (
+            "null-day.yaml",
+            "  - {day: ~, agent: farmer, action: stake, subnet: meme, tao: 5}\n",
+            "null-day.yaml:10:11: events[0].day: invalid type: unit value, expected f64",
+        ),
+        (
+            "tagged.yaml",
+            "  - {block: 1, agent: farmer, action: stake, subnet: meme, tao: !!str 5}\n",
+            "tagged.yaml:10:65: events[0].tao: invalid type: string \"5\", expected f64",
+        ),
+        (
+            "quoted.yaml",
+            "  - {block: 1, agent: farmer, action: stake, subnet: meme, tao: \"5\"}\n",
+            "quoted.yaml:10:65: events[0].tao: invalid type: string \"5\", expected f64",
+        ),
+        (
+            "huge.yaml",
+            "  - {block: 1, agent: farmer, action: stake, subnet: meme, tao: 1e400}\n",
+            "huge.yaml:10:65: events[0].tao: 1e400 is out of range for a float",
+        ),
+        (
+            "action-map.yaml",
+            "  - {block: 1, agent: farmer, action: {stake: 1}, subnet: meme, tao: 5}\n",
+            "action-map.yaml:10:39: events[0].action: invalid type: map, expected the name of an \
+             action: stake, unstake, unstake-all, stake-root, unstake-root, set-incentive, \
+             set-weights, spend, buyback",
+        ),
+        (
+            "kind-null.yaml",
+            "  - {block: 1, agent: farmer, action: spend, tao: 1, kind: null}\n",
+            "kind-null.yaml:10:60: events[0].kind: null is not a work kind: write `ai` or \
+             `offtopic`, or leave `kind` out for `ai`",
+        ),
+    ] {
+        let file = write(&dir, name, &format!("{head}{event}"));
+        fails(&["simulate", file.to_str().unwrap()], 2, &[expected]);
+    }
+    // What still reads: a tagged float and an integer are numbers, and an event at `day`.
+    let file = write(
+        &dir,
+        "good.yaml",
+        &format!(
+            "{head}  - {{block: 1, agent: farmer, action: stake, subnet: meme, tao: !!float 5}}\n  \
+             - {{day: 0.05, agent: farmer, action: unstake, subnet: meme, alpha: 1}}\n"
+        ),
+    );
+    run(&["simulate", file.to_str().unwrap()]);
+    for (name, days, expected) in [
+        (
+            "horizon.yaml",
+            "horizon_day: 0\n",
+            "horizon.yaml:2:1: horizon_day: horizon_day 0 is not after start_day 0",
+        ),
+        (
+            "start.yaml",
+            "start_day: 40\n",
+            "start.yaml:2:1: start_day: start_day 40 is not before horizon_day 30 (the default \
+             horizon)",
+        ),
+        (
+            "both.yaml",
+            "start_day: 5\nhorizon_day: 4\n",
+            "both.yaml:3:1: horizon_day: horizon_day 4 is not after start_day 5",
+        ),
+    ] {
+        let file = write(&dir, name, &format!("seed: 1\n{days}"));
+        fails(&["simulate", file.to_str().unwrap()], 2, &[expected]);
+    }
+}
+
 #[test]
 fn loader_errors_keep_the_systems_reason() {
     let dir = scratch("loader");

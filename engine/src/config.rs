@@ -409,6 +409,9 @@ impl MatchConfig {
     }
 }
 
+/// The horizon of a match file that writes none.
+pub const DEFAULT_HORIZON_DAY: f64 = 30.0;
+
 impl Default for MatchConfig {
     fn default() -> Self {
         let chain_rates = Rates::default();
@@ -431,7 +434,7 @@ impl Default for MatchConfig {
             objective_flow_weight: 0.0,
             schedule: RootSchedule::Native,
             start_day: 0.0,
-            horizon_day: 30.0,
+            horizon_day: DEFAULT_HORIZON_DAY,
             decision_interval_blocks: 360,
             series_interval_blocks: 0,
             check_conservation: false,
@@ -822,8 +825,8 @@ pub enum ActionConfig {
     },
 }
 
-/// At `block` (or `day`) since the match start, `agent` does `action`: one mapping holding the
-/// event's keys and its action's, read by hand so that a bad value is reported at its own
+/// At `block` (or `day`) since the match start, `agent` does `action` (one of the two times
+/// must be given): one mapping holding the event's keys and its action's, read by hand so that a bad value is reported at its own
 /// line and column under its field's name (`config/event.rs`); an unknown key is refused.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventConfig {
@@ -834,7 +837,8 @@ pub struct EventConfig {
 }
 
 impl EventConfig {
-    /// The match block at which the event fires.
+    /// The match block at which the event fires ([`MatchConfig::validate`] refuses an event
+    /// with neither `block` nor `day`; it would fire at block 0).
     pub fn at_block(&self) -> u64 {
         match (self.block, self.day) {
             (Some(b), _) => b,
@@ -896,13 +900,28 @@ impl MatchConfig {
             return Err(err("horizon_day", "expected a finite day"));
         }
         if self.start_day >= self.horizon_day {
-            return Err(err(
-                "start_day",
-                format!(
-                    "start day {} is not before the horizon (horizon_day {})",
-                    self.start_day, self.horizon_day
-                ),
-            ));
+            // Named at a key the file writes (a file is read with both defaulted): the horizon
+            // unless it is the default, and then the start day, which must be written to reach
+            // it (its default is 0). Both values are in the message.
+            return Err(if self.horizon_day == DEFAULT_HORIZON_DAY {
+                err(
+                    "start_day",
+                    format!(
+                        "start_day {} is not before horizon_day {} (the default horizon): a \
+                         match ends after the day it starts",
+                        self.start_day, self.horizon_day
+                    ),
+                )
+            } else {
+                err(
+                    "horizon_day",
+                    format!(
+                        "horizon_day {} is not after start_day {}: a match ends after the day \
+                         it starts",
+                        self.horizon_day, self.start_day
+                    ),
+                )
+            });
         }
         if self.horizon_day - self.start_day > 3650.0 {
             return Err(err("horizon_day", "a match lasts at most 3650 days"));
@@ -1160,8 +1179,17 @@ impl MatchConfig {
         let horizon = self.horizon_blocks();
         for (k, e) in self.events.iter().enumerate() {
             let f = format!("events[{k}]");
-            if e.block.is_some() && e.day.is_some() {
-                return Err(err(&f, "give `block` or `day`, not both"));
+            match (e.block, e.day) {
+                (Some(_), Some(_)) => return Err(err(&f, "give `block` or `day`, not both")),
+                // It fired at block 0 without a word.
+                (None, None) => {
+                    return Err(err(
+                        &f,
+                        "missing `block` or `day`: when the event fires, in blocks or days \
+                         from the match start",
+                    ))
+                }
+                _ => {}
             }
             if let Some(d) = e.day {
                 non_negative(&format!("{f}.day"), d)?;

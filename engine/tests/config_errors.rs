@@ -42,6 +42,46 @@ fn start_day_past_the_horizon() {
     ));
 }
 
+/// The start and the horizon are refused at a key a file writes (both have defaults), with
+/// both values named.
+#[test]
+fn a_horizon_at_or_before_the_start_names_the_key_written() {
+    let mut c = common::small(1, 2, 0.0);
+    let e = c.validate().unwrap_err();
+    assert_eq!(e.field, "horizon_day");
+    assert_eq!(
+        e.message,
+        "horizon_day 0 is not after start_day 0: a match ends after the day it starts"
+    );
+    // The default horizon cannot be the key written: the start day was.
+    c.horizon_day = DEFAULT_HORIZON_DAY;
+    c.start_day = 30.0;
+    let e = c.validate().unwrap_err();
+    assert_eq!(e.field, "start_day");
+    assert!(
+        e.message
+            .starts_with("start_day 30 is not before horizon_day 30"),
+        "{e}"
+    );
+}
+
+/// An event with neither `block` nor `day` fired at block 0 without a word.
+#[test]
+fn an_event_says_when_it_fires() {
+    let mut c = common::with_meme(common::small(1, 2, 1.0), 0.0);
+    c.events = vec![EventConfig {
+        block: None,
+        day: None,
+        agent: "farmer".into(),
+        action: ActionConfig::StakeRoot { tao: 1.0 },
+    }];
+    let e = c.validate().unwrap_err();
+    assert_eq!(e.field, "events[0]");
+    assert!(e.message.starts_with("missing `block` or `day`"), "{e}");
+    c.events[0].day = Some(0.5);
+    c.validate().unwrap();
+}
+
 #[test]
 fn references_must_exist() {
     let mut c = common::with_meme(common::small(1, 2, 1.0), 0.0);

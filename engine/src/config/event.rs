@@ -6,15 +6,20 @@
 //! input, in the order written, as the type its key names (a key has the same type in every
 //! action that takes it), so the reader's error carries the field path and the value's line
 //! and column; which fields the action takes is checked when both are known.
+//!
+//! Numbers, the action and the work kind are read from the scalar as written
+//! ([`Deserializer::deserialize_any`]), not asked of serde_yaml as a type: asked for an `f64`,
+//! serde_yaml parses any plain scalar, so `tao: !!str 5` was the number 5 while `tao: "5"` was
+//! refused; asked for an enum, it reads a mapping as a variant written with a YAML tag, and
+//! `action: {stake: 1}` was refused as "expected a YAML tag starting with '!'".
 
 use super::{ActionConfig, EventConfig, PolicyConfig, SubnetRef, WorkConfig};
-use serde::de::{Error, MapAccess, Visitor};
+use serde::de::{Error, MapAccess, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
 /// The `action` tag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tag {
     Stake,
     Unstake,
@@ -25,6 +30,145 @@ enum Tag {
     SetWeights,
     Spend,
     Buyback,
+}
+
+/// Every action's name, and its tag at the same index.
+const ACTION_NAMES: &[&str] = &[
+    "stake",
+    "unstake",
+    "unstake-all",
+    "stake-root",
+    "unstake-root",
+    "set-incentive",
+    "set-weights",
+    "spend",
+    "buyback",
+];
+const ACTION_TAGS: [Tag; 9] = [
+    Tag::Stake,
+    Tag::Unstake,
+    Tag::UnstakeAll,
+    Tag::StakeRoot,
+    Tag::UnstakeRoot,
+    Tag::SetIncentive,
+    Tag::SetWeights,
+    Tag::Spend,
+    Tag::Buyback,
+];
+
+/// An action's name: `unknown variant` for a name that is none (serde's words, which list
+/// the names), and what `action` takes for anything that is not a name (a mapping, a number).
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl<'de> Visitor<'de> for Name {
+            type Value = Tag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "the name of an action: {}", ACTION_NAMES.join(", "))
+            }
+            fn visit_str<E: Error>(self, name: &str) -> Result<Tag, E> {
+                ACTION_NAMES
+                    .iter()
+                    .position(|n| *n == name)
+                    .map(|i| ACTION_TAGS[i])
+                    .ok_or_else(|| E::unknown_variant(name, ACTION_NAMES))
+            }
+        }
+        d.deserialize_any(Name)
+    }
+}
+
+/// A number as written: a YAML integer or float, whatever it is tagged, and never a string
+/// (`!!str 5` is the text "5", refused like `"5"`). The messages are serde's for its number
+/// types (`invalid type: string "lots", expected f64`).
+struct Number<T>(T);
+
+impl<'de> Deserialize<'de> for Number<f64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Float;
+        impl<'de> Visitor<'de> for Float {
+            type Value = f64;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("f64")
+            }
+            fn visit_f64<E: Error>(self, x: f64) -> Result<f64, E> {
+                Ok(x)
+            }
+            fn visit_u64<E: Error>(self, x: u64) -> Result<f64, E> {
+                Ok(x as f64)
+            }
+            fn visit_i64<E: Error>(self, x: i64) -> Result<f64, E> {
+                Ok(x as f64)
+            }
+            fn visit_u128<E: Error>(self, x: u128) -> Result<f64, E> {
+                Ok(x as f64)
+            }
+            fn visit_i128<E: Error>(self, x: i128) -> Result<f64, E> {
+                Ok(x as f64)
+            }
+        }
+        d.deserialize_any(Float).map(Number)
+    }
+}
+
+impl<'de> Deserialize<'de> for Number<u64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Whole;
+        impl<'de> Visitor<'de> for Whole {
+            type Value = u64;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("u64")
+            }
+            fn visit_u64<E: Error>(self, x: u64) -> Result<u64, E> {
+                Ok(x)
+            }
+            fn visit_i64<E: Error>(self, x: i64) -> Result<u64, E> {
+                u64::try_from(x).map_err(|_| E::invalid_value(Unexpected::Signed(x), &self))
+            }
+            fn visit_u128<E: Error>(self, x: u128) -> Result<u64, E> {
+                u64::try_from(x).map_err(|_| {
+                    E::invalid_value(Unexpected::Other(&format!("integer `{x}`")), &self)
+                })
+            }
+            fn visit_i128<E: Error>(self, x: i128) -> Result<u64, E> {
+                u64::try_from(x).map_err(|_| {
+                    E::invalid_value(Unexpected::Other(&format!("integer `{x}`")), &self)
+                })
+            }
+        }
+        d.deserialize_any(Whole).map(Number)
+    }
+}
+
+/// A spend's work kind, `ai` or `offtopic`; null is refused as null, saying that leaving
+/// `kind` out means `ai` (it was read as a kind named "null").
+struct Kind(WorkConfig);
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const NAMES: &[&str] = &["ai", "offtopic"];
+        struct Name;
+        impl<'de> Visitor<'de> for Name {
+            type Value = WorkConfig;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a work kind: `ai` or `offtopic`")
+            }
+            fn visit_str<E: Error>(self, name: &str) -> Result<WorkConfig, E> {
+                match name {
+                    "ai" => Ok(WorkConfig::Ai),
+                    "offtopic" => Ok(WorkConfig::Offtopic),
+                    _ => Err(E::unknown_variant(name, NAMES)),
+                }
+            }
+            fn visit_unit<E: Error>(self) -> Result<WorkConfig, E> {
+                Err(E::custom(
+                    "null is not a work kind: write `ai` or `offtopic`, or leave `kind` out \
+                     for `ai`",
+                ))
+            }
+        }
+        d.deserialize_any(Name).map(Kind)
+    }
 }
 
 impl Tag {
@@ -59,8 +203,9 @@ const ACTION_FIELDS: &[&str] = &[
 /// What a mapping gave, each key at most once.
 #[derive(Default)]
 struct Fields {
-    block: Option<Option<u64>>,
-    day: Option<Option<f64>>,
+    /// A time written as null is refused at its value (it fired at block 0).
+    block: Option<u64>,
+    day: Option<f64>,
     agent: Option<String>,
     action: Option<Tag>,
     /// `Some(None)`: written as null (only `set-incentive`'s subnet may be).
@@ -151,8 +296,8 @@ impl Fields {
             },
         };
         Ok(EventConfig {
-            block: self.block.flatten(),
-            day: self.day.flatten(),
+            block: self.block,
+            day: self.day,
             agent,
             action,
         })
@@ -178,8 +323,8 @@ impl<'de> Visitor<'de> for EventVisitor {
                 }
             }
             match key.as_str() {
-                "block" => once(&mut got.block, "block", map.next_value()?)?,
-                "day" => once(&mut got.day, "day", map.next_value()?)?,
+                "block" => once(&mut got.block, "block", number(&mut map)?)?,
+                "day" => once(&mut got.day, "day", number(&mut map)?)?,
                 "agent" => once(&mut got.agent, "agent", map.next_value()?)?,
                 "action" => once(&mut got.action, "action", map.next_value()?)?,
                 "subnet" => {
@@ -191,21 +336,29 @@ impl<'de> Visitor<'de> for EventVisitor {
                     };
                     once(&mut got.subnet, "subnet", value)?
                 }
-                "tao" => once(&mut got.tao, "tao", map.next_value()?)?,
-                "alpha" => once(&mut got.alpha, "alpha", map.next_value()?)?,
+                "tao" => once(&mut got.tao, "tao", number(&mut map)?)?,
+                "alpha" => once(&mut got.alpha, "alpha", number(&mut map)?)?,
                 "holdings_weight" => once(
                     &mut got.holdings_weight,
                     "holdings_weight",
-                    map.next_value()?,
+                    number(&mut map)?,
                 )?,
                 "policy" => once(&mut got.policy, "policy", map.next_value()?)?,
-                "kind" => once(&mut got.kind, "kind", map.next_value()?)?,
+                "kind" => once(&mut got.kind, "kind", map.next_value::<Kind>()?.0)?,
                 "burn" => once(&mut got.burn, "burn", map.next_value()?)?,
                 _ => return Err(unknown(&key, got.action)),
             }
         }
         got.into_event()
     }
+}
+
+/// The next value of `map`, read as a [`Number`].
+fn number<'de, T, A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error>
+where
+    Number<T>: Deserialize<'de>,
+{
+    map.next_value::<Number<T>>().map(|n| n.0)
 }
 
 /// serde's "unknown field" message (which the CLI's reader locates at the key), listing the
@@ -230,13 +383,14 @@ fn unknown<E: Error>(key: &str, action: Option<Tag>) -> E {
 impl<'de> Deserialize<'de> for PolicyConfig {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const NAMES: &[&str] = &["follow-rule", "zero-holders", "classes"];
-        /// The class weights, each read at its own position.
+        /// The class weights, each read at its own position (as a [`Number`], like the
+        /// event's).
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Classes {
-            work: f64,
-            holdings: f64,
-            burn: f64,
+            work: Number<f64>,
+            holdings: Number<f64>,
+            burn: Number<f64>,
         }
         struct Policy;
         impl<'de> Visitor<'de> for Policy {
@@ -265,9 +419,9 @@ impl<'de> Deserialize<'de> for PolicyConfig {
                     return Err(A::Error::invalid_length(2, &self));
                 }
                 Ok(PolicyConfig::Classes {
-                    work: c.work,
-                    holdings: c.holdings,
-                    burn: c.burn,
+                    work: c.work.0,
+                    holdings: c.holdings.0,
+                    burn: c.burn.0,
                 })
             }
         }
@@ -455,6 +609,77 @@ mod tests {
         assert!(
             message.starts_with("events[0].action: unknown variant `dance`"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn values_are_read_as_written_and_refusals_say_what_is_taken() {
+        // A string is a string however it is written; a tagged number is a number.
+        for tao in ["!!str 5", "\"5\"", "'5'"] {
+            let (message, at) = failure(&format!(
+                "- {{block: 1, agent: a, action: stake, subnet: 1, tao: {tao}}}\n"
+            ));
+            assert_eq!(
+                message,
+                "events[0].tao: invalid type: string \"5\", expected f64"
+            );
+            assert_eq!(at, Some((2, 55)));
+        }
+        let (message, _) = failure("- {block: !!str 5, agent: a, action: stake-root, tao: 1}\n");
+        assert_eq!(
+            message,
+            "events[0].block: invalid type: string \"5\", expected u64"
+        );
+        let read = events(
+            "- {block: !!int 5, agent: a, action: stake-root, tao: !!float 2}\n- {day: 1, agent: \
+             a, action: unstake-root, tao: 3}\n",
+        )
+        .unwrap();
+        assert_eq!((read[0].block, read[1].day), (Some(5), Some(1.0)));
+        assert_eq!(read[0].action, ActionConfig::StakeRoot { tao: 2.0 });
+        // A null time is refused at the value (it fired at block 0).
+        let (message, at) = failure("- {block: null, agent: a, action: stake-root, tao: 1}\n");
+        assert_eq!(
+            message,
+            "events[0].block: invalid type: unit value, expected u64"
+        );
+        assert_eq!(at, Some((2, 11)));
+        let (message, at) = failure("- agent: a\n  action: stake-root\n  tao: 1\n  block: -1\n");
+        assert_eq!(
+            message,
+            "events[0].block: invalid value: integer `-1`, expected u64"
+        );
+        assert_eq!(at, Some((5, 10)));
+        // The action: what it takes, whatever was written instead of a name.
+        let (message, at) = failure("- {block: 1, agent: a, action: {stake: 1}, tao: 1}\n");
+        assert_eq!(
+            message,
+            "events[0].action: invalid type: map, expected the name of an action: stake, \
+             unstake, unstake-all, stake-root, unstake-root, set-incentive, set-weights, spend, \
+             buyback"
+        );
+        assert_eq!(at, Some((2, 32)));
+        // A null kind is not the unwritten one.
+        let (message, at) = failure("- {block: 1, agent: a, action: spend, tao: 1, kind: null}\n");
+        assert_eq!(
+            message,
+            "events[0].kind: null is not a work kind: write `ai` or `offtopic`, or leave `kind` \
+             out for `ai`"
+        );
+        assert_eq!(at, Some((2, 53)));
+        let (message, _) = failure("- {block: 1, agent: a, action: spend, tao: 1, kind: art}\n");
+        assert_eq!(
+            message,
+            "events[0].kind: unknown variant `art`, expected `ai` or `offtopic`"
+        );
+        // Numbers inside a policy, too.
+        let (message, _) = failure(
+            "- {agent: a, action: set-weights, subnet: 1, policy: {classes: {work: !!str 1, \
+             holdings: 1, burn: 0}}}\n",
+        );
+        assert_eq!(
+            message,
+            "events[0].policy.classes.work: invalid type: string \"1\", expected f64"
         );
     }
 

@@ -150,44 +150,33 @@ pub fn check_in_process(loaded: &Loaded, factory: &PluginFactory) -> Result<(), 
 /// The same check in a worker process (and the loading before it), so that a plugin that
 /// aborts or loops while being described or created is reported at its entrant, and the
 /// caller lives on. A library that failed to load is reported at the entrant's `plugin` (or
-/// `crate`), as [`open_plugins`] reports it in process; anything else at its `params`.
+/// `crate`), as [`open_plugins`] reports it in process (the worker's answer says which step
+/// failed); a refused creation, a crash or a timeout at its `params` (a crash may have happened
+/// in either step, and creating is where a plugin runs its code).
 pub fn check_isolated(
     loaded: &Loaded,
     paths: &[PathBuf],
     limits: &crate::commands::worker::WorkerLimits,
 ) -> Result<(), InputError> {
-    crate::commands::worker::check_in_worker(&loaded.path, paths, limits).map_err(
-        |(entrant, message)| match entrant {
-            Some(k) => semantic(
-                &loaded.path,
-                &loaded.text,
-                &if is_load_error(&paths[k], &message) {
-                    plugin_field(loaded, k)
-                } else {
-                    format!("{}.params", loaded.config.entrant_field(k))
-                },
-                &message,
-            ),
-            None => InputError {
-                file: loaded.path.clone(),
-                line: None,
-                column: None,
-                message,
+    use crate::commands::worker::{check_in_worker, CheckStep};
+    check_in_worker(&loaded.path, paths, limits).map_err(|(entrant, step, message)| match entrant {
+        Some(k) => semantic(
+            &loaded.path,
+            &loaded.text,
+            &if step == CheckStep::Load {
+                plugin_field(loaded, k)
+            } else {
+                format!("{}.params", loaded.config.entrant_field(k))
             },
+            &message,
+        ),
+        None => InputError {
+            file: loaded.path.clone(),
+            line: None,
+            column: None,
+            message,
         },
-    )
-}
-
-/// Whether the worker's answer about the library at `path` is a failure to load it. The
-/// worker answers with the loader's message, and every refusal of `PluginLibrary::load` (no
-/// such file, not a library, not a plugin, another ABI, a bad manifest) begins with the path
-/// it was given, while a refusal to create an instance begins with "plugin `name`". A crash
-/// or a timeout is neither: the worker's own message, at `params` (it may have happened in
-/// either step, and creating is where a plugin runs its code).
-fn is_load_error(path: &Path, message: &str) -> bool {
-    message
-        .strip_prefix(path.display().to_string().as_str())
-        .is_some_and(|rest| rest.starts_with(": "))
+    })
 }
 
 /// A role's strategies must be able to play it (an owner cannot be the root holder): each

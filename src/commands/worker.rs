@@ -153,14 +153,39 @@ pub fn isolated(
     })
 }
 
+/// Which step of the plugin check failed for an entrant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckStep {
+    /// Its library could not be loaded (no such file, not a plugin, another ABI, …).
+    Load,
+    /// Its plugin refused to be created with its parameters.
+    Create,
+    /// The worker died or hung in the entrant's load or creation (which one is not known;
+    /// creating is where a plugin runs its own code).
+    Crash,
+}
+
+impl CheckStep {
+    fn name(self) -> &'static str {
+        match self {
+            CheckStep::Load => "load",
+            CheckStep::Create => "create",
+            CheckStep::Crash => "crash",
+        }
+    }
+}
+
+/// A failed plugin check: the entrant (if the worker knew which), the step and the message.
+pub type CheckFailure = (Option<usize>, CheckStep, String);
+
 /// Load every entrant's plugin and create it with its parameters in a worker, as `run` would
-/// in process: `Err((entrant index, message))` for the first that fails, or for the one that
-/// was being loaded or created when the worker died or hung.
+/// in process: `Err` for the first that fails, or for the one that was being loaded or
+/// created when the worker died or hung.
 pub fn check_in_worker(
     yaml: &Path,
     libraries: &[PathBuf],
     limits: &WorkerLimits,
-) -> Result<(), (Option<usize>, String)> {
+) -> Result<(), CheckFailure> {
     let mut args = common_args(yaml, libraries, limits);
     args.push("--check".into());
     let outcome = run_worker(&args, limits.timeout);
@@ -169,12 +194,13 @@ pub fn check_in_worker(
         if !outcome.output.is_empty() {
             message.push_str(&format!("; {}", outcome.output));
         }
-        return Err((outcome.in_entrant, message));
+        return Err((outcome.in_entrant, CheckStep::Crash, message));
     }
     let answer: serde_json::Value = serde_json::from_str(outcome.answer.as_deref().unwrap_or(""))
         .map_err(|e| {
         (
             None,
+            CheckStep::Crash,
             format!("the plugin check's answer was unreadable: {e}"),
         )
     })?;
@@ -182,6 +208,11 @@ pub fn check_in_worker(
         None => Ok(()),
         Some(message) => Err((
             answer["entrant"].as_u64().map(|k| k as usize),
+            if answer["step"] == "load" {
+                CheckStep::Load
+            } else {
+                CheckStep::Create
+            },
             message.to_string(),
         )),
     }
@@ -297,8 +328,11 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
             a.file.display()
         ));
     }
-    let answer_error = |entrant: usize, message: String| {
-        let text = serde_json::json!({"entrant": entrant, "error": message}).to_string();
+    // `step` says whether the library failed to load or the plugin refused to be created:
+    // the parent names the entrant's `plugin` field for the one and `params` for the other.
+    let answer_error = |entrant: usize, step: CheckStep, message: String| {
+        let text = serde_json::json!({"entrant": entrant, "step": step.name(), "error": message})
+            .to_string();
         channel
             .answer(&text)
             .map_err(|e| Failure::Run(format!("channel: {e}")))
@@ -328,7 +362,7 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
         channel.mark(Some(k));
         match PluginLibrary::load(lib) {
             Ok(l) => libraries[k] = Some(l),
-            Err(e) if a.check => return answer_error(k, e.to_string()),
+            Err(e) if a.check => return answer_error(k, CheckStep::Load, e.to_string()),
             Err(e) => return Err(Failure::Run(e.to_string())),
         }
         channel.mark(None);
@@ -341,7 +375,7 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
     let Some(planned) = planned else {
         for k in 0..config.entrants.len() {
             if let Err(e) = factory.create(k, 0) {
-                return answer_error(k, e);
+                return answer_error(k, CheckStep::Create, e);
             }
         }
         channel.mark(None);

@@ -76,10 +76,16 @@ fn clear_foreign(job: &Job, shards: u32) -> Result<(), Failure> {
             job.out.display()
         ))
     };
+    // Not while another process writes there (its lock would be removed with its shard).
+    let _lock = crate::dir_lock::exclusive(&job.out)?;
     run::clear_previous_outputs(&job.out).map_err(failed)?;
     run::remove_if_present(&job.out.join("journal.jsonl")).map_err(failed)?;
     for i in 0..shards {
-        run::remove_if_present(&shard_dir(&job.out, i)).map_err(failed)?;
+        let shard = shard_dir(&job.out, i);
+        if shard.is_dir() {
+            let _lock = crate::dir_lock::exclusive(&shard)?;
+            run::remove_if_present(&shard).map_err(failed)?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod cli_values;
 mod commands;
+mod dir_lock;
 mod executor;
 mod exit_guard;
 mod input;

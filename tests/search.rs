@@ -111,6 +111,72 @@ fn a_search_writes_its_outputs_identically_across_jobs_and_resumes_from_its_jour
     );
 }
 
+/// A search holds its folder for its whole life (`src/dir_lock.rs`): a second search into it,
+/// fresh or resumed, is refused with exit 2 while the first (parked by the test hook just
+/// after taking the folder's lock) runs, and changes nothing there. The first then finishes
+/// — its points' tournaments, each locking its own directory inside the folder, never wait
+/// on the search's lock — with the bytes of an undisturbed search.
+#[test]
+fn a_search_folder_in_use_is_refused_to_a_second_search() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = scratch("lock");
+    let file = write_search(&dir);
+    let (clean, busy) = (dir.join("clean"), dir.join("busy"));
+    ok(search(&file, &clean, &[]));
+    let go = dir.join("go");
+    // Killed and reaped when dropped: a failing test leaves no parked search behind.
+    struct Parked(std::process::Child);
+    impl Drop for Parked {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut first = Parked(
+        Command::new(env!("CARGO_BIN_EXE_tourney"))
+            .arg("search")
+            .arg(&file)
+            .arg("--out")
+            .arg(&busy)
+            .arg("--quiet")
+            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
+            .env("TOURNEY_TEST_PAUSE_UNTIL", &go)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(first.0.stderr.take().unwrap());
+    let paused = stderr
+        .by_ref()
+        .lines()
+        .any(|l| l.is_ok_and(|l| l.contains("test hook: paused at dir-locked")));
+    assert!(paused, "the search never locked its folder");
+    let listing = |d: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(&busy);
+    for extra in [&[][..], &["--resume"][..]] {
+        let second = search(&file, &busy, extra);
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        assert_eq!(second.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("is in use by another tourney process"),
+            "{stderr}"
+        );
+        assert_eq!(listing(&busy), before);
+    }
+    std::fs::write(&go, "").unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(first.0.wait().unwrap().success(), "{rest}");
+    assert_same(&clean, &busy);
+}
+
 #[test]
 fn a_search_into_a_folder_another_search_used_takes_none_of_its_points() {
     let dir = scratch("reuse");

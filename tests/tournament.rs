@@ -4,9 +4,12 @@
 
 mod common;
 use common::{
-    assert_same_dirs, assert_same_outputs, input_error, play, run, scratch, strategy_crate, tourney,
+    assert_same_dirs, assert_same_outputs, fails, files_under, input_error, play, run, scratch,
+    strategy_crate, tourney,
 };
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::process::{ChildStderr, Stdio};
 
 /// A small tournament: 2 entrants (3 pairings) × 2 mechanisms × `reps` repetitions.
 fn write_tournament(dir: &Path, reps: u32, days: f64) -> PathBuf {
@@ -284,6 +287,117 @@ fn resume_after_kill_gives_the_same_bytes() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("resuming"), "{stderr}");
     // The torn line is gone from the journal too.
+    assert_same_dirs(&full, &moved(&dir, "killed"));
+}
+
+/// Read a child's stderr up to the test hook's line for `point` (`src/test_hook.rs`); false if
+/// it ended first.
+fn paused_at(stderr: &mut BufReader<ChildStderr>, point: &str) -> bool {
+    let expected = format!("test hook: paused at {point}");
+    stderr
+        .lines()
+        .any(|line| line.is_ok_and(|l| l.contains(&expected)))
+}
+
+/// A child killed and reaped when dropped: a test failing while the child is parked by the
+/// test hook leaves no process behind (holding the test's output open, which cargo waits on).
+struct Parked(std::process::Child);
+
+impl Drop for Parked {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Every file under `dir` with its bytes.
+fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// Two processes never write one result directory (`src/dir_lock.rs`). While a resume holds
+/// it — parked by the test hook just after taking the directory's lock, with half the plan
+/// done and a series file of its own being written — a fresh run, a resume, a merge and a
+/// report into it are each refused with one line and exit 2, and change no file there (a second
+/// run's start-up used to delete the first's live series files, and the first then died). The
+/// first run then finishes with the bytes of an undisturbed one. And a run killed with kill -9
+/// while it holds the lock blocks nothing: the resume after it gives the same bytes.
+#[test]
+fn a_directory_in_use_is_refused_to_a_second_process_and_freed_by_a_kill() {
+    let dir = scratch("lock");
+    let yaml = write_tournament(&dir, 1, 0.5);
+    with_series(&yaml);
+    let y = yaml.to_str().unwrap();
+    let at = dir.join("out");
+    let to = at.to_str().unwrap();
+    play(y, &at, &["--jobs", "1"]);
+    let full = moved(&dir, "full");
+    let other = dir.join("s1");
+    play(y, &other, &["--shard", "1/2"]);
+    let other = other.to_str().unwrap();
+    // Half the plan played: what the first run resumes.
+    play(y, &at, &["--shard", "0/2"]);
+    let go = dir.join("go");
+    let mut first = Parked(
+        tourney()
+            .args(["run", y, "--resume", "--quiet", "--jobs", "1", "--out", to])
+            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
+            .env("TOURNEY_TEST_PAUSE_UNTIL", &go)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(first.0.stderr.take().unwrap());
+    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
+    // A series the first run is writing (named with its pid, as `series::temp_path` names it).
+    let live = at
+        .join("series")
+        .join(format!(".m.csv.{}.partial", first.0.id()));
+    std::fs::write(&live, "time,subnet\n").unwrap();
+    let before = contents(&at);
+    assert!(before.len() > 5, "{before:?}");
+    for args in [
+        vec!["run", y, "--quiet", "--out", to],
+        vec!["run", y, "--quiet", "--out", to, "--resume"],
+        vec!["merge", other, "--quiet", "--out", to],
+        vec!["report", to],
+    ] {
+        let refusal = format!("{to} is in use by another tourney process");
+        let message = fails(&args, 2, &[refusal.as_str(), ".tourney.lock"]);
+        let errors = message.lines().filter(|l| l.starts_with("error")).count();
+        assert_eq!(errors, 1, "one clear line: {message}");
+        assert!(
+            contents(&at) == before,
+            "tourney {args:?} changed the files of the run in progress"
+        );
+    }
+    std::fs::write(&go, "").unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(first.0.wait().unwrap().success(), "{rest}");
+    // The run cleared its own half-written series at its start, as a resume does.
+    assert_same_dirs(&full, &moved(&dir, "resumed"));
+
+    // Killed while holding the lock: the kernel releases it.
+    play(y, &at, &["--shard", "0/2"]);
+    let mut killed = Parked(
+        tourney()
+            .args(["run", y, "--resume", "--quiet", "--jobs", "1", "--out", to])
+            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(killed.0.stderr.take().unwrap());
+    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
+    drop(killed); // SIGKILL
+    play(y, &at, &["--resume", "--jobs", "2"]);
     assert_same_dirs(&full, &moved(&dir, "killed"));
 }
 

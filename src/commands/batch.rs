@@ -26,5 +26,7 @@ pub fn run(files: &[PathBuf], out: &Path, executor: &Executor, quiet: bool) -> R
         })
         .collect();
     std::fs::create_dir_all(out).map_err(|e| Failure::Run(format!("{}: {e}", out.display())))?;
+    // Each tournament's directory below is locked by the run (or merge) that writes it.
+    let _lock = crate::dir_lock::exclusive(out)?;
     executor.run_batch(&jobs, quiet)
 }

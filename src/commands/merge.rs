@@ -114,17 +114,21 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
             dir.display()
         )));
     }
+    let at = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: std::io::Error| Failure::Run(format!("{path}: {e}"))
+    };
+    std::fs::create_dir_all(out).map_err(at(out))?;
+    // Held to the end, the reports included. The shards are only read (their journals are
+    // append-only and their series renamed into place whole), so they are not locked.
+    let _lock = crate::dir_lock::exclusive(out)?;
     crate::commands::run::clear_previous_outputs(out).map_err(|e| {
         Failure::Run(format!(
             "{}: cannot clear an earlier result: {e}",
             out.display()
         ))
     })?;
-    let at = |path: &Path| {
-        let path = path.display().to_string();
-        move |e: std::io::Error| Failure::Run(format!("{path}: {e}"))
-    };
-    std::fs::create_dir_all(out).map_err(at(out))?;
+    // Only `series/` is copied from the shards: not their lock files.
     for dir in dirs {
         let series = dir.join("series");
         if series.is_dir() {

@@ -3,7 +3,7 @@
 use crate::Failure;
 use std::path::{Path, PathBuf};
 use tourney_reports::cli::{
-    bench_command, compare_command, exit_code, plot_command, report_command,
+    bench_command, compare_command, default_out_dir, exit_code, plot_command, report_command,
 };
 use tourney_reports::{ReportError, ReportOptions};
 
@@ -29,6 +29,10 @@ pub fn report(
         png,
         ..ReportOptions::default()
     };
+    // Written into `DIR/reports` by default: nobody else may write DIR meanwhile (a run's
+    // start clears `reports/`, its end writes them); read only, nobody may write it.
+    let written = out.map_or_else(|| default_out_dir(dir), Path::to_path_buf);
+    let _locks = crate::dir_lock::for_reports(&[dir], Some(&written))?;
     crate::result_dir::check_row_counts(dir)?;
     let report = report_command(dir, out, &options).map_err(failure)?;
     print!("{}", report.text);
@@ -36,7 +40,8 @@ pub fn report(
     Ok(())
 }
 
-/// Reports at the end of `run` and `merge`: printed unless `quiet`.
+/// Reports at the end of `run` and `merge`: printed unless `quiet`. Those hold the
+/// directory's lock already, so none is taken here (a second one would be refused).
 pub fn after_run(dir: &Path, quiet: bool) -> Result<(), Failure> {
     crate::result_dir::check_row_counts(dir)?;
     let report = report_command(dir, None, &ReportOptions::default()).map_err(failure)?;
@@ -72,6 +77,12 @@ pub fn compare(
             )));
         }
     }
+    // Written into `reports/` of the last directory by default.
+    let reads: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let written = out
+        .map(Path::to_path_buf)
+        .or_else(|| dirs.last().map(|d| default_out_dir(d)));
+    let _locks = crate::dir_lock::for_reports(&reads, written.as_deref())?;
     for dir in dirs {
         crate::result_dir::check_row_counts(dir)?;
     }
@@ -98,6 +109,13 @@ pub fn plot(
             "`{id}` is not a match id (ids are in raw.csv's match_id column)"
         )));
     }
+    // Plots go to `DIR/reports/plots` by default, and a replayed series to `DIR/series`.
+    let written = match (match_id, tournament, out) {
+        (Some(_), Some(_), _) => dir.to_path_buf(),
+        (_, _, Some(out)) => out.to_path_buf(),
+        (_, _, None) => default_out_dir(dir).join("plots"),
+    };
+    let _locks = crate::dir_lock::for_reports(&[dir], Some(&written))?;
     crate::result_dir::check_row_counts(dir)?;
     if let (Some(id), Some(file)) = (match_id, tournament) {
         // A series file without rows (an older tourney's, whose interval was longer than the

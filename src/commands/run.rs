@@ -60,7 +60,8 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 /// beside the new results — old series drawn as this run's matches, reports of mechanisms it
 /// no longer plays, and, if the new run is stopped early, the old table and manifest reported
 /// as if they were its own. A directory without a journal is not touched: `--out` may name
-/// one that holds other things.
+/// one that holds other things. The directory's lock file (`dir_lock::LOCK_FILE`) stays: the
+/// caller holds it.
 pub fn clear_previous_outputs(out: &Path) -> std::io::Result<()> {
     if !out.join("journal.jsonl").is_file() {
         return Ok(());
@@ -336,6 +337,9 @@ fn run_one(
     let io =
         |what: &str, e: std::io::Error| Failure::Run(format!("{what} in {}: {e}", out.display()));
     std::fs::create_dir_all(&out).map_err(|e| io("cannot create the output directory", e))?;
+    // Held to the end (the reports included): a second process writing here would clear this
+    // run's live series files or outputs and append to its journal (`dir_lock`).
+    let _lock = crate::dir_lock::exclusive(&out)?;
     // The plan is held as indices (4 bytes a match); an entry is built when it is played or
     // written to the manifest.
     let planner = Planner::new(&config);

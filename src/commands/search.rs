@@ -89,6 +89,10 @@ pub fn run(file: &Path, opts: &SearchOptions) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("results").join(format!("search-{}", config.name)));
     std::fs::create_dir_all(&out).map_err(|e| Failure::Run(format!("{}: {e}", out.display())))?;
     let out = std::fs::canonicalize(&out).unwrap_or(out);
+    // The folder, for the whole search: its journal, points and summary. Each point's result
+    // directory below it is locked by the run that plays it (a directory of its own, so the
+    // search never waits on itself); Slurm shards lock their own shard directories.
+    let _lock = crate::dir_lock::exclusive(&out)?;
     let fp = fingerprint(format!("{text}\0{base_text}").as_bytes());
     let earlier = out.join("journal.jsonl").is_file();
     let mut journal = Journal::open(&out.join("journal.jsonl"), &fp, opts.resume)

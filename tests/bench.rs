@@ -110,7 +110,10 @@ fn bench_times_the_economy_a_match_file_describes() {
             ["--days", "5000"],
             "--days 5000: horizon_day: a match lasts at most 3650 days",
         ),
-        (["--days", "0"], "--days 0: start_day"),
+        (
+            ["--days", "0"],
+            "--days 0: horizon_day: horizon_day 10 is not after start_day 10",
+        ),
         (
             ["--subnets", "100000"],
             "--subnets 100000: network.background_subnets",

@@ -118,6 +118,10 @@ enum Command {
         /// Write the match's time series to this CSV file.
         #[arg(long)]
         series: Option<PathBuf>,
+        /// The fingerprint of the tournament text the run loaded: a worker that reads other
+        /// text (the file was edited during the run) plays nothing and stops the run.
+        #[arg(long)]
+        yaml_fingerprint: Option<String>,
         /// The inherited file descriptor the answer goes to (never stdout, which the plugins
         /// share).
         #[arg(long)]
@@ -427,6 +431,7 @@ fn main() -> ExitCode {
             check,
             libs,
             series,
+            yaml_fingerprint,
             channel_fd,
             memory_mb,
         } => commands::worker::main(commands::worker::WorkerArgs {
@@ -437,6 +442,7 @@ fn main() -> ExitCode {
             match_index,
             check,
             series: series.as_deref(),
+            yaml_fingerprint: yaml_fingerprint.as_deref(),
         }),
         Command::Validate {
             files,

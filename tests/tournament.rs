@@ -401,6 +401,47 @@ fn a_directory_in_use_is_refused_to_a_second_process_and_freed_by_a_kill() {
     assert_same_dirs(&full, &moved(&dir, "killed"));
 }
 
+/// An isolated worker reads the tournament file again for its match. Edited while the run
+/// plays, it would be another tournament's match under this run's journal and manifest (here
+/// other seeds): the worker refuses text other than what the run loaded, and the run stops
+/// (exit 1) journalling nothing of it. With the file put back, `--resume` finishes the run with
+/// the bytes of an undisturbed one.
+#[test]
+fn an_isolated_run_stops_when_its_tournament_file_is_edited() {
+    let dir = scratch("edited");
+    let yaml = write_tournament(&dir, 1, 0.2);
+    let y = yaml.to_str().unwrap();
+    let at = dir.join("out");
+    let to = at.to_str().unwrap();
+    play(y, &at, &["--isolate", "--jobs", "1"]);
+    let full = moved(&dir, "full");
+    let go = dir.join("go");
+    let mut edited = Parked(
+        tourney()
+            .args(["run", y, "--isolate", "--quiet", "--jobs", "1", "--out", to])
+            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
+            .env("TOURNEY_TEST_PAUSE_UNTIL", &go)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(edited.0.stderr.take().unwrap());
+    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
+    // The run has loaded the file; its workers have not read it yet.
+    let original = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, original.replace("seed: 9", "seed: 10")).unwrap();
+    std::fs::write(&go, "").unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert_eq!(edited.0.wait().unwrap().code(), Some(1), "{rest}");
+    assert!(rest.contains("changed since the run began"), "{rest}");
+    let journal = std::fs::read_to_string(at.join("journal.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 1, "only the header: {journal}");
+    std::fs::write(&yaml, original).unwrap();
+    play(y, &at, &["--resume", "--isolate", "--jobs", "1"]);
+    assert_same_dirs(&full, &moved(&dir, "resumed"));
+}
+
 /// A kill while the journal is put in plan order loses nothing: until the new journal (written
 /// beside it, synced) is renamed over the old one, the old one stands, whole, and a resume
 /// reads it. The test hook parks the run at that instant: the raw table written, the new

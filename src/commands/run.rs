@@ -402,6 +402,7 @@ fn run_one(
     let play_one: PlayFn = if isolate {
         crate::commands::worker::isolated(
             l.path.clone(),
+            crate::tournament_io::fingerprint(l.text.as_bytes()),
             libraries,
             Arc::clone(&config),
             opts.limits.clone(),

@@ -56,6 +56,7 @@ fn common_args(yaml: &Path, libraries: &[PathBuf], limits: &WorkerLimits) -> Vec
 /// leaves no series file, whole or partial.
 pub fn isolated(
     yaml: PathBuf,
+    yaml_fingerprint: String,
     libraries: Vec<PathBuf>,
     config: Arc<TournamentConfig>,
     limits: WorkerLimits,
@@ -65,6 +66,8 @@ pub fn isolated(
         let mut args = common_args(&yaml, &libraries, &limits);
         args.push("--match-index".into());
         args.push(m.index.to_string().into());
+        args.push("--yaml-fingerprint".into());
+        args.push(yaml_fingerprint.clone().into());
         let series = series_dir
             .as_ref()
             .map(|dir| dir.join(tourney_reports::file_names::series_file_name(&m.id)));
@@ -294,10 +297,12 @@ pub struct WorkerArgs<'a> {
     pub match_index: Option<usize>,
     pub check: bool,
     pub series: Option<&'a Path>,
+    /// The fingerprint of the text the parent loaded ([`crate::tournament_io::fingerprint`]).
+    pub yaml_fingerprint: Option<&'a str>,
 }
 
 /// `tourney worker FILE --lib PATH… --channel-fd N [--memory-mb N]
-/// (--match-index I [--series PATH] | --check)` (hidden).
+/// (--match-index I [--series PATH] [--yaml-fingerprint FP] | --check)` (hidden).
 pub fn main(a: WorkerArgs) -> Result<(), Failure> {
     worker_setup(a.memory_mb).map_err(Failure::Run)?;
     let channel =
@@ -319,6 +324,17 @@ pub fn main(a: WorkerArgs) -> Result<(), Failure> {
         Err(e) if a.check => return Err(Failure::Input(e)),
         Err(e) => return stop(format!("the worker cannot read the tournament again: {e}")),
     };
+    // Match `i` is match `i` of the text the run began with, or none: an edited file would
+    // otherwise play another match (or other parameters) under the run's journal and manifest.
+    if let Some(expected) = a.yaml_fingerprint {
+        if crate::tournament_io::fingerprint(loaded.text.as_bytes()) != expected {
+            return stop(format!(
+                "{} changed since the run began: its matches are no longer the run's (put the \
+                 file back to finish with --resume, or start a fresh run)",
+                a.file.display()
+            ));
+        }
+    }
     let config = &loaded.config;
     if a.libs.len() != config.entrants.len() {
         return stop(format!(

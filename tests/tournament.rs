@@ -310,6 +310,23 @@ impl Drop for Parked {
     }
 }
 
+/// `tourney ARGS`, parked by the test hook just after it took its result directory's lock
+/// (until the file `go` exists, or for good without one), and its stderr after the hook's line.
+fn parked_at_lock(args: &[&str], go: Option<&Path>) -> (Parked, BufReader<ChildStderr>) {
+    let mut command = tourney();
+    command
+        .args(args)
+        .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
+        .stderr(Stdio::piped());
+    if let Some(go) = go {
+        command.env("TOURNEY_TEST_PAUSE_UNTIL", go);
+    }
+    let mut parked = Parked(command.spawn().unwrap());
+    let mut stderr = BufReader::new(parked.0.stderr.take().unwrap());
+    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
+    (parked, stderr)
+}
+
 /// Every file under `dir` with its bytes.
 fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files_under(dir)
@@ -344,17 +361,10 @@ fn a_directory_in_use_is_refused_to_a_second_process_and_freed_by_a_kill() {
     // Half the plan played: what the first run resumes.
     play(y, &at, &["--shard", "0/2"]);
     let go = dir.join("go");
-    let mut first = Parked(
-        tourney()
-            .args(["run", y, "--resume", "--quiet", "--jobs", "1", "--out", to])
-            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
-            .env("TOURNEY_TEST_PAUSE_UNTIL", &go)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
+    let (mut first, mut stderr) = parked_at_lock(
+        &["run", y, "--resume", "--quiet", "--jobs", "1", "--out", to],
+        Some(&go),
     );
-    let mut stderr = BufReader::new(first.0.stderr.take().unwrap());
-    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
     // A series the first run is writing (named with its pid, as `series::temp_path` names it).
     let live = at
         .join("series")
@@ -386,16 +396,10 @@ fn a_directory_in_use_is_refused_to_a_second_process_and_freed_by_a_kill() {
 
     // Killed while holding the lock: the kernel releases it.
     play(y, &at, &["--shard", "0/2"]);
-    let mut killed = Parked(
-        tourney()
-            .args(["run", y, "--resume", "--quiet", "--jobs", "1", "--out", to])
-            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
+    let (killed, _) = parked_at_lock(
+        &["run", y, "--resume", "--quiet", "--jobs", "1", "--out", to],
+        None,
     );
-    let mut stderr = BufReader::new(killed.0.stderr.take().unwrap());
-    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
     drop(killed); // SIGKILL
     play(y, &at, &["--resume", "--jobs", "2"]);
     assert_same_dirs(&full, &moved(&dir, "killed"));
@@ -416,17 +420,10 @@ fn an_isolated_run_stops_when_its_tournament_file_is_edited() {
     play(y, &at, &["--isolate", "--jobs", "1"]);
     let full = moved(&dir, "full");
     let go = dir.join("go");
-    let mut edited = Parked(
-        tourney()
-            .args(["run", y, "--isolate", "--quiet", "--jobs", "1", "--out", to])
-            .env("TOURNEY_TEST_PAUSE_AT", "dir-locked")
-            .env("TOURNEY_TEST_PAUSE_UNTIL", &go)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
+    let (mut edited, mut stderr) = parked_at_lock(
+        &["run", y, "--isolate", "--quiet", "--jobs", "1", "--out", to],
+        Some(&go),
     );
-    let mut stderr = BufReader::new(edited.0.stderr.take().unwrap());
-    assert!(paused_at(&mut stderr, "dir-locked"), "the run never locked");
     // The run has loaded the file; its workers have not read it yet.
     let original = std::fs::read_to_string(&yaml).unwrap();
     std::fs::write(&yaml, original.replace("seed: 9", "seed: 10")).unwrap();
